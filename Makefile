@@ -1,0 +1,61 @@
+# kheap - the Linux kernel's heap in userspace.  See README.md.
+#
+#   make            build build/libkheap.{a,so} and build/kheap (release)
+#   make test       install what is missing, build release + ASan/UBSan + TSan
+#                   configurations and run CTest in each
+#   make demo       build and run `build/kheap demo`
+#   make bench      run the benchmarks (bench/)
+#   make install PREFIX=/usr/local
+
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# Debian packages the build and tests need beyond the compiler and CMake.
+export KHEAP_EXTRA_PKGS = liburcu-dev
+CMAKE_GEN = -G Ninja
+
+.PHONY: all build deps test test-release test-asan test-tsan demo bench install clean
+
+all: build
+
+deps:
+	@sh scripts/deps.sh
+
+build: deps
+	@cmake -S . -B build $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build -j $(JOBS)
+
+build-asan: deps
+	@cmake -S . -B build-asan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DKHEAP_SANITIZE=address >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+
+build-tsan: deps
+	@cmake -S . -B build-tsan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKHEAP_SANITIZE=thread >/dev/null
+	@cmake --build build-tsan -j $(JOBS)
+
+test-release: build
+	cd build && ctest --output-on-failure -j $(JOBS)
+
+# The shim tests preload kheap's malloc: ASan and TSan bring their own.
+test-asan: build-asan
+	cd build-asan && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		ctest --output-on-failure -j $(JOBS) -LE shim
+
+test-tsan: build-tsan
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+		ctest --output-on-failure -j $(JOBS) -L stress
+
+test: test-release test-asan test-tsan
+	@echo "kheap: all test configurations passed"
+
+demo: build
+	./build/kheap demo
+
+bench: build
+	@if [ -x bench/run.py ]; then python3 bench/run.py $(if $(QUICK),--quick,); \
+	 else echo "no benchmarks yet"; fi
+
+install: build
+	cmake --install build --prefix $(PREFIX)
+
+clean:
+	rm -rf build build-asan build-tsan

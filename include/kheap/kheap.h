@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kheap/kheap.h - kheap's own API: initialisation, options, /proc-style views,
+ * validation walkers and reclaim control.  Kernel names live in <linux/...>.
+ */
+#ifndef _KHEAP_KHEAP_H
+#define _KHEAP_KHEAP_H
+
+#include <stdio.h>
+#include <kheap/types.h>
+
+#define KHEAP_VERSION "0.1.0"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * kheap_init - initialise kheap with a kernel-style command line
+ * @cmdline: options such as "mem=2G slab_nomerge"; NULL means $KHEAP_CMDLINE
+ *
+ * Call before the first allocation; without it kheap initialises itself on
+ * first use from $KHEAP_CMDLINE.  Options are parsed without allocating.
+ * Unknown options are reported and ignored; an option with a bad value is
+ * reported and keeps its default.
+ *
+ * Return: 0; -EINVAL if an option had a bad value (kheap is still usable);
+ * -EBUSY if kheap was already initialised; -ENOMEM if no address space could
+ * be reserved.
+ */
+int kheap_init(const char *cmdline);
+
+/**
+ * kheap_print_config - print every option and the value in force
+ * @out: stream to print to
+ */
+void kheap_print_config(FILE *out);
+
+/**
+ * kheap_proc_show - print a /proc-style view in the kernel's format
+ * @name: "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo", "slabinfo",
+ *        or "vmallocinfo"
+ * @out: stream to print to
+ *
+ * Return: 0, or -ENOENT for an unknown view.
+ */
+int kheap_proc_show(const char *name, FILE *out);
+
+/**
+ * kheap_validate - walk every layer and check all its invariants
+ *
+ * Return: the number of problems found (each is reported on stderr).
+ */
+int kheap_validate(void);
+
+/**
+ * kheap_page_reporting_flush - give every free block of pageblock order or
+ * more that is still committed back to the OS now (free page reporting)
+ *
+ * Return: the number of pages reported.
+ */
+unsigned long kheap_page_reporting_flush(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _KHEAP_KHEAP_H */

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/*
+ * init.c - bringing kheap up, fork(), and the whole-heap validator.
+ *
+ * kheap initialises once: explicitly through kheap_init(cmdline), or lazily
+ * on the first allocation from $KHEAP_CMDLINE.  Order: options, memory map,
+ * page allocator, then each layer above it in layers[] order.  Every entry
+ * point that can be the first call checks kheap_initialized (one predictable
+ * branch, see kheap_ensure_init()).
+ *
+ * fork(): kheap registers pthread_atfork handlers itself (not only the malloc
+ * shim), so a forked child of a multi-threaded program can allocate at once.
+ * The prepare handler takes every kheap lock in the documented lock order:
+ * the layers from the top down (slab before page allocator), then the
+ * shrinker list, then the page allocator's pcp, zone and memmap locks.  The
+ * parent releases them; the child re-initialises them (their owners may not
+ * exist in the child) and resets per-CPU state where a layer needs it.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+int kheap_initialized;
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+static int init_result;
+
+/* Layers above the page allocator, bottom-up (see struct kheap_layer). */
+static const struct kheap_layer *const layers[] = {
+	NULL,
+};
+
+static void fork_prepare(void)
+{
+	for (int i = (int)ARRAY_SIZE(layers) - 1; i >= 0; i--)
+		if (layers[i] && layers[i]->fork_prepare)
+			layers[i]->fork_prepare();
+	vmscan_fork_prepare();
+	page_alloc_fork_prepare();
+}
+
+static void fork_parent(void)
+{
+	page_alloc_fork_parent();
+	vmscan_fork_parent();
+	for (size_t i = 0; i < ARRAY_SIZE(layers); i++)
+		if (layers[i] && layers[i]->fork_parent)
+			layers[i]->fork_parent();
+}
+
+static void fork_child(void)
+{
+	page_alloc_fork_child();
+	vmscan_fork_child();
+	for (size_t i = 0; i < ARRAY_SIZE(layers); i++)
+		if (layers[i] && layers[i]->fork_child)
+			layers[i]->fork_child();
+}
+
+static int do_init(const char *cmdline)
+{
+	int ret = 0, err;
+
+	if (kheap_parse_cmdline(getenv("KHEAP_CMDLINE"), "KHEAP_CMDLINE"))
+		ret = -EINVAL;
+	if (cmdline && kheap_parse_cmdline(cmdline, "kheap_init()"))
+		ret = -EINVAL;
+	err = memmap_init();
+	if (!err)
+		err = page_alloc_init();
+	if (err) {
+		pr_err("kheap: initialisation failed (%d)\n", err);
+		return err;
+	}
+	proc_init();
+	for (size_t i = 0; i < ARRAY_SIZE(layers); i++) {
+		if (layers[i] && layers[i]->init) {
+			err = layers[i]->init();
+			if (err) {
+				pr_err("kheap: %s initialisation failed (%d)\n",
+				       layers[i]->name, err);
+				return err;
+			}
+		}
+	}
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	return ret;
+}
+
+/**
+ * kheap_init - initialise kheap (see <kheap/kheap.h>)
+ */
+int kheap_init(const char *cmdline)
+{
+	int ret;
+
+	pthread_mutex_lock(&init_lock);
+	if (__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_unlock(&init_lock);
+		return -EBUSY;
+	}
+	ret = do_init(cmdline);
+	init_result = ret;
+	if (ret == 0 || ret == -EINVAL)
+		__atomic_store_n(&kheap_initialized, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&init_lock);
+	return ret;
+}
+
+/* First use without kheap_init(): initialise from $KHEAP_CMDLINE. */
+void kheap_init_slow(void)
+{
+	pthread_mutex_lock(&init_lock);
+	if (!__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE)) {
+		int ret = do_init(NULL);
+
+		init_result = ret;
+		if (ret && ret != -EINVAL) {
+			pr_err("kheap: cannot initialise; aborting\n");
+			abort();
+		}
+		__atomic_store_n(&kheap_initialized, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&init_lock);
+}
+
+/**
+ * kheap_validate - run every layer's validate walker
+ */
+int kheap_validate(void)
+{
+	int errors = 0;
+
+	if (!READ_ONCE(kheap_initialized))
+		return 0;
+	errors += page_alloc_validate();
+	errors += vmscan_validate();
+	for (size_t i = 0; i < ARRAY_SIZE(layers); i++)
+		if (layers[i] && layers[i]->validate)
+			errors += layers[i]->validate();
+	return errors;
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * internal.h - kheap's private prototypes, grouped by the file that defines
+ * them.  Every kheap source file includes this header first: it gives the
+ * public <linux/...> and <kheap/...> declarations default visibility, while
+ * everything else is built with -fvisibility=hidden and so stays private to
+ * the shared library.
+ */
+#ifndef _KHEAP_INTERNAL_H
+#define _KHEAP_INTERNAL_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#pragma GCC visibility push(default)
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/shrinker.h>
+#include <kheap/kheap.h>
+#pragma GCC visibility pop
+
+#include "debug.h"
+#include "types.h"
+#include "os/prim.h"
+
+#define __noinline	__attribute__((noinline))
+#define __cold		__attribute__((cold))
+#define __hot		__attribute__((hot))
+#ifndef __always_inline
+#define __always_inline	inline __attribute__((always_inline))
+#endif
+#define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define ALIGN(x, a)	(((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define min(a, b)	((a) < (b) ? (a) : (b))
+#define max(a, b)	((a) > (b) ? (a) : (b))
+#define clamp(v, lo, hi) min(max(v, lo), hi)
+#define K(pages)	((pages) << (PAGE_SHIFT - 10))
+
+/* ---- init.c ---- */
+extern int kheap_initialized;		/* set once everything is ready */
+void kheap_init_slow(void) __cold;
+/*
+ * Layers above the page allocator hook into initialisation, validation and
+ * fork through this table (filled in init.c, in layer order): init runs
+ * bottom-up, fork_prepare top-down (outer locks first), the others bottom-up.
+ */
+struct kheap_layer {
+	const char *name;
+	int (*init)(void);
+	int (*validate)(void);
+	void (*fork_prepare)(void);
+	void (*fork_parent)(void);
+	void (*fork_child)(void);
+};
+/* Make sure kheap is initialised; one predictable branch once it is. */
+static inline void kheap_ensure_init(void)
+{
+	if (__builtin_expect(!__atomic_load_n(&kheap_initialized,
+					      __ATOMIC_ACQUIRE), 0))
+		kheap_init_slow();
+}
+
+/* ---- options.c ---- */
+struct kheap_config {
+	unsigned long mem;		/* mem=: bytes of "physical memory" */
+	unsigned int min_free_kbytes;	/* 0 = computed as the kernel does */
+	unsigned int watermark_scale_factor;
+	unsigned int percpu_pagelist_high_fraction;
+	bool page_reporting;		/* page_reporting.enabled */
+	unsigned int page_reporting_order;	/* page_reporting.page_reporting_order */
+	unsigned int page_reporting_capacity;	/* blocks per reporting pass */
+	bool thp;			/* transparent_hugepage for the direct map */
+	bool debug_validate;		/* kheap.validate: walk after each op */
+};
+extern struct kheap_config kheap_config;
+int kheap_parse_cmdline(const char *cmdline, const char *source);
+unsigned long long kheap_memparse(const char *ptr, char **retptr);
+
+/* ---- report.c: messages in the kernel's shape, on stderr ---- */
+void kheap_printk(const char *fmt, ...) __printf(1, 2);
+void kheap_vprintk(const char *fmt, va_list ap);
+#define pr_err(...)	kheap_printk(__VA_ARGS__)
+#define pr_warn(...)	kheap_printk(__VA_ARGS__)
+#define pr_info(...)	kheap_printk(__VA_ARGS__)
+#define pr_cont(...)	kheap_printk(__VA_ARGS__)
+void kheap_dump_stack(void);
+#define dump_stack()	kheap_dump_stack()
+/* "GFP_KERNEL|__GFP_ZERO" for @gfp, as %pGg prints it */
+int kheap_format_gfp(char *buf, size_t len, gfp_t gfp);
+const char *kheap_comm(void);
+/* Allow one message per @interval_ns; false when rate-limited. */
+bool kheap_ratelimit(unsigned long long *last_ns, unsigned long long interval_ns);
+
+/* ---- memmap.c ---- */
+struct kheap_memmap {
+	unsigned long nr_sections;	/* sections in mem= */
+	unsigned long nr_committed;	/* sections made accessible so far */
+	u8 *committed;			/* one byte per section: 1 if online */
+	u8 *pageblock_mt;		/* migrate type per pageblock */
+	kh_lock_t lock;			/* serialises commits */
+};
+extern struct kheap_memmap kheap_memmap;
+int memmap_init(void);
+int memmap_commit_section(unsigned long sec);
+static inline bool pfn_section_online(unsigned long pfn)
+{
+	return pfn < max_pfn &&
+	       __atomic_load_n(&kheap_memmap.committed[pfn_to_section_nr(pfn)],
+			       __ATOMIC_ACQUIRE);
+}
+static inline int get_pageblock_migratetype(const struct page *page)
+{
+	return kheap_memmap.pageblock_mt[page_to_pfn(page) >> pageblock_order];
+}
+static inline void set_pageblock_migratetype(struct page *page, int mt)
+{
+	kheap_memmap.pageblock_mt[page_to_pfn(page) >> pageblock_order] = (u8)mt;
+}
+
+/* ---- page_alloc.c ---- */
+extern struct zone kheap_zones[MAX_NR_ZONES];
+extern unsigned long totalreserve_pages;
+static inline struct zone *page_zone(const struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	if (pfn >= MAX_DMA32_PFN)
+		return &kheap_zones[ZONE_NORMAL];
+	return pfn >= MAX_DMA_PFN ? &kheap_zones[ZONE_DMA32] : &kheap_zones[ZONE_DMA];
+}
+static inline bool populated_zone(const struct zone *z)
+{
+	return z->spanned_pages != 0;
+}
+static inline unsigned long zone_page_state(const struct zone *z,
+					    enum zone_stat_item item)
+{
+	long v = __atomic_load_n(&z->vm_stat[item], __ATOMIC_RELAXED);
+	return v < 0 ? 0 : (unsigned long)v;
+}
+/* Free pages of a zone, counting memory not yet hot-added as free. */
+unsigned long zone_free_pages(const struct zone *z);
+unsigned long zone_uncommitted_pages(const struct zone *z);
+static inline unsigned long wmark_pages(const struct zone *z, int i)
+{
+	return z->_watermark[i] + z->watermark_boost;
+}
+int page_alloc_init(void);
+int page_alloc_validate(void);
+void page_alloc_fork_prepare(void);
+void page_alloc_fork_parent(void);
+void page_alloc_fork_child(void);
+void page_alloc_wake_waiters(void);
+unsigned long global_free_pages(void);	/* buddy + uncommitted */
+unsigned long global_pcp_pages(void);
+unsigned long zone_pcp_pages(const struct zone *zone);
+extern const char *const migratetype_names[MIGRATE_TYPES];
+extern const char *const zone_names[MAX_NR_ZONES];
+void show_free_areas(FILE *out);
+
+/* Node-wide counters other layers keep (the kernel's node_stat_item). */
+enum node_stat_item {
+	NR_SLAB_RECLAIMABLE_B,		/* pages in reclaimable slabs */
+	NR_SLAB_UNRECLAIMABLE_B,	/* pages in unreclaimable slabs */
+	NR_KERNEL_MISC_RECLAIMABLE,	/* other reclaimable pages */
+	NR_VMALLOC,			/* pages backing vmalloc areas */
+	NR_KMALLOC_LARGE,		/* pages of large kmalloc objects */
+	NR_PERCPU_B,			/* bytes of kheap's per-CPU structures */
+	NR_VM_NODE_STAT_ITEMS
+};
+extern long kheap_node_stat[NR_VM_NODE_STAT_ITEMS];
+static inline void mod_node_page_state(enum node_stat_item item, long delta)
+{
+	__atomic_fetch_add(&kheap_node_stat[item], delta, __ATOMIC_RELAXED);
+}
+static inline unsigned long node_page_state(enum node_stat_item item)
+{
+	long v = __atomic_load_n(&kheap_node_stat[item], __ATOMIC_RELAXED);
+	return v < 0 ? 0 : (unsigned long)v;
+}
+
+/* ---- vmscan.c: direct reclaim and shrinkers ---- */
+extern __thread int kheap_in_reclaim;	/* PF_MEMALLOC */
+void vmscan_fork_prepare(void);
+void vmscan_fork_parent(void);
+void vmscan_fork_child(void);
+unsigned long try_to_free_pages(gfp_t gfp, unsigned int order);
+unsigned long shrink_slab(gfp_t gfp, int priority);
+int vmscan_validate(void);
+
+/* ---- proc.c: the /proc-style views ---- */
+typedef int (*proc_show_fn)(FILE *out);
+void kheap_proc_register(const char *name, proc_show_fn fn);
+void proc_init(void);
+
+#endif /* _KHEAP_INTERNAL_H */

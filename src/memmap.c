@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/*
+ * memmap.c - kheap's "physical memory": the direct map, the struct page array
+ * (vmemmap) and memory hot-add by sections.
+ *
+ * Design
+ * ------
+ * Physical memory is one virtual reservation of mem= bytes, PROT_NONE and
+ * MAP_NORESERVE, aligned to a section: the direct map.  Frame n lives at
+ * page_offset_base + n * PAGE_SIZE, so pfn <-> address is arithmetic.  A
+ * second reservation holds one 64-byte struct page per frame (the vmemmap,
+ * as SPARSEMEM_VMEMMAP lays it out), so pfn <-> struct page is arithmetic
+ * too.  Neither costs memory until used.
+ *
+ * Memory is hot-added one section (128 MiB) at a time, as memory hotplug
+ * onlines sections: memmap_commit_section() makes the section's frames and
+ * its 2 MiB of struct pages readable and writable (and asks for transparent
+ * huge pages behind the frames, as the kernel maps its direct map with large
+ * pages).  The page allocator decides when: it hot-adds the next section of
+ * a zone when the zone's free lists cannot serve a request, from any GFP
+ * mode, before watermarks and reclaim come into play.
+ *
+ * Struct pages are initialised lazily, as DEFERRED_STRUCT_PAGE_INIT does: a
+ * freshly committed struct page reads as all zeroes, which is a valid "not
+ * free, not typed, no references" state, and the page allocator writes only
+ * the struct pages of the blocks it puts on its lists.  An empty process thus
+ * costs no memory for its memory map.
+ *
+ * Invariants
+ *  - A committed section is never decommitted or made inaccessible again
+ *    (DESIGN.md: lockless slab readers may read stale words from it); free
+ *    page reporting gives frames back with madvise, which keeps them readable.
+ *  - committed[sec] is set (release) only after the section's frames and
+ *    struct pages are accessible, so a reader that sees it set (acquire) may
+ *    touch both.
+ *  - One migrate type per pageblock (pageblock_order 9) in pageblock_mt[];
+ *    hot-added pageblocks start MIGRATE_MOVABLE, as onlined memory does.
+ *
+ * Lock order: kheap_memmap.lock is a leaf lock, taken with a zone lock held.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <string.h>
+
+unsigned long page_offset_base;
+unsigned long vmemmap_base;
+unsigned long vmalloc_base;
+unsigned long kheap_vmalloc_size;
+unsigned long max_pfn;
+
+struct kheap_memmap kheap_memmap = { .lock = KH_LOCK_INIT };
+
+/*
+ * Reserve the direct map and the vmemmap for @mem bytes; on failure halve and
+ * retry (ulimit -v, Valgrind's address-space cap), saying so once.
+ */
+static int memmap_reserve(unsigned long mem)
+{
+	unsigned long want = mem;
+
+	for (;;) {
+		unsigned long pages = mem >> PAGE_SHIFT;
+		unsigned long vmm = ALIGN(pages * sizeof(struct page), 1UL << 21);
+		void *dm = os_reserve(mem, 1UL << SECTION_SIZE_BITS);
+		void *vm = dm ? os_reserve(vmm, 1UL << 21) : NULL;
+
+		if (dm && vm) {
+			page_offset_base = (unsigned long)dm;
+			vmemmap_base = (unsigned long)vm;
+			max_pfn = pages;
+			if (mem != want)
+				pr_warn("kheap: could not reserve %luM of address space; using mem=%luM\n",
+					want >> 20, mem >> 20);
+			return 0;
+		}
+		if (dm)
+			os_release(dm, mem);
+		if (mem <= (64UL << 20))
+			return -ENOMEM;
+		mem = (mem / 2) & ~((PAGE_SIZE << MAX_PAGE_ORDER) - 1);
+	}
+}
+
+/**
+ * memmap_init - reserve the address space of kheap's physical memory
+ *
+ * Sizes come from kheap_config.mem (the machine's RAM when 0).  Nothing is
+ * committed here.  Return: 0 or -ENOMEM.
+ */
+int memmap_init(void)
+{
+	unsigned long mem = kheap_config.mem;
+	unsigned long nsec, npb;
+	u8 *meta;
+
+	if (!mem)
+		mem = os_ram_bytes() & ~((PAGE_SIZE << MAX_PAGE_ORDER) - 1);
+	if (memmap_reserve(mem))
+		return -ENOMEM;
+	kheap_config.mem = max_pfn << PAGE_SHIFT;
+
+	/* section bytes and pageblock types: small, committed up front */
+	nsec = DIV_ROUND_UP(max_pfn, PAGES_PER_SECTION);
+	npb = DIV_ROUND_UP(max_pfn, pageblock_nr_pages);
+	size_t metasz = PAGE_ALIGN(nsec + npb);
+	meta = os_reserve(metasz, PAGE_SIZE);
+	if (!meta || os_commit(meta, metasz))
+		return -ENOMEM;
+	kheap_memmap.nr_sections = nsec;
+	kheap_memmap.committed = meta;
+	kheap_memmap.pageblock_mt = meta + nsec;
+	return 0;
+}
+
+/**
+ * memmap_commit_section - hot-add section @sec: make its frames and struct
+ * pages accessible and mark its pageblocks MIGRATE_MOVABLE
+ *
+ * Idempotent and thread-safe.  Return: 0, or -ENOMEM if the OS refused (then
+ * nothing changed).
+ */
+int memmap_commit_section(unsigned long sec)
+{
+	unsigned long start_pfn = section_nr_to_pfn(sec);
+	unsigned long end_pfn = min(start_pfn + PAGES_PER_SECTION, max_pfn);
+	int err = 0;
+
+	if (sec >= kheap_memmap.nr_sections)
+		return -EINVAL;
+	kh_lock(&kheap_memmap.lock);
+	if (kheap_memmap.committed[sec])
+		goto out;
+
+	void *frames = __va(PFN_PHYS(start_pfn));
+	size_t fsize = (end_pfn - start_pfn) << PAGE_SHIFT;
+	void *structs = pfn_to_page(start_pfn);
+	size_t ssize = PAGE_ALIGN((end_pfn - start_pfn) * sizeof(struct page));
+
+	err = os_commit(structs, ssize);
+	if (!err)
+		err = os_commit(frames, fsize);
+	if (err) {
+		pr_err("kheap: hot-adding memory section %lu failed (%d)\n",
+		       sec, err);
+		err = -ENOMEM;
+		goto out;
+	}
+	if (kheap_config.thp)
+		os_hugepage(frames, fsize);
+	memset(kheap_memmap.pageblock_mt + (start_pfn >> pageblock_order),
+	       MIGRATE_MOVABLE,
+	       DIV_ROUND_UP(end_pfn - start_pfn, pageblock_nr_pages));
+	kheap_memmap.nr_committed++;
+	__atomic_store_n(&kheap_memmap.committed[sec], 1, __ATOMIC_RELEASE);
+out:
+	kh_unlock(&kheap_memmap.lock);
+	return err;
+}

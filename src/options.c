@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: MIT
+/*
+ * options.c - the one options table, and the kernel-style command line parser.
+ *
+ * Every tunable of kheap is one row of options[] below: its name as on the
+ * kernel's command line, its type, where its value lives, the default as
+ * text, and a line of help.  The same table drives the parser,
+ * kheap_print_config() and the README's option list (`kheap options` prints
+ * it).
+ *
+ * The command line ("mem=2G slab_nomerge slub_debug=FZ,kmalloc-*") comes from
+ * $KHEAP_CMDLINE and from kheap_init(); it is parsed once, before anything is
+ * allocated, and without allocating: words are copied into a fixed buffer on
+ * the stack.  An unknown option is reported and ignored; a bad value is
+ * reported naming the option and the value, the option keeps its default,
+ * and kheap_init() returns -EINVAL.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct kheap_config kheap_config = {
+	.mem = 0,			/* 0: the machine's RAM */
+	.min_free_kbytes = 0,		/* 0: int_sqrt(lowmem_kbytes * 16) */
+	.watermark_scale_factor = 10,
+	.percpu_pagelist_high_fraction = 0,
+	.page_reporting = true,
+	.page_reporting_order = pageblock_order,
+	.page_reporting_capacity = 32,
+	.thp = true,
+	.debug_validate = false,
+};
+
+enum opt_type {
+	OPT_BOOL,	/* "name" or name=1/0/y/n/on/off */
+	OPT_SIZE,	/* bytes with K/M/G/T suffix (memparse) */
+	OPT_UINT,	/* unsigned decimal or 0x hex */
+	OPT_FUNC,	/* parsed and shown by the owning layer */
+};
+
+struct kheap_option {
+	const char *name;
+	enum opt_type type;
+	void *var;		/* bool *, unsigned long *, unsigned int * */
+	const char *def;	/* default, as text */
+	const char *help;
+	unsigned long min, max;	/* accepted range for OPT_SIZE / OPT_UINT */
+	int (*parse)(const char *val);		/* OPT_FUNC */
+	void (*show)(char *buf, size_t len);	/* OPT_FUNC */
+	const char *alias_of;	/* shown under the other name */
+};
+
+static void show_mem(char *buf, size_t len)
+{
+	snprintf(buf, len, "%luM", kheap_config.mem >> 20);
+}
+
+static int parse_mem(const char *val)
+{
+	char *end;
+	unsigned long long v = kheap_memparse(val, &end);
+
+	if (*end || v < (16ULL << 20) || v > (1ULL << 46))
+		return -EINVAL;
+	/* whole MAX_PAGE_ORDER blocks only */
+	kheap_config.mem = (unsigned long)v & ~((PAGE_SIZE << MAX_PAGE_ORDER) - 1);
+	return 0;
+}
+
+static const struct kheap_option options[] = {
+	{ "mem", OPT_FUNC, NULL, "RAM",
+	  "size of kheap's physical memory (K/M/G suffix); default the machine's RAM, at least 16M",
+	  0, 0, parse_mem, show_mem, NULL },
+	{ "min_free_kbytes", OPT_UINT, &kheap_config.min_free_kbytes, "auto",
+	  "free memory kept for the min watermark, in kB (auto: sqrt(lowmem_kB*16), 128..262144)",
+	  128, 1U << 30, NULL, NULL, NULL },
+	{ "watermark_scale_factor", OPT_UINT, &kheap_config.watermark_scale_factor, "10",
+	  "distance between watermarks in 1/10000 of the zone (vm.watermark_scale_factor)",
+	  1, 3000, NULL, NULL, NULL },
+	{ "percpu_pagelist_high_fraction", OPT_UINT,
+	  &kheap_config.percpu_pagelist_high_fraction, "0",
+	  "per-CPU page list high mark as a fraction of the zone (0: auto)",
+	  0, 1 << 20, NULL, NULL, NULL },
+	{ "page_reporting.enabled", OPT_BOOL, &kheap_config.page_reporting, "1",
+	  "give free blocks of page_reporting_order and above back to the OS (madvise)",
+	  0, 0, NULL, NULL, NULL },
+	{ "page_reporting.page_reporting_order", OPT_UINT,
+	  &kheap_config.page_reporting_order, "9",
+	  "smallest buddy order reported to the OS", pageblock_order, MAX_PAGE_ORDER,
+	  NULL, NULL, NULL },
+	{ "page_reporting.capacity", OPT_UINT, &kheap_config.page_reporting_capacity, "32",
+	  "blocks of reporting order that accumulate before a reporting pass",
+	  1, 1 << 20, NULL, NULL, NULL },
+	{ "transparent_hugepage", OPT_BOOL, &kheap_config.thp, "1",
+	  "ask for transparent huge pages behind the direct map (MADV_HUGEPAGE)",
+	  0, 0, NULL, NULL, NULL },
+	{ "kheap.validate", OPT_BOOL, &kheap_config.debug_validate, "0",
+	  "run the layers' validate walkers at every reclaim and report problems",
+	  0, 0, NULL, NULL, NULL },
+};
+
+/* kstrtobool: 1/y/Y/on -> true, 0/n/N/off -> false. */
+static int parse_bool(const char *s, bool *res)
+{
+	if (!strcmp(s, "1") || !strcasecmp(s, "y") || !strcasecmp(s, "yes") ||
+	    !strcasecmp(s, "on") || !strcasecmp(s, "true")) {
+		*res = true;
+		return 0;
+	}
+	if (!strcmp(s, "0") || !strcasecmp(s, "n") || !strcasecmp(s, "no") ||
+	    !strcasecmp(s, "off") || !strcasecmp(s, "false")) {
+		*res = false;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/**
+ * kheap_memparse - parse a size with an optional K/M/G/T/P/E suffix, as the
+ * kernel's memparse() does.  *@retptr points past what was parsed.
+ */
+unsigned long long kheap_memparse(const char *ptr, char **retptr)
+{
+	char *end;
+	unsigned long long v = strtoull(ptr, &end, 0);
+
+	switch (*end) {
+	case 'E': case 'e': v <<= 10; /* fall through */
+	case 'P': case 'p': v <<= 10; /* fall through */
+	case 'T': case 't': v <<= 10; /* fall through */
+	case 'G': case 'g': v <<= 10; /* fall through */
+	case 'M': case 'm': v <<= 10; /* fall through */
+	case 'K': case 'k': v <<= 10;
+		end++;
+		break;
+	default:
+		break;
+	}
+	if (retptr)
+		*retptr = end;
+	return v;
+}
+
+static int parse_number(const struct kheap_option *o, const char *val)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*val || *val == '-')
+		return -EINVAL;
+	errno = 0;
+	if (o->type == OPT_SIZE)
+		v = kheap_memparse(val, &end);
+	else
+		v = strtoull(val, &end, 0);
+	if (errno || *end || v < o->min || v > o->max)
+		return -EINVAL;
+	if (o->type == OPT_SIZE)
+		*(unsigned long *)o->var = (unsigned long)v;
+	else
+		*(unsigned int *)o->var = (unsigned int)v;
+	return 0;
+}
+
+static const struct kheap_option *find_option(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++)
+		if (!strcmp(options[i].name, name))
+			return &options[i];
+	return NULL;
+}
+
+/* Apply one "name" or "name=value" word; 0, -ENOENT or -EINVAL. */
+static int apply_option(char *word, const char *source)
+{
+	char *eq = strchr(word, '=');
+	const char *val = NULL;
+	const struct kheap_option *o;
+	int err = 0;
+
+	if (eq) {
+		*eq = 0;
+		val = eq + 1;
+	}
+	o = find_option(word);
+	if (!o) {
+		pr_warn("kheap: unknown option \"%s\" in %s ignored\n", word,
+			source);
+		return -ENOENT;
+	}
+	switch (o->type) {
+	case OPT_BOOL:
+		err = val ? parse_bool(val, (bool *)o->var) : 0;
+		if (!val)
+			*(bool *)o->var = true;
+		break;
+	case OPT_SIZE:
+	case OPT_UINT:
+		err = val ? parse_number(o, val) : -EINVAL;
+		break;
+	case OPT_FUNC:
+		err = o->parse(val ? val : "");
+		break;
+	}
+	if (err)
+		pr_err("kheap: bad value \"%s\" for option %s in %s; keeping the default %s\n",
+		       val ? val : "", o->name, source, o->def);
+	return err;
+}
+
+/**
+ * kheap_parse_cmdline - apply a kernel-style command line
+ * @cmdline: space-separated words; "name=value" or "name"; double quotes
+ *           may enclose a value with spaces
+ * @source: where it came from, for messages
+ *
+ * Return: 0, or -EINVAL if any option had a bad value.
+ */
+int kheap_parse_cmdline(const char *cmdline, const char *source)
+{
+	char word[1024];
+	int ret = 0;
+
+	if (!cmdline)
+		return 0;
+	while (*cmdline) {
+		size_t n = 0;
+		bool quoted = false;
+
+		while (*cmdline == ' ' || *cmdline == '\t' || *cmdline == '\n')
+			cmdline++;
+		if (!*cmdline)
+			break;
+		while (*cmdline && (quoted || (*cmdline != ' ' &&
+					       *cmdline != '\t' &&
+					       *cmdline != '\n'))) {
+			if (*cmdline == '"') {
+				quoted = !quoted;
+			} else if (n < sizeof(word) - 1) {
+				word[n++] = *cmdline;
+			}
+			cmdline++;
+		}
+		word[n] = 0;
+		if (apply_option(word, source) == -EINVAL)
+			ret = -EINVAL;
+	}
+	return ret;
+}
+
+void kheap_print_config(FILE *out)
+{
+	char buf[256];
+
+	kheap_ensure_init();
+	fprintf(out, "# kheap %s configuration (option=value  # help)\n",
+		KHEAP_VERSION);
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+		const struct kheap_option *o = &options[i];
+
+		if (o->alias_of)
+			continue;
+		switch (o->type) {
+		case OPT_BOOL:
+			snprintf(buf, sizeof(buf), "%d", *(bool *)o->var);
+			break;
+		case OPT_SIZE:
+			snprintf(buf, sizeof(buf), "%lu", *(unsigned long *)o->var);
+			break;
+		case OPT_UINT:
+			snprintf(buf, sizeof(buf), "%u", *(unsigned int *)o->var);
+			break;
+		case OPT_FUNC:
+			o->show(buf, sizeof(buf));
+			break;
+		}
+		fprintf(out, "%s=%s\t# %s (default %s)\n", o->name, buf,
+			o->help, o->def);
+	}
+}

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+/*
+ * os/prim.c - Linux implementations of the primitives in os/prim.h; read that
+ * header's comment for the contract.  Nothing here allocates from the heap.
+ */
+#define _GNU_SOURCE
+#include "prim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/sysinfo.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL	102	/* Linux >= 6.13 */
+#define MADV_GUARD_REMOVE	103
+#endif
+
+unsigned int os_ncpus_cached = 1;
+ptrdiff_t os_rseq_cpu_offset;
+
+void *os_reserve(size_t size, size_t align)
+{
+	size_t span = size + align;
+	char *p = mmap(NULL, span, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	uintptr_t start = ((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1);
+	size_t head = start - (uintptr_t)p;
+	size_t tail = span - head - size;
+	if (head)
+		munmap(p, head);
+	if (tail)
+		munmap((char *)start + size, tail);
+	return (void *)start;
+}
+
+int os_commit(void *addr, size_t size)
+{
+	if (mprotect(addr, size, PROT_READ | PROT_WRITE))
+		return -errno;
+	return 0;
+}
+
+void os_hugepage(void *addr, size_t size)
+{
+	(void)madvise(addr, size, MADV_HUGEPAGE);
+}
+
+int os_decommit(void *addr, size_t size)
+{
+	if (madvise(addr, size, MADV_DONTNEED))
+		return -errno;
+	return 0;
+}
+
+void os_release(void *addr, size_t size)
+{
+	munmap(addr, size);
+}
+
+static int guard_madvise_works = 1;	/* cleared on the first EINVAL */
+
+int os_guard(void *addr, size_t size)
+{
+	if (__atomic_load_n(&guard_madvise_works, __ATOMIC_RELAXED)) {
+		if (!madvise(addr, size, MADV_GUARD_INSTALL))
+			return 0;
+		if (errno == EINVAL)
+			__atomic_store_n(&guard_madvise_works, 0,
+					 __ATOMIC_RELAXED);
+	}
+	if (mprotect(addr, size, PROT_NONE))
+		return -errno;
+	return 0;
+}
+
+int os_unguard(void *addr, size_t size)
+{
+	if (__atomic_load_n(&guard_madvise_works, __ATOMIC_RELAXED) &&
+	    !madvise(addr, size, MADV_GUARD_REMOVE)) {
+		/* a range guarded with mprotect needs mprotect back too */
+		return mprotect(addr, size, PROT_READ | PROT_WRITE) ? -errno : 0;
+	}
+	if (mprotect(addr, size, PROT_READ | PROT_WRITE))
+		return -errno;
+	return 0;
+}
+
+int os_map_fixed(void *addr, size_t size)
+{
+	void *p = mmap(addr, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+		       -1, 0);
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+/* ---- CPUs ---- */
+
+int os_cpu_slow(void)
+{
+	int cpu = sched_getcpu();
+	if (cpu < 0)
+		cpu = 0;
+	return (unsigned int)cpu < os_ncpus_cached ? cpu
+						   : cpu % (int)os_ncpus_cached;
+}
+
+/* Runs before main and before any constructor that could allocate. */
+__attribute__((constructor(101))) static void os_cpu_init(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+	os_ncpus_cached = n > 0 ? (unsigned int)n : 1;
+	if (&__rseq_size && &__rseq_offset && __rseq_size >= 8) {
+		/* struct rseq: cpu_id_start (u32) then cpu_id (s32) */
+		os_rseq_cpu_offset = __rseq_offset + 4;
+	}
+}
+
+unsigned int os_ncpus(void)
+{
+	return os_ncpus_cached;
+}
+
+unsigned long os_ram_bytes(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES);
+	long psz = sysconf(_SC_PAGESIZE);
+	if (pages <= 0 || psz <= 0)
+		return 1UL << 30;
+	return (unsigned long)pages * (unsigned long)psz;
+}
+
+uint64_t os_random(void)
+{
+	uint64_t v;
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == (ssize_t)sizeof(v))
+		return v;
+	v = os_ns() ^ ((uint64_t)getpid() << 32) ^ (uintptr_t)&v;
+	v ^= v >> 33;
+	v *= 0xff51afd7ed558ccdULL;
+	v ^= v >> 33;
+	return v;
+}
+
+uint64_t os_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Read a small /proc file into @buf without allocating; returns its length. */
+static ssize_t read_small_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	return n;
+}
+
+unsigned long os_rss_kb(void)
+{
+	char buf[128];
+	if (read_small_file("/proc/self/statm", buf, sizeof(buf)) <= 0)
+		return 0;
+	char *p = strchr(buf, ' ');
+	if (!p)
+		return 0;
+	return strtoul(p + 1, NULL, 10) * (unsigned long)(sysconf(_SC_PAGESIZE) / 1024);
+}
+
+unsigned long os_max_map_count(void)
+{
+	char buf[32];
+	if (read_small_file("/proc/sys/vm/max_map_count", buf, sizeof(buf)) <= 0)
+		return 65530;
+	unsigned long v = strtoul(buf, NULL, 10);
+	return v ? v : 65530;
+}
+
+void os_write_err(const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(2, buf, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * os/prim.h - the only door from kheap to the operating system.
+ *
+ * Nothing else in kheap calls mmap, munmap, mprotect, madvise, getrandom,
+ * sched_getcpu, sysconf or reads /proc; they are called here, and this comment
+ * is the contract the layers above rely on.
+ *
+ *  - os_reserve(size, align): reserves @size bytes of address space aligned
+ *    to @align (a power of two >= page size), PROT_NONE, private, anonymous,
+ *    MAP_NORESERVE; nothing is committed and nothing is readable.  NULL on
+ *    failure (errno kept).  The range is never shared, so fork() gives the
+ *    child a private copy of whatever is committed.
+ *  - os_commit(addr, size): makes a reserved, page-aligned range readable
+ *    and writable.  Pages read as zero until written and cost RSS only once
+ *    touched.  Once committed a range stays readable for the life of the
+ *    process (DESIGN.md: lockless readers may read stale words from it).
+ *    Returns 0 or -errno.
+ *  - os_hugepage(addr, size): advises the kernel to back the range with
+ *    transparent huge pages where it allows it; failure is ignored.
+ *  - os_decommit(addr, size): gives the pages of a committed range back to
+ *    the OS (MADV_DONTNEED); the range stays readable and reads as zero
+ *    afterwards.  Returns 0 or -errno.  Slow (a syscall and TLB work): never
+ *    on a fast path.
+ *  - os_release(addr, size): unmaps a reserved range entirely.  Only used for
+ *    trimming reservations at start-up and for ranges never handed out.
+ *  - os_guard(addr, size) / os_unguard(addr, size): make a page range fault
+ *    on any access and make it accessible again (MADV_GUARD_INSTALL where
+ *    the running kernel has it, mprotect otherwise; the first creates no
+ *    VMA).  Return 0 or -errno.
+ *  - os_map_fixed(addr, size): replaces a reserved range with fresh,
+ *    zero-filled, private read-write memory (for vmalloc areas).
+ *  - os_ncpus(): the number of possible CPUs (>= 1), stable for the process.
+ *  - os_cpu(): the CPU the caller runs on now, in [0, os_ncpus()); a hint
+ *    that may be stale the moment it is returned.  Reads glibc's registered
+ *    rseq area (one load) and falls back to sched_getcpu().
+ *  - os_ram_bytes(): the machine's physical memory in bytes.
+ *  - os_random(): 64 random bits (getrandom, with a fallback that never
+ *    fails).
+ *  - os_ns(): a monotonic clock in nanoseconds.
+ *  - os_rss_kb(): the process's resident set size in KiB, from
+ *    /proc/self/statm, or 0 if it cannot be read.
+ *  - os_max_map_count(): vm.max_map_count, or 65530 if it cannot be read.
+ *  - os_write_err(buf, len): write(2) to stderr, retrying short writes; safe
+ *    in signal handlers and never allocates.
+ */
+#ifndef _KHEAP_OS_PRIM_H
+#define _KHEAP_OS_PRIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+void *os_reserve(size_t size, size_t align);
+int os_commit(void *addr, size_t size);
+void os_hugepage(void *addr, size_t size);
+int os_decommit(void *addr, size_t size);
+void os_release(void *addr, size_t size);
+int os_guard(void *addr, size_t size);
+int os_unguard(void *addr, size_t size);
+int os_map_fixed(void *addr, size_t size);
+
+unsigned int os_ncpus(void);
+unsigned long os_ram_bytes(void);
+uint64_t os_random(void);
+uint64_t os_ns(void);
+unsigned long os_rss_kb(void);
+unsigned long os_max_map_count(void);
+void os_write_err(const char *buf, size_t len);
+
+/* glibc's rseq registration (glibc >= 2.35); see os_cpu(). */
+extern const ptrdiff_t __rseq_offset __attribute__((weak));
+extern const unsigned int __rseq_size __attribute__((weak));
+int os_cpu_slow(void);
+extern ptrdiff_t os_rseq_cpu_offset;	/* from the thread pointer, or 0 */
+
+/*
+ * os_cpu - the current CPU: one load from the rseq area glibc registered for
+ * this thread (cpu_id, kept current by the kernel at every migration);
+ * sched_getcpu() where rseq is unavailable.
+ */
+static inline unsigned int os_cpu(void)
+{
+	extern unsigned int os_ncpus_cached;
+
+	if (__builtin_expect(os_rseq_cpu_offset != 0, 1)) {
+		int cpu = *(volatile int *)((char *)__builtin_thread_pointer() +
+					    os_rseq_cpu_offset);
+		if (__builtin_expect((unsigned int)cpu < os_ncpus_cached, 1))
+			return (unsigned int)cpu;
+	}
+	return (unsigned int)os_cpu_slow();
+}
+
+#endif /* _KHEAP_OS_PRIM_H */

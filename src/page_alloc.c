@@ -1,0 +1,1893 @@
+// SPDX-License-Identifier: MIT
+/*
+ * page_alloc.c - the buddy page allocator (mm/page_alloc.c of Linux v6.12).
+ *
+ * 1. Zones.  Physical memory (memmap.c) is split by pfn into ZONE_DMA (below
+ *    16 MiB), ZONE_DMA32 (below 4 GiB) and ZONE_NORMAL.  A request may use its
+ *    gfp_zone() and every zone below it, highest first (the zonelist).  Each
+ *    zone has min/low/high watermarks computed as __setup_per_zone_wmarks()
+ *    does from min_free_kbytes, and lowmem_reserve[] protecting lower zones
+ *    from requests that could have used higher ones.
+ *
+ * 2. The buddy system.  Free memory is kept as blocks of 2^order pages,
+ *    order 0..MAX_PAGE_ORDER (10), naturally aligned in pfn space.  The head
+ *    struct page of a free block has page_type PGTY_buddy and its order in
+ *    page->private, and sits on free_area[order].free_list[migratetype], the
+ *    list of its pageblock's migrate type.  Allocation takes the smallest
+ *    block that fits (__rmqueue_smallest) and splits off upper halves
+ *    (expand); freeing merges with the buddy at pfn ^ (1 << order) while that
+ *    buddy is free with the same order (__free_one_page).  Robson's bound
+ *    applies: with blocks of at most 2^n pages, memory of M * (1 + n/2)
+ *    pages suffices for any sequence whose live total never exceeds M.
+ *
+ * 3. Mobility grouping.  Each pageblock (order 9, 2 MiB) has a migrate type
+ *    (UNMOVABLE, MOVABLE, RECLAIMABLE, HIGHATOMIC).  A request is served from
+ *    its own type first; when that is empty, __rmqueue_fallback() takes from
+ *    another type in fallbacks[] order, largest block first, and claims the
+ *    whole pageblock when the block is large (order >= pageblock_order/2)
+ *    or the request is unmovable/reclaimable and enough of the pageblock is
+ *    free or alike.  Hot-added memory starts MOVABLE, as onlined memory does.
+ *
+ * 4. Per-CPU page lists (pcp).  Orders 0..3 and pageblock order (THP) are
+ *    served from per-CPU lists (order_to_pindex()), refilled from and drained
+ *    to the buddy lists in batches under the zone lock, with v6.12's
+ *    auto-tuned high mark between high_min (low watermark / CPUs) and
+ *    high_max (zone / 8 / CPUs).  "Per-CPU" is per CPU as os_cpu() reports it,
+ *    not per thread.  The kernel disables preemption around a pcp; userspace
+ *    cannot, so each pcp has a lock: the owner takes it with a trylock and
+ *    falls back to the buddy lists if another thread (one that migrated, or
+ *    a drain) holds it, exactly as the kernel's pcp_spin_trylock() does.
+ *
+ * 5. Memory hot-add.  A zone starts with no memory online; when its lists
+ *    cannot serve a request (after the fallback types), the next section of
+ *    the zone is hot-added (memmap_commit_section) and its pages freed into
+ *    the buddy lists in maximal aligned blocks.  Memory not yet hot-added
+ *    counts as free for watermarks and MemFree.  Hot-add is allowed in every
+ *    GFP mode; only when mem= is exhausted do watermarks and reclaim decide.
+ *
+ * 6. Slow path.  When the low watermark fails: retry at the min watermark
+ *    (less min/2 for __GFP_HIGH, less a further quarter for non-blocking
+ *    atomic requests); then, if the request may block, direct reclaim
+ *    (vmscan.c: drain the pcp lists, run the shrinkers and slab shrinking)
+ *    and retry while reclaim makes progress, at most MAX_RECLAIM_RETRIES
+ *    times without progress.  __GFP_NORETRY gives up after one reclaim,
+ *    costly orders (> 3) give up unless __GFP_RETRY_MAYFAIL, and
+ *    __GFP_NOFAIL never gives up: it waits for another thread to free
+ *    memory.  A failure without __GFP_NOWARN prints warn_alloc()'s report.
+ *    There is no OOM killer: nothing in one process can be killed to free
+ *    memory, so where the kernel would kill, kheap fails the allocation.
+ *
+ * 7. Free page reporting.  Free blocks of page_reporting_order (9) and more
+ *    that were not reported yet are counted; when page_reporting.capacity of
+ *    them have accumulated, the freeing thread (after dropping the zone lock)
+ *    isolates them, gives their frames back to the OS with madvise, and puts
+ *    them back flagged PG_reported.  Never on the order-0 fast path.
+ *
+ * Lock order (outer to inner):
+ *     pcp->lock  ->  zone->lock  ->  kheap_memmap.lock
+ * The fork handlers take all pcp locks of every zone, then every zone lock,
+ * then the memmap lock, then the NOFAIL wait lock.
+ *
+ * Cost of the fast path (order 0, pcp hit): one watermark comparison on a
+ * read-mostly zone counter, an uncontended trylock/unlock of the CPU's pcp,
+ * a list unlink, and the struct page writes of prep_new_page().
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <string.h>
+
+struct zone kheap_zones[MAX_NR_ZONES];
+unsigned long totalreserve_pages;
+static unsigned int nr_pcp_cpus;
+
+const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
+const char *const migratetype_names[MIGRATE_TYPES] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic",
+};
+
+static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
+	[MIGRATE_UNMOVABLE]   = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
+	[MIGRATE_MOVABLE]     = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
+	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
+};
+
+static const int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32 };
+
+/* __GFP_NOFAIL waiters sleep here until pages are freed. */
+static pthread_mutex_t nofail_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t nofail_cond = PTHREAD_COND_INITIALIZER;
+static int nofail_waiters;
+
+/* FPI flags for __free_one_page() */
+#define FPI_NONE	0
+#define FPI_TO_TAIL	(1 << 1)
+#define FPI_FRESH	(1 << 2)	/* never touched: counts as reported */
+
+/* ------------------------------------------------------------------ */
+/* zone counters                                                       */
+/* ------------------------------------------------------------------ */
+
+static inline void __mod_zone_page_state(struct zone *z,
+					 enum zone_stat_item item, long delta)
+{
+	__atomic_store_n(&z->vm_stat[item], z->vm_stat[item] + delta,
+			 __ATOMIC_RELAXED);
+}
+
+static inline void mod_zone_page_state(struct zone *z,
+				       enum zone_stat_item item, long delta)
+{
+	__atomic_fetch_add(&z->vm_stat[item], delta, __ATOMIC_RELAXED);
+}
+
+unsigned long zone_uncommitted_pages(const struct zone *z)
+{
+	return z->zone_start_pfn + z->spanned_pages -
+	       READ_ONCE(z->online_end_pfn);
+}
+
+unsigned long zone_free_pages(const struct zone *z)
+{
+	return zone_page_state(z, NR_FREE_PAGES) + zone_uncommitted_pages(z);
+}
+
+unsigned long global_free_pages(void)
+{
+	unsigned long sum = 0;
+
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		sum += zone_free_pages(&kheap_zones[i]);
+	return sum;
+}
+
+/* Pages on @zone's per-CPU lists; a racy sum unless the pcp locks are held. */
+unsigned long zone_pcp_pages(const struct zone *zone)
+{
+	unsigned long sum = 0;
+
+	if (!zone->pcp)
+		return 0;
+	for (unsigned int cpu = 0; cpu < nr_pcp_cpus; cpu++)
+		sum += (unsigned long)max(READ_ONCE(zone->pcp[cpu].count), 0);
+	return sum;
+}
+
+unsigned long global_pcp_pages(void)
+{
+	unsigned long sum = 0;
+
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		sum += zone_pcp_pages(&kheap_zones[i]);
+	return sum;
+}
+
+unsigned long totalram_pages(void)
+{
+	kheap_ensure_init();
+	return max_pfn;
+}
+
+unsigned long nr_free_pages(void)
+{
+	kheap_ensure_init();
+	return global_free_pages();
+}
+
+/* ------------------------------------------------------------------ */
+/* free lists                                                          */
+/* ------------------------------------------------------------------ */
+
+static inline unsigned int buddy_order(const struct page *page)
+{
+	return (unsigned int)page->private;
+}
+
+static inline void set_buddy_order(struct page *page, unsigned int order)
+{
+	page->private = order;
+	page->page_type = (unsigned int)PGTY_buddy << 24;
+}
+
+static inline void clear_buddy(struct page *page)
+{
+	page->page_type = 0;
+	page->private = 0;
+}
+
+static inline void account_freepages(struct zone *zone, long nr, int mt)
+{
+	(void)mt;
+	__mod_zone_page_state(zone, NR_FREE_PAGES, nr);
+}
+
+static inline void __add_to_free_list(struct page *page, struct zone *zone,
+				      unsigned int order, int mt, bool tail)
+{
+	struct free_area *area = &zone->free_area[order];
+
+	if (tail)
+		list_add_tail(&page->buddy_list, &area->free_list[mt]);
+	else
+		list_add(&page->buddy_list, &area->free_list[mt]);
+	area->nr_free++;
+}
+
+static inline void __del_page_from_free_list(struct page *page,
+					     struct zone *zone,
+					     unsigned int order)
+{
+	if (kheap_page_flag(page, PG_reported)) {
+		page->flags &= ~(1UL << PG_reported);
+		__mod_zone_page_state(zone, NR_ZONE_REPORTED, -(1L << order));
+	}
+	list_del(&page->buddy_list);
+	clear_buddy(page);
+	zone->free_area[order].nr_free--;
+}
+
+static inline void del_page_from_free_list(struct page *page,
+					   struct zone *zone,
+					   unsigned int order, int mt)
+{
+	__del_page_from_free_list(page, zone, order);
+	account_freepages(zone, -(1L << order), mt);
+}
+
+static inline bool free_area_empty(const struct free_area *area, int mt)
+{
+	return list_empty(&area->free_list[mt]);
+}
+
+/* The online pfn range of @zone; struct pages outside it must not be read. */
+static inline bool zone_pfn_online(const struct zone *zone, unsigned long pfn)
+{
+	return pfn >= zone->zone_start_pfn && pfn < zone->online_end_pfn;
+}
+
+static inline bool page_is_buddy(const struct zone *zone, struct page *buddy,
+				 unsigned long buddy_pfn, unsigned int order)
+{
+	if (!zone_pfn_online(zone, buddy_pfn))
+		return false;
+	return PageBuddy(buddy) && buddy_order(buddy) == order;
+}
+
+static void report_note_free(struct zone *zone, unsigned int order);
+
+/*
+ * __free_one_page - put a block back and merge it with its buddies
+ *
+ * Called with zone->lock held.  Merges while the buddy of the same order is
+ * free, up to MAX_PAGE_ORDER; a buddy whose pageblock type differs is
+ * adopted into ours (both must be mergeable types), so that a later split
+ * puts every sub-block on the right list.
+ */
+static void __free_one_page(struct page *page, unsigned long pfn,
+			    struct zone *zone, unsigned int order, int mt,
+			    int fpi_flags)
+{
+	VM_BUG_ON(!zone_pfn_online(zone, pfn));
+	VM_BUG_ON(pfn & ((1UL << order) - 1));
+
+	bool fresh = fpi_flags & FPI_FRESH;
+
+	account_freepages(zone, 1L << order, mt);
+	while (order < MAX_PAGE_ORDER) {
+		unsigned long buddy_pfn = pfn ^ (1UL << order);
+		struct page *buddy = page + ((long)buddy_pfn - (long)pfn);
+		int buddy_mt;
+
+		if (!page_is_buddy(zone, buddy, buddy_pfn, order))
+			break;
+		buddy_mt = mt;
+		if (order >= pageblock_order) {
+			buddy_mt = get_pageblock_migratetype(buddy);
+			if (buddy_mt != mt &&
+			    (mt >= MIGRATE_PCPTYPES ||
+			     buddy_mt >= MIGRATE_PCPTYPES))
+				break;
+		}
+		if (!kheap_page_flag(buddy, PG_reported))
+			fresh = false;
+		__del_page_from_free_list(buddy, zone, order);
+		if (buddy_mt != mt)
+			set_pageblock_migratetype(buddy, mt);
+		pfn &= buddy_pfn;	/* the lower of the two */
+		page = pfn_to_page(pfn);
+		order++;
+	}
+	set_buddy_order(page, order);
+	/*
+	 * To the tail if the caller asks, or if the next order up is likely to
+	 * merge soon (its buddy is free): keep that memory out of use.
+	 */
+	bool to_tail = fpi_flags & FPI_TO_TAIL;
+	if (!to_tail && order < MAX_PAGE_ORDER - 1) {
+		unsigned long hb_pfn = (pfn ^ (1UL << order)) & ~((2UL << order) - 1);
+		unsigned long hbuddy_pfn = hb_pfn ^ (2UL << order);
+
+		to_tail = page_is_buddy(zone, pfn_to_page(hbuddy_pfn),
+					hbuddy_pfn, order + 1);
+		/* the buddy at our order must also be almost free: the
+		 * kernel's buddy_merge_likely() checks the higher buddy */
+	}
+	__add_to_free_list(page, zone, order, mt, to_tail);
+	if (fresh) {
+		page->flags |= 1UL << PG_reported;
+		__mod_zone_page_state(zone, NR_ZONE_REPORTED, 1L << order);
+	} else if (order >= kheap_config.page_reporting_order) {
+		report_note_free(zone, order);
+	}
+}
+
+/*
+ * expand - split the block of order @high at @page down to order @low,
+ * putting each upper half on the @mt free list.  Return: pages put back.
+ */
+static unsigned long expand(struct zone *zone, struct page *page,
+			    unsigned int low, unsigned int high, int mt)
+{
+	unsigned long size = 1UL << high, nr_added = 0;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		__add_to_free_list(&page[size], zone, high, mt, false);
+		set_buddy_order(&page[size], high);
+		nr_added += size;
+	}
+	return nr_added;
+}
+
+static void page_del_and_expand(struct zone *zone, struct page *page,
+				unsigned int low, unsigned int high, int mt)
+{
+	long nr_pages = 1L << high;
+
+	__del_page_from_free_list(page, zone, high);
+	nr_pages -= (long)expand(zone, page, low, high, mt);
+	account_freepages(zone, -nr_pages, mt);
+}
+
+/* Take the smallest free block of type @mt that holds @order. */
+static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order,
+				       int mt)
+{
+	for (unsigned int co = order; co < NR_PAGE_ORDERS; co++) {
+		struct free_area *area = &zone->free_area[co];
+		struct page *page = list_first_entry_or_null(&area->free_list[mt],
+							     struct page,
+							     buddy_list);
+		if (!page)
+			continue;
+		page_del_and_expand(zone, page, order, co, mt);
+		return page;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* migrate type fallback                                               */
+/* ------------------------------------------------------------------ */
+
+static bool can_steal_fallback(unsigned int order, int start_mt)
+{
+	/* large blocks: claim the pageblock rather than fragment it */
+	if (order >= pageblock_order / 2 ||
+	    start_mt == MIGRATE_RECLAIMABLE || start_mt == MIGRATE_UNMOVABLE)
+		return true;
+	return false;
+}
+
+static int find_suitable_fallback(struct free_area *area, unsigned int order,
+				  int mt, bool only_stealable, bool *can_steal)
+{
+	*can_steal = false;
+	if (!area->nr_free)
+		return -1;
+	for (int i = 0; i < MIGRATE_PCPTYPES - 1; i++) {
+		int f = fallbacks[mt][i];
+
+		if (free_area_empty(area, f))
+			continue;
+		if (can_steal_fallback(order, mt))
+			*can_steal = true;
+		if (!only_stealable || *can_steal)
+			return f;
+	}
+	return -1;
+}
+
+/*
+ * Move the free blocks of the pageblock holding @page from @old_mt to
+ * @new_mt lists and count free and in-use pages; the pageblock type is set
+ * when @commit.  Return: free pages in the pageblock.
+ */
+static unsigned long move_freepages_block(struct zone *zone, struct page *page,
+					  int old_mt, int new_mt, bool commit)
+{
+	unsigned long start = page_to_pfn(page) & ~(pageblock_nr_pages - 1);
+	unsigned long end = start + pageblock_nr_pages;
+	unsigned long pfn = start, free = 0;
+
+	if (start < zone->zone_start_pfn || end > zone->online_end_pfn)
+		return 0;
+	while (pfn < end) {
+		struct page *p = pfn_to_page(pfn);
+
+		if (!PageBuddy(p)) {
+			pfn++;
+			continue;
+		}
+		unsigned int order = buddy_order(p);
+		if (commit) {
+			list_move(&p->buddy_list,
+				  &zone->free_area[order].free_list[new_mt]);
+		}
+		free += 1UL << order;
+		pfn += 1UL << order;
+	}
+	(void)old_mt;
+	if (commit)
+		set_pageblock_migratetype(page, new_mt);
+	return free;
+}
+
+/* Claim the pageblock(s) of a free block found on a fallback list. */
+static struct page *steal_suitable_fallback(struct zone *zone,
+					    struct page *page,
+					    unsigned int current_order,
+					    unsigned int order, int start_type,
+					    bool whole_block)
+{
+	int block_type = get_pageblock_migratetype(page);
+
+	if (block_type == MIGRATE_HIGHATOMIC)
+		goto single_page;
+
+	/* a whole free pageblock or more: change its type wholesale */
+	if (current_order >= pageblock_order) {
+		__del_page_from_free_list(page, zone, current_order);
+		account_freepages(zone, -(1L << current_order), block_type);
+		for (unsigned long i = 0; i < (1UL << current_order);
+		     i += pageblock_nr_pages)
+			set_pageblock_migratetype(page + i, start_type);
+		account_freepages(zone, 1L << current_order, start_type);
+		unsigned long added = expand(zone, page, order, current_order,
+					     start_type);
+		account_freepages(zone, -(long)((1L << current_order) - added),
+				  start_type);
+		return page;
+	}
+	if (!whole_block)
+		goto single_page;
+
+	unsigned long free = move_freepages_block(zone, page, block_type,
+						  start_type, false);
+	unsigned long alike = 0;
+	if (block_type == MIGRATE_MOVABLE && start_type != MIGRATE_MOVABLE)
+		alike = pageblock_nr_pages - free;	/* no LRU: none movable */
+	if (free + alike >= (1UL << (pageblock_order - 1))) {
+		move_freepages_block(zone, page, block_type, start_type, true);
+		return __rmqueue_smallest(zone, order, start_type);
+	}
+single_page:
+	page_del_and_expand(zone, page, order, current_order, block_type);
+	return page;
+}
+
+static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order,
+				       int start_mt)
+{
+	struct free_area *area;
+	int current_order, fallback_mt;
+	bool can_steal;
+
+	/* largest block first, to keep types apart in whole pageblocks */
+	for (current_order = MAX_PAGE_ORDER; current_order >= (int)order;
+	     current_order--) {
+		area = &zone->free_area[current_order];
+		fallback_mt = find_suitable_fallback(area, current_order,
+						     start_mt, false, &can_steal);
+		if (fallback_mt == -1)
+			continue;
+		/* movable requests take small blocks rather than split large */
+		if (!can_steal && start_mt == MIGRATE_MOVABLE &&
+		    current_order > (int)order)
+			goto find_smallest;
+		goto do_steal;
+	}
+	return NULL;
+
+find_smallest:
+	for (current_order = order; current_order < NR_PAGE_ORDERS;
+	     current_order++) {
+		area = &zone->free_area[current_order];
+		fallback_mt = find_suitable_fallback(area, current_order,
+						     start_mt, false, &can_steal);
+		if (fallback_mt != -1)
+			break;
+	}
+	if (current_order == NR_PAGE_ORDERS)
+		return NULL;
+do_steal: ;
+	struct page *page = list_first_entry(&area->free_list[fallback_mt],
+					     struct page, buddy_list);
+	return steal_suitable_fallback(zone, page, current_order, order,
+				       start_mt, can_steal);
+}
+
+static int zone_grow(struct zone *zone);
+
+/*
+ * __rmqueue - one block of @order and type @mt from the buddy lists: own
+ * type, then fallback types, then hot-add the zone's next section.
+ * Called with zone->lock held.
+ */
+static struct page *__rmqueue(struct zone *zone, unsigned int order, int mt,
+			      unsigned int alloc_flags)
+{
+	struct page *page;
+
+	for (;;) {
+		page = __rmqueue_smallest(zone, order, mt);
+		if (page)
+			return page;
+		page = __rmqueue_fallback(zone, order, mt);
+		if (page)
+			return page;
+		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) ||
+		    (alloc_flags & ALLOC_NON_BLOCK)) {
+			page = __rmqueue_smallest(zone, order,
+						  MIGRATE_HIGHATOMIC);
+			if (page)
+				return page;
+		}
+		if (zone_grow(zone))
+			return NULL;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* memory hot-add                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Free [start, end) into the buddy lists in maximal aligned blocks. */
+static void __free_pfn_range(struct zone *zone, unsigned long start,
+			     unsigned long end)
+{
+	while (start < end) {
+		unsigned int order = MAX_PAGE_ORDER;
+
+		while (order && ((start & ((1UL << order) - 1)) ||
+				 start + (1UL << order) > end))
+			order--;
+		struct page *page = pfn_to_page(start);
+		__free_one_page(page, start, zone, order,
+				get_pageblock_migratetype(page),
+				FPI_TO_TAIL | FPI_FRESH);
+		start += 1UL << order;
+	}
+}
+
+/*
+ * zone_grow - hot-add the next section (or the part of it in @zone) and put
+ * its pages on the free lists.  Called with zone->lock held.
+ * Return: 0, or -ENOMEM when the zone is fully online or the OS refused.
+ */
+static int zone_grow(struct zone *zone)
+{
+	unsigned long start = zone->online_end_pfn;
+	unsigned long zend = zone->zone_start_pfn + zone->spanned_pages;
+
+	if (start >= zend)
+		return -ENOMEM;
+	unsigned long sec = pfn_to_section_nr(start);
+	unsigned long end = min(zend, section_nr_to_pfn(sec + 1));
+	if (memmap_commit_section(sec))
+		return -ENOMEM;
+	WRITE_ONCE(zone->online_end_pfn, end);
+	__free_pfn_range(zone, start, end);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* per-CPU page lists                                                  */
+/* ------------------------------------------------------------------ */
+
+static inline bool pcp_allowed_order(unsigned int order)
+{
+	return order <= PAGE_ALLOC_COSTLY_ORDER || order == pageblock_order;
+}
+
+static inline unsigned int order_to_pindex(int mt, unsigned int order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		return NR_LOWORDER_PCP_LISTS + (mt == MIGRATE_MOVABLE);
+	return MIGRATE_PCPTYPES * order + (unsigned int)mt;
+}
+
+static inline unsigned int pindex_to_order(unsigned int pindex)
+{
+	if (pindex >= NR_LOWORDER_PCP_LISTS)
+		return pageblock_order;
+	return pindex / MIGRATE_PCPTYPES;
+}
+
+static inline struct per_cpu_pages *this_cpu_pcp(struct zone *zone)
+{
+	return &zone->pcp[os_cpu()];
+}
+
+/*
+ * free_pcppages_bulk - give @count pages from @pcp back to the buddy lists,
+ * round-robin over the lists from @pindex.  Called with pcp->lock held.
+ */
+static void free_pcppages_bulk(struct zone *zone, int count,
+			       struct per_cpu_pages *pcp, int pindex)
+{
+	count = min(pcp->count, count);
+	if (count <= 0)
+		return;
+	pindex--;
+	kh_lock(&zone->lock);
+	while (count > 0) {
+		struct list_head *list;
+		unsigned int order;
+
+		do {
+			if (++pindex > NR_PCP_LISTS - 1)
+				pindex = 0;
+			list = &pcp->lists[pindex];
+		} while (list_empty(list));
+		order = pindex_to_order((unsigned int)pindex);
+		do {
+			struct page *page = list_last_entry(list, struct page,
+							    pcp_list);
+			unsigned long pfn = page_to_pfn(page);
+
+			list_del(&page->pcp_list);
+			count -= 1 << order;
+			pcp->count -= 1 << order;
+			__free_one_page(page, pfn, zone, order,
+					get_pageblock_migratetype(page),
+					FPI_NONE);
+		} while (count > 0 && !list_empty(list));
+	}
+	kh_unlock(&zone->lock);
+}
+
+static int nr_pcp_high(struct per_cpu_pages *pcp, int batch, bool free_high)
+{
+	int high = clamp(pcp->high, pcp->high_min, pcp->high_max);
+
+	pcp->high = high;
+	if (!high)
+		return 0;
+	if (free_high) {
+		pcp->high = max(high - (batch << CONFIG_PCP_BATCH_SCALE_MAX),
+				pcp->high_min);
+		return 0;
+	}
+	if (pcp->high_min == pcp->high_max)
+		return high;
+	if (pcp->count >= high) {
+		int need = pcp->free_count + batch;
+
+		if (pcp->high < need)
+			pcp->high = clamp(need, pcp->high_min, pcp->high_max);
+	}
+	return high;
+}
+
+static int nr_pcp_free(struct per_cpu_pages *pcp, int batch, int high,
+		       bool free_high)
+{
+	if (free_high)
+		return min(pcp->count, batch << CONFIG_PCP_BATCH_SCALE_MAX);
+	if (high < batch)
+		return 1;
+	return clamp((int)pcp->free_count, batch, high - batch);
+}
+
+static int nr_pcp_alloc(struct per_cpu_pages *pcp, unsigned int order)
+{
+	int base_batch = pcp->batch, batch, high, max_nr;
+
+	high = pcp->high = clamp(pcp->high, pcp->high_min, pcp->high_max);
+	if (high < base_batch)
+		return 1;
+	batch = order ? base_batch : base_batch << pcp->alloc_factor;
+	if (pcp->high_min != pcp->high_max)
+		high = pcp->high = min(high + batch, pcp->high_max);
+	if (!order) {
+		max_nr = max(high - pcp->count - base_batch, base_batch);
+		if (batch <= max_nr &&
+		    pcp->alloc_factor < CONFIG_PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
+		batch = min(batch, max_nr);
+	}
+	if (batch > 1)
+		batch = max(batch >> order, 2);
+	return batch;
+}
+
+/* Put @page on this CPU's list; drain a batch when above high. */
+static void free_unref_page_commit(struct zone *zone,
+				   struct per_cpu_pages *pcp,
+				   struct page *page, int mt,
+				   unsigned int order)
+{
+	int high, batch = READ_ONCE(pcp->batch);
+	unsigned int pindex = order_to_pindex(mt, order);
+	bool free_high = false;
+
+	pcp->alloc_factor >>= 1;
+	list_add(&page->pcp_list, &pcp->lists[pindex]);
+	pcp->count += 1 << order;
+
+	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
+		free_high = pcp->free_count >= batch &&
+			    (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
+			    (!(pcp->flags & PCPF_FREE_HIGH_BATCH) ||
+			     pcp->count >= batch);
+		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
+	} else if (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) {
+		pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
+	}
+	if (pcp->free_count < (batch << CONFIG_PCP_BATCH_SCALE_MAX))
+		pcp->free_count += 1 << order;
+	high = nr_pcp_high(pcp, batch, free_high);
+	if (pcp->count >= high)
+		free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high,
+						     free_high),
+				   pcp, (int)pindex);
+}
+
+/*
+ * rmqueue_bulk - move @count blocks of @order from the buddy lists to
+ * @list.  Return: blocks moved.
+ */
+static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
+			struct list_head *list, int mt,
+			unsigned int alloc_flags)
+{
+	int i;
+
+	kh_lock(&zone->lock);
+	for (i = 0; i < count; i++) {
+		struct page *page = __rmqueue(zone, order, mt, alloc_flags);
+
+		if (!page)
+			break;
+		list_add_tail(&page->pcp_list, list);
+	}
+	kh_unlock(&zone->lock);
+	return i;
+}
+
+static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
+				    int mt, unsigned int alloc_flags)
+{
+	struct per_cpu_pages *pcp = this_cpu_pcp(zone);
+	struct list_head *list;
+	struct page *page;
+
+	if (!kh_trylock(&pcp->lock))
+		return NULL;	/* held by a migrated thread or a drain */
+	pcp->free_count >>= 1;
+	list = &pcp->lists[order_to_pindex(mt, order)];
+	if (list_empty(list)) {
+		int batch = nr_pcp_alloc(pcp, order);
+		int got = rmqueue_bulk(zone, order, batch, list, mt,
+				       alloc_flags);
+		pcp->count += got << order;
+		if (!got) {
+			kh_unlock(&pcp->lock);
+			return NULL;
+		}
+	}
+	page = list_first_entry(list, struct page, pcp_list);
+	list_del(&page->pcp_list);
+	pcp->count -= 1 << order;
+	kh_unlock(&pcp->lock);
+	return page;
+}
+
+static struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
+				  int mt, unsigned int alloc_flags)
+{
+	struct page *page = NULL;
+
+	kh_lock(&zone->lock);
+	if (alloc_flags & ALLOC_HIGHATOMIC)
+		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
+	if (!page)
+		page = __rmqueue(zone, order, mt, alloc_flags);
+	kh_unlock(&zone->lock);
+	return page;
+}
+
+static struct page *rmqueue(struct zone *zone, unsigned int order, int mt,
+			    unsigned int alloc_flags)
+{
+	struct page *page = NULL;
+
+	if (likely(pcp_allowed_order(order)))
+		page = rmqueue_pcplist(zone, order, mt, alloc_flags);
+	if (!page)
+		page = rmqueue_buddy(zone, order, mt, alloc_flags);
+	return page;
+}
+
+/* ------------------------------------------------------------------ */
+/* watermarks                                                          */
+/* ------------------------------------------------------------------ */
+
+static bool __zone_watermark_ok(struct zone *z, unsigned int order,
+				unsigned long mark, int highest_zoneidx,
+				unsigned int alloc_flags, long free_pages)
+{
+	long min = (long)mark;
+
+	free_pages -= (1L << order) - 1;
+	if (!(alloc_flags & ALLOC_RESERVES))
+		free_pages -= (long)READ_ONCE(z->nr_reserved_highatomic);
+	if (alloc_flags & ALLOC_RESERVES) {
+		if (alloc_flags & ALLOC_MIN_RESERVE) {
+			min -= min / 2;
+			if (alloc_flags & ALLOC_NON_BLOCK)
+				min -= min / 4;
+		}
+		if (alloc_flags & ALLOC_OOM)
+			min -= min / 2;
+	}
+	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+		return false;
+	if (!order)
+		return true;
+	/* memory not yet hot-added comes as MAX_PAGE_ORDER blocks */
+	if (zone_uncommitted_pages(z) >= (1UL << order))
+		return true;
+	for (unsigned int o = order; o < NR_PAGE_ORDERS; o++) {
+		struct free_area *area = &z->free_area[o];
+
+		if (!READ_ONCE(area->nr_free))
+			continue;
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (!free_area_empty(area, mt))
+				return true;
+		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) &&
+		    !free_area_empty(area, MIGRATE_HIGHATOMIC))
+			return true;
+	}
+	return false;
+}
+
+static bool zone_watermark_ok(struct zone *z, unsigned int order,
+			      unsigned long mark, int highest_zoneidx,
+			      unsigned int alloc_flags)
+{
+	return __zone_watermark_ok(z, order, mark, highest_zoneidx,
+				   alloc_flags, (long)zone_free_pages(z));
+}
+
+/* ------------------------------------------------------------------ */
+/* new pages                                                           */
+/* ------------------------------------------------------------------ */
+
+static void prep_compound_page(struct page *page, unsigned int order)
+{
+	unsigned long nr = 1UL << order;
+
+	page->flags |= 1UL << PG_head;
+	for (unsigned long i = 1; i < nr; i++) {
+		struct page *p = page + i;
+
+		p->flags = 0;
+		p->compound_head = (unsigned long)page + 1;
+		p->_refcount = 0;
+	}
+	page[1].flags = (page[1].flags & ~0xffUL) | order;
+}
+
+static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
+{
+	page->flags &= ~((1UL << PG_head) | (1UL << PG_reported));
+	page->mapping = NULL;
+	page->index = 0;
+	page->private = 0;
+	page->page_type = 0;
+	page->memcg_data = 0;
+	__atomic_store_n(&page->_refcount, 1, __ATOMIC_RELAXED);
+	if (gfp & __GFP_ZERO)
+		memset(page_address(page), 0, PAGE_SIZE << order);
+	if (order && (gfp & __GFP_COMP))
+		prep_compound_page(page, order);
+}
+
+/*
+ * get_page_from_freelist - try each zone of the zonelist, highest first,
+ * whose watermark @alloc_flags allows.
+ */
+static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
+					   unsigned int alloc_flags,
+					   int highest_zoneidx, int mt)
+{
+	for (int zi = highest_zoneidx; zi >= 0; zi--) {
+		struct zone *zone = &kheap_zones[zi];
+		struct page *page;
+
+		if (!populated_zone(zone))
+			continue;
+		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
+			unsigned long mark = wmark_pages(zone,
+						alloc_flags & ALLOC_WMARK_MASK);
+			if (!zone_watermark_ok(zone, order, mark,
+					       highest_zoneidx, alloc_flags))
+				continue;
+		}
+		page = rmqueue(zone, order, mt, alloc_flags);
+		if (page) {
+			prep_new_page(page, order, gfp);
+			return page;
+		}
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* slow path                                                           */
+/* ------------------------------------------------------------------ */
+
+static unsigned int gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
+
+	alloc_flags |= gfp & (__GFP_HIGH | __GFP_KSWAPD_RECLAIM);
+	if (!(gfp & __GFP_DIRECT_RECLAIM)) {
+		if (!(gfp & __GFP_NOMEMALLOC)) {
+			alloc_flags |= ALLOC_NON_BLOCK;
+			if (order > 0 && (alloc_flags & ALLOC_MIN_RESERVE))
+				alloc_flags |= ALLOC_HIGHATOMIC;
+		}
+		if (alloc_flags & ALLOC_MIN_RESERVE)
+			alloc_flags &= ~ALLOC_CPUSET;
+	}
+	return alloc_flags;
+}
+
+static unsigned long long warn_alloc_last;
+
+static void warn_alloc(gfp_t gfp, unsigned int order)
+{
+	char names[256];
+
+	if ((gfp & __GFP_NOWARN) ||
+	    !kheap_ratelimit(&warn_alloc_last, 10ULL * 1000000000ULL))
+		return;
+	kheap_format_gfp(names, sizeof(names), gfp);
+	pr_warn("%s: page allocation failure: order:%u, mode:%#x(%s), nodemask=(null)\n",
+		kheap_comm(), order, gfp, names);
+	dump_stack();
+	show_free_areas(stderr);
+}
+
+/*
+ * should_reclaim_retry - as the kernel's: give up after MAX_RECLAIM_RETRIES
+ * rounds without progress, or when even all reclaimable memory could not
+ * meet the min watermark.
+ */
+static bool should_reclaim_retry(unsigned int order, int highest_zoneidx,
+				 unsigned int alloc_flags, bool progress,
+				 int *no_progress_loops)
+{
+	if (progress && order <= PAGE_ALLOC_COSTLY_ORDER)
+		*no_progress_loops = 0;
+	else
+		(*no_progress_loops)++;
+	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
+		return false;
+	for (int zi = highest_zoneidx; zi >= 0; zi--) {
+		struct zone *zone = &kheap_zones[zi];
+
+		if (!populated_zone(zone))
+			continue;
+		if (__zone_watermark_ok(zone, order, wmark_pages(zone, WMARK_MIN),
+					highest_zoneidx, alloc_flags,
+					(long)zone_free_pages(zone) +
+					(long)zone_pcp_pages(zone)))
+			return progress;
+	}
+	return false;
+}
+
+/* Sleep until some thread frees pages, or 100 ms pass. */
+static void wait_for_free_pages(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 100 * 1000 * 1000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&nofail_lock);
+	__atomic_fetch_add(&nofail_waiters, 1, __ATOMIC_SEQ_CST);
+	pthread_cond_timedwait(&nofail_cond, &nofail_lock, &ts);
+	__atomic_fetch_sub(&nofail_waiters, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&nofail_lock);
+}
+
+void page_alloc_wake_waiters(void)
+{
+	pthread_mutex_lock(&nofail_lock);
+	pthread_cond_broadcast(&nofail_cond);
+	pthread_mutex_unlock(&nofail_lock);
+}
+
+static inline void wake_nofail_waiters(void)
+{
+	if (unlikely(__atomic_load_n(&nofail_waiters, __ATOMIC_RELAXED)))
+		page_alloc_wake_waiters();
+}
+
+static __noinline __cold struct page *
+__alloc_pages_slowpath(gfp_t gfp, unsigned int order, int highest_zoneidx,
+		       int mt)
+{
+	bool can_direct_reclaim = gfp & __GFP_DIRECT_RECLAIM;
+	bool costly_order = order > PAGE_ALLOC_COSTLY_ORDER;
+	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
+	int no_progress_loops = 0;
+	struct page *page;
+
+retry:
+	page = get_page_from_freelist(gfp, order, alloc_flags,
+				      highest_zoneidx, mt);
+	if (page)
+		return page;
+	if (!can_direct_reclaim)
+		goto nopage;
+
+	/* direct reclaim: pcp lists, shrinkers, slab caches */
+	for (int zi = 0; zi <= highest_zoneidx; zi++)
+		kheap_zones[zi].alloc_stall++;
+	unsigned long progress = try_to_free_pages(gfp, order);
+	page = get_page_from_freelist(gfp, order, alloc_flags,
+				      highest_zoneidx, mt);
+	if (page)
+		return page;
+
+	if (gfp & __GFP_NORETRY)
+		goto nopage;
+	if (costly_order && !(gfp & __GFP_RETRY_MAYFAIL))
+		goto nopage;
+	if (should_reclaim_retry(order, highest_zoneidx, alloc_flags,
+				 progress != 0, &no_progress_loops))
+		goto retry;
+	/*
+	 * Here the kernel would invoke the OOM killer.  In one process there
+	 * is nothing to kill, so the request fails (or, with __GFP_NOFAIL,
+	 * waits for memory below).
+	 */
+nopage:
+	if (gfp & __GFP_NOFAIL) {
+		/* __GFP_NOFAIL may dip into the reserves, as the kernel's */
+		page = get_page_from_freelist(gfp, order,
+					      ALLOC_MIN_RESERVE | ALLOC_WMARK_MIN,
+					      highest_zoneidx, mt);
+		if (page)
+			return page;
+		wait_for_free_pages();
+		no_progress_loops = 0;
+		goto retry;
+	}
+	warn_alloc(gfp, order);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* allocation API                                                      */
+/* ------------------------------------------------------------------ */
+
+/**
+ * __alloc_pages - allocate 2^@order contiguous pages
+ * @gfp: GFP flags; zone, mobility, reclaim and action modifiers apply
+ * @order: 0..MAX_PAGE_ORDER
+ * @preferred_nid: ignored (one node)
+ * @nodemask: ignored
+ *
+ * Return: the first page, with a reference count of 1, or NULL.
+ */
+struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
+			   void *nodemask)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_LOW;
+	int highest_zoneidx, mt;
+	struct page *page;
+
+	(void)preferred_nid;
+	(void)nodemask;
+	if (unlikely(order > MAX_PAGE_ORDER)) {
+		if (!(gfp & __GFP_NOWARN))
+			pr_warn("WARNING: %s: alloc_pages order %u > MAX_PAGE_ORDER (%d)\n",
+				kheap_comm(), order, MAX_PAGE_ORDER);
+		return NULL;
+	}
+	kheap_ensure_init();
+	gfp &= __GFP_BITS_MASK;
+	highest_zoneidx = gfp_zone(gfp);
+	mt = gfp_migratetype(gfp);
+	if (unlikely(mt >= MIGRATE_PCPTYPES))
+		mt = MIGRATE_MOVABLE;	/* both mobility bits: kernel warns */
+
+	page = get_page_from_freelist(gfp, order, alloc_flags, highest_zoneidx,
+				      mt);
+	if (likely(page))
+		return page;
+	return __alloc_pages_slowpath(gfp, order, highest_zoneidx, mt);
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return __alloc_pages(gfp, order, 0, NULL);
+}
+
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	return __alloc_pages(gfp, order, nid, NULL);
+}
+
+unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order)
+{
+	struct page *page = alloc_pages(gfp_mask & ~__GFP_HIGHMEM, order);
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+unsigned long get_zeroed_page(gfp_t gfp_mask)
+{
+	return __get_free_pages(gfp_mask | __GFP_ZERO, 0);
+}
+
+/**
+ * alloc_pages_bulk_array - fill the NULL entries of @page_array with order-0
+ * pages.  Return: the number of entries that hold a page afterwards.
+ */
+unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_pages,
+				     struct page **page_array)
+{
+	unsigned long n = 0;
+
+	for (unsigned long i = 0; i < nr_pages; i++) {
+		if (!page_array[i]) {
+			page_array[i] = alloc_pages(gfp | __GFP_NOWARN, 0);
+			if (!page_array[i])
+				break;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* freeing                                                             */
+/* ------------------------------------------------------------------ */
+
+static __noinline __cold void bad_page(struct page *page, const char *reason)
+{
+	pr_err("BUG: Bad page state in process %s  pfn:%05lx\n", kheap_comm(),
+	       page_to_pfn(page));
+	pr_err("page: refcount:%d mapcount:0 mapping:%p index:%#lx pfn:%#lx\n",
+	       page_ref_count(page), page->mapping, page->index,
+	       page_to_pfn(page));
+	pr_err("flags: %#lx page_type: %#x\n", page->flags, page->page_type);
+	pr_err("page dumped because: %s\n", reason);
+	dump_stack();
+}
+
+/* True if @page can be a page kheap handed out (not free, in range). */
+static bool page_in_memmap(const struct page *page)
+{
+	unsigned long pfn;
+
+	if ((unsigned long)page < vmemmap_base ||
+	    ((unsigned long)page - vmemmap_base) % sizeof(struct page))
+		return false;
+	pfn = page_to_pfn(page);
+	return pfn < max_pfn && pfn_section_online(pfn);
+}
+
+/*
+ * free_pages_prepare - check and clean a block being freed; false if it is
+ * in a bad state (reported, and then not freed: leaking is safer than
+ * corrupting the free lists).
+ */
+static bool free_pages_prepare(struct page *page, unsigned int order)
+{
+	if (unlikely(PageBuddy(page) || PageTail(page) ||
+		     page->page_type || page->mapping)) {
+		bad_page(page, PageBuddy(page) ? "page is already free (PageBuddy)"
+					       : "non-NULL mapping or page type");
+		return false;
+	}
+	if (PageHead(page)) {
+		if (unlikely(compound_order(page) != order)) {
+			bad_page(page, "compound order mismatch");
+			return false;
+		}
+		for (unsigned long i = 1; i < (1UL << order); i++) {
+			page[i].compound_head = 0;
+			page[i].flags = 0;
+		}
+	}
+	page->flags &= ~((1UL << PG_head) | (1UL << PG_private) |
+			 (1UL << PG_reported));
+	page->private = 0;
+	page->index = 0;
+	return true;
+}
+
+static void free_one_page(struct zone *zone, struct page *page,
+			  unsigned long pfn, unsigned int order, int fpi)
+{
+	kh_lock(&zone->lock);
+	__free_one_page(page, pfn, zone, order,
+			get_pageblock_migratetype(page), fpi);
+	kh_unlock(&zone->lock);
+	wake_nofail_waiters();
+}
+
+static void report_run_if_due(struct zone *zone);
+
+static void free_unref_page(struct page *page, unsigned int order, int fpi)
+{
+	struct zone *zone = page_zone(page);
+	unsigned long pfn = page_to_pfn(page);
+	int mt;
+
+	if (!free_pages_prepare(page, order))
+		return;
+	if (!pcp_allowed_order(order) || (fpi & FPI_TO_TAIL)) {
+		free_one_page(zone, page, pfn, order, fpi);
+		report_run_if_due(zone);
+		return;
+	}
+	mt = get_pageblock_migratetype(page);
+	if (unlikely(mt > MIGRATE_RECLAIMABLE))
+		mt = MIGRATE_MOVABLE;
+	struct per_cpu_pages *pcp = this_cpu_pcp(zone);
+	if (kh_trylock(&pcp->lock)) {
+		free_unref_page_commit(zone, pcp, page, mt, order);
+		kh_unlock(&pcp->lock);
+		wake_nofail_waiters();
+	} else {
+		free_one_page(zone, page, pfn, order, FPI_NONE);
+	}
+	report_run_if_due(zone);
+}
+
+/* Validate a page pointer from a caller; false (and a report) if bad. */
+static bool free_page_ok(struct page *page, const char *fn)
+{
+	if (unlikely(!page_in_memmap(page))) {
+		pr_err("%s: invalid page pointer %p (not a kheap page)\n", fn,
+		       (void *)page);
+		dump_stack();
+		return false;
+	}
+	if (unlikely(page_ref_count(page) <= 0)) {
+		bad_page(page, PageBuddy(page) ? "double free (page is already free)"
+					       : "freeing a page with a zero _refcount");
+		return false;
+	}
+	return true;
+}
+
+/**
+ * __free_pages - drop a reference to a block of 2^@order pages
+ * @page: the first page, as alloc_pages() returned it
+ * @order: the order it was allocated with
+ *
+ * The last reference frees the block.  For a non-compound block whose head
+ * is still referenced (get_page() on the first page), the other pages are
+ * freed now and the first page when its last reference goes, as the
+ * kernel's __free_pages() does.
+ */
+void __free_pages(struct page *page, unsigned int order)
+{
+	if (unlikely(!page))
+		return;
+	if (unlikely(!free_page_ok(page, "__free_pages")))
+		return;
+	if (unlikely(order > MAX_PAGE_ORDER)) {
+		bad_page(page, "freeing with an order above MAX_PAGE_ORDER");
+		return;
+	}
+	bool head = PageHead(page);
+	if (put_page_testzero(page)) {
+		free_unref_page(page, order, FPI_NONE);
+	} else if (!head) {
+		while (order-- > 0)
+			free_unref_page(page + (1UL << order), order, FPI_NONE);
+	}
+}
+
+void free_pages(unsigned long addr, unsigned int order)
+{
+	if (!addr)
+		return;
+	if (unlikely(!virt_addr_valid((void *)addr) ||
+		     !PAGE_ALIGNED(addr))) {
+		pr_err("free_pages: invalid address %#lx (not a page kheap allocated)\n",
+		       addr);
+		dump_stack();
+		return;
+	}
+	__free_pages(virt_to_page((void *)addr), order);
+}
+
+void put_page(struct page *page)
+{
+	struct page *head;
+
+	if (unlikely(!page_in_memmap(page))) {
+		free_page_ok(page, "put_page");
+		return;
+	}
+	head = compound_head(page);
+	if (unlikely(!free_page_ok(head, "put_page")))
+		return;
+	if (put_page_testzero(head))
+		free_unref_page(head, compound_order(head), FPI_NONE);
+}
+
+/* Make each page of a non-compound block separately freeable. */
+static void split_page(struct page *page, unsigned int order)
+{
+	for (unsigned long i = 1; i < (1UL << order); i++)
+		__atomic_store_n(&page[i]._refcount, 1, __ATOMIC_RELAXED);
+}
+
+static void *make_alloc_exact(unsigned long addr, unsigned int order,
+			      size_t size)
+{
+	if (addr) {
+		unsigned long nr = DIV_ROUND_UP(size, PAGE_SIZE);
+		struct page *page = virt_to_page((void *)addr);
+		struct page *last = page + (1UL << order);
+
+		split_page(page, order);
+		/* the unused tail goes straight back to the buddy lists */
+		for (page += nr; page < last; page++) {
+			if (put_page_testzero(page))
+				free_unref_page(page, 0, FPI_TO_TAIL);
+		}
+	}
+	return (void *)addr;
+}
+
+/**
+ * alloc_pages_exact - allocate exactly PAGE_ALIGN(@size) bytes of pages
+ *
+ * The block is of order get_order(@size); the pages beyond the size go back
+ * to the buddy lists at once.  Free with free_pages_exact().
+ */
+void *alloc_pages_exact(size_t size, gfp_t gfp_mask)
+{
+	unsigned int order = (unsigned int)get_order(size);
+	unsigned long addr;
+
+	if (!size || order > MAX_PAGE_ORDER) {
+		if (!(gfp_mask & __GFP_NOWARN))
+			pr_warn("WARNING: alloc_pages_exact: bad size %zu\n",
+				size);
+		return NULL;
+	}
+	gfp_mask &= ~__GFP_COMP;
+	addr = __get_free_pages(gfp_mask, order);
+	return make_alloc_exact(addr, order, size);
+}
+
+void *alloc_pages_exact_nid(int nid, size_t size, gfp_t gfp_mask)
+{
+	(void)nid;
+	return alloc_pages_exact(size, gfp_mask);
+}
+
+void free_pages_exact(void *virt, size_t size)
+{
+	unsigned long addr = (unsigned long)virt;
+	unsigned long end = addr + PAGE_ALIGN(size);
+
+	while (addr < end) {
+		free_page(addr);
+		addr += PAGE_SIZE;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* draining                                                            */
+/* ------------------------------------------------------------------ */
+
+static void drain_pcp(struct zone *zone, struct per_cpu_pages *pcp)
+{
+	kh_lock(&pcp->lock);
+	if (pcp->count)
+		free_pcppages_bulk(zone, pcp->count, pcp, 0);
+	kh_unlock(&pcp->lock);
+}
+
+/**
+ * drain_all_pages - give every CPU's per-CPU pages back to the buddy lists
+ * @zone: the zone to drain (a struct zone *), or NULL for all zones
+ */
+void drain_all_pages(void *zone)
+{
+	if (!READ_ONCE(kheap_initialized))
+		return;
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &kheap_zones[zi];
+
+		if (zone && zone != z)
+			continue;
+		if (!populated_zone(z))
+			continue;
+		for (unsigned int cpu = 0; cpu < nr_pcp_cpus; cpu++)
+			drain_pcp(z, &z->pcp[cpu]);
+	}
+	wake_nofail_waiters();
+}
+
+/* ------------------------------------------------------------------ */
+/* free page reporting                                                 */
+/* ------------------------------------------------------------------ */
+
+/* A block of reporting order or more went on a free list (zone locked). */
+static void report_note_free(struct zone *zone, unsigned int order)
+{
+	zone->report_pending += 1UL << order;
+}
+
+/*
+ * page_reporting_cycle - report every unreported free block of reporting
+ * order or more in @zone: isolate it under the lock, madvise it without the
+ * lock, put it back flagged PG_reported.  Return: pages reported.
+ */
+static unsigned long page_reporting_cycle(struct zone *zone)
+{
+	unsigned long reported = 0;
+
+	kh_lock(&zone->lock);
+	if (zone->reporting) {
+		kh_unlock(&zone->lock);
+		return 0;
+	}
+	zone->reporting = true;
+	zone->report_pending = 0;
+	for (unsigned int order = kheap_config.page_reporting_order;
+	     order < NR_PAGE_ORDERS; order++) {
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+			struct list_head *list =
+				&zone->free_area[order].free_list[mt];
+			struct page *batch[16];
+			int n;
+again:
+			n = 0;
+			struct page *page, *next;
+			list_for_each_entry_safe(page, next, list, buddy_list) {
+				if (kheap_page_flag(page, PG_reported))
+					continue;
+				del_page_from_free_list(page, zone, order, mt);
+				__mod_zone_page_state(zone, NR_ZONE_ISOLATED,
+						      1L << order);
+				batch[n++] = page;
+				if (n == (int)ARRAY_SIZE(batch))
+					break;
+			}
+			if (!n)
+				continue;
+			kh_unlock(&zone->lock);
+			for (int i = 0; i < n; i++)
+				os_decommit(page_address(batch[i]),
+					    PAGE_SIZE << order);
+			kh_lock(&zone->lock);
+			for (int i = 0; i < n; i++) {
+				struct page *p = batch[i];
+
+				__mod_zone_page_state(zone, NR_ZONE_ISOLATED,
+						      -(1L << order));
+				/* back at the tail, flagged as reported */
+				account_freepages(zone, 1L << order, mt);
+				set_buddy_order(p, order);
+				__add_to_free_list(p, zone, order, mt, true);
+				p->flags |= 1UL << PG_reported;
+				__mod_zone_page_state(zone, NR_ZONE_REPORTED,
+						      1L << order);
+				reported += 1UL << order;
+			}
+			if (n == (int)ARRAY_SIZE(batch))
+				goto again;
+		}
+	}
+	zone->reporting = false;
+	kh_unlock(&zone->lock);
+	return reported;
+}
+
+static void report_run_if_due(struct zone *zone)
+{
+	unsigned long threshold = (unsigned long)kheap_config.page_reporting_capacity
+				  << kheap_config.page_reporting_order;
+
+	if (likely(READ_ONCE(zone->report_pending) < threshold) ||
+	    !kheap_config.page_reporting)
+		return;
+	page_reporting_cycle(zone);
+}
+
+unsigned long kheap_page_reporting_flush(void)
+{
+	unsigned long n = 0;
+
+	if (!READ_ONCE(kheap_initialized))
+		return 0;
+	drain_all_pages(NULL);
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		if (populated_zone(&kheap_zones[zi]))
+			n += page_reporting_cycle(&kheap_zones[zi]);
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* initialisation: zones, watermarks, pcp                              */
+/* ------------------------------------------------------------------ */
+
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = 0, bit = 1UL << 62;
+
+	while (bit > x)
+		bit >>= 2;
+	while (bit) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+		bit >>= 2;
+	}
+	return r;
+}
+
+static unsigned int min_free_kbytes;
+
+static void calculate_min_free_kbytes(void)
+{
+	unsigned long lowmem_kbytes = K(max_pfn);
+	unsigned long v = int_sqrt(lowmem_kbytes * 16);
+
+	if (kheap_config.min_free_kbytes)
+		min_free_kbytes = kheap_config.min_free_kbytes;
+	else
+		min_free_kbytes = (unsigned int)clamp(v, 128UL, 262144UL);
+}
+
+static void setup_per_zone_wmarks(void)
+{
+	unsigned long pages_min = min_free_kbytes >> (PAGE_SHIFT - 10);
+	unsigned long lowmem_pages = 0;
+
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		lowmem_pages += kheap_zones[i].managed_pages;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &kheap_zones[i];
+		unsigned long tmp;
+
+		if (!lowmem_pages)
+			break;
+		tmp = (unsigned long)((unsigned long long)pages_min *
+				      z->managed_pages / lowmem_pages);
+		z->_watermark[WMARK_MIN] = tmp;
+		tmp = max(tmp >> 2,
+			  (unsigned long)((unsigned long long)z->managed_pages *
+					  kheap_config.watermark_scale_factor /
+					  10000));
+		z->watermark_boost = 0;
+		z->_watermark[WMARK_LOW] = z->_watermark[WMARK_MIN] + tmp;
+		z->_watermark[WMARK_HIGH] = z->_watermark[WMARK_LOW] + tmp;
+		z->_watermark[WMARK_PROMO] = z->_watermark[WMARK_HIGH] + tmp;
+	}
+}
+
+static void setup_per_zone_lowmem_reserve(void)
+{
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &kheap_zones[i];
+		int ratio = sysctl_lowmem_reserve_ratio[i];
+		bool clear = !ratio || !z->managed_pages;
+		unsigned long acc = 0;
+
+		z->lowmem_reserve[i] = 0;
+		for (int j = i + 1; j < MAX_NR_ZONES; j++) {
+			acc += kheap_zones[j].managed_pages;
+			z->lowmem_reserve[j] = clear ? 0 : (long)(acc / (unsigned long)ratio);
+		}
+	}
+	totalreserve_pages = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &kheap_zones[i];
+		long m = 0;
+
+		for (int j = i; j < MAX_NR_ZONES; j++)
+			m = max(m, z->lowmem_reserve[j]);
+		m += (long)z->_watermark[WMARK_HIGH];
+		if (m > (long)z->managed_pages)
+			m = (long)z->managed_pages;
+		totalreserve_pages += (unsigned long)m;
+	}
+}
+
+static unsigned long rounddown_pow_of_two(unsigned long n)
+{
+	return n ? 1UL << (63 - __builtin_clzl(n)) : 0;
+}
+
+static int zone_batchsize(struct zone *zone)
+{
+	int batch = (int)min(zone->managed_pages >> 12,
+			     (256UL << 10) / PAGE_SIZE);
+
+	if (batch <= 1)
+		return 1;
+	batch = (int)rounddown_pow_of_two((unsigned long)(batch + batch / 2)) - 1;
+	return batch;
+}
+
+static int zone_highsize(struct zone *zone, int batch, unsigned int fraction)
+{
+	unsigned long total = fraction ? zone->managed_pages / fraction
+				       : wmark_pages(zone, WMARK_LOW);
+	unsigned long high = total / nr_pcp_cpus;
+
+	return (int)max(high, (unsigned long)batch << 2);
+}
+
+static int zone_pcp_init(struct zone *zone)
+{
+	size_t sz = ALIGN(nr_pcp_cpus * sizeof(struct per_cpu_pages),
+			  (size_t)PAGE_SIZE);
+	struct per_cpu_pages *pcp = os_reserve(sz, PAGE_SIZE);
+	unsigned int frac = kheap_config.percpu_pagelist_high_fraction;
+
+	if (!pcp || os_commit(pcp, sz))
+		return -ENOMEM;
+	mod_node_page_state(NR_PERCPU_B, (long)sz);
+	zone->pcp = pcp;
+	zone->pageset_batch = zone_batchsize(zone);
+	if (frac) {
+		zone->pageset_high_min = zone->pageset_high_max =
+			zone_highsize(zone, zone->pageset_batch, frac);
+	} else {
+		zone->pageset_high_min = zone_highsize(zone, zone->pageset_batch, 0);
+		zone->pageset_high_max = zone_highsize(zone, zone->pageset_batch, 8);
+	}
+	for (unsigned int cpu = 0; cpu < nr_pcp_cpus; cpu++) {
+		struct per_cpu_pages *p = &pcp[cpu];
+
+		kh_lock_init(&p->lock);
+		for (int i = 0; i < NR_PCP_LISTS; i++)
+			INIT_LIST_HEAD(&p->lists[i]);
+		p->batch = zone->pageset_batch;
+		p->high_min = zone->pageset_high_min;
+		p->high_max = zone->pageset_high_max;
+		p->high = p->high_min;
+	}
+	return 0;
+}
+
+/**
+ * page_alloc_init - set up the zones over [0, max_pfn), their watermarks
+ * and per-CPU page lists.  No memory is hot-added here.
+ */
+int page_alloc_init(void)
+{
+	const unsigned long bounds[MAX_NR_ZONES + 1] = {
+		0, MAX_DMA_PFN, MAX_DMA32_PFN, ~0UL
+	};
+
+	nr_pcp_cpus = os_ncpus();
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &kheap_zones[i];
+		unsigned long start = min(bounds[i], max_pfn);
+		unsigned long end = min(bounds[i + 1], max_pfn);
+
+		kh_lock_init(&z->lock);
+		z->name = zone_names[i];
+		z->idx = i;
+		z->zone_start_pfn = start;
+		z->spanned_pages = end - start;
+		z->present_pages = z->spanned_pages;
+		z->managed_pages = z->spanned_pages;
+		z->online_end_pfn = start;
+		for (int o = 0; o < NR_PAGE_ORDERS; o++)
+			for (int t = 0; t < MIGRATE_TYPES; t++)
+				INIT_LIST_HEAD(&z->free_area[o].free_list[t]);
+	}
+	calculate_min_free_kbytes();
+	setup_per_zone_wmarks();
+	setup_per_zone_lowmem_reserve();
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		if (populated_zone(&kheap_zones[i]) &&
+		    zone_pcp_init(&kheap_zones[i]))
+			return -ENOMEM;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* fork                                                                */
+/* ------------------------------------------------------------------ */
+
+void page_alloc_fork_prepare(void)
+{
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		if (kheap_zones[zi].pcp)
+			for (unsigned int c = 0; c < nr_pcp_cpus; c++)
+				kh_lock(&kheap_zones[zi].pcp[c].lock);
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		kh_lock(&kheap_zones[zi].lock);
+	kh_lock(&kheap_memmap.lock);
+	pthread_mutex_lock(&nofail_lock);
+}
+
+void page_alloc_fork_parent(void)
+{
+	pthread_mutex_unlock(&nofail_lock);
+	kh_unlock(&kheap_memmap.lock);
+	for (int zi = MAX_NR_ZONES - 1; zi >= 0; zi--)
+		kh_unlock(&kheap_zones[zi].lock);
+	for (int zi = MAX_NR_ZONES - 1; zi >= 0; zi--)
+		if (kheap_zones[zi].pcp)
+			for (unsigned int c = 0; c < nr_pcp_cpus; c++)
+				kh_unlock(&kheap_zones[zi].pcp[c].lock);
+}
+
+void page_alloc_fork_child(void)
+{
+	pthread_mutex_init(&nofail_lock, NULL);
+	pthread_cond_init(&nofail_cond, NULL);
+	nofail_waiters = 0;
+	kh_lock_reinit(&kheap_memmap.lock);
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		kh_lock_reinit(&kheap_zones[zi].lock);
+		kheap_zones[zi].reporting = false;
+		if (kheap_zones[zi].pcp)
+			for (unsigned int c = 0; c < nr_pcp_cpus; c++)
+				kh_lock_reinit(&kheap_zones[zi].pcp[c].lock);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* validation                                                          */
+/* ------------------------------------------------------------------ */
+
+#define VALIDATE(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			errors++;					\
+			pr_err("page_alloc_validate: " __VA_ARGS__);	\
+		}							\
+	} while (0)
+
+/*
+ * page_alloc_validate - check every invariant of the buddy allocator.
+ *
+ * Walks each zone under its lock (and every pcp lock): each free block is
+ * PageBuddy with its list's order, naturally aligned, online, on the list of
+ * its pageblock's type, and not overlapping another free block; two free
+ * buddies of the same order never coexist (they would have merged) unless
+ * their pageblock types forbid it; nr_free and NR_FREE_PAGES match the
+ * lists; pcp counts match their lists; reported pages are counted.
+ * Return: the number of problems found (each printed).
+ */
+int page_alloc_validate(void)
+{
+	int errors = 0;
+
+	if (!READ_ONCE(kheap_initialized))
+		return 0;
+	page_alloc_fork_prepare();	/* every pcp and zone lock, in order */
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &kheap_zones[zi];
+		unsigned long free = 0, pcp_pages = 0, reported = 0;
+
+		if (!populated_zone(z))
+			continue;
+		VALIDATE(z->online_end_pfn >= z->zone_start_pfn &&
+			 z->online_end_pfn <= z->zone_start_pfn + z->spanned_pages,
+			 "zone %s online end %lu out of range\n", z->name,
+			 z->online_end_pfn);
+		for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++) {
+			unsigned long n = 0;
+
+			for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+				struct page *p;
+
+				list_for_each_entry(p, &z->free_area[o].free_list[mt],
+						    buddy_list) {
+					unsigned long pfn = page_to_pfn(p);
+
+					n++;
+					free += 1UL << o;
+					VALIDATE(PageBuddy(p) && buddy_order(p) == o,
+						 "pfn %#lx on order-%u list is not a buddy of that order\n",
+						 pfn, o);
+					VALIDATE(!(pfn & ((1UL << o) - 1)),
+						 "pfn %#lx misaligned for order %u\n", pfn, o);
+					VALIDATE(zone_pfn_online(z, pfn) &&
+						 pfn + (1UL << o) <= z->online_end_pfn,
+						 "free block %#lx beyond online memory\n", pfn);
+					VALIDATE(get_pageblock_migratetype(p) == mt,
+						 "pfn %#lx on %s list in a %s pageblock\n",
+						 pfn, migratetype_names[mt],
+						 migratetype_names[get_pageblock_migratetype(p)]);
+					if (kheap_page_flag(p, PG_reported))
+						reported += 1UL << o;
+					/* interior pages must not be buddy heads */
+					for (unsigned long i = 1; i < (1UL << o); i++)
+						VALIDATE(!PageBuddy(p + i),
+							 "free block %#lx order %u contains buddy head %#lx\n",
+							 pfn, o, pfn + i);
+					if (o < MAX_PAGE_ORDER) {
+						unsigned long bpfn = pfn ^ (1UL << o);
+						struct page *b = pfn_to_page(bpfn);
+
+						VALIDATE(!page_is_buddy(z, b, bpfn, o) ||
+							 (o >= pageblock_order &&
+							  get_pageblock_migratetype(b) != mt),
+							 "free buddies %#lx and %#lx of order %u not merged\n",
+							 pfn, bpfn, o);
+					}
+				}
+			}
+			VALIDATE(n == z->free_area[o].nr_free,
+				 "zone %s order %u: nr_free %lu but %lu on lists\n",
+				 z->name, o, z->free_area[o].nr_free, n);
+		}
+		VALIDATE(free == zone_page_state(z, NR_FREE_PAGES),
+			 "zone %s: NR_FREE_PAGES %lu but %lu on lists\n",
+			 z->name, zone_page_state(z, NR_FREE_PAGES), free);
+		VALIDATE(reported == zone_page_state(z, NR_ZONE_REPORTED),
+			 "zone %s: %lu reported pages counted, %lu flagged\n",
+			 z->name, zone_page_state(z, NR_ZONE_REPORTED), reported);
+		for (unsigned int c = 0; c < nr_pcp_cpus; c++) {
+			struct per_cpu_pages *pcp = &z->pcp[c];
+			long cnt = 0;
+
+			for (unsigned int i = 0; i < NR_PCP_LISTS; i++) {
+				struct page *p;
+
+				list_for_each_entry(p, &pcp->lists[i], pcp_list) {
+					cnt += 1L << pindex_to_order(i);
+					VALIDATE(!PageBuddy(p),
+						 "pcp page %#lx is marked buddy\n",
+						 page_to_pfn(p));
+				}
+			}
+			VALIDATE(cnt == pcp->count,
+				 "zone %s cpu %u: pcp count %d but %ld listed\n",
+				 z->name, c, pcp->count, cnt);
+			pcp_pages += (unsigned long)cnt;
+		}
+		unsigned long online = z->online_end_pfn - z->zone_start_pfn;
+		VALIDATE(free + pcp_pages + zone_page_state(z, NR_ZONE_ISOLATED) <= online,
+			 "zone %s: free %lu + pcp %lu > online %lu\n",
+			 z->name, free, pcp_pages, online);
+	}
+	page_alloc_fork_parent();
+	return errors;
+}

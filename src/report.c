@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/*
+ * report.c - messages in the kernel's shape.
+ *
+ * kheap reports on stderr what the kernel would print to its log: allocation
+ * failures (warn_alloc), bad frees, slub_debug findings.  Everything here
+ * formats into a buffer on the stack and writes it with one write(2), so it
+ * never allocates, never takes a kheap lock and is safe to call with any
+ * kheap lock held.  The GFP name table is data, ordered as the kernel's
+ * __def_gfpflag_names (composite masks first, first match wins).
+ */
+#include "internal.h"
+
+#include <execinfo.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void kheap_vprintk(const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	os_write_err(buf, (size_t)n);
+}
+
+void kheap_printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kheap_vprintk(fmt, ap);
+	va_end(ap);
+}
+
+void kheap_dump_stack(void)
+{
+	void *frames[32];
+	int n = backtrace(frames, 32);
+
+	kheap_printk("Call Trace:\n");
+	/* skip kheap_dump_stack itself */
+	if (n > 1)
+		backtrace_symbols_fd(frames + 1, n - 1, 2);
+}
+
+__attribute__((noreturn, cold))
+void kheap_bug(const char *file, int line, const char *cond)
+{
+	kheap_printk("kernel BUG at %s:%d!\nkheap: assertion failed: %s\n",
+		     file, line, cond);
+	kheap_dump_stack();
+	abort();
+}
+
+int kheap_warn_on(const char *file, int line, const char *cond)
+{
+	kheap_printk("WARNING: at %s:%d: %s\n", file, line, cond);
+	kheap_dump_stack();
+	return 1;
+}
+
+const char *kheap_comm(void)
+{
+	extern char *program_invocation_short_name;
+
+	return program_invocation_short_name ? program_invocation_short_name
+					     : "kheap";
+}
+
+bool kheap_ratelimit(unsigned long long *last_ns, unsigned long long interval)
+{
+	unsigned long long now = os_ns();
+	unsigned long long last = __atomic_load_n(last_ns, __ATOMIC_RELAXED);
+
+	if (last && now - last < interval)
+		return false;
+	return __atomic_compare_exchange_n(last_ns, &last, now ? now : 1, false,
+					   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
+/* ---- %pGg: GFP flags by name ---- */
+
+struct gfp_name {
+	gfp_t mask;
+	const char *name;
+};
+
+/* v6.12 __def_gfpflag_names order: composites first, first match wins. */
+static const struct gfp_name gfp_names[] = {
+	{ GFP_TRANSHUGE,	"GFP_TRANSHUGE" },
+	{ GFP_TRANSHUGE_LIGHT,	"GFP_TRANSHUGE_LIGHT" },
+	{ GFP_HIGHUSER_MOVABLE,	"GFP_HIGHUSER_MOVABLE" },
+	{ GFP_HIGHUSER,		"GFP_HIGHUSER" },
+	{ GFP_USER,		"GFP_USER" },
+	{ GFP_KERNEL_ACCOUNT,	"GFP_KERNEL_ACCOUNT" },
+	{ GFP_KERNEL,		"GFP_KERNEL" },
+	{ GFP_NOFS,		"GFP_NOFS" },
+	{ GFP_ATOMIC,		"GFP_ATOMIC" },
+	{ GFP_NOIO,		"GFP_NOIO" },
+	{ GFP_NOWAIT,		"GFP_NOWAIT" },
+	{ GFP_DMA,		"GFP_DMA" },
+	{ __GFP_HIGHMEM,	"__GFP_HIGHMEM" },
+	{ GFP_DMA32,		"GFP_DMA32" },
+	{ __GFP_HIGH,		"__GFP_HIGH" },
+	{ __GFP_IO,		"__GFP_IO" },
+	{ __GFP_FS,		"__GFP_FS" },
+	{ __GFP_NOWARN,		"__GFP_NOWARN" },
+	{ __GFP_RETRY_MAYFAIL,	"__GFP_RETRY_MAYFAIL" },
+	{ __GFP_NOFAIL,		"__GFP_NOFAIL" },
+	{ __GFP_NORETRY,	"__GFP_NORETRY" },
+	{ __GFP_COMP,		"__GFP_COMP" },
+	{ __GFP_ZERO,		"__GFP_ZERO" },
+	{ __GFP_NOMEMALLOC,	"__GFP_NOMEMALLOC" },
+	{ __GFP_MEMALLOC,	"__GFP_MEMALLOC" },
+	{ __GFP_HARDWALL,	"__GFP_HARDWALL" },
+	{ __GFP_THISNODE,	"__GFP_THISNODE" },
+	{ __GFP_RECLAIMABLE,	"__GFP_RECLAIMABLE" },
+	{ __GFP_MOVABLE,	"__GFP_MOVABLE" },
+	{ __GFP_ACCOUNT,	"__GFP_ACCOUNT" },
+	{ __GFP_WRITE,		"__GFP_WRITE" },
+	{ __GFP_RECLAIM,	"__GFP_RECLAIM" },
+	{ __GFP_DIRECT_RECLAIM,	"__GFP_DIRECT_RECLAIM" },
+	{ __GFP_KSWAPD_RECLAIM,	"__GFP_KSWAPD_RECLAIM" },
+	{ __GFP_ZEROTAGS,	"__GFP_ZEROTAGS" },
+	{ __GFP_NO_OBJ_EXT,	"__GFP_NO_OBJ_EXT" },
+};
+
+/*
+ * kheap_format_gfp - write @gfp as the kernel's %pGg does: names joined with
+ * '|', composites first, any unnamed bits last in hex, "none" for 0.
+ */
+int kheap_format_gfp(char *buf, size_t len, gfp_t gfp)
+{
+	size_t pos = 0;
+	bool first = true;
+
+	buf[0] = 0;
+	if (!gfp)
+		return snprintf(buf, len, "none");
+	for (size_t i = 0; i < ARRAY_SIZE(gfp_names) && gfp; i++) {
+		gfp_t m = gfp_names[i].mask;
+		if (!m || (gfp & m) != m)
+			continue;
+		gfp &= ~m;
+		pos += (size_t)snprintf(buf + pos, pos < len ? len - pos : 0,
+					"%s%s", first ? "" : "|",
+					gfp_names[i].name);
+		first = false;
+	}
+	if (gfp)
+		pos += (size_t)snprintf(buf + pos, pos < len ? len - pos : 0,
+					"%s%#x", first ? "" : "|", gfp);
+	return (int)pos;
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check.h - kheap's tiny test harness (in the style of mimalloc's
+ * testhelper.h).  A test program is a list of test functions, each run by
+ * RUN(fn); CHECK(cond) records a failure with its location and goes on;
+ * CHECK_EQ prints both values.  main() returns check_summary(), which prints
+ * "N passed, N failed" and exits non-zero on any failure.
+ */
+#ifndef KHEAP_TEST_CHECK_H
+#define KHEAP_TEST_CHECK_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int check_failed_total, check_passed_total, check_cur_failed __attribute__((unused));
+static const char *check_cur_name __attribute__((unused));
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "  FAIL %s:%d in %s: %s\n",	\
+				__FILE__, __LINE__, check_cur_name, #cond); \
+			check_cur_failed++;				\
+		}							\
+	} while (0)
+
+#define CHECK_EQ(a, b)							\
+	do {								\
+		long long __a = (long long)(a), __b = (long long)(b);	\
+		if (__a != __b) {					\
+			fprintf(stderr, "  FAIL %s:%d in %s: %s == %s (%lld != %lld)\n", \
+				__FILE__, __LINE__, check_cur_name, #a, #b, __a, __b); \
+			check_cur_failed++;				\
+		}							\
+	} while (0)
+
+#define RUN(fn)								\
+	do {								\
+		check_cur_name = #fn;					\
+		check_cur_failed = 0;					\
+		fn();							\
+		if (check_cur_failed) {					\
+			check_failed_total++;				\
+			fprintf(stderr, "FAILED %s\n", #fn);		\
+		} else {						\
+			check_passed_total++;				\
+			fprintf(stderr, "ok     %s\n", #fn);		\
+		}							\
+	} while (0)
+
+static inline int check_summary(void)
+{
+	fprintf(stderr, "%d passed, %d failed\n", check_passed_total,
+		check_failed_total);
+	return check_failed_total ? 1 : 0;
+}
+
+/* Capture what a statement writes to stderr into buf (NUL-terminated). */
+#include <unistd.h>
+static inline void check_capture_stderr(void (*fn)(void *), void *arg,
+					char *buf, size_t len)
+{
+	char path[] = "/tmp/kheap-test-XXXXXX";
+	int fd = mkstemp(path), saved;
+	ssize_t n;
+
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fd, 2);
+	fn(arg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, buf, len - 1);
+	buf[n > 0 ? n : 0] = 0;
+	close(fd);
+	unlink(path);
+}
+
+#endif

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kheap - the command-line tool: the narrated demo, the /proc-style views of
+ * a workload run in this process, and the option table.
+ *
+ * Exit codes: 0 success, 1 the operation failed, 2 bad usage.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <kheap/kheap.h>
+
+static const char *prog = "kheap";
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s [--cmdline \"OPTIONS\"] COMMAND [ARGS]\n"
+		"\n"
+		"The Linux kernel's heap (buddy allocator, SLUB, kmalloc, vmalloc) in\n"
+		"userspace.  Commands:\n"
+		"  demo                 narrated walk through the allocators\n"
+		"  buddyinfo            print /proc/buddyinfo of a fresh kheap\n"
+		"  pagetypeinfo         print /proc/pagetypeinfo\n"
+		"  zoneinfo             print /proc/zoneinfo\n"
+		"  meminfo              print /proc/meminfo\n"
+		"  config               print the options in force\n"
+		"  help [COMMAND]       this text\n"
+		"\n"
+		"Options:\n"
+		"  --cmdline \"...\"      kernel-style options, e.g. \"mem=256M\"\n"
+		"                       (also read from $KHEAP_CMDLINE)\n"
+		"  -h, --help           this text\n"
+		"  -V, --version        print the version\n",
+		prog);
+}
+
+/* ---- demo ---- */
+
+static void show(const char *view)
+{
+	printf("\n$ cat /proc/%s\n", view);
+	fflush(stdout);
+	kheap_proc_show(view, stdout);
+	fflush(stdout);
+}
+
+static void say(const char *text)
+{
+	printf("\n%s\n", text);
+}
+
+static int demo_buddy(void)
+{
+	struct page *pages[4];
+
+	say("== 1. The buddy page allocator ==\n"
+	    "kheap's \"physical memory\" is one address-space reservation split into\n"
+	    "4 KiB page frames, with one 64-byte struct page per frame.  Free memory\n"
+	    "is kept in blocks of 2^order pages (order 0..10, 4 KiB..4 MiB), one\n"
+	    "free list per order, as /proc/buddyinfo shows (columns = orders 0..10).\n"
+	    "Nothing is online yet: memory is hot-added one 128 MiB section at a time\n"
+	    "when a zone needs it.");
+	show("buddyinfo");
+
+	say("Allocate one page (order 0, GFP_KERNEL).  The highest zone (DMA32: with\n"
+	    "mem=1G there is no memory above 4 GiB for ZONE_NORMAL) hot-adds its first\n"
+	    "section, as blocks of order 10.  One of them is split in halves down to\n"
+	    "order 0 (expand), and the per-CPU list takes a batch of order-0 pages\n"
+	    "for later allocations, so only the larger leftovers show here.");
+	pages[0] = alloc_pages(GFP_KERNEL, 0);
+	if (!pages[0])
+		return 1;
+	printf("  alloc_pages(GFP_KERNEL, 0) -> pfn %#lx at %p\n",
+	       page_to_pfn(pages[0]), page_address(pages[0]));
+	show("buddyinfo");
+
+	say("Allocate an order-3 block (8 pages, 32 KiB) and an order-9 block (2 MiB):");
+	pages[1] = alloc_pages(GFP_KERNEL, 3);
+	pages[2] = alloc_pages(GFP_KERNEL | __GFP_COMP, 9);
+	if (!pages[1] || !pages[2])
+		return 1;
+	printf("  alloc_pages(GFP_KERNEL, 3) -> pfn %#lx\n", page_to_pfn(pages[1]));
+	printf("  alloc_pages(GFP_KERNEL|__GFP_COMP, 9) -> pfn %#lx, compound_order %u\n",
+	       page_to_pfn(pages[2]), compound_order(pages[2]));
+	show("buddyinfo");
+
+	say("Free them again.  Each freed block merges with its buddy (the block at\n"
+	    "pfn ^ (1 << order)) while the buddy is free, climbing back to order 10.\n"
+	    "drain_all_pages() empties the per-CPU lists so the merge is complete.");
+	__free_pages(pages[2], 9);
+	__free_pages(pages[1], 3);
+	__free_pages(pages[0], 0);
+	drain_all_pages(NULL);
+	show("buddyinfo");
+
+	say("A 2 MiB pageblock has a migrate type; an unmovable request takes a whole\n"
+	    "pageblock from the movable ones rather than mixing types in it:");
+	pages[3] = alloc_pages(GFP_KERNEL, 0);
+	show("pagetypeinfo");
+	__free_pages(pages[3], 0);
+	drain_all_pages(NULL);
+
+	say("Watermarks, free memory (memory not yet hot-added counts as free):");
+	show("meminfo");
+	return 0;
+}
+
+static int cmd_demo(void)
+{
+	int err = kheap_init("mem=1G");
+
+	if (err && err != -EBUSY && err != -EINVAL)
+		return 1;
+	printf("kheap %s demo: the Linux kernel's heap, in userspace (mem=1G)\n",
+	       KHEAP_VERSION);
+	return demo_buddy();
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmdline = NULL;
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			printf("kheap %s\n", KHEAP_VERSION);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--cmdline") && i + 1 < argc) {
+			cmdline = argv[++i];
+			continue;
+		}
+		fprintf(stderr, "%s: unknown option '%s'\n", prog, argv[i]);
+		usage(stderr);
+		return 2;
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	const char *cmd = argv[i];
+
+	if (!strcmp(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "demo"))
+		return cmd_demo();
+	if (cmdline && kheap_init(cmdline) == -EINVAL)
+		return 2;
+	if (!strcmp(cmd, "config")) {
+		kheap_print_config(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "buddyinfo") || !strcmp(cmd, "pagetypeinfo") ||
+	    !strcmp(cmd, "zoneinfo") || !strcmp(cmd, "meminfo") ||
+	    !strcmp(cmd, "slabinfo") || !strcmp(cmd, "vmallocinfo")) {
+		int err = kheap_proc_show(cmd, stdout);
+
+		if (err) {
+			fprintf(stderr, "%s: %s: %s\n", prog, cmd, strerror(-err));
+			return 1;
+		}
+		return 0;
+	}
+	fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
+	usage(stderr);
+	return 2;
+}
