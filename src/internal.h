@@ -168,8 +168,8 @@ void show_free_areas(FILE *out);
 
 /* Node-wide counters other layers keep (the kernel's node_stat_item). */
 enum node_stat_item {
-	NR_SLAB_RECLAIMABLE_B,		/* pages in reclaimable slabs */
-	NR_SLAB_UNRECLAIMABLE_B,	/* pages in unreclaimable slabs */
+	NR_SLAB_RECLAIMABLE,		/* pages in reclaimable slabs */
+	NR_SLAB_UNRECLAIMABLE,	/* pages in unreclaimable slabs */
 	NR_KERNEL_MISC_RECLAIMABLE,	/* other reclaimable pages */
 	NR_VMALLOC,			/* pages backing vmalloc areas */
 	NR_KMALLOC_LARGE,		/* pages of large kmalloc objects */

@@ -152,9 +152,9 @@ static int zoneinfo_show(FILE *out)
 		if (first && populated_zone(z)) {
 			fprintf(out, "\n  per-node stats");
 			fprintf(out, "\n      %-12s %lu", "nr_slab_reclaimable",
-				node_page_state(NR_SLAB_RECLAIMABLE_B));
+				node_page_state(NR_SLAB_RECLAIMABLE));
 			fprintf(out, "\n      %-12s %lu", "nr_slab_unreclaimable",
-				node_page_state(NR_SLAB_UNRECLAIMABLE_B));
+				node_page_state(NR_SLAB_UNRECLAIMABLE));
 			fprintf(out, "\n      %-12s %lu", "nr_kernel_misc_reclaimable",
 				node_page_state(NR_KERNEL_MISC_RECLAIMABLE));
 			first = false;
@@ -226,7 +226,7 @@ static unsigned long si_mem_available(void)
 	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
 		wmark_low += wmark_pages(&kheap_zones[zi], WMARK_LOW);
 	available = (long)global_free_pages() - (long)totalreserve_pages;
-	reclaimable = (long)(node_page_state(NR_SLAB_RECLAIMABLE_B) +
+	reclaimable = (long)(node_page_state(NR_SLAB_RECLAIMABLE) +
 			     node_page_state(NR_KERNEL_MISC_RECLAIMABLE));
 	reclaimable -= min(reclaimable / 2, (long)wmark_low);
 	available += reclaimable;
@@ -236,8 +236,8 @@ static unsigned long si_mem_available(void)
 static int meminfo_show(FILE *out)
 {
 	unsigned long total = max_pfn, free = global_free_pages();
-	unsigned long sreclaimable = node_page_state(NR_SLAB_RECLAIMABLE_B);
-	unsigned long sunreclaim = node_page_state(NR_SLAB_UNRECLAIMABLE_B);
+	unsigned long sreclaimable = node_page_state(NR_SLAB_RECLAIMABLE);
+	unsigned long sunreclaim = node_page_state(NR_SLAB_UNRECLAIMABLE);
 	unsigned long reported = 0;
 
 	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
@@ -304,8 +304,8 @@ void show_free_areas(FILE *out)
 		     " sec_pagetables:0 bounce:0\n"
 		     " kernel_misc_reclaimable:%lu\n"
 		     " free:%lu free_pcp:%lu free_cma:0\n",
-		node_page_state(NR_SLAB_RECLAIMABLE_B),
-		node_page_state(NR_SLAB_UNRECLAIMABLE_B),
+		node_page_state(NR_SLAB_RECLAIMABLE),
+		node_page_state(NR_SLAB_UNRECLAIMABLE),
 		node_page_state(NR_KERNEL_MISC_RECLAIMABLE),
 		global_free_pages(), free_pcp);
 	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
