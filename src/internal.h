@@ -20,6 +20,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/shrinker.h>
+#include <linux/slab.h>
 #include <kheap/kheap.h>
 #pragma GCC visibility pop
 
@@ -79,6 +80,10 @@ struct kheap_config {
 	unsigned int page_reporting_capacity;	/* blocks per reporting pass */
 	bool thp;			/* transparent_hugepage for the direct map */
 	bool debug_validate;		/* kheap.validate: walk after each op */
+	unsigned int slab_min_order;	/* slab_min_order= (slub_min_order=) */
+	unsigned int slab_max_order;	/* slab_max_order= (slub_max_order=) */
+	unsigned int slab_min_objects;	/* slab_min_objects=; 0 = from CPUs */
+	bool slab_nomerge;		/* slab_nomerge / slab_merge */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);
@@ -195,6 +200,10 @@ void vmscan_fork_child(void);
 unsigned long try_to_free_pages(gfp_t gfp, unsigned int order);
 unsigned long shrink_slab(gfp_t gfp, int priority);
 int vmscan_validate(void);
+
+/* ---- slab_common.c: the slab layer (see slub.c's essay) ---- */
+extern const struct kheap_layer slab_layer;
+int slab_validate(void);		/* every cache's invariants; errors */
 
 /* ---- proc.c: the /proc-style views ---- */
 typedef int (*proc_show_fn)(FILE *out);
