@@ -183,15 +183,22 @@ static inline unsigned int buddy_order(const struct page *page)
 	return (unsigned int)page->private;
 }
 
+/*
+ * page_type is read without the zone lock by neighbours merging (they test
+ * PageBuddy of a page another thread may own), so it is always written with
+ * relaxed atomic stores; it only becomes or stops being PGTY_buddy under the
+ * zone lock.
+ */
 static inline void set_buddy_order(struct page *page, unsigned int order)
 {
 	page->private = order;
-	page->page_type = (unsigned int)PGTY_buddy << 24;
+	__atomic_store_n(&page->page_type, (unsigned int)PGTY_buddy << 24,
+			 __ATOMIC_RELAXED);
 }
 
 static inline void clear_buddy(struct page *page)
 {
-	page->page_type = 0;
+	__atomic_store_n(&page->page_type, 0, __ATOMIC_RELAXED);
 	page->private = 0;
 }
 
@@ -898,7 +905,6 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 	page->mapping = NULL;
 	page->index = 0;
 	page->private = 0;
-	page->page_type = 0;
 	page->memcg_data = 0;
 	__atomic_store_n(&page->_refcount, 1, __ATOMIC_RELAXED);
 	if (gfp & __GFP_ZERO)
