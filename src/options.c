@@ -280,3 +280,21 @@ void kheap_print_config(FILE *out)
 			o->help, o->def);
 	}
 }
+
+/**
+ * kheap_print_options - the option table as markdown (README's list)
+ */
+void kheap_print_options(FILE *out)
+{
+	fprintf(out, "| option | default | meaning |\n|---|---|---|\n");
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+		const struct kheap_option *o = &options[i];
+
+		if (o->alias_of)
+			fprintf(out, "| `%s` | | alias of `%s` |\n", o->name,
+				o->alias_of);
+		else
+			fprintf(out, "| `%s` | %s | %s |\n", o->name, o->def,
+				o->help);
+	}
+}

@@ -36,9 +36,65 @@ static void test_hot_add_touches_only_struct_pages(void)
 	__free_pages(p, 0);
 }
 
+static unsigned long reported_pages(void)
+{
+	unsigned long n = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		n += zone_page_state(&kheap_zones[z], NR_ZONE_REPORTED);
+	return n;
+}
+
+static void test_free_page_reporting_gives_memory_back(void)
+{
+	enum { N = 64 };	/* 64 x 2 MiB = 128 MiB, twice the capacity */
+	struct page *blocks[N];
+	unsigned long base = os_rss_kb();
+
+	for (int i = 0; i < N; i++) {
+		blocks[i] = alloc_pages(GFP_KERNEL | GFP_DMA32, pageblock_order);
+		CHECK(blocks[i] != NULL);
+		memset(page_address(blocks[i]), 0x77, PAGE_SIZE << pageblock_order);
+	}
+	unsigned long full = os_rss_kb();
+	CHECK(full - base >= 100 * 1024);	/* the frames are resident */
+	unsigned long rep_before = reported_pages();
+	for (int i = 0; i < N; i++)
+		__free_pages(blocks[i], pageblock_order);
+	drain_all_pages(NULL);
+	/* the batch threshold (32 blocks) was crossed: a reporting pass ran
+	 * in a freeing thread without being asked */
+	unsigned long auto_rss = os_rss_kb();
+	CHECK(auto_rss < full - 48 * 1024);
+	kheap_page_reporting_flush();	/* and the rest on request */
+	unsigned long after = os_rss_kb();
+	fprintf(stderr, "  RSS %lu kB -> %lu kB -> %lu kB (by itself) -> %lu kB (flushed) after freeing 128 MiB\n",
+		base, full, auto_rss, after);
+	CHECK(after < base + 8 * 1024);
+	CHECK(reported_pages() >= rep_before + (unsigned long)N * pageblock_nr_pages / 2);
+	/* reported memory is reused as usual, and reads as written anew */
+	struct page *p = alloc_pages(GFP_KERNEL | GFP_DMA32, pageblock_order);
+	CHECK(p != NULL);
+	CHECK(!kheap_page_flag(p, PG_reported));
+	memset(page_address(p), 1, PAGE_SIZE);
+	__free_pages(p, pageblock_order);
+	CHECK_EQ(page_alloc_validate(), 0);
+	/* meminfo's FreeReported line counts it */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	kheap_proc_show("meminfo", f);
+	fclose(f);
+	unsigned long kb = 0;
+	CHECK(sscanf(strstr(text, "FreeReported:"), "FreeReported: %lu kB", &kb) == 1);
+	CHECK(kb >= K((unsigned long)N * pageblock_nr_pages / 2));
+	free(text);
+}
+
 int main(void)
 {
 	RUN(test_empty_process_costs_under_1mib);
 	RUN(test_hot_add_touches_only_struct_pages);
+	RUN(test_free_page_reporting_gives_memory_back);
 	return check_summary();
 }

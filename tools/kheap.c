@@ -29,6 +29,7 @@ static void usage(FILE *out)
 		"  zoneinfo             print /proc/zoneinfo\n"
 		"  meminfo              print /proc/meminfo\n"
 		"  config               print the options in force\n"
+		"  options              print the option table (markdown)\n"
 		"  help [COMMAND]       this text\n"
 		"\n"
 		"Options:\n"
@@ -157,6 +158,10 @@ int main(int argc, char **argv)
 		return cmd_demo();
 	if (cmdline && kheap_init(cmdline) == -EINVAL)
 		return 2;
+	if (!strcmp(cmd, "options")) {
+		kheap_print_options(stdout);
+		return 0;
+	}
 	if (!strcmp(cmd, "config")) {
 		kheap_print_config(stdout);
 		return 0;

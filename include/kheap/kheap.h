@@ -37,6 +37,13 @@ int kheap_init(const char *cmdline);
 void kheap_print_config(FILE *out);
 
 /**
+ * kheap_print_options - print the table of options (name, default, help) as
+ * markdown
+ * @out: stream to print to
+ */
+void kheap_print_options(FILE *out);
+
+/**
  * kheap_proc_show - print a /proc-style view in the kernel's format
  * @name: "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo", "slabinfo",
  *        or "vmallocinfo"
