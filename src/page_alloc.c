@@ -525,6 +525,90 @@ do_steal: ;
 				       start_mt, can_steal);
 }
 
+/* ------------------------------------------------------------------ */
+/* the highatomic reserve                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * reserve_highatomic_pageblock - after a successful high-order atomic
+ * allocation, set its pageblock aside as MIGRATE_HIGHATOMIC so that later
+ * high-order atomic requests find free blocks there; at most ~1% of the zone
+ * (none if 1% is below a pageblock), as the kernel's.
+ */
+static void reserve_highatomic_pageblock(struct page *page, unsigned int order,
+					 struct zone *zone)
+{
+	unsigned long max_managed;
+	int mt;
+
+	if (zone->managed_pages / 100 < pageblock_nr_pages)
+		return;
+	max_managed = ALIGN(zone->managed_pages / 100, pageblock_nr_pages);
+	if (READ_ONCE(zone->nr_reserved_highatomic) >= max_managed)
+		return;
+	kh_lock(&zone->lock);
+	if (zone->nr_reserved_highatomic >= max_managed)
+		goto out;
+	mt = get_pageblock_migratetype(page);
+	if (mt >= MIGRATE_PCPTYPES)	/* only mergeable types */
+		goto out;
+	if (order < pageblock_order) {
+		move_freepages_block(zone, page, mt, MIGRATE_HIGHATOMIC, true);
+		zone->nr_reserved_highatomic += pageblock_nr_pages;
+	} else {
+		for (unsigned long i = 0; i < (1UL << order); i += pageblock_nr_pages)
+			set_pageblock_migratetype(page + i, MIGRATE_HIGHATOMIC);
+		zone->nr_reserved_highatomic += 1UL << order;
+	}
+out:
+	kh_unlock(&zone->lock);
+}
+
+/*
+ * unreserve_highatomic_pageblock - give one highatomic pageblock back to
+ * @mt when memory is short; with @force even the last one.  Return: true if
+ * a pageblock was released.
+ */
+static bool unreserve_highatomic_pageblock(int highest_zoneidx, int mt,
+					   bool force)
+{
+	for (int zi = highest_zoneidx; zi >= 0; zi--) {
+		struct zone *zone = &kheap_zones[zi];
+
+		if (!populated_zone(zone) ||
+		    (!force && READ_ONCE(zone->nr_reserved_highatomic) <=
+				       pageblock_nr_pages))
+			continue;
+		kh_lock(&zone->lock);
+		for (unsigned int order = 0; order < NR_PAGE_ORDERS; order++) {
+			struct page *page = list_first_entry_or_null(
+				&zone->free_area[order].free_list[MIGRATE_HIGHATOMIC],
+				struct page, buddy_list);
+			unsigned long size;
+
+			if (!page)
+				continue;
+			size = max(pageblock_nr_pages, 1UL << order);
+			size = min(size, zone->nr_reserved_highatomic);
+			zone->nr_reserved_highatomic -= size;
+			if (order < pageblock_order) {
+				move_freepages_block(zone, page, MIGRATE_HIGHATOMIC,
+						     mt, true);
+			} else {
+				list_move(&page->buddy_list,
+					  &zone->free_area[order].free_list[mt]);
+				for (unsigned long i = 0; i < (1UL << order);
+				     i += pageblock_nr_pages)
+					set_pageblock_migratetype(page + i, mt);
+			}
+			kh_unlock(&zone->lock);
+			return true;
+		}
+		kh_unlock(&zone->lock);
+	}
+	return false;
+}
+
 static int zone_grow(struct zone *zone);
 
 /*
@@ -937,6 +1021,8 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 		page = rmqueue(zone, order, mt, alloc_flags);
 		if (page) {
 			prep_new_page(page, order, gfp);
+			if (unlikely(order && (alloc_flags & ALLOC_HIGHATOMIC)))
+				reserve_highatomic_pageblock(page, order, zone);
 			return page;
 		}
 	}
@@ -986,15 +1072,17 @@ static void warn_alloc(gfp_t gfp, unsigned int order)
  * meet the min watermark.
  */
 static bool should_reclaim_retry(unsigned int order, int highest_zoneidx,
-				 unsigned int alloc_flags, bool progress,
+				 int mt, unsigned int alloc_flags, bool progress,
 				 int *no_progress_loops)
 {
 	if (progress && order <= PAGE_ALLOC_COSTLY_ORDER)
 		*no_progress_loops = 0;
 	else
 		(*no_progress_loops)++;
-	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
-		return false;
+	if (*no_progress_loops > MAX_RECLAIM_RETRIES) {
+		/* before giving up, exhaust the highatomic reserve */
+		return unreserve_highatomic_pageblock(highest_zoneidx, mt, true);
+	}
 	for (int zi = highest_zoneidx; zi >= 0; zi--) {
 		struct zone *zone = &kheap_zones[zi];
 
@@ -1064,6 +1152,9 @@ retry:
 	unsigned long progress = try_to_free_pages(gfp, order);
 	page = get_page_from_freelist(gfp, order, alloc_flags,
 				      highest_zoneidx, mt);
+	if (!page && unreserve_highatomic_pageblock(highest_zoneidx, mt, false))
+		page = get_page_from_freelist(gfp, order, alloc_flags,
+					      highest_zoneidx, mt);
 	if (page)
 		return page;
 
@@ -1071,7 +1162,7 @@ retry:
 		goto nopage;
 	if (costly_order && !(gfp & __GFP_RETRY_MAYFAIL))
 		goto nopage;
-	if (should_reclaim_retry(order, highest_zoneidx, alloc_flags,
+	if (should_reclaim_retry(order, highest_zoneidx, mt, alloc_flags,
 				 progress != 0, &no_progress_loops))
 		goto retry;
 	/*
@@ -1889,6 +1980,15 @@ int page_alloc_validate(void)
 				 z->name, c, pcp->count, cnt);
 			pcp_pages += (unsigned long)cnt;
 		}
+		unsigned long highatomic = 0;
+		for (unsigned long pfn = ALIGN(z->zone_start_pfn, pageblock_nr_pages);
+		     pfn < z->online_end_pfn; pfn += pageblock_nr_pages)
+			if (get_pageblock_migratetype(pfn_to_page(pfn)) ==
+			    MIGRATE_HIGHATOMIC)
+				highatomic += pageblock_nr_pages;
+		VALIDATE(highatomic == z->nr_reserved_highatomic,
+			 "zone %s: nr_reserved_highatomic %lu but %lu pages in HighAtomic pageblocks\n",
+			 z->name, z->nr_reserved_highatomic, highatomic);
 		unsigned long online = z->online_end_pfn - z->zone_start_pfn;
 		VALIDATE(free + pcp_pages + zone_page_state(z, NR_ZONE_ISOLATED) <= online,
 			 "zone %s: free %lu + pcp %lu > online %lu\n",
