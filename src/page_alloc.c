@@ -217,7 +217,7 @@ static inline void __add_to_free_list(struct page *page, struct zone *zone,
 		list_add_tail(&page->buddy_list, &area->free_list[mt]);
 	else
 		list_add(&page->buddy_list, &area->free_list[mt]);
-	area->nr_free++;
+	WRITE_ONCE(area->nr_free, area->nr_free + 1);
 }
 
 static inline void __del_page_from_free_list(struct page *page,
@@ -230,7 +230,8 @@ static inline void __del_page_from_free_list(struct page *page,
 	}
 	list_del(&page->buddy_list);
 	clear_buddy(page);
-	zone->free_area[order].nr_free--;
+	WRITE_ONCE(zone->free_area[order].nr_free,
+		   zone->free_area[order].nr_free - 1);
 }
 
 static inline void del_page_from_free_list(struct page *page,
@@ -554,11 +555,13 @@ static void reserve_highatomic_pageblock(struct page *page, unsigned int order,
 		goto out;
 	if (order < pageblock_order) {
 		move_freepages_block(zone, page, mt, MIGRATE_HIGHATOMIC, true);
-		zone->nr_reserved_highatomic += pageblock_nr_pages;
+		WRITE_ONCE(zone->nr_reserved_highatomic,
+			   zone->nr_reserved_highatomic + pageblock_nr_pages);
 	} else {
 		for (unsigned long i = 0; i < (1UL << order); i += pageblock_nr_pages)
 			set_pageblock_migratetype(page + i, MIGRATE_HIGHATOMIC);
-		zone->nr_reserved_highatomic += 1UL << order;
+		WRITE_ONCE(zone->nr_reserved_highatomic,
+			   zone->nr_reserved_highatomic + (1UL << order));
 	}
 out:
 	kh_unlock(&zone->lock);
@@ -590,7 +593,8 @@ static bool unreserve_highatomic_pageblock(int highest_zoneidx, int mt,
 				continue;
 			size = max(pageblock_nr_pages, 1UL << order);
 			size = min(size, zone->nr_reserved_highatomic);
-			zone->nr_reserved_highatomic -= size;
+			WRITE_ONCE(zone->nr_reserved_highatomic,
+				   zone->nr_reserved_highatomic - size);
 			if (order < pageblock_order) {
 				move_freepages_block(zone, page, MIGRATE_HIGHATOMIC,
 						     mt, true);
@@ -740,7 +744,7 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 
 			list_del(&page->pcp_list);
 			count -= 1 << order;
-			pcp->count -= 1 << order;
+			WRITE_ONCE(pcp->count, pcp->count - (1 << order));
 			__free_one_page(page, pfn, zone, order,
 					get_pageblock_migratetype(page),
 					FPI_NONE);
@@ -753,12 +757,12 @@ static int nr_pcp_high(struct per_cpu_pages *pcp, int batch, bool free_high)
 {
 	int high = clamp(pcp->high, pcp->high_min, pcp->high_max);
 
-	pcp->high = high;
+	WRITE_ONCE(pcp->high, high);
 	if (!high)
 		return 0;
 	if (free_high) {
-		pcp->high = max(high - (batch << CONFIG_PCP_BATCH_SCALE_MAX),
-				pcp->high_min);
+		WRITE_ONCE(pcp->high, max(high - (batch << CONFIG_PCP_BATCH_SCALE_MAX),
+					  pcp->high_min));
 		return 0;
 	}
 	if (pcp->high_min == pcp->high_max)
@@ -767,7 +771,8 @@ static int nr_pcp_high(struct per_cpu_pages *pcp, int batch, bool free_high)
 		int need = pcp->free_count + batch;
 
 		if (pcp->high < need)
-			pcp->high = clamp(need, pcp->high_min, pcp->high_max);
+			WRITE_ONCE(pcp->high, clamp(need, pcp->high_min,
+						    pcp->high_max));
 	}
 	return high;
 }
@@ -786,12 +791,15 @@ static int nr_pcp_alloc(struct per_cpu_pages *pcp, unsigned int order)
 {
 	int base_batch = pcp->batch, batch, high, max_nr;
 
-	high = pcp->high = clamp(pcp->high, pcp->high_min, pcp->high_max);
+	high = clamp(pcp->high, pcp->high_min, pcp->high_max);
+	WRITE_ONCE(pcp->high, high);
 	if (high < base_batch)
 		return 1;
 	batch = order ? base_batch : base_batch << pcp->alloc_factor;
-	if (pcp->high_min != pcp->high_max)
-		high = pcp->high = min(high + batch, pcp->high_max);
+	if (pcp->high_min != pcp->high_max) {
+		high = min(high + batch, pcp->high_max);
+		WRITE_ONCE(pcp->high, high);
+	}
 	if (!order) {
 		max_nr = max(high - pcp->count - base_batch, base_batch);
 		if (batch <= max_nr &&
@@ -816,7 +824,7 @@ static void free_unref_page_commit(struct zone *zone,
 
 	pcp->alloc_factor >>= 1;
 	list_add(&page->pcp_list, &pcp->lists[pindex]);
-	pcp->count += 1 << order;
+	WRITE_ONCE(pcp->count, pcp->count + (1 << order));
 
 	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
 		free_high = pcp->free_count >= batch &&
@@ -873,7 +881,7 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 		int batch = nr_pcp_alloc(pcp, order);
 		int got = rmqueue_bulk(zone, order, batch, list, mt,
 				       alloc_flags);
-		pcp->count += got << order;
+		WRITE_ONCE(pcp->count, pcp->count + (got << order));
 		if (!got) {
 			kh_unlock(&pcp->lock);
 			return NULL;
@@ -881,7 +889,7 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 	}
 	page = list_first_entry(list, struct page, pcp_list);
 	list_del(&page->pcp_list);
-	pcp->count -= 1 << order;
+	WRITE_ONCE(pcp->count, pcp->count - (1 << order));
 	kh_unlock(&pcp->lock);
 	return page;
 }
@@ -1546,7 +1554,7 @@ void drain_all_pages(void *zone)
 /* A block of reporting order or more went on a free list (zone locked). */
 static void report_note_free(struct zone *zone, unsigned int order)
 {
-	zone->report_pending += 1UL << order;
+	WRITE_ONCE(zone->report_pending, zone->report_pending + (1UL << order));
 }
 
 /*
@@ -1564,7 +1572,7 @@ static unsigned long page_reporting_cycle(struct zone *zone)
 		return 0;
 	}
 	zone->reporting = true;
-	zone->report_pending = 0;
+	WRITE_ONCE(zone->report_pending, 0);
 	for (unsigned int order = kheap_config.page_reporting_order;
 	     order < NR_PAGE_ORDERS; order++) {
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {

@@ -14,7 +14,7 @@
 #include <sched.h>
 
 #define THREADS	4
-#define OPS	20000
+#define OPS	60000
 #define SLOTS	256
 
 struct slot {
