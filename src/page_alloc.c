@@ -307,18 +307,17 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 	}
 	set_buddy_order(page, order);
 	/*
-	 * To the tail if the caller asks, or if the next order up is likely to
-	 * merge soon (its buddy is free): keep that memory out of use.
+	 * To the tail if the caller asks, or if the block one order up is
+	 * likely to merge soon (its buddy is free: the kernel's
+	 * buddy_merge_likely()), to keep that memory out of use a while.
 	 */
 	bool to_tail = fpi_flags & FPI_TO_TAIL;
 	if (!to_tail && order < MAX_PAGE_ORDER - 1) {
-		unsigned long hb_pfn = (pfn ^ (1UL << order)) & ~((2UL << order) - 1);
-		unsigned long hbuddy_pfn = hb_pfn ^ (2UL << order);
+		unsigned long higher_pfn = pfn & ~((2UL << order) - 1);
+		unsigned long higher_buddy = higher_pfn ^ (2UL << order);
 
-		to_tail = page_is_buddy(zone, pfn_to_page(hbuddy_pfn),
-					hbuddy_pfn, order + 1);
-		/* the buddy at our order must also be almost free: the
-		 * kernel's buddy_merge_likely() checks the higher buddy */
+		to_tail = page_is_buddy(zone, pfn_to_page(higher_buddy),
+					higher_buddy, order + 1);
 	}
 	__add_to_free_list(page, zone, order, mt, to_tail);
 	if (fresh) {
@@ -456,15 +455,12 @@ static struct page *steal_suitable_fallback(struct zone *zone,
 
 	/* a whole free pageblock or more: change its type wholesale */
 	if (current_order >= pageblock_order) {
-		__del_page_from_free_list(page, zone, current_order);
-		account_freepages(zone, -(1L << current_order), block_type);
+		del_page_from_free_list(page, zone, current_order, block_type);
 		for (unsigned long i = 0; i < (1UL << current_order);
 		     i += pageblock_nr_pages)
 			set_pageblock_migratetype(page + i, start_type);
-		account_freepages(zone, 1L << current_order, start_type);
-		unsigned long added = expand(zone, page, order, current_order,
-					     start_type);
-		account_freepages(zone, -(long)((1L << current_order) - added),
+		account_freepages(zone, (long)expand(zone, page, order,
+						     current_order, start_type),
 				  start_type);
 		return page;
 	}
@@ -617,31 +613,19 @@ static int zone_grow(struct zone *zone);
 
 /*
  * __rmqueue - one block of @order and type @mt from the buddy lists: own
- * type, then fallback types, then hot-add the zone's next section.
- * Called with zone->lock held.
+ * type, then fallback types, then hot-add the zone's next section and try
+ * again.  Called with zone->lock held.
  */
-static struct page *__rmqueue(struct zone *zone, unsigned int order, int mt,
-			      unsigned int alloc_flags)
+static struct page *__rmqueue(struct zone *zone, unsigned int order, int mt)
 {
 	struct page *page;
 
-	for (;;) {
+	do {
 		page = __rmqueue_smallest(zone, order, mt);
-		if (page)
-			return page;
-		page = __rmqueue_fallback(zone, order, mt);
-		if (page)
-			return page;
-		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) ||
-		    (alloc_flags & ALLOC_NON_BLOCK)) {
-			page = __rmqueue_smallest(zone, order,
-						  MIGRATE_HIGHATOMIC);
-			if (page)
-				return page;
-		}
-		if (zone_grow(zone))
-			return NULL;
-	}
+		if (!page)
+			page = __rmqueue_fallback(zone, order, mt);
+	} while (!page && zone_grow(zone) == 0);
+	return page;
 }
 
 /* ------------------------------------------------------------------ */
@@ -856,7 +840,7 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
 
 	kh_lock(&zone->lock);
 	for (i = 0; i < count; i++) {
-		struct page *page = __rmqueue(zone, order, mt, alloc_flags);
+		struct page *page = __rmqueue(zone, order, mt);
 
 		if (!page)
 			break;
@@ -903,7 +887,10 @@ static struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
 	if (alloc_flags & ALLOC_HIGHATOMIC)
 		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
 	if (!page)
-		page = __rmqueue(zone, order, mt, alloc_flags);
+		page = __rmqueue(zone, order, mt);
+	/* atomic and OOM requests may take the reserve as a last resort */
+	if (!page && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
+		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
 	kh_unlock(&zone->lock);
 	return page;
 }
