@@ -16,6 +16,7 @@
  * and kheap_init() returns -EINVAL.
  */
 #include "internal.h"
+#include "debug/fault_inject.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -96,6 +97,38 @@ static const struct kheap_option options[] = {
 	{ "transparent_hugepage", OPT_BOOL, &kheap_config.thp, "1",
 	  "ask for transparent huge pages behind the direct map (MADV_HUGEPAGE)",
 	  0, 0, NULL, NULL, NULL },
+	{ "fail_page_alloc", OPT_FUNC, NULL, "1,0,0,1",
+	  "page allocation fault injection: <interval>,<probability%>,<space>,<times>",
+	  0, 0, fault_inject_parse_fail_page_alloc,
+	  fault_inject_show_fail_page_alloc, NULL },
+	{ "fail_page_alloc.ignore-gfp-wait", OPT_BOOL,
+	  &fail_page_alloc.ignore_gfp_reclaim, "1",
+	  "fail_page_alloc spares requests that may reclaim (__GFP_DIRECT_RECLAIM)",
+	  0, 0, NULL, NULL, NULL },
+	{ "fail_page_alloc.ignore-gfp-highmem", OPT_BOOL,
+	  &fail_page_alloc.ignore_gfp_highmem, "1",
+	  "fail_page_alloc spares __GFP_HIGHMEM requests", 0, 0, NULL, NULL, NULL },
+	{ "fail_page_alloc.min-order", OPT_UINT, &fail_page_alloc.min_order, "1",
+	  "fail_page_alloc spares requests below this order", 0, MAX_PAGE_ORDER + 1,
+	  NULL, NULL, NULL },
+	{ "fail_page_alloc.verbose", OPT_UINT, &fail_page_alloc.attr.verbose, "2",
+	  "0: quiet, 1: print each injected failure, 2: and a backtrace", 0, 2,
+	  NULL, NULL, NULL },
+	{ "failslab", OPT_FUNC, NULL, "1,0,0,1",
+	  "slab allocation fault injection: <interval>,<probability%>,<space>,<times>",
+	  0, 0, fault_inject_parse_failslab, fault_inject_show_failslab, NULL },
+	{ "failslab.ignore-gfp-wait", OPT_BOOL, &failslab.ignore_gfp_reclaim, "1",
+	  "failslab spares requests that may reclaim (__GFP_DIRECT_RECLAIM)",
+	  0, 0, NULL, NULL, NULL },
+	{ "failslab.cache-filter", OPT_BOOL, &failslab.cache_filter, "0",
+	  "failslab fails only caches created with SLAB_FAILSLAB", 0, 0, NULL, NULL,
+	  NULL },
+	{ "failslab.verbose", OPT_UINT, &failslab.attr.verbose, "2",
+	  "0: quiet, 1: print each injected failure, 2: and a backtrace", 0, 2,
+	  NULL, NULL, NULL },
+	{ "fault_inject.seed", OPT_FUNC, NULL, "0x853c49e6748fea9b",
+	  "seed of fault injection's random numbers (runs are reproducible)",
+	  0, 0, fault_inject_parse_seed, fault_inject_show_seed, NULL },
 	{ "kheap.validate", OPT_BOOL, &kheap_config.debug_validate, "0",
 	  "run the layers' validate walkers at every reclaim and report problems",
 	  0, 0, NULL, NULL, NULL },

@@ -73,6 +73,7 @@
  * a list unlink, and the struct page writes of prep_new_page().
  */
 #include "internal.h"
+#include "debug/fault_inject.h"
 
 #include <errno.h>
 #include <string.h>
@@ -1211,6 +1212,8 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 	}
 	kheap_ensure_init();
 	gfp &= __GFP_BITS_MASK;
+	if (should_fail_alloc_page(gfp, order))
+		return NULL;
 	highest_zoneidx = gfp_zone(gfp);
 	mt = gfp_migratetype(gfp);
 	if (unlikely(mt >= MIGRATE_PCPTYPES))

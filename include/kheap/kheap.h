@@ -68,6 +68,17 @@ int kheap_validate(void);
  */
 unsigned long kheap_page_reporting_flush(void);
 
+/**
+ * kheap_fail_nth - make the calling thread's @nth next candidate for fault
+ * injection fail, as writing to /proc/thread-self/fail-nth does
+ * @nth: 1 fails the next candidate; 0 disarms
+ *
+ * Candidates are the page and slab allocations that the fail_page_alloc
+ * and failslab filters let through (see the fail_page_alloc.* and
+ * failslab.* options: by default requests that may reclaim are spared).
+ */
+void kheap_fail_nth(unsigned int nth);
+
 #ifdef __cplusplus
 }
 #endif
