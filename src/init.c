@@ -27,7 +27,7 @@ static int init_result;
 
 /* Layers above the page allocator, bottom-up (see struct kheap_layer). */
 static const struct kheap_layer *const layers[] = {
-	NULL,
+	&vmalloc_layer,
 };
 
 static void fork_prepare(void)

@@ -31,6 +31,7 @@ struct kheap_config kheap_config = {
 	.page_reporting_capacity = 32,
 	.thp = true,
 	.debug_validate = false,
+	.vmalloc_size = 0,		/* 0: four times mem= */
 };
 
 enum opt_type {
@@ -96,6 +97,9 @@ static const struct kheap_option options[] = {
 	{ "transparent_hugepage", OPT_BOOL, &kheap_config.thp, "1",
 	  "ask for transparent huge pages behind the direct map (MADV_HUGEPAGE)",
 	  0, 0, NULL, NULL, NULL },
+	{ "vmalloc", OPT_SIZE, &kheap_config.vmalloc_size, "4*mem",
+	  "size of the vmalloc range (K/M/G suffix); halved until it can be reserved",
+	  16UL << 20, 1UL << 46, NULL, NULL, NULL },
 	{ "kheap.validate", OPT_BOOL, &kheap_config.debug_validate, "0",
 	  "run the layers' validate walkers at every reclaim and report problems",
 	  0, 0, NULL, NULL, NULL },
