@@ -1640,6 +1640,8 @@ int vmap_validate(void)
  * The size is vmalloc= (default four times mem=), halved down to 64 MiB
  * while the reservation fails (saying so once).
  */
+static struct vmap_area initial_free_va;
+
 int vmalloc_init(void)
 {
 	unsigned long want = kheap_config.vmalloc_size;
@@ -1665,9 +1667,12 @@ int vmalloc_init(void)
 	kheap_config.vmalloc_size = size;
 	lazy_max = lazy_max_pages();
 
-	va = va_alloc(GFP_KERNEL);
-	if (!va)
-		return -ENOMEM;
+	/*
+	 * The first free block is static: nothing may allocate before
+	 * kheap_initialized is set (alloc_pages() would wait for it).  It can
+	 * later be recycled through va_pool like any node.
+	 */
+	va = &initial_free_va;
 	va->va_start = VMALLOC_START;
 	va->va_end = VMALLOC_END;
 	kh_lock(&free_vmap_area_lock);
