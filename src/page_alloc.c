@@ -898,7 +898,11 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 	page->mapping = NULL;
 	page->index = 0;
 	page->private = 0;
-	page->page_type = 0;
+	/*
+	 * Atomic: __free_one_page() of a neighbouring block may test this
+	 * page for PageBuddy under the zone lock while we own it.
+	 */
+	__atomic_store_n(&page->page_type, 0, __ATOMIC_RELAXED);
 	page->memcg_data = 0;
 	__atomic_store_n(&page->_refcount, 1, __ATOMIC_RELAXED);
 	if (gfp & __GFP_ZERO)
@@ -1449,7 +1453,7 @@ void drain_all_pages(void *zone)
 /* A block of reporting order or more went on a free list (zone locked). */
 static void report_note_free(struct zone *zone, unsigned int order)
 {
-	zone->report_pending += 1UL << order;
+	WRITE_ONCE(zone->report_pending, zone->report_pending + (1UL << order));
 }
 
 /*
@@ -1467,7 +1471,7 @@ static unsigned long page_reporting_cycle(struct zone *zone)
 		return 0;
 	}
 	zone->reporting = true;
-	zone->report_pending = 0;
+	WRITE_ONCE(zone->report_pending, 0UL);
 	for (unsigned int order = kheap_config.page_reporting_order;
 	     order < NR_PAGE_ORDERS; order++) {
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
