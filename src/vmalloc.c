@@ -1392,10 +1392,11 @@ struct vmallocinfo_line {
 /* Copy out the first busy area at or after @from (under the lock). */
 static void vmallocinfo_next(unsigned long from, struct vmallocinfo_line *l)
 {
-	struct rb_node *n = vmap_area_root.rb_node, *best = NULL;
+	struct rb_node *n, *best = NULL;
 
 	l->found = false;
 	kh_lock(&vmap_area_lock);
+	n = vmap_area_root.rb_node;
 	while (n) {
 		struct vmap_area *va = rb_entry(n, struct vmap_area, rb_node);
 
