@@ -12,7 +12,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
-enum { THREADS = 4, LIVE = 48, ITERS = 3000 };
+enum { THREADS = 4, LIVE = 48, ITERS = 10000 };
 
 static int stop;
 static int thread_errors;
