@@ -1126,7 +1126,7 @@ static void *vmalloc_page_array(unsigned long size, gfp_t gfp,
  */
 void *__vmalloc_node_range(unsigned long size, unsigned long align,
 			   unsigned long start, unsigned long end,
-			   gfp_t gfp_mask, unsigned long prot,
+			   gfp_t gfp_mask, pgprot_t prot,
 			   unsigned long vm_flags, int node, const void *caller)
 {
 	(void)prot;
@@ -1140,14 +1140,14 @@ void *__vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp_mask,
 {
 	kheap_ensure_init();
 	return __vmalloc_node_range(size, align, VMALLOC_START, VMALLOC_END,
-				    gfp_mask, 0, 0, node, caller);
+				    gfp_mask, PAGE_KERNEL, 0, node, caller);
 }
 
 #define VMALLOC_CALL(size, align, gfp, flags)				\
 	({								\
 		kheap_ensure_init();					\
 		__vmalloc_node_range((size), (align), VMALLOC_START,	\
-				     VMALLOC_END, (gfp), 0, (flags),	\
+				     VMALLOC_END, (gfp), PAGE_KERNEL, (flags), \
 				     NUMA_NO_NODE,			\
 				     __builtin_return_address(0));	\
 	})

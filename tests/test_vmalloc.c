@@ -603,7 +603,7 @@ static void api_variants_test(void)
 		vfree(p[i]);
 	/* VM_NO_GUARD: no guard page in the size */
 	p[0] = __vmalloc_node_range(PAGE_SIZE, 1, VMALLOC_START, VMALLOC_END,
-				    GFP_KERNEL, 0, VM_NO_GUARD, NUMA_NO_NODE, NULL);
+				    GFP_KERNEL, PAGE_KERNEL, VM_NO_GUARD, NUMA_NO_NODE, NULL);
 	CHECK(p[0] && find_vm_area(p[0])->size == PAGE_SIZE);
 	vfree_atomic(p[0]);
 	validate();

@@ -38,6 +38,24 @@ struct page;
 #define VMALLOC_END		(VMALLOC_START + kheap_vmalloc_size)
 #define VMALLOC_TOTAL		(VMALLOC_END - VMALLOC_START)
 
+/*
+ * Page protections, for __vmalloc_node_range()'s signature.  kheap ignores
+ * them: every area is read-write, so PAGE_KERNEL carries no bits here.
+ */
+#ifndef __KHEAP_PGPROT_DEFINED
+#define __KHEAP_PGPROT_DEFINED 1
+typedef struct { unsigned long pgprot; } pgprot_t;
+#endif
+#ifndef __pgprot
+#define __pgprot(x)		((pgprot_t) { (x) })
+#endif
+#ifndef pgprot_val
+#define pgprot_val(x)		((x).pgprot)
+#endif
+#ifndef PAGE_KERNEL
+#define PAGE_KERNEL		__pgprot(0)
+#endif
+
 #ifndef SHMLBA
 #define SHMLBA			PAGE_SIZE	/* x86 */
 #endif
@@ -80,7 +98,7 @@ void *vmalloc_huge(unsigned long size, gfp_t gfp_mask) __alloc_size(1);
 void *__vmalloc(unsigned long size, gfp_t gfp_mask) __alloc_size(1);
 void *__vmalloc_node_range(unsigned long size, unsigned long align,
 			   unsigned long start, unsigned long end,
-			   gfp_t gfp_mask, unsigned long prot,
+			   gfp_t gfp_mask, pgprot_t prot,
 			   unsigned long vm_flags, int node,
 			   const void *caller) __alloc_size(1);
 void *__vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp_mask,
