@@ -15,7 +15,10 @@
  *                mapped as it was;
  *      flight  - taken out of one tree and not yet put in the next by the
  *                thread that holds it (counted in vmap_inflight).
- *    vmap_validate() checks that the four add up to the whole range.
+ *    vmap_validate() checks that the four add up to the whole range.  An
+ *    area is built (pages, mapping) while in flight and enters the busy
+ *    tree complete, so readers of the busy tree never see a half-made
+ *    vm_struct and VM_UNINITIALIZED is never set.
  *
  * 2. The two trees.  Free space is kept as the kernel keeps it: struct
  *    vmap_area nodes in a red-black tree sorted by address (lib/rbtree.c),
