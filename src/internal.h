@@ -20,6 +20,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/shrinker.h>
+#include <linux/vmalloc.h>
 #include <kheap/kheap.h>
 #pragma GCC visibility pop
 
@@ -79,6 +80,7 @@ struct kheap_config {
 	unsigned int page_reporting_capacity;	/* blocks per reporting pass */
 	bool thp;			/* transparent_hugepage for the direct map */
 	bool debug_validate;		/* kheap.validate: walk after each op */
+	unsigned long vmalloc_size;	/* vmalloc=: bytes of the vmalloc range */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);
@@ -195,6 +197,14 @@ void vmscan_fork_child(void);
 unsigned long try_to_free_pages(gfp_t gfp, unsigned int order);
 unsigned long shrink_slab(gfp_t gfp, int priority);
 int vmscan_validate(void);
+
+/* ---- vmalloc.c ---- */
+extern const struct kheap_layer vmalloc_layer;
+int vmalloc_init(void);
+int vmap_validate(void);
+void vmalloc_fork_prepare(void);
+void vmalloc_fork_parent(void);
+void vmalloc_fork_child(void);
 
 /* ---- proc.c: the /proc-style views ---- */
 typedef int (*proc_show_fn)(FILE *out);

@@ -32,6 +32,7 @@ struct kheap_config kheap_config = {
 	.page_reporting_capacity = 32,
 	.thp = true,
 	.debug_validate = false,
+	.vmalloc_size = 0,		/* 0: four times mem= */
 };
 
 enum opt_type {
@@ -129,6 +130,9 @@ static const struct kheap_option options[] = {
 	{ "fault_inject.seed", OPT_FUNC, NULL, "0x853c49e6748fea9b",
 	  "seed of fault injection's random numbers (runs are reproducible)",
 	  0, 0, fault_inject_parse_seed, fault_inject_show_seed, NULL },
+	{ "vmalloc", OPT_SIZE, &kheap_config.vmalloc_size, "4*mem",
+	  "size of the vmalloc range (K/M/G suffix); halved until it can be reserved",
+	  16UL << 20, 1UL << 46, NULL, NULL, NULL },
 	{ "kheap.validate", OPT_BOOL, &kheap_config.debug_validate, "0",
 	  "run the layers' validate walkers at every reclaim and report problems",
 	  0, 0, NULL, NULL, NULL },

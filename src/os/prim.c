@@ -102,6 +102,14 @@ int os_map_fixed(void *addr, size_t size)
 	return p == MAP_FAILED ? -errno : 0;
 }
 
+int os_reserve_fixed(void *addr, size_t size)
+{
+	void *p = mmap(addr, size, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+		       -1, 0);
+	return p == MAP_FAILED ? -errno : 0;
+}
+
 /* ---- CPUs ---- */
 
 int os_cpu_slow(void)
