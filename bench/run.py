@@ -33,6 +33,7 @@ import argparse
 import datetime
 import glob
 import json
+import math
 import os
 import platform
 import re
@@ -78,22 +79,23 @@ class KapiBench:
 
 
 MALLOC_BENCHES = [
-    MallocBench("fastpath-tight", "fastpath", ["tight", "100M"], ["tight", "30M"]),
-    MallocBench("fastpath-batch", "fastpath", ["batch", "100M"], ["batch", "30M"]),
-    MallocBench("churn", "churn", ["10M"], ["3M"]),
-    MallocBench("xmalloc", "xmalloc", ["12M"], ["4M"]),
-    MallocBench("larson", "larson", ["24M"], ["8M"]),
-    MallocBench("cache-scratch", "cache_scratch", ["4M"], ["1500k"]),
-    MallocBench("frag", "frag", ["2M"], ["600k"], rows=("frag", "frag-rss")),
-    MallocBench("scaling", "scaling", ["24M"], ["8M"],
+    MallocBench("fastpath-tight", "fastpath", ["tight", "200M"], ["tight", "80M"]),
+    MallocBench("fastpath-batch", "fastpath", ["batch", "200M"], ["batch", "80M"]),
+    MallocBench("churn", "churn", ["20M"], ["8M"]),
+    MallocBench("xmalloc", "xmalloc", ["20M"], ["8M"]),
+    MallocBench("larson", "larson", ["40M"], ["16M"]),
+    MallocBench("cache-scratch", "cache_scratch", ["10M"], ["4M"]),
+    MallocBench("frag", "frag", ["3M"], ["1M"], rows=("frag", "frag-rss")),
+    MallocBench("scaling", "scaling", ["80M"], ["32M"],
                 rows=("scaling-t1", "scaling-t2", "scaling-t4", "scaling-t8",
                       "scaling-t16")),
 ]
 
 KAPI_BENCHES = [
     KapiBench("page allocator: alloc_pages/__free_pages vs mmap/munmap and "
-              "posix_memalign/free", "page_bench", ["20000"], ["5000"]),
-    # Kernel-API microbenchmarks of other layers register here, e.g.
+              "posix_memalign/free", "page_bench", ["40000"], ["10000"]),
+    # Kernel-API microbenchmarks of the other layers; listed as "not built
+    # yet" until their programs exist.
     KapiBench("slab: kmem_cache_alloc/free and kmalloc/kfree vs malloc/free",
               "slab_bench", ["1M"], ["200k"]),
     KapiBench("vmalloc: vmalloc/vfree vs mmap/munmap and malloc/free",
@@ -401,11 +403,12 @@ def cell_error(s):
     return None
 
 
-def malloc_tables(samples, allocs, mallocs, libs):
+def malloc_tables(samples, allocs, mallocs):
+    """(time rows, other-metric rows, peak-RSS rows) as markdown lines."""
     shown = [a for a, _, _ in ALLOCATORS]
     head = "| benchmark | " + " | ".join(shown) + " |"
     sep = "|---|" + "---|" * len(shown)
-    time_rows, rss_rows = [head, sep], [head, sep]
+    time_rows, other_rows, rss_rows = [head, sep], [head, sep], [head, sep]
     for b, _ in mallocs:
         base = samples.get((b.name, "glibc"))
         for metric in b.metrics():
@@ -420,17 +423,20 @@ def malloc_tables(samples, allocs, mallocs, libs):
                     cells.append(cell_error(s))
                 else:
                     cells.append(ratio_cell(s.median(metric), bv, unit))
-            time_rows.append(f"| {metric} | " + " | ".join(cells) + " |")
+            row = f"| {metric} | " + " | ".join(cells) + " |"
+            (time_rows if unit == "s" else other_rows).append(row)
         brss = statistics.median(base.maxrss) if base and base.maxrss else None
         cells = []
         for a in shown:
             s = samples.get((b.name, a))
-            if a not in allocs or cell_error(s) or not s.maxrss:
-                cells.append(cell_error(s) if a in allocs and cell_error(s) else "—")
+            if a not in allocs:
+                cells.append("—")
+            elif cell_error(s):
+                cells.append(cell_error(s))
             else:
                 cells.append(ratio_cell(statistics.median(s.maxrss), brss, "kB"))
         rss_rows.append(f"| {b.name} | " + " | ".join(cells) + " |")
-    return time_rows, rss_rows
+    return time_rows, other_rows if len(other_rows) > 2 else [], rss_rows
 
 
 def kapi_tables(samples, kapis):
@@ -484,7 +490,7 @@ def write_markdown(path, args, samples, allocs, mallocs, kapis, libs, reps,
             versions.append(f"{name} {package_version(pkg) or ''} (`{libs[name]}`)")
         else:
             versions.append(f"{name}: not installed")
-    time_rows, rss_rows = malloc_tables(samples, allocs, mallocs, libs)
+    time_rows, other_rows, rss_rows = malloc_tables(samples, allocs, mallocs)
     lines = [
         "# kheap benchmarks",
         "",
@@ -504,6 +510,10 @@ def write_markdown(path, args, samples, allocs, mallocs, kapis, libs, reps,
     ]
     if not libs.get("kheap"):
         lines += ["", "kheap: shim not built yet"]
+    if other_rows:
+        lines += ["", "## Other metrics: ratio to glibc, median in parentheses", "",
+                  "`frag-rss` is the RSS at the end of the fragmentation workload.",
+                  "", *other_rows]
     lines += ["", "## Peak RSS: ratio to glibc, median in parentheses", "",
               *rss_rows, "",
               "## Kernel API beside libc (no LD_PRELOAD; median ns per "
@@ -535,8 +545,15 @@ def write_svg(path, samples, allocs, mallocs):
             rows.append(metric + " " + " ".join(vals))
     data = path.with_suffix(".dat.tmp")
     data.write_text("benchmark " + " ".join(cols) + "\n" + "\n".join(rows) + "\n")
+    ratios = [float(v) for r in rows for v in r.split()[1:] if v != "NaN"]
+    lo = min([0.25] + [2 ** math.floor(math.log2(v)) for v in ratios if v > 0])
+    hi = max([4.0] + [2 ** math.ceil(math.log2(v)) for v in ratios if v > 0])
+    tics, t = [], lo
+    while t <= hi:
+        tics.append(f"'{t:g}' {t}" if t >= 1 else f"'1/{1 / t:g}' {t}")
+        t *= 2
     script = f"""
-set terminal svg size 1100,520 dynamic font 'sans,11' background '#ffffff'
+set terminal svg size 1100,560 dynamic font 'sans,11' background '#ffffff'
 set output '{path}'
 set title 'Time as a ratio to glibc malloc (lower is better; log scale)'
 set style data histograms
@@ -544,10 +561,11 @@ set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
 set logscale y 2
-set yrange [0.0625:16]
-set ytics ('1/16' 0.0625, '1/8' 0.125, '1/4' 0.25, '1/2' 0.5, '1' 1, '2' 2, '4' 4, '8' 8, '16' 16)
+set yrange [{lo}:{hi}]
+set ytics ({', '.join(tics)})
 set grid ytics
-set xtics rotate by -30 left
+set xtics nomirror rotate by 30 right
+set bmargin 6
 set key top left horizontal
 set datafile missing 'NaN'
 plot for [i=2:{len(cols) + 1}] '{data}' using i:xtic(1) title columnheader(i)
