@@ -79,21 +79,21 @@ class KapiBench:
 
 
 MALLOC_BENCHES = [
-    MallocBench("fastpath-tight", "fastpath", ["tight", "200M"], ["tight", "80M"]),
-    MallocBench("fastpath-batch", "fastpath", ["batch", "200M"], ["batch", "80M"]),
-    MallocBench("churn", "churn", ["20M"], ["8M"]),
-    MallocBench("xmalloc", "xmalloc", ["20M"], ["8M"]),
-    MallocBench("larson", "larson", ["40M"], ["16M"]),
-    MallocBench("cache-scratch", "cache_scratch", ["10M"], ["4M"]),
-    MallocBench("frag", "frag", ["3M"], ["1M"], rows=("frag", "frag-rss")),
-    MallocBench("scaling", "scaling", ["80M"], ["32M"],
+    MallocBench("fastpath-tight", "fastpath", ["tight", "400M"], ["tight", "160M"]),
+    MallocBench("fastpath-batch", "fastpath", ["batch", "400M"], ["batch", "160M"]),
+    MallocBench("churn", "churn", ["40M"], ["16M"]),
+    MallocBench("xmalloc", "xmalloc", ["40M"], ["16M"]),
+    MallocBench("larson", "larson", ["80M"], ["32M"]),
+    MallocBench("cache-scratch", "cache_scratch", ["20M"], ["8M"]),
+    MallocBench("frag", "frag", ["4M"], ["2M"], rows=("frag", "frag-rss")),
+    MallocBench("scaling", "scaling", ["160M"], ["64M"],
                 rows=("scaling-t1", "scaling-t2", "scaling-t4", "scaling-t8",
                       "scaling-t16")),
 ]
 
 KAPI_BENCHES = [
     KapiBench("page allocator: alloc_pages/__free_pages vs mmap/munmap and "
-              "posix_memalign/free", "page_bench", ["40000"], ["10000"]),
+              "posix_memalign/free", "page_bench", ["40000"], ["20000"]),
     # Kernel-API microbenchmarks of the other layers; listed as "not built
     # yet" until their programs exist.
     KapiBench("slab: kmem_cache_alloc/free and kmalloc/kfree vs malloc/free",
@@ -372,11 +372,12 @@ def machine():
 
 
 def command_line(args):
+    """The command as markdown: make's, then the driver's own."""
     own = "python3 bench/run.py" + "".join(
         " " + shlex.quote(a) for a in sys.argv[1:])
     if "MAKELEVEL" in os.environ:
-        return f"make bench{' QUICK=1' if args.quick else ''}` (`{own}"
-    return own
+        return f"`make bench{' QUICK=1' if args.quick else ''}` (runs `{own}`)"
+    return f"`{own}`"
 
 
 def fmt_value(v, unit):
@@ -399,7 +400,7 @@ def ratio_cell(v, base, unit):
 
 def cell_error(s):
     if s is None or (not s.metrics and s.errors):
-        return f"failed: {s.errors[0][:60]}" if s and s.errors else "—"
+        return f"failed ({s.errors[0].split(':')[0]})" if s and s.errors else "—"
     return None
 
 
@@ -497,7 +498,7 @@ def write_markdown(path, args, samples, allocs, mallocs, kapis, libs, reps,
         f"- machine: {m['nproc']} CPUs (`nproc`), {m['cpu']}, Linux {m['kernel']}, "
         f"{m['os']}",
         f"- date: {now:%Y-%m-%d %H:%M} UTC; the run took {fmt_duration(elapsed)}",
-        f"- command: `{command_line(args)}`",
+        f"- command: {command_line(args)}",
         f"- method: {reps} repetition{'s' if reps > 1 else ''}, allocators interleaved (round robin per "
         "repetition, order rotating); median of the repetitions; time measured "
         "inside each program (start-up excluded); peak RSS of the program from "
@@ -591,7 +592,7 @@ def write_json(path, samples, libs, reps):
 def main():
     ap = argparse.ArgumentParser(description="Run kheap's allocator benchmarks.")
     ap.add_argument("--quick", action="store_true",
-                    help="smaller sizes and 3 repetitions (a few minutes)")
+                    help="smaller sizes and 3 repetitions (about 2 minutes)")
     ap.add_argument("--reps", type=int, help="repetitions (default 5, --quick 3)")
     ap.add_argument("--only", nargs="*", help="only these benchmarks/programs")
     ap.add_argument("--no-install", action="store_true",
