@@ -14,8 +14,8 @@ What it does, in order:
      drifts of a shared machine hit all allocators alike.  The kernel-API
      microbenchmarks (no preload) run once per repetition in the same loop;
   4. takes the median of the repetitions (3 with --quick, 5 otherwise) of each
-     RESULT line a program prints and of the child's peak RSS (ru_maxrss from
-     os.wait4), and writes bench/results/latest.md (tables), latest.svg
+     RESULT line a program prints and of its peak RSS (ru_maxrss from wait4(),
+     reported by the launcher build/bench/rusage-exec), and writes bench/results/latest.md (tables), latest.svg
      (gnuplot: time ratios to glibc, log scale) and latest.json (every sample).
 
 The contract with a benchmark program (see bench/bench.h): it takes its work
@@ -23,10 +23,11 @@ size as arguments, measures its own time (excluding start-up), prints lines
 "RESULT <name> <value> <unit>" on stdout and exits 0.
 
 Registering a program is one line in MALLOC_BENCHES or KAPI_BENCHES below.
-A malloc benchmark row is (metric, unit); a kernel-API program prints
-"RESULT <case>:<implementation> <ns> ns" and gets a table of cases by
-implementations, kheap's API first.  A program that is not built (yet) is
-listed as such, not an error.
+Each RESULT name a malloc benchmark lists in `rows` is a table row (unit "s":
+the time table and the plot; other units: the "other metrics" table).  A
+kernel-API program prints "RESULT <case>:<implementation> <value> <unit>" and
+gets a table of cases by implementations, kheap's API first.  A program that
+is not built (yet) is listed as such, not an error.
 """
 
 import argparse
@@ -92,8 +93,9 @@ MALLOC_BENCHES = [
 ]
 
 KAPI_BENCHES = [
-    KapiBench("page allocator: alloc_pages/__free_pages vs mmap/munmap and "
-              "posix_memalign/free", "page_bench", ["40000"], ["20000"]),
+    KapiBench("page allocator, ns per allocation + free: alloc_pages/"
+              "__free_pages vs mmap/munmap and posix_memalign/free",
+              "page_bench", ["40000"], ["20000"]),
     # Kernel-API microbenchmarks of the other layers; listed as "not built
     # yet" until their programs exist.
     KapiBench("slab: kmem_cache_alloc/free and kmalloc/kfree vs malloc/free",
@@ -121,8 +123,9 @@ def note(msg):
 
 def find_library(soname):
     """Path of a shared library by soname, from ldconfig or the usual dirs."""
+    ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
     try:
-        out = subprocess.run(["ldconfig", "-p"], capture_output=True,
+        out = subprocess.run([ldconfig, "-p"], capture_output=True,
                              text=True, check=False).stdout
     except OSError:
         out = ""
@@ -130,7 +133,8 @@ def find_library(soname):
         name, _, path = line.strip().partition(" => ")
         if name.split(" ")[0] == soname and os.path.exists(path):
             return path
-    for d in glob.glob("/usr/lib/*-linux-gnu*") + ["/usr/lib", "/usr/local/lib"]:
+    dirs = glob.glob("/usr/lib/*-linux-gnu*") + glob.glob("/lib/*-linux-gnu*")
+    for d in dirs + ["/usr/lib", "/usr/local/lib"]:
         p = os.path.join(d, soname)
         if os.path.exists(p):
             return p
@@ -453,24 +457,29 @@ def kapi_tables(samples, kapis):
             err = s.errors[0] if s and s.errors else "no results"
             out += [f"{b.program}: failed ({err})", ""]
             continue
+        cell = {}                       # (case, implementation) -> median
         cases, impls = [], []
         for key in s.metrics:
             case, _, impl = key.partition(":")
+            impl = impl or "value"
+            cell[case, impl] = s.median(key)
             if case not in cases:
                 cases.append(case)
             if impl not in impls:
                 impls.append(impl)
         unit = next(iter(s.units.values()))
-        out.append(f"| case ({unit} per allocation + free) | " + " | ".join(impls)
-                   + f" | {impls[0]} ÷ best other |")
-        out.append("|---|" + "---|" * (len(impls) + 1))
+        ratio_head = f" {impls[0]} ÷ best other |" if len(impls) > 1 else ""
+        out.append(f"| case ({unit}) | " + " | ".join(impls) + " |" + ratio_head)
+        out.append("|---|" + "---|" * (len(impls) + (len(impls) > 1)))
         for case in cases:
-            vals = [s.median(f"{case}:{i}") for i in impls]
-            others = [v for v in vals[1:] if v]
-            ratio = f"{vals[0] / min(others):.2f}" if vals[0] and others else "—"
-            out.append(f"| {case} | " + " | ".join(
-                f"{v:.1f}" if v is not None else "—" for v in vals)
-                + f" | {ratio} |")
+            vals = [cell.get((case, i)) for i in impls]
+            row = f"| {case} | " + " | ".join(
+                f"{v:.1f}" if v is not None else "—" for v in vals) + " |"
+            if len(impls) > 1:
+                others = [v for v in vals[1:] if v]
+                row += (f" {vals[0] / min(others):.2f} |" if vals[0] and others
+                        else " — |")
+            out.append(row)
         out.append("")
     return out
 
@@ -517,8 +526,7 @@ def write_markdown(path, args, samples, allocs, mallocs, kapis, libs, reps,
                   "", *other_rows]
     lines += ["", "## Peak RSS: ratio to glibc, median in parentheses", "",
               *rss_rows, "",
-              "## Kernel API beside libc (no LD_PRELOAD; median ns per "
-              "allocation + free)", "",
+              "## Kernel API beside libc (no LD_PRELOAD; medians)", "",
               *kapi_tables(samples, kapis)]
     if svg:
         lines += ["![time ratio to glibc](latest.svg)", ""]
