@@ -80,14 +80,14 @@ class KapiBench:
 
 
 MALLOC_BENCHES = [
-    MallocBench("fastpath-tight", "fastpath", ["tight", "400M"], ["tight", "160M"]),
-    MallocBench("fastpath-batch", "fastpath", ["batch", "400M"], ["batch", "160M"]),
-    MallocBench("churn", "churn", ["40M"], ["16M"]),
-    MallocBench("xmalloc", "xmalloc", ["40M"], ["16M"]),
-    MallocBench("larson", "larson", ["80M"], ["32M"]),
-    MallocBench("cache-scratch", "cache_scratch", ["20M"], ["8M"]),
+    MallocBench("fastpath-tight", "fastpath", ["tight", "320M"], ["tight", "160M"]),
+    MallocBench("fastpath-batch", "fastpath", ["batch", "320M"], ["batch", "160M"]),
+    MallocBench("churn", "churn", ["32M"], ["16M"]),
+    MallocBench("xmalloc", "xmalloc", ["32M"], ["16M"]),
+    MallocBench("larson", "larson", ["64M"], ["32M"]),
+    MallocBench("cache-scratch", "cache_scratch", ["16M"], ["8M"]),
     MallocBench("frag", "frag", ["4M"], ["2M"], rows=("frag", "frag-rss")),
-    MallocBench("scaling", "scaling", ["160M"], ["64M"],
+    MallocBench("scaling", "scaling", ["128M"], ["64M"],
                 rows=("scaling-t1", "scaling-t2", "scaling-t4", "scaling-t8",
                       "scaling-t16")),
 ]
