@@ -30,65 +30,65 @@ static void touch(char *p, unsigned long pages)
 		((volatile char *)p)[i * PAGE_SIZE] = 1;
 }
 
-static double run_vmalloc(unsigned long pages, int do_touch, double secs)
+/* ns per vmalloc+vfree pair over @n pairs of @pages pages */
+static double run_vmalloc(unsigned long pages, int do_touch, unsigned long n)
 {
-	unsigned long n = 0;
-	double t0 = now(), t;
+	double t0 = now();
 
-	do {
-		for (int i = 0; i < 64; i++) {
-			char *p = vmalloc(pages * PAGE_SIZE);
+	for (unsigned long i = 0; i < n; i++) {
+		char *p = vmalloc(pages * PAGE_SIZE);
 
-			if (!p)
-				return -1;
-			if (do_touch)
-				touch(p, pages);
-			vfree(p);
-		}
-		n += 64;
-		t = now() - t0;
-	} while (t < secs);
-	return (double)n / t;
+		if (!p)
+			return -1;
+		if (do_touch)
+			touch(p, pages);
+		vfree(p);
+	}
+	return (now() - t0) / (double)n * 1e9;
 }
 
-static double run_mmap(unsigned long pages, int do_touch, double secs)
+/* ns per mmap+munmap pair over @n pairs of @pages pages */
+static double run_mmap(unsigned long pages, int do_touch, unsigned long n)
 {
-	unsigned long n = 0;
-	double t0 = now(), t;
+	double t0 = now();
 
-	do {
-		for (int i = 0; i < 64; i++) {
-			char *p = mmap(NULL, pages * PAGE_SIZE, PROT_READ | PROT_WRITE,
-				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (unsigned long i = 0; i < n; i++) {
+		char *p = mmap(NULL, pages * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-			if (p == MAP_FAILED)
-				return -1;
-			if (do_touch)
-				touch(p, pages);
-			munmap(p, pages * PAGE_SIZE);
-		}
-		n += 64;
-		t = now() - t0;
-	} while (t < secs);
-	return (double)n / t;
+		if (p == MAP_FAILED)
+			return -1;
+		if (do_touch)
+			touch(p, pages);
+		munmap(p, pages * PAGE_SIZE);
+	}
+	return (now() - t0) / (double)n * 1e9;
 }
 
+/*
+ * vmalloc_bench [N]: N vmalloc+vfree pairs of 1, 16 and 256 pages (fewer for
+ * the larger sizes), untouched and touched, beside mmap+munmap of the same
+ * size in the same run.  Prints "RESULT <pages>p-<touched|untouched>:<impl>
+ * <ns per pair> ns" lines for bench/run.py, and pairs per second.
+ */
 int main(int argc, char **argv)
 {
 	static const unsigned long sizes[] = { 1, 16, 256 };
-	double secs = argc > 1 ? atof(argv[1]) : 0.5;
+	unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 0) : 5000;
 
 	if (kheap_init("mem=1G") < 0 && !vmalloc(1))
 		return 1;
-	printf("%-7s %-9s %16s %16s %8s\n", "pages", "touched", "vmalloc+vfree/s",
-	       "mmap+munmap/s", "ratio");
 	for (int touch_pages = 0; touch_pages <= 1; touch_pages++) {
 		for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-			double v = run_vmalloc(sizes[i], touch_pages, secs);
-			double m = run_mmap(sizes[i], touch_pages, secs);
+			unsigned long iters = n / (sizes[i] > 16 ? 16 : 1);
+			double v = run_vmalloc(sizes[i], touch_pages, iters ? iters : 1);
+			double m = run_mmap(sizes[i], touch_pages, iters ? iters : 1);
+			const char *t = touch_pages ? "touched" : "untouched";
 
-			printf("%-7lu %-9s %16.0f %16.0f %8.2f\n", sizes[i],
-			       touch_pages ? "yes" : "no", v, m, m > 0 ? v / m : 0);
+			printf("RESULT %lup-%s:vmalloc %.1f ns\n", sizes[i], t, v);
+			printf("RESULT %lup-%s:mmap %.1f ns\n", sizes[i], t, m);
+			printf("# %lu pages %s: vmalloc+vfree %.0f/s, mmap+munmap %.0f/s\n",
+			       sizes[i], t, v > 0 ? 1e9 / v : 0, m > 0 ? 1e9 / m : 0);
 		}
 	}
 	return 0;
