@@ -77,7 +77,8 @@ struct kheap_config {
 	unsigned int percpu_pagelist_high_fraction;
 	bool page_reporting;		/* page_reporting.enabled */
 	unsigned int page_reporting_order;	/* page_reporting.page_reporting_order */
-	unsigned int page_reporting_capacity;	/* blocks per reporting pass */
+	unsigned int page_reporting_capacity;	/* blocks per reporting batch */
+	unsigned int page_reporting_delay_ms;	/* PAGE_REPORTING_DELAY */
 	bool thp;			/* transparent_hugepage for the direct map */
 	bool debug_validate;		/* kheap.validate: walk after each op */
 	unsigned long vmalloc_size;	/* vmalloc=: bytes of the vmalloc range */

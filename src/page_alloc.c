@@ -57,11 +57,18 @@
  *    There is no OOM killer: nothing in one process can be killed to free
  *    memory, so where the kernel would kill, kheap fails the allocation.
  *
- * 7. Free page reporting.  Free blocks of page_reporting_order (9) and more
- *    that were not reported yet are counted; when page_reporting.capacity of
- *    them have accumulated, the freeing thread (after dropping the zone lock)
- *    isolates them, gives their frames back to the OS with madvise, and puts
- *    them back flagged PG_reported.  Never on the order-0 fast path.
+ * 7. Free page reporting (mm/page_reporting.c).  When a block of
+ *    page_reporting_order (9) or more goes on a free list, a reporting pass
+ *    is scheduled PAGE_REPORTING_DELAY (2 s, page_reporting.delay_ms) later,
+ *    so that memory freed and soon reused is not given back and faulted in
+ *    again.  kheap has no worker thread: the pass runs from the first
+ *    buddy-level free (never a per-CPU list hit) after it is due, or from
+ *    kheap_page_reporting_flush().  Like the kernel's, it runs only while
+ *    the zone is above its low watermark plus one batch, and works in
+ *    batches of page_reporting.capacity (32) blocks: under the zone lock it
+ *    isolates them, without the lock it gives their frames back to the OS
+ *    (madvise), and under the lock again puts them back flagged PG_reported.
+ *    Blocks of never-touched hot-added memory start out reported.
  *
  * Lock order (outer to inner):
  *     pcp->lock  ->  zone->lock  ->  kheap_memmap.lock
@@ -263,6 +270,7 @@ static inline bool page_is_buddy(const struct zone *zone, struct page *buddy,
 }
 
 static void report_note_free(struct zone *zone, unsigned int order);
+static void report_run_if_due(struct zone *zone);
 
 /*
  * __free_one_page - put a block back and merge it with its buddies
@@ -736,6 +744,7 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 		} while (count > 0 && !list_empty(list));
 	}
 	kh_unlock(&zone->lock);
+	report_run_if_due(zone);
 }
 
 static int nr_pcp_high(struct per_cpu_pages *pcp, int batch, bool free_high)
@@ -1334,9 +1343,8 @@ static void free_one_page(struct zone *zone, struct page *page,
 			get_pageblock_migratetype(page), fpi);
 	kh_unlock(&zone->lock);
 	wake_nofail_waiters();
+	report_run_if_due(zone);
 }
-
-static void report_run_if_due(struct zone *zone);
 
 static void free_unref_page(struct page *page, unsigned int order, int fpi)
 {
@@ -1348,7 +1356,6 @@ static void free_unref_page(struct page *page, unsigned int order, int fpi)
 		return;
 	if (!pcp_allowed_order(order) || (fpi & FPI_TO_TAIL)) {
 		free_one_page(zone, page, pfn, order, fpi);
-		report_run_if_due(zone);
 		return;
 	}
 	mt = get_pageblock_migratetype(page);
@@ -1362,7 +1369,6 @@ static void free_unref_page(struct page *page, unsigned int order, int fpi)
 	} else {
 		free_one_page(zone, page, pfn, order, FPI_NONE);
 	}
-	report_run_if_due(zone);
 }
 
 /* Validate a page pointer from a caller; false (and a report) if bad. */
@@ -1541,10 +1547,16 @@ void drain_all_pages(void *zone)
 /* free page reporting                                                 */
 /* ------------------------------------------------------------------ */
 
-/* A block of reporting order or more went on a free list (zone locked). */
+/*
+ * A block of reporting order or more went on a free list (zone locked):
+ * schedule a pass, unless one is already due (page_reporting_notify_free).
+ */
 static void report_note_free(struct zone *zone, unsigned int order)
 {
-	WRITE_ONCE(zone->report_pending, zone->report_pending + (1UL << order));
+	(void)order;
+	if (!zone->report_due_ns && kheap_config.page_reporting)
+		WRITE_ONCE(zone->report_due_ns,
+			   os_ns() + kheap_config.page_reporting_delay_ms * 1000000ULL);
 }
 
 /*
@@ -1562,16 +1574,23 @@ static unsigned long page_reporting_cycle(struct zone *zone)
 		return 0;
 	}
 	zone->reporting = true;
-	WRITE_ONCE(zone->report_pending, 0);
+	WRITE_ONCE(zone->report_due_ns, 0);
 	for (unsigned int order = kheap_config.page_reporting_order;
 	     order < NR_PAGE_ORDERS; order++) {
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
 			struct list_head *list =
 				&zone->free_area[order].free_list[mt];
-			struct page *batch[16];
+			struct page *batch[64];
+			int cap = (int)min((unsigned int)ARRAY_SIZE(batch),
+					   kheap_config.page_reporting_capacity);
 			int n;
 again:
 			n = 0;
+			/* as the kernel's: only while the zone is well above
+			 * its low watermark */
+			if (zone_free_pages(zone) < wmark_pages(zone, WMARK_LOW) +
+			    ((unsigned long)cap << order))
+				continue;
 			struct page *page, *next;
 			list_for_each_entry_safe(page, next, list, buddy_list) {
 				if (kheap_page_flag(page, PG_reported))
@@ -1580,7 +1599,7 @@ again:
 				__mod_zone_page_state(zone, NR_ZONE_ISOLATED,
 						      1L << order);
 				batch[n++] = page;
-				if (n == (int)ARRAY_SIZE(batch))
+				if (n == cap)
 					break;
 			}
 			if (!n)
@@ -1604,7 +1623,9 @@ again:
 						      1L << order);
 				reported += 1UL << order;
 			}
-			if (n == (int)ARRAY_SIZE(batch))
+			WRITE_ONCE(zone->reported_total,
+				   zone->reported_total + ((unsigned long)n << order));
+			if (n == cap)
 				goto again;
 		}
 	}
@@ -1613,13 +1634,12 @@ again:
 	return reported;
 }
 
+/* After a buddy-level free: run the scheduled pass if it is due. */
 static void report_run_if_due(struct zone *zone)
 {
-	unsigned long threshold = (unsigned long)kheap_config.page_reporting_capacity
-				  << kheap_config.page_reporting_order;
+	unsigned long long due = READ_ONCE(zone->report_due_ns);
 
-	if (likely(READ_ONCE(zone->report_pending) < threshold) ||
-	    !kheap_config.page_reporting)
+	if (likely(!due) || os_ns() < due)
 		return;
 	page_reporting_cycle(zone);
 }

@@ -96,7 +96,8 @@ struct zone {
 	int pageset_high_min;		/* zone_highsize(.., 0) */
 	int pageset_high_max;		/* zone_highsize(.., 8) */
 	int pageset_batch;		/* zone_batchsize() */
-	unsigned long report_pending;	/* unreported free pages >= report order */
+	unsigned long long report_due_ns; /* a reporting pass is due then; 0: none */
+	unsigned long reported_total;	/* pages ever given back to the OS */
 	bool reporting;			/* a reporting pass is running */
 	struct free_area free_area[NR_PAGE_ORDERS];	/* the buddy lists */
 	long vm_stat[NR_VM_ZONE_STAT_ITEMS];	/* enum zone_stat_item */
