@@ -4,7 +4,7 @@
 #   make test       install what is missing, build release + ASan/UBSan + TSan
 #                   configurations and run CTest in each
 #   make demo       build and run `build/kheap demo`
-#   make bench      run the benchmarks (bench/)
+#   make bench      run the benchmarks (bench/; QUICK=1 for a short run)
 #   make install PREFIX=/usr/local
 
 PREFIX ?= /usr/local
@@ -50,9 +50,11 @@ test: test-release test-asan test-tsan
 demo: build
 	./build/kheap demo
 
+# Peers (mimalloc, jemalloc, tcmalloc, gnuplot) are installed by run.py when
+# missing; QUICK=1 runs smaller sizes, 3 repetitions (a few minutes).
 bench: build
-	@if [ -x bench/run.py ]; then python3 bench/run.py $(if $(QUICK),--quick,); \
-	 else echo "no benchmarks yet"; fi
+	@cmake --build build -j $(JOBS)
+	python3 bench/run.py $(if $(QUICK),--quick,)
 
 install: build
 	cmake --install build --prefix $(PREFIX)

@@ -25,15 +25,16 @@ int kheap_initialized;
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int init_result;
 /*
- * Set while this thread runs do_init(): layers above the page allocator
- * allocate during their init (the slab layer's bootstrap caches), and those
- * allocations must not wait for the initialisation they are part of.
+ * Set in the thread running do_init(): a layer's init may allocate from the
+ * layers below it (already up), and those entry points' kheap_ensure_init()
+ * must not wait for the initialisation they are part of.
  */
-static __thread bool in_init;
+static __thread int init_running;
 
 /* Layers above the page allocator, bottom-up (see struct kheap_layer). */
 static const struct kheap_layer *const layers[] = {
 	&slab_layer,
+	&vmalloc_layer,
 };
 
 static void fork_prepare(void)
@@ -67,7 +68,7 @@ static int do_init(const char *cmdline)
 {
 	int ret = 0, err;
 
-	in_init = true;
+	init_running = 1;
 	if (kheap_parse_cmdline(getenv("KHEAP_CMDLINE"), "KHEAP_CMDLINE"))
 		ret = -EINVAL;
 	if (cmdline && kheap_parse_cmdline(cmdline, "kheap_init()"))
@@ -77,7 +78,7 @@ static int do_init(const char *cmdline)
 		err = page_alloc_init();
 	if (err) {
 		pr_err("kheap: initialisation failed (%d)\n", err);
-		in_init = false;
+		init_running = 0;
 		return err;
 	}
 	proc_init();
@@ -87,13 +88,13 @@ static int do_init(const char *cmdline)
 			if (err) {
 				pr_err("kheap: %s initialisation failed (%d)\n",
 				       layers[i]->name, err);
-				in_init = false;
+				init_running = 0;
 				return err;
 			}
 		}
 	}
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
-	in_init = false;
+	init_running = 0;
 	return ret;
 }
 
@@ -120,8 +121,8 @@ int kheap_init(const char *cmdline)
 /* First use without kheap_init(): initialise from $KHEAP_CMDLINE. */
 void kheap_init_slow(void)
 {
-	if (in_init)		/* an allocation made by a layer's init */
-		return;
+	if (init_running)
+		return;		/* a layer allocating during its own init */
 	pthread_mutex_lock(&init_lock);
 	if (!__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE)) {
 		int ret = do_init(NULL);

@@ -21,6 +21,7 @@
 #include <linux/mm.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <kheap/kheap.h>
 #pragma GCC visibility pop
 
@@ -77,13 +78,15 @@ struct kheap_config {
 	unsigned int percpu_pagelist_high_fraction;
 	bool page_reporting;		/* page_reporting.enabled */
 	unsigned int page_reporting_order;	/* page_reporting.page_reporting_order */
-	unsigned int page_reporting_capacity;	/* blocks per reporting pass */
+	unsigned int page_reporting_capacity;	/* blocks per reporting batch */
+	unsigned int page_reporting_delay_ms;	/* PAGE_REPORTING_DELAY */
 	bool thp;			/* transparent_hugepage for the direct map */
 	bool debug_validate;		/* kheap.validate: walk after each op */
 	unsigned int slab_min_order;	/* slab_min_order= (slub_min_order=) */
 	unsigned int slab_max_order;	/* slab_max_order= (slub_max_order=) */
 	unsigned int slab_min_objects;	/* slab_min_objects=; 0 = from CPUs */
 	bool slab_nomerge;		/* slab_nomerge / slab_merge */
+	unsigned long vmalloc_size;	/* vmalloc=: bytes of the vmalloc range */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);
@@ -204,6 +207,13 @@ int vmscan_validate(void);
 /* ---- slab_common.c: the slab layer (see slub.c's essay) ---- */
 extern const struct kheap_layer slab_layer;
 int slab_validate(void);		/* every cache's invariants; errors */
+/* ---- vmalloc.c ---- */
+extern const struct kheap_layer vmalloc_layer;
+int vmalloc_init(void);
+int vmap_validate(void);
+void vmalloc_fork_prepare(void);
+void vmalloc_fork_parent(void);
+void vmalloc_fork_child(void);
 
 /* ---- proc.c: the /proc-style views ---- */
 typedef int (*proc_show_fn)(FILE *out);

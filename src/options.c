@@ -16,6 +16,7 @@
  * and kheap_init() returns -EINVAL.
  */
 #include "internal.h"
+#include "debug/fault_inject.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -31,12 +32,14 @@ struct kheap_config kheap_config = {
 	.page_reporting = true,
 	.page_reporting_order = pageblock_order,
 	.page_reporting_capacity = 32,
+	.page_reporting_delay_ms = 2000,
 	.thp = true,
 	.debug_validate = false,
 	.slab_min_order = 0,
 	.slab_max_order = PAGE_ALLOC_COSTLY_ORDER,
 	.slab_min_objects = 0,
 	.slab_nomerge = false,		/* CONFIG_SLAB_MERGE_DEFAULT=y */
+	.vmalloc_size = 0,		/* 0: four times mem= */
 };
 
 enum opt_type {
@@ -114,11 +117,49 @@ static const struct kheap_option options[] = {
 	  "smallest buddy order reported to the OS", pageblock_order, MAX_PAGE_ORDER,
 	  NULL, NULL, NULL },
 	{ "page_reporting.capacity", OPT_UINT, &kheap_config.page_reporting_capacity, "32",
-	  "blocks of reporting order that accumulate before a reporting pass",
-	  1, 1 << 20, NULL, NULL, NULL },
+	  "blocks given back per batch (PAGE_REPORTING_CAPACITY), at most 64",
+	  1, 64, NULL, NULL, NULL },
+	{ "page_reporting.delay_ms", OPT_UINT, &kheap_config.page_reporting_delay_ms, "2000",
+	  "a reporting pass runs this long after a block of reporting order is freed (PAGE_REPORTING_DELAY)",
+	  0, 600000, NULL, NULL, NULL },
 	{ "transparent_hugepage", OPT_BOOL, &kheap_config.thp, "1",
 	  "ask for transparent huge pages behind the direct map (MADV_HUGEPAGE)",
 	  0, 0, NULL, NULL, NULL },
+	{ "fail_page_alloc", OPT_FUNC, NULL, "1,0,0,1",
+	  "page allocation fault injection: <interval>,<probability%>,<space>,<times>",
+	  0, 0, fault_inject_parse_fail_page_alloc,
+	  fault_inject_show_fail_page_alloc, NULL },
+	{ "fail_page_alloc.ignore-gfp-wait", OPT_BOOL,
+	  &fail_page_alloc.ignore_gfp_reclaim, "1",
+	  "fail_page_alloc spares requests that may reclaim (__GFP_DIRECT_RECLAIM)",
+	  0, 0, NULL, NULL, NULL },
+	{ "fail_page_alloc.ignore-gfp-highmem", OPT_BOOL,
+	  &fail_page_alloc.ignore_gfp_highmem, "1",
+	  "fail_page_alloc spares __GFP_HIGHMEM requests", 0, 0, NULL, NULL, NULL },
+	{ "fail_page_alloc.min-order", OPT_UINT, &fail_page_alloc.min_order, "1",
+	  "fail_page_alloc spares requests below this order", 0, MAX_PAGE_ORDER + 1,
+	  NULL, NULL, NULL },
+	{ "fail_page_alloc.verbose", OPT_UINT, &fail_page_alloc.attr.verbose, "2",
+	  "0: quiet, 1: print each injected failure, 2: and a backtrace", 0, 2,
+	  NULL, NULL, NULL },
+	{ "failslab", OPT_FUNC, NULL, "1,0,0,1",
+	  "slab allocation fault injection: <interval>,<probability%>,<space>,<times>",
+	  0, 0, fault_inject_parse_failslab, fault_inject_show_failslab, NULL },
+	{ "failslab.ignore-gfp-wait", OPT_BOOL, &failslab.ignore_gfp_reclaim, "1",
+	  "failslab spares requests that may reclaim (__GFP_DIRECT_RECLAIM)",
+	  0, 0, NULL, NULL, NULL },
+	{ "failslab.cache-filter", OPT_BOOL, &failslab.cache_filter, "0",
+	  "failslab fails only caches created with SLAB_FAILSLAB", 0, 0, NULL, NULL,
+	  NULL },
+	{ "failslab.verbose", OPT_UINT, &failslab.attr.verbose, "2",
+	  "0: quiet, 1: print each injected failure, 2: and a backtrace", 0, 2,
+	  NULL, NULL, NULL },
+	{ "fault_inject.seed", OPT_FUNC, NULL, "0x853c49e6748fea9b",
+	  "seed of fault injection's random numbers (runs are reproducible)",
+	  0, 0, fault_inject_parse_seed, fault_inject_show_seed, NULL },
+	{ "vmalloc", OPT_SIZE, &kheap_config.vmalloc_size, "4*mem",
+	  "size of the vmalloc range (K/M/G suffix); halved until it can be reserved",
+	  16UL << 20, 1UL << 46, NULL, NULL, NULL },
 	{ "kheap.validate", OPT_BOOL, &kheap_config.debug_validate, "0",
 	  "run the layers' validate walkers at every reclaim and report problems",
 	  0, 0, NULL, NULL, NULL },
@@ -328,5 +369,23 @@ void kheap_print_config(FILE *out)
 		}
 		fprintf(out, "%s=%s\t# %s (default %s)\n", o->name, buf,
 			o->help, o->def);
+	}
+}
+
+/**
+ * kheap_print_options - the option table as markdown (README's list)
+ */
+void kheap_print_options(FILE *out)
+{
+	fprintf(out, "| option | default | meaning |\n|---|---|---|\n");
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+		const struct kheap_option *o = &options[i];
+
+		if (o->alias_of)
+			fprintf(out, "| `%s` | | alias of `%s` |\n", o->name,
+				o->alias_of);
+		else
+			fprintf(out, "| `%s` | %s | %s |\n", o->name, o->def,
+				o->help);
 	}
 }

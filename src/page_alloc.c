@@ -57,11 +57,18 @@
  *    There is no OOM killer: nothing in one process can be killed to free
  *    memory, so where the kernel would kill, kheap fails the allocation.
  *
- * 7. Free page reporting.  Free blocks of page_reporting_order (9) and more
- *    that were not reported yet are counted; when page_reporting.capacity of
- *    them have accumulated, the freeing thread (after dropping the zone lock)
- *    isolates them, gives their frames back to the OS with madvise, and puts
- *    them back flagged PG_reported.  Never on the order-0 fast path.
+ * 7. Free page reporting (mm/page_reporting.c).  When a block of
+ *    page_reporting_order (9) or more goes on a free list, a reporting pass
+ *    is scheduled PAGE_REPORTING_DELAY (2 s, page_reporting.delay_ms) later,
+ *    so that memory freed and soon reused is not given back and faulted in
+ *    again.  kheap has no worker thread: the pass runs from the first
+ *    buddy-level free (never a per-CPU list hit) after it is due, or from
+ *    kheap_page_reporting_flush().  Like the kernel's, it runs only while
+ *    the zone is above its low watermark plus one batch, and works in
+ *    batches of page_reporting.capacity (32) blocks: under the zone lock it
+ *    isolates them, without the lock it gives their frames back to the OS
+ *    (madvise), and under the lock again puts them back flagged PG_reported.
+ *    Blocks of never-touched hot-added memory start out reported.
  *
  * Lock order (outer to inner):
  *     pcp->lock  ->  zone->lock  ->  kheap_memmap.lock
@@ -73,6 +80,7 @@
  * a list unlink, and the struct page writes of prep_new_page().
  */
 #include "internal.h"
+#include "debug/fault_inject.h"
 
 #include <errno.h>
 #include <string.h>
@@ -183,15 +191,22 @@ static inline unsigned int buddy_order(const struct page *page)
 	return (unsigned int)page->private;
 }
 
+/*
+ * page_type is read without the zone lock by neighbours merging (they test
+ * PageBuddy of a page another thread may own), so it is always written with
+ * relaxed atomic stores; it only becomes or stops being PGTY_buddy under the
+ * zone lock.
+ */
 static inline void set_buddy_order(struct page *page, unsigned int order)
 {
 	page->private = order;
-	page->page_type = (unsigned int)PGTY_buddy << 24;
+	__atomic_store_n(&page->page_type, (unsigned int)PGTY_buddy << 24,
+			 __ATOMIC_RELAXED);
 }
 
 static inline void clear_buddy(struct page *page)
 {
-	page->page_type = 0;
+	__atomic_store_n(&page->page_type, 0, __ATOMIC_RELAXED);
 	page->private = 0;
 }
 
@@ -210,7 +225,7 @@ static inline void __add_to_free_list(struct page *page, struct zone *zone,
 		list_add_tail(&page->buddy_list, &area->free_list[mt]);
 	else
 		list_add(&page->buddy_list, &area->free_list[mt]);
-	area->nr_free++;
+	WRITE_ONCE(area->nr_free, area->nr_free + 1);
 }
 
 static inline void __del_page_from_free_list(struct page *page,
@@ -223,7 +238,8 @@ static inline void __del_page_from_free_list(struct page *page,
 	}
 	list_del(&page->buddy_list);
 	clear_buddy(page);
-	zone->free_area[order].nr_free--;
+	WRITE_ONCE(zone->free_area[order].nr_free,
+		   zone->free_area[order].nr_free - 1);
 }
 
 static inline void del_page_from_free_list(struct page *page,
@@ -254,6 +270,7 @@ static inline bool page_is_buddy(const struct zone *zone, struct page *buddy,
 }
 
 static void report_note_free(struct zone *zone, unsigned int order);
+static void report_run_if_due(struct zone *zone);
 
 /*
  * __free_one_page - put a block back and merge it with its buddies
@@ -299,18 +316,17 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 	}
 	set_buddy_order(page, order);
 	/*
-	 * To the tail if the caller asks, or if the next order up is likely to
-	 * merge soon (its buddy is free): keep that memory out of use.
+	 * To the tail if the caller asks, or if the block one order up is
+	 * likely to merge soon (its buddy is free: the kernel's
+	 * buddy_merge_likely()), to keep that memory out of use a while.
 	 */
 	bool to_tail = fpi_flags & FPI_TO_TAIL;
 	if (!to_tail && order < MAX_PAGE_ORDER - 1) {
-		unsigned long hb_pfn = (pfn ^ (1UL << order)) & ~((2UL << order) - 1);
-		unsigned long hbuddy_pfn = hb_pfn ^ (2UL << order);
+		unsigned long higher_pfn = pfn & ~((2UL << order) - 1);
+		unsigned long higher_buddy = higher_pfn ^ (2UL << order);
 
-		to_tail = page_is_buddy(zone, pfn_to_page(hbuddy_pfn),
-					hbuddy_pfn, order + 1);
-		/* the buddy at our order must also be almost free: the
-		 * kernel's buddy_merge_likely() checks the higher buddy */
+		to_tail = page_is_buddy(zone, pfn_to_page(higher_buddy),
+					higher_buddy, order + 1);
 	}
 	__add_to_free_list(page, zone, order, mt, to_tail);
 	if (fresh) {
@@ -448,15 +464,12 @@ static struct page *steal_suitable_fallback(struct zone *zone,
 
 	/* a whole free pageblock or more: change its type wholesale */
 	if (current_order >= pageblock_order) {
-		__del_page_from_free_list(page, zone, current_order);
-		account_freepages(zone, -(1L << current_order), block_type);
+		del_page_from_free_list(page, zone, current_order, block_type);
 		for (unsigned long i = 0; i < (1UL << current_order);
 		     i += pageblock_nr_pages)
 			set_pageblock_migratetype(page + i, start_type);
-		account_freepages(zone, 1L << current_order, start_type);
-		unsigned long added = expand(zone, page, order, current_order,
-					     start_type);
-		account_freepages(zone, -(long)((1L << current_order) - added),
+		account_freepages(zone, (long)expand(zone, page, order,
+						     current_order, start_type),
 				  start_type);
 		return page;
 	}
@@ -518,35 +531,110 @@ do_steal: ;
 				       start_mt, can_steal);
 }
 
+/* ------------------------------------------------------------------ */
+/* the highatomic reserve                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * reserve_highatomic_pageblock - after a successful high-order atomic
+ * allocation, set its pageblock aside as MIGRATE_HIGHATOMIC so that later
+ * high-order atomic requests find free blocks there; at most ~1% of the zone
+ * (none if 1% is below a pageblock), as the kernel's.
+ */
+static void reserve_highatomic_pageblock(struct page *page, unsigned int order,
+					 struct zone *zone)
+{
+	unsigned long max_managed;
+	int mt;
+
+	if (zone->managed_pages / 100 < pageblock_nr_pages)
+		return;
+	max_managed = ALIGN(zone->managed_pages / 100, pageblock_nr_pages);
+	if (READ_ONCE(zone->nr_reserved_highatomic) >= max_managed)
+		return;
+	kh_lock(&zone->lock);
+	if (zone->nr_reserved_highatomic >= max_managed)
+		goto out;
+	mt = get_pageblock_migratetype(page);
+	if (mt >= MIGRATE_PCPTYPES)	/* only mergeable types */
+		goto out;
+	if (order < pageblock_order) {
+		move_freepages_block(zone, page, mt, MIGRATE_HIGHATOMIC, true);
+		WRITE_ONCE(zone->nr_reserved_highatomic,
+			   zone->nr_reserved_highatomic + pageblock_nr_pages);
+	} else {
+		for (unsigned long i = 0; i < (1UL << order); i += pageblock_nr_pages)
+			set_pageblock_migratetype(page + i, MIGRATE_HIGHATOMIC);
+		WRITE_ONCE(zone->nr_reserved_highatomic,
+			   zone->nr_reserved_highatomic + (1UL << order));
+	}
+out:
+	kh_unlock(&zone->lock);
+}
+
+/*
+ * unreserve_highatomic_pageblock - give one highatomic pageblock back to
+ * @mt when memory is short; with @force even the last one.  Return: true if
+ * a pageblock was released.
+ */
+static bool unreserve_highatomic_pageblock(int highest_zoneidx, int mt,
+					   bool force)
+{
+	for (int zi = highest_zoneidx; zi >= 0; zi--) {
+		struct zone *zone = &kheap_zones[zi];
+
+		if (!populated_zone(zone) ||
+		    (!force && READ_ONCE(zone->nr_reserved_highatomic) <=
+				       pageblock_nr_pages))
+			continue;
+		kh_lock(&zone->lock);
+		for (unsigned int order = 0; order < NR_PAGE_ORDERS; order++) {
+			struct page *page = list_first_entry_or_null(
+				&zone->free_area[order].free_list[MIGRATE_HIGHATOMIC],
+				struct page, buddy_list);
+			unsigned long size;
+
+			if (!page)
+				continue;
+			size = max(pageblock_nr_pages, 1UL << order);
+			size = min(size, zone->nr_reserved_highatomic);
+			WRITE_ONCE(zone->nr_reserved_highatomic,
+				   zone->nr_reserved_highatomic - size);
+			if (order < pageblock_order) {
+				move_freepages_block(zone, page, MIGRATE_HIGHATOMIC,
+						     mt, true);
+			} else {
+				list_move(&page->buddy_list,
+					  &zone->free_area[order].free_list[mt]);
+				for (unsigned long i = 0; i < (1UL << order);
+				     i += pageblock_nr_pages)
+					set_pageblock_migratetype(page + i, mt);
+			}
+			kh_unlock(&zone->lock);
+			return true;
+		}
+		kh_unlock(&zone->lock);
+	}
+	return false;
+}
+
 static int zone_grow(struct zone *zone);
 
 /*
  * __rmqueue - one block of @order and type @mt from the buddy lists: own
- * type, then fallback types, then hot-add the zone's next section.
- * Called with zone->lock held.
+ * type, then fallback types, then hot-add the zone's next section and try
+ * again.  Called with zone->lock held.
  */
-static struct page *__rmqueue(struct zone *zone, unsigned int order, int mt,
-			      unsigned int alloc_flags)
+static struct page *__rmqueue(struct zone *zone, unsigned int order, int mt)
 {
 	struct page *page;
 
-	for (;;) {
+	do {
 		page = __rmqueue_smallest(zone, order, mt);
-		if (page)
-			return page;
-		page = __rmqueue_fallback(zone, order, mt);
-		if (page)
-			return page;
-		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) ||
-		    (alloc_flags & ALLOC_NON_BLOCK)) {
-			page = __rmqueue_smallest(zone, order,
-						  MIGRATE_HIGHATOMIC);
-			if (page)
-				return page;
-		}
-		if (zone_grow(zone))
-			return NULL;
-	}
+		if (!page)
+			page = __rmqueue_fallback(zone, order, mt);
+	} while (!page && zone_grow(zone) == 0);
+	return page;
 }
 
 /* ------------------------------------------------------------------ */
@@ -649,25 +737,26 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 
 			list_del(&page->pcp_list);
 			count -= 1 << order;
-			pcp->count -= 1 << order;
+			WRITE_ONCE(pcp->count, pcp->count - (1 << order));
 			__free_one_page(page, pfn, zone, order,
 					get_pageblock_migratetype(page),
 					FPI_NONE);
 		} while (count > 0 && !list_empty(list));
 	}
 	kh_unlock(&zone->lock);
+	report_run_if_due(zone);
 }
 
 static int nr_pcp_high(struct per_cpu_pages *pcp, int batch, bool free_high)
 {
 	int high = clamp(pcp->high, pcp->high_min, pcp->high_max);
 
-	pcp->high = high;
+	WRITE_ONCE(pcp->high, high);
 	if (!high)
 		return 0;
 	if (free_high) {
-		pcp->high = max(high - (batch << CONFIG_PCP_BATCH_SCALE_MAX),
-				pcp->high_min);
+		WRITE_ONCE(pcp->high, max(high - (batch << CONFIG_PCP_BATCH_SCALE_MAX),
+					  pcp->high_min));
 		return 0;
 	}
 	if (pcp->high_min == pcp->high_max)
@@ -676,7 +765,8 @@ static int nr_pcp_high(struct per_cpu_pages *pcp, int batch, bool free_high)
 		int need = pcp->free_count + batch;
 
 		if (pcp->high < need)
-			pcp->high = clamp(need, pcp->high_min, pcp->high_max);
+			WRITE_ONCE(pcp->high, clamp(need, pcp->high_min,
+						    pcp->high_max));
 	}
 	return high;
 }
@@ -695,12 +785,15 @@ static int nr_pcp_alloc(struct per_cpu_pages *pcp, unsigned int order)
 {
 	int base_batch = pcp->batch, batch, high, max_nr;
 
-	high = pcp->high = clamp(pcp->high, pcp->high_min, pcp->high_max);
+	high = clamp(pcp->high, pcp->high_min, pcp->high_max);
+	WRITE_ONCE(pcp->high, high);
 	if (high < base_batch)
 		return 1;
 	batch = order ? base_batch : base_batch << pcp->alloc_factor;
-	if (pcp->high_min != pcp->high_max)
-		high = pcp->high = min(high + batch, pcp->high_max);
+	if (pcp->high_min != pcp->high_max) {
+		high = min(high + batch, pcp->high_max);
+		WRITE_ONCE(pcp->high, high);
+	}
 	if (!order) {
 		max_nr = max(high - pcp->count - base_batch, base_batch);
 		if (batch <= max_nr &&
@@ -725,7 +818,7 @@ static void free_unref_page_commit(struct zone *zone,
 
 	pcp->alloc_factor >>= 1;
 	list_add(&page->pcp_list, &pcp->lists[pindex]);
-	pcp->count += 1 << order;
+	WRITE_ONCE(pcp->count, pcp->count + (1 << order));
 
 	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
 		free_high = pcp->free_count >= batch &&
@@ -757,7 +850,7 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
 
 	kh_lock(&zone->lock);
 	for (i = 0; i < count; i++) {
-		struct page *page = __rmqueue(zone, order, mt, alloc_flags);
+		struct page *page = __rmqueue(zone, order, mt);
 
 		if (!page)
 			break;
@@ -782,7 +875,7 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 		int batch = nr_pcp_alloc(pcp, order);
 		int got = rmqueue_bulk(zone, order, batch, list, mt,
 				       alloc_flags);
-		pcp->count += got << order;
+		WRITE_ONCE(pcp->count, pcp->count + (got << order));
 		if (!got) {
 			kh_unlock(&pcp->lock);
 			return NULL;
@@ -790,7 +883,7 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 	}
 	page = list_first_entry(list, struct page, pcp_list);
 	list_del(&page->pcp_list);
-	pcp->count -= 1 << order;
+	WRITE_ONCE(pcp->count, pcp->count - (1 << order));
 	kh_unlock(&pcp->lock);
 	return page;
 }
@@ -804,7 +897,10 @@ static struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
 	if (alloc_flags & ALLOC_HIGHATOMIC)
 		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
 	if (!page)
-		page = __rmqueue(zone, order, mt, alloc_flags);
+		page = __rmqueue(zone, order, mt);
+	/* atomic and OOM requests may take the reserve as a last resort */
+	if (!page && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
+		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
 	kh_unlock(&zone->lock);
 	return page;
 }
@@ -898,7 +994,6 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 	page->mapping = NULL;
 	page->index = 0;
 	page->private = 0;
-	page->page_type = 0;
 	page->memcg_data = 0;
 	__atomic_store_n(&page->_refcount, 1, __ATOMIC_RELAXED);
 	if (gfp & __GFP_ZERO)
@@ -931,6 +1026,8 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 		page = rmqueue(zone, order, mt, alloc_flags);
 		if (page) {
 			prep_new_page(page, order, gfp);
+			if (unlikely(order && (alloc_flags & ALLOC_HIGHATOMIC)))
+				reserve_highatomic_pageblock(page, order, zone);
 			return page;
 		}
 	}
@@ -980,15 +1077,17 @@ static void warn_alloc(gfp_t gfp, unsigned int order)
  * meet the min watermark.
  */
 static bool should_reclaim_retry(unsigned int order, int highest_zoneidx,
-				 unsigned int alloc_flags, bool progress,
+				 int mt, unsigned int alloc_flags, bool progress,
 				 int *no_progress_loops)
 {
 	if (progress && order <= PAGE_ALLOC_COSTLY_ORDER)
 		*no_progress_loops = 0;
 	else
 		(*no_progress_loops)++;
-	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
-		return false;
+	if (*no_progress_loops > MAX_RECLAIM_RETRIES) {
+		/* before giving up, exhaust the highatomic reserve */
+		return unreserve_highatomic_pageblock(highest_zoneidx, mt, true);
+	}
 	for (int zi = highest_zoneidx; zi >= 0; zi--) {
 		struct zone *zone = &kheap_zones[zi];
 
@@ -1058,6 +1157,9 @@ retry:
 	unsigned long progress = try_to_free_pages(gfp, order);
 	page = get_page_from_freelist(gfp, order, alloc_flags,
 				      highest_zoneidx, mt);
+	if (!page && unreserve_highatomic_pageblock(highest_zoneidx, mt, false))
+		page = get_page_from_freelist(gfp, order, alloc_flags,
+					      highest_zoneidx, mt);
 	if (page)
 		return page;
 
@@ -1065,7 +1167,7 @@ retry:
 		goto nopage;
 	if (costly_order && !(gfp & __GFP_RETRY_MAYFAIL))
 		goto nopage;
-	if (should_reclaim_retry(order, highest_zoneidx, alloc_flags,
+	if (should_reclaim_retry(order, highest_zoneidx, mt, alloc_flags,
 				 progress != 0, &no_progress_loops))
 		goto retry;
 	/*
@@ -1119,6 +1221,8 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 	}
 	kheap_ensure_init();
 	gfp &= __GFP_BITS_MASK;
+	if (should_fail_alloc_page(gfp, order))
+		return NULL;
 	highest_zoneidx = gfp_zone(gfp);
 	mt = gfp_migratetype(gfp);
 	if (unlikely(mt >= MIGRATE_PCPTYPES))
@@ -1239,9 +1343,8 @@ static void free_one_page(struct zone *zone, struct page *page,
 			get_pageblock_migratetype(page), fpi);
 	kh_unlock(&zone->lock);
 	wake_nofail_waiters();
+	report_run_if_due(zone);
 }
-
-static void report_run_if_due(struct zone *zone);
 
 static void free_unref_page(struct page *page, unsigned int order, int fpi)
 {
@@ -1253,7 +1356,6 @@ static void free_unref_page(struct page *page, unsigned int order, int fpi)
 		return;
 	if (!pcp_allowed_order(order) || (fpi & FPI_TO_TAIL)) {
 		free_one_page(zone, page, pfn, order, fpi);
-		report_run_if_due(zone);
 		return;
 	}
 	mt = get_pageblock_migratetype(page);
@@ -1267,7 +1369,6 @@ static void free_unref_page(struct page *page, unsigned int order, int fpi)
 	} else {
 		free_one_page(zone, page, pfn, order, FPI_NONE);
 	}
-	report_run_if_due(zone);
 }
 
 /* Validate a page pointer from a caller; false (and a report) if bad. */
@@ -1446,10 +1547,16 @@ void drain_all_pages(void *zone)
 /* free page reporting                                                 */
 /* ------------------------------------------------------------------ */
 
-/* A block of reporting order or more went on a free list (zone locked). */
+/*
+ * A block of reporting order or more went on a free list (zone locked):
+ * schedule a pass, unless one is already due (page_reporting_notify_free).
+ */
 static void report_note_free(struct zone *zone, unsigned int order)
 {
-	zone->report_pending += 1UL << order;
+	(void)order;
+	if (!zone->report_due_ns && kheap_config.page_reporting)
+		WRITE_ONCE(zone->report_due_ns,
+			   os_ns() + kheap_config.page_reporting_delay_ms * 1000000ULL);
 }
 
 /*
@@ -1467,16 +1574,23 @@ static unsigned long page_reporting_cycle(struct zone *zone)
 		return 0;
 	}
 	zone->reporting = true;
-	zone->report_pending = 0;
+	WRITE_ONCE(zone->report_due_ns, 0);
 	for (unsigned int order = kheap_config.page_reporting_order;
 	     order < NR_PAGE_ORDERS; order++) {
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
 			struct list_head *list =
 				&zone->free_area[order].free_list[mt];
-			struct page *batch[16];
+			struct page *batch[64];
+			int cap = (int)min((unsigned int)ARRAY_SIZE(batch),
+					   kheap_config.page_reporting_capacity);
 			int n;
 again:
 			n = 0;
+			/* as the kernel's: only while the zone is well above
+			 * its low watermark */
+			if (zone_free_pages(zone) < wmark_pages(zone, WMARK_LOW) +
+			    ((unsigned long)cap << order))
+				continue;
 			struct page *page, *next;
 			list_for_each_entry_safe(page, next, list, buddy_list) {
 				if (kheap_page_flag(page, PG_reported))
@@ -1485,7 +1599,7 @@ again:
 				__mod_zone_page_state(zone, NR_ZONE_ISOLATED,
 						      1L << order);
 				batch[n++] = page;
-				if (n == (int)ARRAY_SIZE(batch))
+				if (n == cap)
 					break;
 			}
 			if (!n)
@@ -1509,7 +1623,9 @@ again:
 						      1L << order);
 				reported += 1UL << order;
 			}
-			if (n == (int)ARRAY_SIZE(batch))
+			WRITE_ONCE(zone->reported_total,
+				   zone->reported_total + ((unsigned long)n << order));
+			if (n == cap)
 				goto again;
 		}
 	}
@@ -1518,13 +1634,12 @@ again:
 	return reported;
 }
 
+/* After a buddy-level free: run the scheduled pass if it is due. */
 static void report_run_if_due(struct zone *zone)
 {
-	unsigned long threshold = (unsigned long)kheap_config.page_reporting_capacity
-				  << kheap_config.page_reporting_order;
+	unsigned long long due = READ_ONCE(zone->report_due_ns);
 
-	if (likely(READ_ONCE(zone->report_pending) < threshold) ||
-	    !kheap_config.page_reporting)
+	if (likely(!due) || os_ns() < due)
 		return;
 	page_reporting_cycle(zone);
 }
@@ -1883,6 +1998,15 @@ int page_alloc_validate(void)
 				 z->name, c, pcp->count, cnt);
 			pcp_pages += (unsigned long)cnt;
 		}
+		unsigned long highatomic = 0;
+		for (unsigned long pfn = ALIGN(z->zone_start_pfn, pageblock_nr_pages);
+		     pfn < z->online_end_pfn; pfn += pageblock_nr_pages)
+			if (get_pageblock_migratetype(pfn_to_page(pfn)) ==
+			    MIGRATE_HIGHATOMIC)
+				highatomic += pageblock_nr_pages;
+		VALIDATE(highatomic == z->nr_reserved_highatomic,
+			 "zone %s: nr_reserved_highatomic %lu but %lu pages in HighAtomic pageblocks\n",
+			 z->name, z->nr_reserved_highatomic, highatomic);
 		unsigned long online = z->online_end_pfn - z->zone_start_pfn;
 		VALIDATE(free + pcp_pages + zone_page_state(z, NR_ZONE_ISOLATED) <= online,
 			 "zone %s: free %lu + pcp %lu > online %lu\n",

@@ -187,6 +187,8 @@ static int zoneinfo_show(FILE *out)
 			zone_page_state(z, NR_FREE_PAGES));
 		fprintf(out, "\n      %-12s %lu", "nr_zone_reported",
 			zone_page_state(z, NR_ZONE_REPORTED));
+		fprintf(out, "\n      %-12s %lu", "nr_reported_total",
+			READ_ONCE(z->reported_total));
 		fprintf(out, "\n      %-12s %lu", "nr_zone_offline",
 			zone_uncommitted_pages(z));
 		fprintf(out, "\n      %-12s %llu", "allocstall", z->alloc_stall);

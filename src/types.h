@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 #include "lib/lock.h"
 #include "lib/list.h"
+#include "lib/rbtree.h"
 
 #define __cacheline_aligned	__attribute__((aligned(64)))
 #define L1_CACHE_BYTES		64
@@ -95,7 +96,8 @@ struct zone {
 	int pageset_high_min;		/* zone_highsize(.., 0) */
 	int pageset_high_max;		/* zone_highsize(.., 8) */
 	int pageset_batch;		/* zone_batchsize() */
-	unsigned long report_pending;	/* unreported free pages >= report order */
+	unsigned long long report_due_ns; /* a reporting pass is due then; 0: none */
+	unsigned long reported_total;	/* pages ever given back to the OS */
 	bool reporting;			/* a reporting pass is running */
 	struct free_area free_area[NR_PAGE_ORDERS];	/* the buddy lists */
 	long vm_stat[NR_VM_ZONE_STAT_ITEMS];	/* enum zone_stat_item */
@@ -119,5 +121,26 @@ struct zone {
 #define ALLOC_RESERVES	(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM)
 
 #define MAX_RECLAIM_RETRIES	16
+
+/* ------------------------------------------------------------------ */
+/* vmalloc.c: areas of the vmalloc range                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * struct vmap_area - one range of the vmalloc range, in exactly one of the
+ * free tree (augmented), the busy tree, or the lazy (purge) tree, or in
+ * flight between two of them (see vmalloc.c).
+ */
+struct vmap_area {
+	unsigned long va_start;		/* first byte */
+	unsigned long va_end;		/* one past the last byte */
+	struct rb_node rb_node;		/* in the tree it belongs to, by va_start */
+	struct list_head list;		/* address-sorted list (free, lazy) */
+	union {
+		unsigned long subtree_max_size;	/* free: largest block below */
+		struct vm_struct *vm;		/* busy: its vm_struct */
+	};
+	unsigned long flags;		/* unused (the kernel's VMAP_RAM) */
+};
 
 #endif /* _KHEAP_TYPES_PRIV_H */

@@ -12,6 +12,7 @@
 
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/vmalloc.h>
 #include <kheap/kheap.h>
 
 static const char *prog = "kheap";
@@ -28,7 +29,9 @@ static void usage(FILE *out)
 		"  pagetypeinfo         print /proc/pagetypeinfo\n"
 		"  zoneinfo             print /proc/zoneinfo\n"
 		"  meminfo              print /proc/meminfo\n"
+		"  vmallocinfo          print /proc/vmallocinfo\n"
 		"  config               print the options in force\n"
+		"  options              print the option table (markdown)\n"
 		"  help [COMMAND]       this text\n"
 		"\n"
 		"Options:\n"
@@ -110,6 +113,71 @@ static int demo_buddy(void)
 	return 0;
 }
 
+/* Print only the lines of a view that start with @prefix. */
+static void show_lines(const char *view, const char *prefix)
+{
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return;
+	kheap_proc_show(view, f);
+	fclose(f);
+	printf("\n$ grep %s /proc/%s\n", prefix, view);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, prefix, strlen(prefix)))
+			printf("%s\n", line);
+	free(buf);
+	fflush(stdout);
+}
+
+/* Not static: exported (ENABLE_EXPORTS) so vmallocinfo can name the caller. */
+int demo_vmalloc(void);
+int demo_vmalloc(void)
+{
+	struct page *pages[16];
+	char *buf;
+
+	say("== 2. vmalloc: virtually contiguous, physically scattered ==\n"
+	    "vmalloc hands out addresses from its own range (VMALLOC_START..END)\n"
+	    "and takes order-0 frames from the buddy allocator one by one, so it\n"
+	    "works when no contiguous block is left.  Take 16 pages and give every\n"
+	    "other one back, leaving single-page holes:");
+	for (int i = 0; i < 16; i++)
+		if (!(pages[i] = alloc_pages(GFP_KERNEL, 0)))
+			return 1;
+	for (int i = 0; i < 16; i += 2)
+		__free_pages(pages[i], 0);
+
+	buf = vmalloc(6 * PAGE_SIZE);
+	if (!buf)
+		return 1;
+	memset(buf, 'k', 6 * PAGE_SIZE);
+	printf("  vmalloc(6 * PAGE_SIZE) -> %p (one address range)\n", (void *)buf);
+	for (int i = 0; i < 6; i++)
+		printf("    page %d at %p -> pfn %#lx\n", i, (void *)(buf + i * PAGE_SIZE),
+		       vmalloc_to_pfn(buf + i * PAGE_SIZE));
+	say("The frames are accounted, not aliased: userspace cannot map one page\n"
+	    "at two addresses, so the bytes at the vmalloc address are fresh\n"
+	    "private memory and page_address(vmalloc_to_page(p)) is not p.  The\n"
+	    "area ends in a guard page (vmallocinfo's size includes it); touching\n"
+	    "it is a segmentation fault.");
+	show("vmallocinfo");
+	show_lines("meminfo", "Vmalloc");
+
+	say("vfree gives the frames back and lowers VmallocUsed at once; the\n"
+	    "address range waits (\"unpurged vm_area\") until lazy_max_pages of\n"
+	    "freed ranges pile up or vm_unmap_aliases() purges them:");
+	vfree(buf);
+	show("vmallocinfo");
+	show_lines("meminfo", "Vmalloc");
+	vm_unmap_aliases();
+	for (int i = 1; i < 16; i += 2)
+		__free_pages(pages[i], 0);
+	return 0;
+}
+
 static int cmd_demo(void)
 {
 	int err = kheap_init("mem=1G");
@@ -118,7 +186,9 @@ static int cmd_demo(void)
 		return 1;
 	printf("kheap %s demo: the Linux kernel's heap, in userspace (mem=1G)\n",
 	       KHEAP_VERSION);
-	return demo_buddy();
+	if (demo_buddy())
+		return 1;
+	return demo_vmalloc();
 }
 
 int main(int argc, char **argv)
@@ -157,6 +227,10 @@ int main(int argc, char **argv)
 		return cmd_demo();
 	if (cmdline && kheap_init(cmdline) == -EINVAL)
 		return 2;
+	if (!strcmp(cmd, "options")) {
+		kheap_print_options(stdout);
+		return 0;
+	}
 	if (!strcmp(cmd, "config")) {
 		kheap_print_config(stdout);
 		return 0;

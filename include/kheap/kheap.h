@@ -37,6 +37,13 @@ int kheap_init(const char *cmdline);
 void kheap_print_config(FILE *out);
 
 /**
+ * kheap_print_options - print the table of options (name, default, help) as
+ * markdown
+ * @out: stream to print to
+ */
+void kheap_print_options(FILE *out);
+
+/**
  * kheap_proc_show - print a /proc-style view in the kernel's format
  * @name: "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo", "slabinfo",
  *        or "vmallocinfo"
@@ -60,6 +67,17 @@ int kheap_validate(void);
  * Return: the number of pages reported.
  */
 unsigned long kheap_page_reporting_flush(void);
+
+/**
+ * kheap_fail_nth - make the calling thread's @nth next candidate for fault
+ * injection fail, as writing to /proc/thread-self/fail-nth does
+ * @nth: 1 fails the next candidate; 0 disarms
+ *
+ * Candidates are the page and slab allocations that the fail_page_alloc
+ * and failslab filters let through (see the fail_page_alloc.* and
+ * failslab.* options: by default requests that may reclaim are spared).
+ */
+void kheap_fail_nth(unsigned int nth);
 
 #ifdef __cplusplus
 }

@@ -11,9 +11,14 @@
 
 #define LIST_HEAD_INIT(name) { &(name), &(name) }
 
+/*
+ * ->next is stored with relaxed atomic stores (the kernel's WRITE_ONCE) so
+ * that list_empty() may be called without the list's lock, as the page
+ * allocator's watermark checks do.
+ */
 static inline void INIT_LIST_HEAD(struct list_head *list)
 {
-	list->next = list;
+	__atomic_store_n(&list->next, list, __ATOMIC_RELAXED);
 	list->prev = list;
 }
 
@@ -23,7 +28,7 @@ static inline void __list_add(struct list_head *new, struct list_head *prev,
 	next->prev = new;
 	new->next = next;
 	new->prev = prev;
-	prev->next = new;
+	__atomic_store_n(&prev->next, new, __ATOMIC_RELAXED);
 }
 
 static inline void list_add(struct list_head *new, struct list_head *head)
@@ -39,7 +44,7 @@ static inline void list_add_tail(struct list_head *new, struct list_head *head)
 static inline void __list_del(struct list_head *prev, struct list_head *next)
 {
 	next->prev = prev;
-	prev->next = next;
+	__atomic_store_n(&prev->next, next, __ATOMIC_RELAXED);
 }
 
 #define LIST_POISON1	((struct list_head *)0x100)

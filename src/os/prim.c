@@ -102,6 +102,14 @@ int os_map_fixed(void *addr, size_t size)
 	return p == MAP_FAILED ? -errno : 0;
 }
 
+int os_reserve_fixed(void *addr, size_t size)
+{
+	void *p = mmap(addr, size, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+		       -1, 0);
+	return p == MAP_FAILED ? -errno : 0;
+}
+
 /* ---- CPUs ---- */
 
 int os_cpu_slow(void)
@@ -113,19 +121,30 @@ int os_cpu_slow(void)
 						   : cpu % (int)os_ncpus_cached;
 }
 
-/* Runs before main and before any constructor that could allocate. */
+static int os_cpu_inited;
+
+/*
+ * Runs as an early constructor, and again from os_ncpus() if kheap is used
+ * before constructors ran (a malloc shim called from another library's
+ * constructor): the CPU count must be known before any per-CPU array is
+ * sized.  Idempotent.
+ */
 __attribute__((constructor(101))) static void os_cpu_init(void)
 {
+	if (__atomic_load_n(&os_cpu_inited, __ATOMIC_ACQUIRE))
+		return;
 	long n = sysconf(_SC_NPROCESSORS_CONF);
 	os_ncpus_cached = n > 0 ? (unsigned int)n : 1;
 	if (&__rseq_size && &__rseq_offset && __rseq_size >= 8) {
 		/* struct rseq: cpu_id_start (u32) then cpu_id (s32) */
 		os_rseq_cpu_offset = __rseq_offset + 4;
 	}
+	__atomic_store_n(&os_cpu_inited, 1, __ATOMIC_RELEASE);
 }
 
 unsigned int os_ncpus(void)
 {
+	os_cpu_init();
 	return os_ncpus_cached;
 }
 

@@ -29,7 +29,13 @@
  *    the running kernel has it, mprotect otherwise; the first creates no
  *    VMA).  Return 0 or -errno.
  *  - os_map_fixed(addr, size): replaces a reserved range with fresh,
- *    zero-filled, private read-write memory (for vmalloc areas).
+ *    zero-filled, private read-write memory (for vmalloc areas).  Adjacent
+ *    ranges mapped this way may merge into one VMA.  Returns 0 or -errno.
+ *  - os_reserve_fixed(addr, size): the reverse: replaces a page-aligned
+ *    range (whatever is mapped there, guard markers included) with a fresh
+ *    PROT_NONE MAP_NORESERVE reservation, so its pages go back to the OS at
+ *    once and any access faults.  The address range stays kheap's.  Returns
+ *    0 or -errno.  A syscall: never on a fast path (vmalloc's lazy purge).
  *  - os_ncpus(): the number of possible CPUs (>= 1), stable for the process.
  *  - os_cpu(): the CPU the caller runs on now, in [0, os_ncpus()); a hint
  *    that may be stale the moment it is returned.  Reads glibc's registered
@@ -59,6 +65,7 @@ void os_release(void *addr, size_t size);
 int os_guard(void *addr, size_t size);
 int os_unguard(void *addr, size_t size);
 int os_map_fixed(void *addr, size_t size);
+int os_reserve_fixed(void *addr, size_t size);
 
 unsigned int os_ncpus(void);
 unsigned long os_ram_bytes(void);

@@ -1,0 +1,1721 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vmalloc.c - virtually contiguous areas from scattered pages (mm/vmalloc.c
+ * of Linux v6.12).
+ *
+ * 1. The range.  vmalloc_init() reserves its own stretch of address space,
+ *    VMALLOC_START..VMALLOC_END (option vmalloc=, default four times mem=,
+ *    halved until the reservation succeeds), PROT_NONE and MAP_NORESERVE,
+ *    apart from the direct map.  Every byte of it is, at any time, in
+ *    exactly one of four states:
+ *      free    - in the free tree, PROT_NONE;
+ *      busy    - in the busy tree: an area someone owns (vmalloc or
+ *                get_vm_area);
+ *      lazy    - freed, waiting in the lazy tree for the next purge; still
+ *                mapped as it was;
+ *      flight  - taken out of one tree and not yet put in the next by the
+ *                thread that holds it (counted in vmap_inflight).
+ *    vmap_validate() checks that the four add up to the whole range.  An
+ *    area is built (pages, mapping) while in flight and enters the busy
+ *    tree complete, so readers of the busy tree never see a half-made
+ *    vm_struct and VM_UNINITIALIZED is never set.
+ *
+ * 2. The two trees.  Free space is kept as the kernel keeps it: struct
+ *    vmap_area nodes in a red-black tree sorted by address (lib/rbtree.c),
+ *    plus an address-sorted list, augmented with subtree_max_size, the size
+ *    of the largest free block in the node's subtree.  Adjacent free blocks
+ *    are always merged, so every free block is maximal.  Busy areas live in
+ *    a second tree, keyed by va_start, where find_vm_area() and vfree() look
+ *    them up in O(log n).  A third, non-augmented tree with the same merge
+ *    rule holds lazily freed ranges.  One tree implementation serves all
+ *    three.
+ *
+ * 3. Lowest-fit search (find_vmap_lowest_match).  From the root, go left
+ *    while the left subtree holds a block of at least `length` bytes (size,
+ *    or size + align - 1 when the alignment exceeds a page, so that any
+ *    block of that length fits whatever its start); otherwise try this
+ *    node, then the right subtree if it can hold the request; if neither,
+ *    climb back to the first ancestor whose right subtree can, moving the
+ *    lower bound past that ancestor.  The result is the lowest-addressed
+ *    block that fits, found in O(log n) (the climb back only happens for
+ *    requests with a start bound or a large alignment).  The chosen block
+ *    is clipped: it goes entirely (FL), loses its left or right end (LE,
+ *    RE: a key-preserving shrink, then subtree_max_size is propagated up),
+ *    or is split in two (NE), which needs a new node - preallocated before
+ *    the lock is taken, as the kernel's ne_fit_preload() does.
+ *
+ * 4. Mapping, and what userspace changes.  The kernel maps the frames it
+ *    takes into the vmalloc range with page tables.  Userspace cannot alias
+ *    private pages, so (DESIGN.md) the bytes of an area are fresh private
+ *    anonymous memory: os_map_fixed() replaces the area's PROT_NONE range
+ *    with zero-filled read-write memory (fork-safe: a child gets a copy).
+ *    The nr_pages order-0 frames are still taken from the buddy allocator
+ *    one by one (alloc_pages_bulk_array), so vmalloc succeeds when no
+ *    contiguous block exists, and they are accounted: buddyinfo shows them
+ *    gone, NR_VMALLOC (meminfo's VmallocUsed) counts them, and
+ *    vmalloc_to_page() returns them.  But page_address(vmalloc_to_page(p))
+ *    is NOT p's bytes: the frame is never touched (frames are taken without
+ *    __GFP_ZERO, so they cost no RSS).  Memory is always zero-filled, so
+ *    vzalloc() costs nothing extra.  vmap()/vm_map_ram() are absent.
+ *
+ * 5. Guard pages.  An area's size includes one guard page at its end unless
+ *    VM_NO_GUARD.  The whole area is mapped read-write and the guard page is
+ *    turned into a guard region with MADV_GUARD_INSTALL (os_guard()), which
+ *    creates no VMA: adjacent live areas merge into one VMA, and the number
+ *    of VMAs grows with the number of holes, not of areas - vm.max_map_count
+ *    (65530) stays far away.  Where the running kernel lacks
+ *    MADV_GUARD_INSTALL, os_guard() falls back to mprotect (two more VMAs).
+ *    Touching a guard page raises SIGSEGV, which kills the program as any
+ *    wild access would.
+ *
+ * 6. vfree and the lazy purge.  vfree() unlinks the area from the busy tree,
+ *    gives its frames back to the buddy allocator at once and lowers
+ *    NR_VMALLOC at once.  Only the address range waits: it goes to the lazy
+ *    tree (merged with its neighbours), and vmap_lazy_nr counts its pages.
+ *    When that count exceeds lazy_max_pages() - 32 MiB times fls(CPUs), as
+ *    the kernel computes it - the freeing thread purges, as the kernel's
+ *    drain_vmap_work does in a worker (kheap starts no threads): it takes
+ *    the whole lazy tree, replaces each merged range with a fresh PROT_NONE
+ *    reservation (os_reserve_fixed(): one syscall per contiguous run, which
+ *    drops the pages and any guard markers) and merges the ranges back into
+ *    the free tree.  An allocation that finds no space purges and retries
+ *    once; vm_unmap_aliases() purges on demand.  Until the purge a freed
+ *    range stays mapped (its bytes cost RSS, up to lazy_max_pages in all);
+ *    the kernel, by contrast, clears the page tables at once and defers only
+ *    the TLB flush.
+ *
+ * 7. Bookkeeping memory.  There is no kmalloc yet: vmap_area, vm_struct
+ *    and small page arrays come from a tiny object pool here (pages from the
+ *    buddy allocator carved into fixed-size objects on a free list; pages
+ *    are kept, not returned).  Temporary until kmalloc lands.  Page arrays
+ *    above 2 KiB come from alloc_pages_exact() (up to 4 MiB, as kvmalloc
+ *    would take them from kmalloc), larger ones from a nested vmalloc, shown
+ *    as "vpages" in vmallocinfo and, as in the kernel, counted in
+ *    VmallocUsed.
+ *
+ * Lock order (outer to inner):
+ *     vmap_purge_lock -> purge_vmap_area_lock -> free_vmap_area_lock
+ *       -> vmap_area_lock -> pool locks -> (page allocator's locks)
+ * No path holds two of the middle three except validation and fork, which
+ * take them all in this order.  The pool lock is dropped around calls into
+ * the page allocator.  vmallocinfo formats one line at a time under
+ * vmap_area_lock and prints it unlocked (printing may allocate).
+ *
+ * Costs: vmalloc = one pool allocation or two, an O(log n) search and clip
+ * under free_vmap_area_lock, nr_pages buddy allocations, one mmap and one
+ * madvise, an O(log n) insert under vmap_area_lock.  vfree = an O(log n)
+ * lookup, nr_pages buddy frees, an O(log n) merge into the lazy tree; every
+ * lazy_max_pages freed pages, one purge.
+ */
+#include "internal.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <string.h>
+#include <unistd.h>
+
+#define GFP_RECLAIM_MASK (__GFP_RECLAIM | __GFP_HIGH | __GFP_IO | __GFP_FS | \
+			  __GFP_NOWARN | __GFP_RETRY_MAYFAIL | __GFP_NOFAIL | \
+			  __GFP_NORETRY | __GFP_MEMALLOC | __GFP_NOMEMALLOC)
+
+/* ------------------------------------------------------------------ */
+/* state                                                               */
+/* ------------------------------------------------------------------ */
+
+static struct rb_root free_vmap_area_root = RB_ROOT;
+static struct list_head free_vmap_area_list = LIST_HEAD_INIT(free_vmap_area_list);
+static kh_lock_t free_vmap_area_lock = KH_LOCK_INIT;
+
+static struct rb_root vmap_area_root = RB_ROOT;		/* busy */
+static kh_lock_t vmap_area_lock = KH_LOCK_INIT;
+
+static struct rb_root purge_vmap_area_root = RB_ROOT;	/* lazy */
+static struct list_head purge_vmap_area_list = LIST_HEAD_INIT(purge_vmap_area_list);
+static kh_lock_t purge_vmap_area_lock = KH_LOCK_INIT;
+
+static kh_lock_t vmap_purge_lock = KH_LOCK_INIT;	/* one purge at a time */
+
+static long vmap_lazy_nr;		/* pages in the lazy tree (atomic) */
+static long vmap_inflight;		/* bytes in flight (atomic; see 1.) */
+static unsigned long lazy_max;		/* lazy_max_pages(), fixed at init */
+static bool vmalloc_ready;
+
+/* ------------------------------------------------------------------ */
+/* the bookkeeping pool (temporary until kmalloc lands)                */
+/* ------------------------------------------------------------------ */
+
+struct vpool {
+	kh_lock_t lock;
+	unsigned int size;		/* object size in bytes */
+	void *free;			/* free objects, linked through word 0 */
+	unsigned long nr_pages;		/* pages carved so far (never returned) */
+};
+
+#define VPOOL_MIN_ARRAY		16
+#define VPOOL_MAX_ARRAY		2048	/* page arrays of up to 256 entries */
+#define NR_ARRAY_POOLS		8	/* 16, 32, ..., 2048 bytes */
+
+static struct vpool va_pool = { KH_LOCK_INIT, sizeof(struct vmap_area), NULL, 0 };
+static struct vpool vm_pool = { KH_LOCK_INIT, sizeof(struct vm_struct), NULL, 0 };
+static struct vpool array_pools[NR_ARRAY_POOLS] = {
+	{ KH_LOCK_INIT, 16, NULL, 0 },   { KH_LOCK_INIT, 32, NULL, 0 },
+	{ KH_LOCK_INIT, 64, NULL, 0 },   { KH_LOCK_INIT, 128, NULL, 0 },
+	{ KH_LOCK_INIT, 256, NULL, 0 },  { KH_LOCK_INIT, 512, NULL, 0 },
+	{ KH_LOCK_INIT, 1024, NULL, 0 }, { KH_LOCK_INIT, 2048, NULL, 0 },
+};
+
+/* Pop an object; refill with one buddy page (lock dropped) when empty. */
+static void *vpool_alloc(struct vpool *pool, gfp_t gfp)
+{
+	void *obj;
+
+	kh_lock(&pool->lock);
+	while (!(obj = pool->free)) {
+		struct page *page;
+		char *base;
+
+		kh_unlock(&pool->lock);
+		page = alloc_pages((gfp & GFP_RECLAIM_MASK) & ~__GFP_ZERO, 0);
+		if (!page)
+			return NULL;
+		base = page_address(page);
+		kh_lock(&pool->lock);
+		for (unsigned int off = 0; off + pool->size <= PAGE_SIZE;
+		     off += pool->size) {
+			*(void **)(base + off) = pool->free;
+			pool->free = base + off;
+		}
+		pool->nr_pages++;
+	}
+	pool->free = *(void **)obj;
+	kh_unlock(&pool->lock);
+	return obj;
+}
+
+static void vpool_free(struct vpool *pool, void *obj)
+{
+	kh_lock(&pool->lock);
+	*(void **)obj = pool->free;
+	pool->free = obj;
+	kh_unlock(&pool->lock);
+}
+
+static struct vpool *array_pool(size_t bytes)
+{
+	unsigned int i = 0;
+
+	while ((VPOOL_MIN_ARRAY << i) < bytes)
+		i++;
+	return &array_pools[i];
+}
+
+static void all_pools_lock(void)
+{
+	kh_lock(&va_pool.lock);
+	kh_lock(&vm_pool.lock);
+	for (int i = 0; i < NR_ARRAY_POOLS; i++)
+		kh_lock(&array_pools[i].lock);
+}
+
+static void all_pools_unlock(bool reinit)
+{
+	void (*op)(kh_lock_t *) = reinit ? kh_lock_reinit : kh_unlock;
+
+	for (int i = NR_ARRAY_POOLS - 1; i >= 0; i--)
+		op(&array_pools[i].lock);
+	op(&vm_pool.lock);
+	op(&va_pool.lock);
+}
+
+static inline struct vmap_area *va_alloc(gfp_t gfp)
+{
+	struct vmap_area *va = vpool_alloc(&va_pool, gfp);
+
+	if (va)
+		memset(va, 0, sizeof(*va));
+	return va;
+}
+
+static inline void va_free(struct vmap_area *va)
+{
+	vpool_free(&va_pool, va);
+}
+
+/* ------------------------------------------------------------------ */
+/* kernel-style warnings                                               */
+/* ------------------------------------------------------------------ */
+
+/* WARN(1, fmt, ...): the message, where, a backtrace; then go on. */
+static __noinline __cold __printf(2, 3)
+void vmalloc_warn(const char *func, const char *fmt, ...)
+{
+	va_list ap;
+
+	pr_warn("------------[ cut here ]------------\n");
+	va_start(ap, fmt);
+	kheap_vprintk(fmt, ap);
+	va_end(ap);
+	pr_warn("WARNING: CPU: %u PID: %d at mm/vmalloc.c %s\n", os_cpu(),
+		(int)getpid(), func);
+	dump_stack();
+	pr_warn("---[ end trace 0000000000000000 ]---\n");
+}
+
+static unsigned long long vmalloc_warn_last;
+
+/* warn_alloc(gfp, NULL, fmt, ...) as __vmalloc_node_range() calls it. */
+static __noinline __cold __printf(2, 3)
+void vmalloc_warn_alloc(gfp_t gfp, const char *fmt, ...)
+{
+	char names[256], msg[256];
+	va_list ap;
+
+	if ((gfp & __GFP_NOWARN) ||
+	    !kheap_ratelimit(&vmalloc_warn_last, 10ULL * 1000000000ULL))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kheap_format_gfp(names, sizeof(names), gfp);
+	pr_warn("%s: %s, mode:%#x(%s), nodemask=(null)\n", kheap_comm(), msg,
+		gfp, names);
+	dump_stack();
+	show_free_areas(stderr);
+}
+
+/* ------------------------------------------------------------------ */
+/* the augmented free tree                                             */
+/* ------------------------------------------------------------------ */
+
+static inline unsigned long va_size(const struct vmap_area *va)
+{
+	return va->va_end - va->va_start;
+}
+
+static inline unsigned long get_subtree_max_size(const struct rb_node *node)
+{
+	return node ? rb_entry(node, struct vmap_area, rb_node)->subtree_max_size : 0;
+}
+
+static inline unsigned long compute_subtree_max_size(const struct vmap_area *va)
+{
+	unsigned long m = va_size(va);
+
+	m = max(m, get_subtree_max_size(va->rb_node.rb_left));
+	return max(m, get_subtree_max_size(va->rb_node.rb_right));
+}
+
+static void free_va_propagate(struct rb_node *node, struct rb_node *stop)
+{
+	while (node != stop) {
+		struct vmap_area *va = rb_entry(node, struct vmap_area, rb_node);
+
+		va->subtree_max_size = compute_subtree_max_size(va);
+		node = rb_parent(node);
+	}
+}
+
+static void free_va_copy(struct rb_node *old, struct rb_node *new_node)
+{
+	rb_entry(new_node, struct vmap_area, rb_node)->subtree_max_size =
+		rb_entry(old, struct vmap_area, rb_node)->subtree_max_size;
+}
+
+static void free_va_rotate(struct rb_node *old, struct rb_node *new_node)
+{
+	struct vmap_area *o = rb_entry(old, struct vmap_area, rb_node);
+
+	free_va_copy(old, new_node);
+	o->subtree_max_size = compute_subtree_max_size(o);
+}
+
+static const struct rb_augment_callbacks free_vmap_area_rb_augment_cb = {
+	.propagate = free_va_propagate,
+	.copy = free_va_copy,
+	.rotate = free_va_rotate,
+};
+
+/* A node's size changed in place: refresh it and its ancestors. */
+static inline void augment_tree_propagate_from(struct vmap_area *va)
+{
+	free_va_propagate(&va->rb_node, NULL);
+}
+
+/*
+ * find_va_links - the leaf slot where @va belongs in @root, its parent, and
+ * the list position it goes before (@next; the head at the end).  NULL if
+ * @va overlaps a node already there (a kheap bug: reported).
+ */
+static struct rb_node **find_va_links(struct vmap_area *va, struct rb_root *root,
+				      struct list_head *head,
+				      struct rb_node **parent,
+				      struct list_head **next)
+{
+	struct rb_node **link = &root->rb_node;
+	struct list_head *succ = head;
+
+	*parent = NULL;
+	while (*link) {
+		struct vmap_area *t = rb_entry(*link, struct vmap_area, rb_node);
+
+		*parent = *link;
+		if (va->va_end <= t->va_start) {
+			succ = head ? &t->list : NULL;
+			link = &(*link)->rb_left;
+		} else if (va->va_start >= t->va_end) {
+			link = &(*link)->rb_right;
+		} else {
+			pr_err("vmalloc: overlapping area 0x%lx-0x%lx with 0x%lx-0x%lx\n",
+			       va->va_start, va->va_end, t->va_start, t->va_end);
+			dump_stack();
+			return NULL;
+		}
+	}
+	if (next)
+		*next = succ;
+	return link;
+}
+
+static void unlink_va(struct vmap_area *va, struct rb_root *root, bool augment)
+{
+	if (augment)
+		rb_erase_augmented(&va->rb_node, root, &free_vmap_area_rb_augment_cb);
+	else
+		rb_erase(&va->rb_node, root);
+	RB_CLEAR_NODE(&va->rb_node);
+	list_del_init(&va->list);
+}
+
+/*
+ * merge_or_add_vmap_area - put the free range @va into @root/@head, merging
+ * it with the blocks that end where it starts and start where it ends.
+ * Returns the node that now holds the range (@va may have been freed).
+ */
+static struct vmap_area *merge_or_add_vmap_area(struct vmap_area *va,
+						struct rb_root *root,
+						struct list_head *head,
+						bool augment)
+{
+	struct rb_node *parent, **link;
+	struct list_head *next;
+	struct vmap_area *sibling;
+	bool merged = false;
+
+	link = find_va_links(va, root, head, &parent, &next);
+	if (!link)
+		return NULL;
+	/* the block after it */
+	if (next != head) {
+		sibling = list_entry(next, struct vmap_area, list);
+		if (sibling->va_start == va->va_end) {
+			sibling->va_start = va->va_start;
+			va_free(va);
+			va = sibling;
+			merged = true;
+		}
+	}
+	/* the block before it */
+	if (next->prev != head) {
+		sibling = list_entry(next->prev, struct vmap_area, list);
+		if (sibling->va_end == va->va_start) {
+			if (merged)
+				unlink_va(va, root, augment);
+			sibling->va_end = va->va_end;
+			va_free(va);
+			va = sibling;
+			merged = true;
+		}
+	}
+	if (!merged) {
+		if (augment)
+			va->subtree_max_size = va_size(va);
+		rb_link_node(&va->rb_node, parent, link);
+		if (augment)
+			rb_insert_augmented(&va->rb_node, root,
+					    &free_vmap_area_rb_augment_cb);
+		else
+			rb_insert_color(&va->rb_node, root);
+		list_add_tail(&va->list, next);
+	} else if (augment) {
+		augment_tree_propagate_from(va);
+	}
+	return va;
+}
+
+/* Could [ALIGN(max(va_start, vstart)), +size) fit inside @va? */
+static inline bool is_within_this_va(const struct vmap_area *va,
+				     unsigned long size, unsigned long align,
+				     unsigned long vstart)
+{
+	unsigned long nva_start_addr;
+
+	if (va->va_start > vstart)
+		nva_start_addr = ALIGN(va->va_start, align);
+	else
+		nva_start_addr = ALIGN(vstart, align);
+	/* overflow from a big size or alignment */
+	if (nva_start_addr + size < nva_start_addr || nva_start_addr < vstart)
+		return false;
+	return nva_start_addr + size <= va->va_end;
+}
+
+/*
+ * find_vmap_lowest_match - the lowest free block at or above @vstart that
+ * fits @size at @align (see the essay, 3.).  Caller holds the free lock.
+ */
+static struct vmap_area *find_vmap_lowest_match(struct rb_root *root,
+						unsigned long size,
+						unsigned long align,
+						unsigned long vstart,
+						bool adjust_search_size)
+{
+	struct rb_node *node = root->rb_node;
+	unsigned long length = adjust_search_size ? size + align - 1 : size;
+	struct vmap_area *va;
+
+	while (node) {
+		va = rb_entry(node, struct vmap_area, rb_node);
+		if (get_subtree_max_size(node->rb_left) >= length &&
+		    vstart < va->va_start) {
+			node = node->rb_left;
+			continue;
+		}
+		if (is_within_this_va(va, size, align, vstart))
+			return va;
+		if (get_subtree_max_size(node->rb_right) >= length) {
+			node = node->rb_right;
+			continue;
+		}
+		/*
+		 * Climb back to the first right subtree that can hold the
+		 * request; move vstart past its parent so that the subtree
+		 * just searched is not entered again.
+		 */
+		while ((node = rb_parent(node))) {
+			va = rb_entry(node, struct vmap_area, rb_node);
+			if (is_within_this_va(va, size, align, vstart))
+				return va;
+			if (get_subtree_max_size(node->rb_right) >= length &&
+			    vstart <= va->va_start) {
+				vstart = va->va_start + 1;
+				node = node->rb_right;
+				break;
+			}
+		}
+	}
+	return NULL;
+}
+
+enum fit_type { NOTHING_FIT, FL_FIT_TYPE, LE_FIT_TYPE, RE_FIT_TYPE, NE_FIT_TYPE };
+
+static enum fit_type classify_va_fit_type(const struct vmap_area *va,
+					  unsigned long nva_start_addr,
+					  unsigned long size)
+{
+	if (nva_start_addr < va->va_start ||
+	    nva_start_addr + size > va->va_end)
+		return NOTHING_FIT;
+	if (va->va_start == nva_start_addr)
+		return va->va_end == nva_start_addr + size ? FL_FIT_TYPE
+							  : LE_FIT_TYPE;
+	if (va->va_end == nva_start_addr + size)
+		return RE_FIT_TYPE;
+	return NE_FIT_TYPE;
+}
+
+/*
+ * va_clip - cut [@nva_start_addr, +@size) out of the free block @va.  An NE
+ * split takes the preallocated *@spare.  Returns 0 or -1 (nothing fits).
+ */
+static int va_clip(struct vmap_area *va, unsigned long nva_start_addr,
+		   unsigned long size, struct vmap_area **spare)
+{
+	struct vmap_area *lva = NULL;
+
+	switch (classify_va_fit_type(va, nva_start_addr, size)) {
+	case FL_FIT_TYPE:
+		unlink_va(va, &free_vmap_area_root, true);
+		va_free(va);
+		return 0;
+	case LE_FIT_TYPE:
+		va->va_start += size;
+		break;
+	case RE_FIT_TYPE:
+		va->va_end = nva_start_addr;
+		break;
+	case NE_FIT_TYPE:
+		if (!*spare)
+			return -1;
+		lva = *spare;
+		*spare = NULL;
+		lva->va_start = va->va_start;
+		lva->va_end = nva_start_addr;
+		va->va_start = nva_start_addr + size;
+		break;
+	default:
+		return -1;
+	}
+	augment_tree_propagate_from(va);
+	if (lva)
+		merge_or_add_vmap_area(lva, &free_vmap_area_root,
+				       &free_vmap_area_list, true);
+	return 0;
+}
+
+/* Returns the start of the new range, or 0 if none fits. */
+static unsigned long __alloc_vmap_area(unsigned long size, unsigned long align,
+				       unsigned long vstart, unsigned long vend,
+				       struct vmap_area **spare)
+{
+	bool adjust_search_size = true;
+	unsigned long nva_start_addr;
+	struct vmap_area *va;
+
+	if (align <= PAGE_SIZE || vend - vstart == size)
+		adjust_search_size = false;
+	va = find_vmap_lowest_match(&free_vmap_area_root, size, align, vstart,
+				    adjust_search_size);
+	if (!va)
+		return 0;
+	nva_start_addr = va->va_start > vstart ? ALIGN(va->va_start, align)
+					       : ALIGN(vstart, align);
+	if (nva_start_addr + size > vend)
+		return 0;
+	if (va_clip(va, nva_start_addr, size, spare))
+		return 0;
+	return nva_start_addr;
+}
+
+/* ------------------------------------------------------------------ */
+/* the busy tree                                                       */
+/* ------------------------------------------------------------------ */
+
+static void insert_busy_va(struct vmap_area *va)
+{
+	struct rb_node *parent;
+	struct rb_node **link = find_va_links(va, &vmap_area_root, NULL,
+					      &parent, NULL);
+
+	VM_BUG_ON(!link);
+	rb_link_node(&va->rb_node, parent, link);
+	rb_insert_color(&va->rb_node, &vmap_area_root);
+}
+
+/* The busy area containing @addr.  Caller holds vmap_area_lock. */
+static struct vmap_area *__find_vmap_area(unsigned long addr)
+{
+	struct rb_node *n = vmap_area_root.rb_node;
+
+	while (n) {
+		struct vmap_area *va = rb_entry(n, struct vmap_area, rb_node);
+
+		if (addr < va->va_start)
+			n = n->rb_left;
+		else if (addr >= va->va_end)
+			n = n->rb_right;
+		else
+			return va;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* lazy freeing and the purge                                          */
+/* ------------------------------------------------------------------ */
+
+/* 32 MiB of pages per log2 of the CPUs, as the kernel's lazy_max_pages(). */
+static unsigned long lazy_max_pages(void)
+{
+	unsigned int cpus = os_ncpus();
+	unsigned int log = cpus ? 32 - (unsigned int)__builtin_clz(cpus) : 0; /* fls */
+
+	return log * (32UL * 1024 * 1024 / PAGE_SIZE);
+}
+
+/*
+ * free_vmap_area_noflush - move an in-flight range to the lazy tree.
+ * Returns true when enough is waiting that the caller should purge.
+ */
+static bool free_vmap_area_noflush(struct vmap_area *va)
+{
+	unsigned long nr = va_size(va) >> PAGE_SHIFT;
+	long nr_lazy;
+
+	va->vm = NULL;
+	kh_lock(&purge_vmap_area_lock);
+	__atomic_fetch_sub(&vmap_inflight, (long)va_size(va), __ATOMIC_RELAXED);
+	nr_lazy = __atomic_add_fetch(&vmap_lazy_nr, (long)nr, __ATOMIC_RELAXED);
+	merge_or_add_vmap_area(va, &purge_vmap_area_root, &purge_vmap_area_list,
+			       false);
+	kh_unlock(&purge_vmap_area_lock);
+	return (unsigned long)nr_lazy > lazy_max;
+}
+
+/*
+ * __purge_vmap_area_lazy - unmap every lazily freed range and give it back
+ * to the free tree.  Caller holds vmap_purge_lock.  Returns true if
+ * anything was purged.
+ */
+static bool __purge_vmap_area_lazy(void)
+{
+	struct list_head local = LIST_HEAD_INIT(local);
+	struct vmap_area *va, *n;
+	long nr = 0;
+
+	kh_lock(&purge_vmap_area_lock);
+	if (list_empty(&purge_vmap_area_list)) {
+		kh_unlock(&purge_vmap_area_lock);
+		return false;
+	}
+	/* take the whole (merged, sorted) list; the tree starts afresh */
+	list_add(&local, &purge_vmap_area_list);
+	list_del_init(&purge_vmap_area_list);
+	purge_vmap_area_root = RB_ROOT;
+	kh_unlock(&purge_vmap_area_lock);
+
+	list_for_each_entry(va, &local, list) {
+		int err = os_reserve_fixed((void *)va->va_start, va_size(va));
+
+		if (err)
+			pr_err("vmalloc: cannot unmap 0x%lx-0x%lx (%d)\n",
+			       va->va_start, va->va_end, err);
+		nr += (long)(va_size(va) >> PAGE_SHIFT);
+	}
+
+	kh_lock(&free_vmap_area_lock);
+	list_for_each_entry_safe(va, n, &local, list) {
+		list_del_init(&va->list);
+		merge_or_add_vmap_area(va, &free_vmap_area_root,
+				       &free_vmap_area_list, true);
+	}
+	__atomic_fetch_sub(&vmap_lazy_nr, nr, __ATOMIC_RELAXED);
+	kh_unlock(&free_vmap_area_lock);
+	return true;
+}
+
+static void purge_vmap_area_lazy(void)
+{
+	kh_lock(&vmap_purge_lock);
+	__purge_vmap_area_lazy();
+	kh_unlock(&vmap_purge_lock);
+}
+
+/* From vfree(): purge unless another thread already is. */
+static void try_purge_vmap_area_lazy(void)
+{
+	if (kh_trylock(&vmap_purge_lock)) {
+		__purge_vmap_area_lazy();
+		kh_unlock(&vmap_purge_lock);
+	}
+}
+
+/**
+ * vm_unmap_aliases - purge every lazily freed vmalloc range now
+ *
+ * In the kernel this flushes lazy TLB entries; in kheap it replaces every
+ * freed range with PROT_NONE and returns it to the free tree.
+ */
+void vm_unmap_aliases(void)
+{
+	if (!READ_ONCE(vmalloc_ready))
+		return;
+	purge_vmap_area_lazy();
+}
+
+/* ------------------------------------------------------------------ */
+/* areas                                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * alloc_vmap_area - take @size bytes at @align from [@vstart, @vend) out of
+ * the free tree; the range is then in flight.  Purges and retries once when
+ * nothing fits.
+ */
+static struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align,
+					 unsigned long vstart, unsigned long vend,
+					 gfp_t gfp)
+{
+	struct vmap_area *va, *spare;
+	unsigned long addr;
+	bool purged = false;
+
+	va = va_alloc(gfp);
+	if (!va)
+		return NULL;
+retry:
+	spare = va_alloc(gfp);		/* ne_fit_preload() */
+	kh_lock(&free_vmap_area_lock);
+	addr = __alloc_vmap_area(size, align, vstart, vend, &spare);
+	if (addr)
+		__atomic_fetch_add(&vmap_inflight, (long)size, __ATOMIC_RELAXED);
+	kh_unlock(&free_vmap_area_lock);
+	if (spare)
+		va_free(spare);
+	if (!addr) {
+		if (!purged) {
+			purge_vmap_area_lazy();
+			purged = true;
+			goto retry;
+		}
+		if (!(gfp & __GFP_NOWARN))
+			pr_warn("vmap allocation for size %lu failed: use vmalloc=<size> to increase size\n",
+				size);
+		va_free(va);
+		return NULL;
+	}
+	va->va_start = addr;
+	va->va_end = addr + size;
+	return va;
+}
+
+/* Make an in-flight area busy: findable, listed in vmallocinfo. */
+static void insert_vmap_area(struct vmap_area *va, struct vm_struct *vm)
+{
+	va->vm = vm;
+	kh_lock(&vmap_area_lock);
+	insert_busy_va(va);
+	__atomic_fetch_sub(&vmap_inflight, (long)va_size(va), __ATOMIC_RELAXED);
+	kh_unlock(&vmap_area_lock);
+}
+
+/*
+ * __get_vm_area_node - a vm_struct and an in-flight range for @size bytes
+ * (plus the guard page unless VM_NO_GUARD).  NULL on failure.
+ */
+static struct vm_struct *__get_vm_area_node(unsigned long size,
+					    unsigned long align,
+					    unsigned long flags,
+					    unsigned long start,
+					    unsigned long end, gfp_t gfp,
+					    const void *caller,
+					    struct vmap_area **vap)
+{
+	struct vm_struct *area;
+	struct vmap_area *va;
+
+	size = PAGE_ALIGN(size);
+	if (unlikely(!size))
+		return NULL;
+	area = vpool_alloc(&vm_pool, gfp);
+	if (unlikely(!area))
+		return NULL;
+	memset(area, 0, sizeof(*area));
+	if (!(flags & VM_NO_GUARD))
+		size += PAGE_SIZE;
+	va = alloc_vmap_area(size, max(align, PAGE_SIZE), start, end, gfp);
+	if (!va) {
+		vpool_free(&vm_pool, area);
+		return NULL;
+	}
+	area->flags = flags;
+	area->addr = (void *)va->va_start;
+	area->size = size;
+	area->caller = caller;
+	*vap = va;
+	return area;
+}
+
+static bool vmalloc_range_ok(unsigned long start, unsigned long end,
+			     unsigned long align)
+{
+	return start >= VMALLOC_START && end <= VMALLOC_END && start < end &&
+	       align && !(align & (align - 1));
+}
+
+/**
+ * get_vm_area_caller - reserve an area of the vmalloc range, unmapped
+ * @size: bytes (rounded up to pages; a guard page is added unless
+ *        VM_NO_GUARD)
+ * @flags: VM_* flags
+ * @caller: shown in vmallocinfo
+ *
+ * The area stays PROT_NONE: kheap cannot map existing pages into it.
+ * Return: the area, or NULL.  Free with free_vm_area().
+ */
+struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags,
+				     const void *caller)
+{
+	struct vmap_area *va;
+	struct vm_struct *area;
+
+	kheap_ensure_init();
+	area = __get_vm_area_node(size, 1, flags & ~VM_ALLOC, VMALLOC_START,
+				  VMALLOC_END, GFP_KERNEL, caller, &va);
+	if (area)
+		insert_vmap_area(va, area);
+	return area;
+}
+
+struct vm_struct *get_vm_area(unsigned long size, unsigned long flags)
+{
+	return get_vm_area_caller(size, flags, __builtin_return_address(0));
+}
+
+/**
+ * find_vm_area - the area containing @addr
+ *
+ * Return: its vm_struct, or NULL if @addr is in no busy area.
+ */
+struct vm_struct *find_vm_area(const void *addr)
+{
+	struct vmap_area *va;
+
+	if (!is_vmalloc_addr(addr))
+		return NULL;
+	kh_lock(&vmap_area_lock);
+	va = __find_vmap_area((unsigned long)addr);
+	kh_unlock(&vmap_area_lock);
+	return va ? va->vm : NULL;
+}
+
+/*
+ * __remove_vm_area - unlink the area starting exactly at @addr from the busy
+ * tree and queue its range for the lazy purge.  Returns the vm_struct (now
+ * the caller's) or NULL; *@purge says whether the caller should purge.
+ */
+static struct vm_struct *__remove_vm_area(const void *addr, bool *purge)
+{
+	unsigned long a = (unsigned long)addr;
+	struct vmap_area *va;
+	struct vm_struct *vm = NULL;
+
+	*purge = false;
+	if (!is_vmalloc_addr(addr) || !READ_ONCE(vmalloc_ready))
+		return NULL;
+	kh_lock(&vmap_area_lock);
+	va = __find_vmap_area(a);
+	if (va && va->va_start == a && va->vm) {
+		vm = va->vm;
+		rb_erase(&va->rb_node, &vmap_area_root);
+		RB_CLEAR_NODE(&va->rb_node);
+		__atomic_fetch_add(&vmap_inflight, (long)va_size(va),
+				   __ATOMIC_RELAXED);
+	} else {
+		va = NULL;
+	}
+	kh_unlock(&vmap_area_lock);
+	if (va)
+		*purge = free_vmap_area_noflush(va);
+	return vm;
+}
+
+/**
+ * remove_vm_area - take the area starting at @addr out of the vmalloc range
+ *
+ * Its range is freed (lazily purged); its pages, if any, are not.
+ * Return: the vm_struct, now the caller's, or NULL.
+ */
+struct vm_struct *remove_vm_area(const void *addr)
+{
+	bool purge;
+	struct vm_struct *vm;
+
+	if (unlikely(!PAGE_ALIGNED(addr))) {
+		vmalloc_warn(__func__, "Trying to vfree() bad address (%p)\n", addr);
+		return NULL;
+	}
+	vm = __remove_vm_area(addr, &purge);
+	if (purge)
+		try_purge_vmap_area_lazy();
+	return vm;
+}
+
+/**
+ * free_vm_area - release an area from get_vm_area()
+ */
+void free_vm_area(struct vm_struct *area)
+{
+	struct vm_struct *ret;
+
+	if (!area)
+		return;
+	ret = remove_vm_area(area->addr);
+	if (ret != area) {
+		vmalloc_warn(__func__, "Trying to free_vm_area() nonexistent vm area (%p)\n",
+			     area->addr);
+		return;
+	}
+	vpool_free(&vm_pool, area);
+}
+
+/* ------------------------------------------------------------------ */
+/* page arrays and pages                                               */
+/* ------------------------------------------------------------------ */
+
+static void *vmalloc_page_array(unsigned long size, gfp_t gfp,
+				const void *caller);
+
+static struct page **vm_pages_array_alloc(unsigned int nr, gfp_t gfp,
+					  const void *caller)
+{
+	size_t bytes = (size_t)nr * sizeof(struct page *);
+	gfp_t nested = (gfp & GFP_RECLAIM_MASK) | __GFP_NOWARN;
+	struct page **pages;
+
+	if (bytes <= VPOOL_MAX_ARRAY) {
+		pages = vpool_alloc(array_pool(bytes), nested);
+		if (pages)
+			memset(pages, 0, bytes);
+		return pages;
+	}
+	if (bytes <= (PAGE_SIZE << MAX_PAGE_ORDER))
+		return alloc_pages_exact(bytes, nested | __GFP_ZERO);
+	/* vmalloc memory reads as zero */
+	return vmalloc_page_array(bytes, nested, caller);
+}
+
+static void vm_pages_array_free(struct page **pages, unsigned int nr)
+{
+	size_t bytes = (size_t)nr * sizeof(struct page *);
+
+	if (!pages)
+		return;
+	if (is_vmalloc_addr(pages))
+		vfree(pages);
+	else if (bytes <= VPOOL_MAX_ARRAY)
+		vpool_free(array_pool(bytes), pages);
+	else
+		free_pages_exact(pages, bytes);
+}
+
+static void vm_free_pages(struct vm_struct *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_pages; i++)
+		if (vm->pages[i])
+			__free_pages(vm->pages[i], 0);
+	if (vm->nr_pages)
+		mod_node_page_state(NR_VMALLOC, -(long)vm->nr_pages);
+	vm_pages_array_free(vm->pages, vm->nr_pages);
+	vm->pages = NULL;
+	vm->nr_pages = 0;
+}
+
+/*
+ * vm_area_alloc_pages - fill @pages with @nr order-0 frames: bulk first,
+ * then one at a time with the caller's flags.  Frames are never zeroed:
+ * their bytes are not the area's (see the essay, 4.).
+ */
+static unsigned int vm_area_alloc_pages(gfp_t gfp, unsigned int nr,
+					struct page **pages)
+{
+	unsigned long got;
+
+	gfp &= ~(__GFP_ZERO | __GFP_COMP);
+	got = alloc_pages_bulk_array(gfp | __GFP_NOWARN, nr, pages);
+	while (got < nr) {
+		pages[got] = alloc_pages(gfp | __GFP_NOWARN, 0);
+		if (!pages[got])
+			break;
+		got++;
+	}
+	return (unsigned int)got;
+}
+
+/* Pages, the mapping, the guard page: what __vmalloc_area_node() does. */
+static int __vmalloc_area_node(struct vm_struct *area, gfp_t gfp,
+			       const void *caller)
+{
+	unsigned long data_size = get_vm_area_size(area);
+	unsigned int nr = (unsigned int)(data_size >> PAGE_SHIFT);
+	int err;
+
+	area->pages = vm_pages_array_alloc(nr, gfp, caller);
+	if (!area->pages) {
+		vmalloc_warn_alloc(gfp, "vmalloc error: size %lu, failed to allocated page array size %lu",
+				   data_size, (unsigned long)nr * sizeof(struct page *));
+		return -ENOMEM;
+	}
+	area->nr_pages = vm_area_alloc_pages(gfp, nr, area->pages);
+	mod_node_page_state(NR_VMALLOC, (long)area->nr_pages);
+	if (area->nr_pages != nr) {
+		vmalloc_warn_alloc(gfp, "vmalloc error: size %lu, page order %u, failed to allocate pages",
+				   data_size, 0U);
+		return -ENOMEM;
+	}
+	err = os_map_fixed(area->addr, area->size);
+	if (!err && !(area->flags & VM_NO_GUARD))
+		err = os_guard((char *)area->addr + data_size, PAGE_SIZE);
+	if (err) {
+		vmalloc_warn_alloc(gfp, "vmalloc error: size %lu, failed to map pages",
+				   data_size);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Undo a half-built area: pages back, range to the lazy tree. */
+static void vmalloc_abort(struct vm_struct *area, struct vmap_area *va)
+{
+	vm_free_pages(area);
+	if (free_vmap_area_noflush(va))
+		try_purge_vmap_area_lazy();
+	vpool_free(&vm_pool, area);
+}
+
+static void *vmalloc_node_range(unsigned long size, unsigned long align,
+				unsigned long start, unsigned long end,
+				gfp_t gfp, unsigned long vm_flags,
+				const void *caller)
+{
+	static bool warned_zero;
+	unsigned long real_size = size;
+	struct vm_struct *area;
+	struct vmap_area *va;
+
+	kheap_ensure_init();
+	if (unlikely(!size)) {
+		/* WARN_ON_ONCE(!size) */
+		if (!__atomic_exchange_n(&warned_zero, true, __ATOMIC_RELAXED))
+			vmalloc_warn("__vmalloc_node_range_noprof", "vmalloc: zero size\n");
+		return NULL;
+	}
+	if (unlikely(!vmalloc_range_ok(start, end, align))) {
+		vmalloc_warn("__vmalloc_node_range_noprof",
+			     "vmalloc: bad range 0x%lx-0x%lx or alignment %#lx\n",
+			     start, end, align);
+		return NULL;
+	}
+	if (PAGE_ALIGN(size) < size ||
+	    (size >> PAGE_SHIFT) > totalram_pages()) {
+		vmalloc_warn_alloc(gfp, "vmalloc error: size %lu, exceeds total pages",
+				   real_size);
+		return NULL;
+	}
+	area = __get_vm_area_node(real_size, align, VM_ALLOC | vm_flags, start,
+				  end, gfp, caller, &va);
+	if (!area) {
+		vmalloc_warn_alloc(gfp, "vmalloc error: size %lu, vm_struct allocation failed",
+				   real_size);
+		return NULL;
+	}
+	if (__vmalloc_area_node(area, gfp, caller)) {
+		vmalloc_abort(area, va);
+		return NULL;
+	}
+	insert_vmap_area(va, area);
+	return area->addr;
+}
+
+/*
+ * Page arrays bigger than 4 MiB live in a vmalloc area of their own (the
+ * kernel's __vmalloc_node for arrays); its pages count in VmallocUsed, as
+ * the kernel counts them.
+ */
+static void *vmalloc_page_array(unsigned long size, gfp_t gfp,
+				const void *caller)
+{
+	return vmalloc_node_range(size, 1, VMALLOC_START, VMALLOC_END, gfp, 0,
+				  caller);
+}
+
+/* ------------------------------------------------------------------ */
+/* the API                                                             */
+/* ------------------------------------------------------------------ */
+
+/**
+ * __vmalloc_node_range - allocate virtually contiguous memory
+ * @size:	bytes (rounded up to pages)
+ * @align:	alignment of the start (a power of two; at least a page)
+ * @start:	lowest address of the range to allocate from
+ * @end:	end of that range (both within VMALLOC_START..VMALLOC_END)
+ * @gfp_mask:	flags for the frames and the bookkeeping
+ * @prot:	ignored: areas are always read-write
+ * @vm_flags:	additional VM_* flags (VM_NO_GUARD, VM_USERMAP, ...)
+ * @node:	ignored (one node)
+ * @caller:	shown in vmallocinfo
+ *
+ * Return: the address, or NULL (with a warning unless __GFP_NOWARN).
+ */
+void *__vmalloc_node_range(unsigned long size, unsigned long align,
+			   unsigned long start, unsigned long end,
+			   gfp_t gfp_mask, pgprot_t prot,
+			   unsigned long vm_flags, int node, const void *caller)
+{
+	(void)prot;
+	(void)node;
+	return vmalloc_node_range(size, align, start, end, gfp_mask, vm_flags,
+				  caller);
+}
+
+void *__vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp_mask,
+		     int node, const void *caller)
+{
+	kheap_ensure_init();
+	return __vmalloc_node_range(size, align, VMALLOC_START, VMALLOC_END,
+				    gfp_mask, PAGE_KERNEL, 0, node, caller);
+}
+
+#define VMALLOC_CALL(size, align, gfp, flags)				\
+	({								\
+		kheap_ensure_init();					\
+		__vmalloc_node_range((size), (align), VMALLOC_START,	\
+				     VMALLOC_END, (gfp), PAGE_KERNEL, (flags), \
+				     NUMA_NO_NODE,			\
+				     __builtin_return_address(0));	\
+	})
+
+void *__vmalloc(unsigned long size, gfp_t gfp_mask)
+{
+	return VMALLOC_CALL(size, 1, gfp_mask, 0);
+}
+
+/**
+ * vmalloc - allocate virtually contiguous memory
+ * @size: bytes
+ *
+ * The pages come from the buddy allocator one by one; the memory reads as
+ * zero (kheap's areas are fresh anonymous memory).  Return: the address or
+ * NULL; vmalloc(0) warns and returns NULL.
+ */
+void *vmalloc(unsigned long size)
+{
+	return VMALLOC_CALL(size, 1, GFP_KERNEL, 0);
+}
+
+void *vzalloc(unsigned long size)
+{
+	return VMALLOC_CALL(size, 1, GFP_KERNEL | __GFP_ZERO, 0);
+}
+
+void *vmalloc_node(unsigned long size, int node)
+{
+	(void)node;
+	return VMALLOC_CALL(size, 1, GFP_KERNEL, 0);
+}
+
+void *vzalloc_node(unsigned long size, int node)
+{
+	(void)node;
+	return VMALLOC_CALL(size, 1, GFP_KERNEL | __GFP_ZERO, 0);
+}
+
+/* Zeroed and SHMLBA-aligned, for remapping to user space (VM_USERMAP). */
+void *vmalloc_user(unsigned long size)
+{
+	return VMALLOC_CALL(size, SHMLBA, GFP_KERNEL | __GFP_ZERO, VM_USERMAP);
+}
+
+/* Frames from ZONE_DMA32 (below 4 GiB of kheap's physical memory). */
+void *vmalloc_32(unsigned long size)
+{
+	return VMALLOC_CALL(size, 1, GFP_KERNEL | GFP_DMA32, 0);
+}
+
+/*
+ * vmalloc_huge - as vmalloc, allowing huge mappings.  kheap maps anonymous
+ * memory and takes order-0 frames either way; the flag is recorded.
+ */
+void *vmalloc_huge(unsigned long size, gfp_t gfp_mask)
+{
+	return VMALLOC_CALL(size, 1, gfp_mask, VM_ALLOW_HUGE_VMAP);
+}
+
+void *__vmalloc_array(size_t n, size_t size, gfp_t flags)
+{
+	size_t bytes;
+
+	if (unlikely(__builtin_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return VMALLOC_CALL(bytes, 1, flags, 0);
+}
+
+void *vmalloc_array(size_t n, size_t size)
+{
+	size_t bytes;
+
+	if (unlikely(__builtin_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return VMALLOC_CALL(bytes, 1, GFP_KERNEL, 0);
+}
+
+void *vcalloc(size_t n, size_t size)
+{
+	size_t bytes;
+
+	if (unlikely(__builtin_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return VMALLOC_CALL(bytes, 1, GFP_KERNEL | __GFP_ZERO, 0);
+}
+
+/**
+ * vrealloc - resize a vmalloc area, as v6.12 does
+ * @p: NULL or an area from vmalloc; @size: new size; @flags: GFP flags
+ *
+ * size 0 frees @p and returns NULL.  A size that fits the area keeps it in
+ * place (with __GFP_ZERO the tail is zeroed); a larger one allocates a new
+ * area, copies the old contents and frees the old area.
+ */
+void *vrealloc(const void *p, size_t size, gfp_t flags)
+{
+	struct vm_struct *vm = NULL;
+	size_t old_size = 0;
+	void *n;
+
+	if (!size) {
+		vfree(p);
+		return NULL;
+	}
+	if (p) {
+		vm = find_vm_area(p);
+		if (unlikely(!vm)) {
+			vmalloc_warn(__func__, "Trying to vrealloc() nonexistent vm area (%p)\n",
+				     p);
+			return NULL;
+		}
+		old_size = get_vm_area_size(vm);
+	}
+	if (size <= old_size) {
+		if (flags & __GFP_ZERO)
+			memset((char *)p + size, 0, old_size - size);
+		return (void *)p;
+	}
+	n = VMALLOC_CALL(size, 1, flags, 0);
+	if (!n)
+		return NULL;
+	if (p) {
+		memcpy(n, p, old_size);
+		vfree(p);
+	}
+	return n;
+}
+
+/**
+ * vfree - release memory from vmalloc
+ * @addr: the start of an area, or NULL
+ *
+ * The frames go back to the buddy allocator and VmallocUsed drops at once;
+ * the range is purged lazily.  An address that is not the start of an area
+ * gets the kernel's warning and nothing is freed.
+ */
+void vfree(const void *addr)
+{
+	struct vm_struct *vm;
+	bool purge;
+
+	if (!addr)
+		return;
+	if (unlikely(!PAGE_ALIGNED(addr))) {
+		vmalloc_warn(__func__, "Trying to vfree() bad address (%p)\n", addr);
+		return;
+	}
+	vm = __remove_vm_area(addr, &purge);
+	if (unlikely(!vm)) {
+		vmalloc_warn(__func__, "Trying to vfree() nonexistent vm area (%p)\n",
+			     addr);
+		return;
+	}
+	vm_free_pages(vm);
+	vpool_free(&vm_pool, vm);
+	if (purge)
+		try_purge_vmap_area_lazy();
+}
+
+/* The kernel defers to a workqueue; kheap's vfree may be called anywhere. */
+void vfree_atomic(const void *addr)
+{
+	vfree(addr);
+}
+
+bool is_vmalloc_addr(const void *x)
+{
+	unsigned long addr = (unsigned long)x;
+
+	return addr >= VMALLOC_START && addr < VMALLOC_END;
+}
+
+/**
+ * vmalloc_to_page - the frame accounted to the page at @addr
+ *
+ * NB: the frame's bytes are not @addr's (see <linux/vmalloc.h>).
+ * Return: the page, or NULL outside a vmalloc'ed page.
+ */
+struct page *vmalloc_to_page(const void *addr)
+{
+	struct vmap_area *va;
+	struct page *page = NULL;
+
+	if (!is_vmalloc_addr(addr))
+		return NULL;
+	kh_lock(&vmap_area_lock);
+	va = __find_vmap_area((unsigned long)addr);
+	if (va && va->vm && va->vm->pages) {
+		unsigned long idx = ((unsigned long)addr - va->va_start) >> PAGE_SHIFT;
+
+		if (idx < va->vm->nr_pages)
+			page = va->vm->pages[idx];
+	}
+	kh_unlock(&vmap_area_lock);
+	return page;
+}
+
+unsigned long vmalloc_to_pfn(const void *addr)
+{
+	struct page *page = vmalloc_to_page(addr);
+
+	return page ? page_to_pfn(page) : 0;
+}
+
+unsigned long vmalloc_nr_pages(void)
+{
+	return node_page_state(NR_VMALLOC);
+}
+
+/* ------------------------------------------------------------------ */
+/* /proc/vmallocinfo                                                   */
+/* ------------------------------------------------------------------ */
+
+/* %pS: "symbol+0xoff/0xsize", or the bare address. */
+static void format_caller(char *buf, size_t len, const void *caller)
+{
+	Dl_info info;
+	const ElfW(Sym) *sym = NULL;
+
+	if (caller && dladdr1(caller, &info, (void **)&sym, RTLD_DL_SYMENT) &&
+	    info.dli_sname && info.dli_saddr) {
+		unsigned long off = (unsigned long)caller - (unsigned long)info.dli_saddr;
+
+		if (sym && sym->st_size)
+			snprintf(buf, len, "%s+0x%lx/0x%lx", info.dli_sname, off,
+				 (unsigned long)sym->st_size);
+		else
+			snprintf(buf, len, "%s+0x%lx", info.dli_sname, off);
+		return;
+	}
+	snprintf(buf, len, "0x%lx", (unsigned long)caller);
+}
+
+struct vmallocinfo_line {
+	unsigned long start, end, flags, size;
+	unsigned int nr_pages;
+	const void *caller;
+	bool vpages, found;
+};
+
+/* Copy out the first busy area at or after @from (under the lock). */
+static void vmallocinfo_next(unsigned long from, struct vmallocinfo_line *l)
+{
+	struct rb_node *n, *best = NULL;
+
+	l->found = false;
+	kh_lock(&vmap_area_lock);
+	n = vmap_area_root.rb_node;
+	while (n) {
+		struct vmap_area *va = rb_entry(n, struct vmap_area, rb_node);
+
+		if (va->va_start >= from) {
+			best = n;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	if (best) {
+		struct vmap_area *va = rb_entry(best, struct vmap_area, rb_node);
+		struct vm_struct *v = va->vm;
+
+		l->found = true;
+		l->start = (unsigned long)v->addr;
+		l->end = va->va_end;
+		l->size = v->size;
+		l->flags = v->flags;
+		l->nr_pages = v->nr_pages;
+		l->caller = v->caller;
+		l->vpages = is_vmalloc_addr(v->pages);
+	}
+	kh_unlock(&vmap_area_lock);
+}
+
+static int vmallocinfo_show(FILE *out)
+{
+	struct vmallocinfo_line l;
+	unsigned long from = 0;
+	char caller[256];
+
+	for (;;) {
+		vmallocinfo_next(from, &l);
+		if (!l.found)
+			break;
+		from = l.end;
+		fprintf(out, "0x%016lx-0x%016lx %7ld", l.start, l.start + l.size,
+			(long)l.size);
+		if (l.caller) {
+			format_caller(caller, sizeof(caller), l.caller);
+			fprintf(out, " %s", caller);
+		}
+		if (l.nr_pages)
+			fprintf(out, " pages=%d", (int)l.nr_pages);
+		if (l.flags & VM_IOREMAP)
+			fputs(" ioremap", out);
+		if (l.flags & VM_SPARSE)
+			fputs(" sparse", out);
+		if (l.flags & VM_ALLOC)
+			fputs(" vmalloc", out);
+		if (l.flags & VM_MAP)
+			fputs(" vmap", out);
+		if (l.flags & VM_USERMAP)
+			fputs(" user", out);
+		if (l.flags & VM_DMA_COHERENT)
+			fputs(" dma-coherent", out);
+		if (l.vpages)
+			fputs(" vpages", out);
+		/* show_numa_info() on a CONFIG_NUMA kernel: one node */
+		if (l.nr_pages)
+			fprintf(out, " N0=%u", l.nr_pages);
+		fputc('\n', out);
+	}
+
+	/* show_purge_info(): the lazily freed ranges, one line per run */
+	from = 0;
+	for (;;) {
+		struct vmap_area *va;
+		unsigned long s = 0, e = 0;
+
+		kh_lock(&purge_vmap_area_lock);
+		list_for_each_entry(va, &purge_vmap_area_list, list) {
+			if (va->va_start >= from) {
+				s = va->va_start;
+				e = va->va_end;
+				break;
+			}
+		}
+		kh_unlock(&purge_vmap_area_lock);
+		if (!e)
+			break;
+		fprintf(out, "0x%016lx-0x%016lx %7ld unpurged vm_area\n", s, e,
+			(long)(e - s));
+		from = e;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* validation                                                          */
+/* ------------------------------------------------------------------ */
+
+#define VALIDATE(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			errors++;					\
+			pr_err("vmap_validate: " __VA_ARGS__);		\
+		}							\
+	} while (0)
+
+/* Walk one tree: order, bounds, list agreement; returns bytes covered. */
+static unsigned long validate_tree(const char *name, struct rb_root *root,
+				   struct list_head *head, bool augment,
+				   bool busy, int *errp)
+{
+	int errors = 0;
+	unsigned long total = 0, prev_end = 0;
+	struct list_head *l = head ? head->next : NULL;
+
+	VALIDATE(rb_validate(root) >= 0, "%s tree breaks the red-black rules\n", name);
+	for (struct rb_node *n = rb_first(root); n; n = rb_next(n)) {
+		struct vmap_area *va = rb_entry(n, struct vmap_area, rb_node);
+
+		VALIDATE(va->va_start < va->va_end &&
+			 PAGE_ALIGNED(va->va_start) && PAGE_ALIGNED(va->va_end),
+			 "%s area 0x%lx-0x%lx malformed\n", name, va->va_start,
+			 va->va_end);
+		VALIDATE(va->va_start >= VMALLOC_START && va->va_end <= VMALLOC_END,
+			 "%s area 0x%lx-0x%lx outside the range\n", name,
+			 va->va_start, va->va_end);
+		/* free and lazy blocks are maximal: never adjacent */
+		VALIDATE(busy ? va->va_start >= prev_end : va->va_start > prev_end ||
+			 prev_end == 0,
+			 "%s area 0x%lx-0x%lx overlaps or touches the previous one (end 0x%lx)\n",
+			 name, va->va_start, va->va_end, prev_end);
+		if (augment)
+			VALIDATE(va->subtree_max_size == compute_subtree_max_size(va),
+				 "free area 0x%lx-0x%lx subtree_max_size %lu, should be %lu\n",
+				 va->va_start, va->va_end, va->subtree_max_size,
+				 compute_subtree_max_size(va));
+		if (head) {
+			VALIDATE(l == &va->list, "%s list out of step with the tree at 0x%lx\n",
+				 name, va->va_start);
+			l = va->list.next;
+		}
+		if (busy) {
+			struct vm_struct *vm = va->vm;
+
+			VALIDATE(vm && vm->addr == (void *)va->va_start &&
+				 vm->size == va_size(va),
+				 "busy area 0x%lx-0x%lx has a bad vm_struct\n",
+				 va->va_start, va->va_end);
+			if (vm) {
+				VALIDATE((unsigned long)vm->nr_pages << PAGE_SHIFT <=
+					 get_vm_area_size(vm),
+					 "busy area 0x%lx: %u pages do not fit\n",
+					 va->va_start, vm->nr_pages);
+				for (unsigned int i = 0; i < vm->nr_pages; i++)
+					VALIDATE(vm->pages[i] &&
+						 page_ref_count(vm->pages[i]) > 0 &&
+						 !PageBuddy(vm->pages[i]),
+						 "busy area 0x%lx: page %u is not allocated\n",
+						 va->va_start, i);
+			}
+		}
+		prev_end = va->va_end;
+		total += va_size(va);
+	}
+	if (head)
+		VALIDATE(l == head, "%s list longer than the tree\n", name);
+	*errp += errors;
+	return total;
+}
+
+/*
+ * vmap_validate - check every invariant of the vmalloc layer: the three
+ * trees (red-black rules, order, maximal free blocks, subtree_max_size,
+ * lists), busy areas' vm_structs and pages, no range in two trees, the lazy
+ * count, and that free + busy + lazy + in flight cover the whole range.
+ * Returns the number of problems found (each reported).
+ */
+int vmap_validate(void)
+{
+	int errors = 0;
+	unsigned long fr, bz, lz;
+	long inflight, lazy_nr;
+
+	if (!READ_ONCE(vmalloc_ready))
+		return 0;
+	kh_lock(&vmap_purge_lock);
+	kh_lock(&purge_vmap_area_lock);
+	kh_lock(&free_vmap_area_lock);
+	kh_lock(&vmap_area_lock);
+
+	fr = validate_tree("free", &free_vmap_area_root, &free_vmap_area_list,
+			   true, false, &errors);
+	bz = validate_tree("busy", &vmap_area_root, NULL, false, true, &errors);
+	lz = validate_tree("lazy", &purge_vmap_area_root, &purge_vmap_area_list,
+			   false, false, &errors);
+	inflight = __atomic_load_n(&vmap_inflight, __ATOMIC_RELAXED);
+	lazy_nr = __atomic_load_n(&vmap_lazy_nr, __ATOMIC_RELAXED);
+	VALIDATE((unsigned long)lazy_nr == lz >> PAGE_SHIFT,
+		 "vmap_lazy_nr %ld, lazy tree holds %lu pages\n", lazy_nr,
+		 lz >> PAGE_SHIFT);
+	VALIDATE(inflight >= 0 && fr + bz + lz + (unsigned long)inflight ==
+		 kheap_vmalloc_size,
+		 "free %lu + busy %lu + lazy %lu + in flight %ld != range %lu\n",
+		 fr, bz, lz, inflight, kheap_vmalloc_size);
+
+	/* no range in two trees: merge-walk the three sorted sequences */
+	{
+		struct rb_node *n[3] = { rb_first(&free_vmap_area_root),
+					 rb_first(&vmap_area_root),
+					 rb_first(&purge_vmap_area_root) };
+		unsigned long prev_end = 0;
+
+		for (;;) {
+			int k = -1;
+
+			for (int i = 0; i < 3; i++)
+				if (n[i] && (k < 0 ||
+				    rb_entry(n[i], struct vmap_area, rb_node)->va_start <
+				    rb_entry(n[k], struct vmap_area, rb_node)->va_start))
+					k = i;
+			if (k < 0)
+				break;
+			struct vmap_area *va = rb_entry(n[k], struct vmap_area, rb_node);
+
+			VALIDATE(va->va_start >= prev_end,
+				 "area 0x%lx-0x%lx is in two trees\n", va->va_start,
+				 va->va_end);
+			prev_end = va->va_end;
+			n[k] = rb_next(n[k]);
+		}
+	}
+
+	kh_unlock(&vmap_area_lock);
+	kh_unlock(&free_vmap_area_lock);
+	kh_unlock(&purge_vmap_area_lock);
+	kh_unlock(&vmap_purge_lock);
+	return errors;
+}
+
+/* ------------------------------------------------------------------ */
+/* init and fork                                                       */
+/* ------------------------------------------------------------------ */
+
+/**
+ * vmalloc_init - reserve the vmalloc range and put it all in the free tree
+ *
+ * The size is vmalloc= (default four times mem=), halved down to 64 MiB
+ * while the reservation fails (saying so once).
+ */
+static struct vmap_area initial_free_va;
+
+int vmalloc_init(void)
+{
+	unsigned long want = kheap_config.vmalloc_size;
+	unsigned long size;
+	struct vmap_area *va;
+	void *base = NULL;
+
+	if (!want)
+		want = 4 * kheap_config.mem;
+	want = ALIGN(want, 1UL << 21);
+	for (size = want; size >= (64UL << 20); size = ALIGN(size / 2, 1UL << 21)) {
+		base = os_reserve(size, 1UL << 21);
+		if (base)
+			break;
+	}
+	if (!base)
+		return -ENOMEM;
+	if (size != want)
+		pr_warn("kheap: could not reserve %luM for vmalloc; using vmalloc=%luM\n",
+			want >> 20, size >> 20);
+	vmalloc_base = (unsigned long)base;
+	kheap_vmalloc_size = size;
+	kheap_config.vmalloc_size = size;
+	lazy_max = lazy_max_pages();
+
+	/*
+	 * The first free block is static: nothing may allocate before
+	 * kheap_initialized is set (alloc_pages() would wait for it).  It can
+	 * later be recycled through va_pool like any node.
+	 */
+	va = &initial_free_va;
+	va->va_start = VMALLOC_START;
+	va->va_end = VMALLOC_END;
+	kh_lock(&free_vmap_area_lock);
+	merge_or_add_vmap_area(va, &free_vmap_area_root, &free_vmap_area_list, true);
+	kh_unlock(&free_vmap_area_lock);
+	kheap_proc_register("vmallocinfo", vmallocinfo_show);
+	__atomic_store_n(&vmalloc_ready, true, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void vmalloc_fork_prepare(void)
+{
+	kh_lock(&vmap_purge_lock);
+	kh_lock(&purge_vmap_area_lock);
+	kh_lock(&free_vmap_area_lock);
+	kh_lock(&vmap_area_lock);
+	all_pools_lock();
+}
+
+void vmalloc_fork_parent(void)
+{
+	all_pools_unlock(false);
+	kh_unlock(&vmap_area_lock);
+	kh_unlock(&free_vmap_area_lock);
+	kh_unlock(&purge_vmap_area_lock);
+	kh_unlock(&vmap_purge_lock);
+}
+
+/* The child owns private copies of every area; only the locks are reset. */
+void vmalloc_fork_child(void)
+{
+	all_pools_unlock(true);
+	kh_lock_reinit(&vmap_area_lock);
+	kh_lock_reinit(&free_vmap_area_lock);
+	kh_lock_reinit(&purge_vmap_area_lock);
+	kh_lock_reinit(&vmap_purge_lock);
+}
+
+const struct kheap_layer vmalloc_layer = {
+	"vmalloc", vmalloc_init, vmap_validate, vmalloc_fork_prepare,
+	vmalloc_fork_parent, vmalloc_fork_child,
+};
