@@ -111,6 +111,7 @@ bool kheap_ratelimit(unsigned long long *last_ns, unsigned long long interval_ns
 struct kheap_memmap {
 	unsigned long nr_sections;	/* sections in mem= */
 	unsigned long nr_committed;	/* sections made accessible so far */
+	unsigned long first_section;	/* the first one hot-added */
 	u8 *committed;			/* one byte per section: 1 if online */
 	u8 *pageblock_mt;		/* migrate type per pageblock */
 	kh_lock_t lock;			/* serialises commits */

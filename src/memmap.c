@@ -14,9 +14,12 @@
  *
  * Memory is hot-added one section (128 MiB) at a time, as memory hotplug
  * onlines sections: memmap_commit_section() makes the section's frames and
- * its 2 MiB of struct pages readable and writable (and asks for transparent
+ * its 2 MiB of struct pages readable and writable, and asks for transparent
  * huge pages behind the frames, as the kernel maps its direct map with large
- * pages).  The page allocator decides when: it hot-adds the next section of
+ * pages - except for the first section while it is the only one: touching
+ * one page of a huge-page region faults in 2 MiB, which would cost a small
+ * process (the slab layer's first few pages) far more than it uses.  The
+ * first section gets its advice when a second one is hot-added.  The page allocator decides when: it hot-adds the next section of
  * a zone when the zone's free lists cannot serve a request, from any GFP
  * mode, before watermarks and reclaim come into play.
  *
@@ -146,8 +149,17 @@ int memmap_commit_section(unsigned long sec)
 		err = -ENOMEM;
 		goto out;
 	}
-	if (kheap_config.thp)
+	if (kheap_config.thp && kheap_memmap.nr_committed > 0) {
 		os_hugepage(frames, fsize);
+		if (kheap_memmap.nr_committed == 1) {
+			unsigned long f = section_nr_to_pfn(kheap_memmap.first_section);
+			unsigned long fend = min(f + PAGES_PER_SECTION, max_pfn);
+
+			os_hugepage(__va(PFN_PHYS(f)), (fend - f) << PAGE_SHIFT);
+		}
+	}
+	if (kheap_memmap.nr_committed == 0)
+		kheap_memmap.first_section = sec;
 	memset(kheap_memmap.pageblock_mt + (start_pfn >> pageblock_order),
 	       MIGRATE_MOVABLE,
 	       DIV_ROUND_UP(end_pfn - start_pfn, pageblock_nr_pages));

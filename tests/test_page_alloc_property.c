@@ -30,6 +30,9 @@ static struct block live[MAX_LIVE];
 static int nr_live;
 static unsigned char *used;	/* one byte per pfn */
 static unsigned long model_pages, peak_pages, nr_allocs, nr_failed;
+/* pages other layers hold (e.g. the slab layer's bootstrap caches) */
+static unsigned long base_used;
+static unsigned long base_free_order[NR_PAGE_ORDERS], base_online;
 static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
 
 static unsigned long rnd(void)
@@ -66,7 +69,8 @@ static void check_accounting(void)
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		nr_free += zone_page_state(&kheap_zones[z], NR_FREE_PAGES);
 	CHECK_EQ(buddy_list_pages(), nr_free);
-	CHECK_EQ(nr_free + global_pcp_pages() + model_pages, online_pages());
+	CHECK_EQ(nr_free + global_pcp_pages() + model_pages + base_used,
+		 online_pages());
 	CHECK_EQ(page_alloc_validate(), 0);
 }
 
@@ -179,6 +183,13 @@ static void do_free(void)
 static void test_random_sequences_against_model(void)
 {
 	used = calloc(max_pfn, 1);
+	drain_all_pages(NULL);
+	base_used = online_pages() - global_free_pages() - global_pcp_pages() +
+		    (max_pfn - online_pages());	/* free counts un-added memory */
+	base_online = online_pages();
+	for (int o = 0; o < NR_PAGE_ORDERS; o++)
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			base_free_order[o] += kheap_zones[z].free_area[o].nr_free;
 	for (int phase = 0; phase < 8; phase++) {
 		/* alternate growth-heavy and shrink-heavy phases */
 		int alloc_pct = (phase % 2) ? 35 : 65;
@@ -198,12 +209,19 @@ static void test_random_sequences_against_model(void)
 	drain_all_pages(NULL);
 	check_accounting();
 	CHECK_EQ(model_pages, 0);
-	/* everything merged back: only whole order-10 blocks remain */
-	unsigned long maximal = 0;
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		maximal += kheap_zones[z].free_area[MAX_PAGE_ORDER].nr_free
-			   << MAX_PAGE_ORDER;
-	CHECK_EQ(maximal, online_pages());
+	/* everything merged back: the free lists are as they were, plus
+	 * whole order-10 blocks for the memory hot-added meanwhile */
+	for (int o = 0; o < NR_PAGE_ORDERS; o++) {
+		unsigned long n = 0;
+
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			n += kheap_zones[z].free_area[o].nr_free;
+		if (o < MAX_PAGE_ORDER)
+			CHECK_EQ(n, base_free_order[o]);
+		else
+			CHECK_EQ(n, base_free_order[o] +
+				 ((online_pages() - base_online) >> MAX_PAGE_ORDER));
+	}
 	fprintf(stderr, "  %lu allocations, %lu failed, peak %lu of %lu pages live\n",
 		nr_allocs, nr_failed, peak_pages, max_pfn);
 	/* the sequence really filled memory and really hit its limits */
