@@ -22,6 +22,7 @@
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/string.h>
 #include <kheap/kheap.h>
 #pragma GCC visibility pop
 
@@ -208,6 +209,9 @@ int vmscan_validate(void);
 /* ---- slab_common.c: the slab layer (see slub.c's essay) ---- */
 extern const struct kheap_layer slab_layer;
 int slab_validate(void);		/* every cache's invariants; errors */
+/* ---- kmalloc.c ---- */
+extern const struct kheap_layer kmalloc_layer;
+
 /* ---- vmalloc.c ---- */
 extern const struct kheap_layer vmalloc_layer;
 int vmalloc_init(void);
