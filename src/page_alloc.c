@@ -1214,9 +1214,14 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 	(void)preferred_nid;
 	(void)nodemask;
 	if (unlikely(order > MAX_PAGE_ORDER)) {
-		if (!(gfp & __GFP_NOWARN))
+		static int warned;	/* WARN_ON_ONCE_GFP(), as the kernel's */
+
+		if (!(gfp & __GFP_NOWARN) &&
+		    !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED)) {
 			pr_warn("WARNING: %s: alloc_pages order %u > MAX_PAGE_ORDER (%d)\n",
 				kheap_comm(), order, MAX_PAGE_ORDER);
+			dump_stack();
+		}
 		return NULL;
 	}
 	kheap_ensure_init();
