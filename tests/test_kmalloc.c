@@ -13,6 +13,11 @@
 
 #define VALID() CHECK_EQ(kheap_validate(), 0)
 
+/* Hide a pointer's provenance from the compiler: the tests use all of
+ * ksize(), beyond the size the compiler saw requested (as the kernel says,
+ * real code should ask for kmalloc_size_roundup() bytes instead). */
+#define LAUNDER(p) ({ __typeof__(p) __p = (p); __asm__("" : "+r"(__p)); __p; })
+
 static void test_zero_size_ptr(void)
 {
 	void *p = kmalloc(0, GFP_KERNEL);
@@ -110,7 +115,8 @@ static void test_ksize_and_roundup(void)
 	CHECK_EQ(kmalloc_size_roundup(0), 0);
 	CHECK_EQ(kmalloc_size_roundup((4UL << 20) + 1), (4UL << 20) + 1);
 	/* writing all of ksize never touches a neighbour */
-	unsigned char *a = kmalloc(50, GFP_KERNEL), *b = kmalloc(50, GFP_KERNEL);
+	unsigned char *a = LAUNDER((unsigned char *)kmalloc(50, GFP_KERNEL));
+	unsigned char *b = LAUNDER((unsigned char *)kmalloc(50, GFP_KERNEL));
 	memset(b, 0x11, ksize(b));
 	memset(a, 0x22, ksize(a));
 	for (size_t i = 0; i < ksize(b); i++)
@@ -154,7 +160,7 @@ static void test_krealloc_zeroing(void)
 	unsigned char *p = kzalloc(100, GFP_KERNEL);	/* kmalloc-128 */
 
 	memset(p, 0xaa, 100);
-	p = krealloc(p, 50, GFP_KERNEL | __GFP_ZERO);
+	p = LAUNDER((unsigned char *)krealloc(p, 50, GFP_KERNEL | __GFP_ZERO));
 	for (int i = 50; i < 128; i++)
 		CHECK_EQ(p[i], 0);
 	for (int i = 0; i < 50; i++)
@@ -338,7 +344,7 @@ static void test_string_helpers(void)
 
 static void test_kfree_sensitive(void)
 {
-	unsigned char *p = kmalloc(200, GFP_KERNEL);	/* kmalloc-256 */
+	unsigned char *p = LAUNDER((unsigned char *)kmalloc(200, GFP_KERNEL)); /* kmalloc-256 */
 	struct kmem_cache *s = cache_of(p);
 
 	memset(p, 0x99, 256);
