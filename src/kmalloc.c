@@ -194,6 +194,7 @@ void *__kmalloc_large_node(size_t size, gfp_t flags, int node)
  */
 void *kmalloc(size_t size, gfp_t flags)
 {
+	kheap_ensure_init();
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
 		return ___kmalloc_large_node(size, flags);
 	if (unlikely(!size))
