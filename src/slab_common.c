@@ -13,8 +13,8 @@
  * order").  The shrinker only ever trylocks it: reclaim can run inside an
  * allocation made while slab_mutex is held (kmem_cache_create()).
  *
- * Bootstrap: struct kmem_cache ends with one struct kmem_cache_cpu per CPU,
- * so its size is known only at run time; the "kmem_cache" cache that holds
+ * Bootstrap: struct kmem_cache is followed by one struct kmem_cache_cpu per
+ * CPU in the same object, so its size is known only at run time; the "kmem_cache" cache that holds
  * every other cache's struct is itself set up in pages from
  * alloc_pages_exact() and never destroyed (refcount -1: unmergeable).
  *
@@ -40,7 +40,7 @@ static struct kmem_cache *alias_cache;	/* struct kmem_cache_alias */
 
 size_t kmem_cache_struct_size(void)
 {
-	return sizeof(struct kmem_cache) +
+	return KMEM_CACHE_CPU_OFFSET +
 	       (size_t)slab_nr_cpus * sizeof(struct kmem_cache_cpu);
 }
 

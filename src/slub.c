@@ -224,7 +224,7 @@ static inline bool slab_update_freelist(struct slab *slab, void *old_fl,
 					unsigned long old_c, void *new_fl,
 					unsigned long new_c)
 {
-	return __cmpxchg_pair(&slab->freelist_counters, (unsigned long)old_fl,
+	return __cmpxchg_pair((u128 *)&slab->freelist, (unsigned long)old_fl,
 			      old_c, (unsigned long)new_fl, new_c);
 }
 
@@ -241,7 +241,7 @@ static inline void *fixup_red_left(const struct kmem_cache *s, void *p)
 /* Reciprocal of s->size for the boundary check (see RECIP_SHIFT). */
 static inline unsigned long size_reciprocal(const struct kmem_cache *s)
 {
-	return ((1UL << RECIP_SHIFT) + s->size - 1) / s->size;
+	return s->reciprocal_size;
 }
 
 /* ------------------------------------------------------------------ */
@@ -355,6 +355,7 @@ static bool calculate_sizes(struct kmem_cache_args *args, struct kmem_cache *s)
 	}
 	size = ALIGN(size, s->align);
 	s->size = size;
+	s->reciprocal_size = ((1UL << RECIP_SHIFT) + size - 1) / size;
 	order = calculate_order(size);
 	if ((int)order < 0)
 		return false;
@@ -402,6 +403,9 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 			unsigned int size, struct kmem_cache_args *args,
 			slab_flags_t flags)
 {
+	/* the object (64-byte aligned: HWCACHE_ALIGN) holds the CPU array */
+	VM_BUG_ON(!IS_ALIGNED((unsigned long)s, L1_CACHE_BYTES));
+	s->cpu_slab = (struct kmem_cache_cpu *)((char *)s + KMEM_CACHE_CPU_OFFSET);
 	snprintf(s->name_buf, sizeof(s->name_buf), "%s", name);
 	s->name = s->name_buf;
 	s->object_size = size;
