@@ -140,6 +140,16 @@ unsigned long slub_stat(struct kmem_cache *s, enum stat_item si)
 /* the lockless helpers: stale free-pointer read and 16-byte CAS        */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The sanitizers decide per function, after inlining: a no_sanitize helper
+ * inlined into an instrumented caller would be instrumented after all, so
+ * under a sanitizer the helpers stay out of line.
+ */
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define __lockless_inline	__noinline
+#else
+#define __lockless_inline	__always_inline
+#endif
 #define __no_sanitize_lockless	__attribute__((no_sanitize("thread", "address")))
 
 #ifdef __SANITIZE_THREAD__
@@ -157,7 +167,7 @@ static __noinline bool cmpxchg16_tsan(u128 *p, u128 old, u128 new)
  * A full barrier (lock cmpxchg16b).  GCC 12 turns __atomic on 16 bytes into
  * a libatomic call, so outside TSan builds this is inline assembly.
  */
-static __always_inline __no_sanitize_lockless bool
+static __lockless_inline __no_sanitize_lockless bool
 __cmpxchg_pair(u128 *p, unsigned long old_lo, unsigned long old_hi,
 	       unsigned long new_lo, unsigned long new_hi)
 {
@@ -181,7 +191,7 @@ __cmpxchg_pair(u128 *p, unsigned long old_lo, unsigned long old_hi,
  * The value is only used if the following CAS proves the object was still
  * free; the page is always mapped.
  */
-static __always_inline __no_sanitize_lockless void *
+static __lockless_inline __no_sanitize_lockless void *
 get_freepointer_safe(const struct kmem_cache *s, const void *object)
 {
 	return *(void *const volatile *)((const char *)object + s->offset);
@@ -546,7 +556,7 @@ static void discard_slab(struct kmem_cache *s, struct slab *slab)
 
 static void add_partial(struct kmem_cache_node *n, struct slab *slab, int tail)
 {
-	n->nr_partial++;
+	WRITE_ONCE(n->nr_partial, n->nr_partial + 1);
 	if (tail == DEACTIVATE_TAIL)
 		list_add_tail(&slab->slab_list, &n->partial);
 	else
@@ -558,7 +568,7 @@ static void remove_partial(struct kmem_cache_node *n, struct slab *slab)
 {
 	list_del(&slab->slab_list);
 	slab->__page_flags &= ~(1UL << SL_partial);
-	n->nr_partial--;
+	WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1203,7 +1213,7 @@ int __kmem_cache_shrink(struct kmem_cache *s)
 		if (free == v.objects) {
 			list_move(&slab->slab_list, &discard);
 			slab->__page_flags &= ~(1UL << SL_partial);
-			n->nr_partial--;
+			WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
 			dec_slabs_node(s, v.objects);
 		} else if (free <= SHRINK_PROMOTE_MAX) {
 			list_move(&slab->slab_list, promote + free - 1);

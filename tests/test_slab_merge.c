@@ -12,6 +12,8 @@
 #include "check.h"
 #include "slabinfo.h"
 
+#include <sys/wait.h>
+
 static void ctor(void *p)
 {
 	memset(p, 0, 8);
@@ -105,12 +107,39 @@ static void test_slab_nomerge_option(void)
 	kmem_cache_destroy(a);
 }
 
+/* A forked child can use, create and destroy caches at once. */
+static void test_fork_child_uses_caches(void)
+{
+	struct kmem_cache *s = kmem_cache_create("forked", 48, 0, SLAB_NO_MERGE, NULL);
+	void *p = kmem_cache_alloc(s, GFP_KERNEL);
+	pid_t pid = fork();
+	int status = -1;
+
+	if (pid == 0) {
+		struct kmem_cache *c = kmem_cache_create("child", 80, 0, 0, NULL);
+		void *q = kmem_cache_alloc(s, GFP_KERNEL);
+		void *r = kmem_cache_alloc(c, GFP_KERNEL);
+
+		kmem_cache_free(s, p);
+		kmem_cache_free(s, q);
+		kmem_cache_free(c, r);
+		kmem_cache_destroy(c);
+		_exit(slab_validate() == 0 && q && r ? 0 : 1);
+	}
+	CHECK(pid > 0);
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
 int main(void)
 {
 	CHECK_EQ(kheap_init("mem=256M"), 0);
 	RUN(test_compatible_caches_merge);
 	RUN(test_incompatible_caches_never_merge);
 	RUN(test_slab_nomerge_option);
+	RUN(test_fork_child_uses_caches);
 	CHECK_EQ(slab_validate(), 0);
 	return check_summary();
 }
