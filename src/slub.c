@@ -925,11 +925,23 @@ redo:
 	return object;
 }
 
+/**
+ * kmem_cache_alloc - allocate an object from a cache
+ * @s: the cache
+ * @gfpflags: GFP_* flags for a new slab; __GFP_ZERO zeroes the object
+ *
+ * Return: the object, or NULL when no slab could be had (reported unless
+ * __GFP_NOWARN).
+ */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfpflags)
 {
 	return slab_alloc_node(s, gfpflags);
 }
 
+/**
+ * kmem_cache_alloc_node - kmem_cache_alloc() on NUMA node @node (kheap has
+ * one node; any @node, NUMA_NO_NODE included, means node 0)
+ */
 void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfpflags, int node)
 {
 	(void)node;			/* one node */
@@ -1107,6 +1119,14 @@ static __always_inline struct slab *free_check(struct kmem_cache *s,
 	return slab;
 }
 
+/**
+ * kmem_cache_free - give an object back to its cache
+ * @s: the cache it was allocated from
+ * @x: the object (NULL is ignored)
+ *
+ * A pointer that is not an object of @s (not kheap's, another cache's, not
+ * at an object boundary) is reported on stderr and the free is ignored.
+ */
 void kmem_cache_free(struct kmem_cache *s, void *x)
 {
 	struct slab *slab;
@@ -1322,11 +1342,18 @@ void get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo)
 	sinfo->cache_order = oo_order(s->oo);
 }
 
+/**
+ * kmem_cache_size - the object size of a cache (its largest merged user's)
+ */
 unsigned int kmem_cache_size(struct kmem_cache *s)
 {
 	return s->object_size;
 }
 
+/**
+ * kmem_cache_name - the name a cache was created with (for a merged cache,
+ * the first name; the others are listed by the "slab_aliases" view)
+ */
 const char *kmem_cache_name(struct kmem_cache *s)
 {
 	return s->name;
