@@ -93,6 +93,24 @@
  *    from a liburcu call_rcu() callback (memb flavour), so a reader inside
  *    rcu_read_lock() never sees the page reused for something else;
  *    kmem_cache_destroy() waits with rcu_barrier().
+ *
+ * 6. Checks, statistics, validation.  kmem_cache_free() checks, in a few
+ *    loads and a multiply, that the pointer is an object of the cache (the
+ *    kernel's cache_from_obj() frees to the object's real cache; kheap
+ *    reports "Wrong slab cache. X but object is from Y" and ignores the
+ *    free, as DESIGN.md asks).  Double frees and corruption are the debug
+ *    issue's (slab_debug=).  Statistics are the kernel's enum stat_item,
+ *    per (cache, CPU), compiled in with CONFIG_SLUB_STATS (the debug
+ *    library, or cmake -DKHEAP_SLUB_STATS=ON) and nothing at all without.
+ *    slub_validate_cache() checks every invariant above while no other
+ *    thread uses the cache.  Reports follow v6.12's text, e.g. "Objects
+ *    remaining in %s on __kmem_cache_shutdown()" (later kernels dropped the
+ *    name from that line).
+ *
+ * 7. fork(): a thread of the parent that was between its slab cmpxchg and
+ *    taking n->list_lock when fork() ran does not exist in the child; the
+ *    slab it was moving is then on no list in the child: its free objects
+ *    are leaked there, nothing is corrupted.
  */
 #include "internal.h"
 #include "slab.h"
@@ -1235,7 +1253,7 @@ int __kmem_cache_shrink(struct kmem_cache *s)
 			slab->__page_flags &= ~(1UL << SL_partial);
 			WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
 			dec_slabs_node(s, v.objects);
-		} else if (free <= SHRINK_PROMOTE_MAX) {
+		} else if (free > 0 && free <= SHRINK_PROMOTE_MAX) {
 			list_move(&slab->slab_list, promote + free - 1);
 		}
 	}
