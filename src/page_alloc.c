@@ -898,7 +898,8 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 	page->mapping = NULL;
 	page->index = 0;
 	page->private = 0;
-	page->page_type = 0;
+	/* a neighbour's merge reads page_type under its zone lock, not ours */
+	__atomic_store_n(&page->page_type, 0, __ATOMIC_RELAXED);
 	page->memcg_data = 0;
 	__atomic_store_n(&page->_refcount, 1, __ATOMIC_RELAXED);
 	if (gfp & __GFP_ZERO)

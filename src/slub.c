@@ -475,7 +475,8 @@ static struct slab *alloc_slab_page(gfp_t flags,
 
 	if (!page)
 		return NULL;
-	page->page_type = (unsigned int)PGTY_slab << 24;
+	/* the buddy allocator reads page_type of neighbours without our locks */
+	WRITE_ONCE(page->page_type, (unsigned int)PGTY_slab << 24);
 	return page_slab(page);
 }
 
@@ -530,7 +531,7 @@ static void __free_slab(struct kmem_cache *s, struct slab *slab)
 	slab->slab_list.prev = NULL;
 	slab->freelist = NULL;
 	slab->counters = 0;
-	slab->__page_type = 0;
+	WRITE_ONCE(slab->__page_type, 0U);
 	__free_pages(page, order);
 }
 
