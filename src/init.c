@@ -33,6 +33,7 @@ static __thread int init_running;
 
 /* Layers above the page allocator, bottom-up (see struct kheap_layer). */
 static const struct kheap_layer *const layers[] = {
+	&slab_layer,
 	&vmalloc_layer,
 };
 

@@ -21,6 +21,7 @@
 #include <linux/mm.h>
 #include <linux/shrinker.h>
 #include <linux/vmalloc.h>
+#include <linux/slab.h>
 #include <kheap/kheap.h>
 #pragma GCC visibility pop
 
@@ -82,6 +83,10 @@ struct kheap_config {
 	bool thp;			/* transparent_hugepage for the direct map */
 	bool debug_validate;		/* kheap.validate: walk after each op */
 	unsigned long vmalloc_size;	/* vmalloc=: bytes of the vmalloc range */
+	unsigned int slab_min_order;	/* slab_min_order= (slub_min_order=) */
+	unsigned int slab_max_order;	/* slab_max_order= (slub_max_order=) */
+	unsigned int slab_min_objects;	/* slab_min_objects=; 0 = from CPUs */
+	bool slab_nomerge;		/* slab_nomerge / slab_merge */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);
@@ -207,6 +212,9 @@ int vmap_validate(void);
 void vmalloc_fork_prepare(void);
 void vmalloc_fork_parent(void);
 void vmalloc_fork_child(void);
+/* ---- slab_common.c: the slab layer (see slub.c's essay) ---- */
+extern const struct kheap_layer slab_layer;
+int slab_validate(void);		/* every cache's invariants; errors */
 
 /* ---- proc.c: the /proc-style views ---- */
 typedef int (*proc_show_fn)(FILE *out);

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_OBJS_PER_SLAB	32767
+
 struct kheap_config kheap_config = {
 	.mem = 0,			/* 0: the machine's RAM */
 	.min_free_kbytes = 0,		/* 0: int_sqrt(lowmem_kbytes * 16) */
@@ -34,6 +36,10 @@ struct kheap_config kheap_config = {
 	.thp = true,
 	.debug_validate = false,
 	.vmalloc_size = 0,		/* 0: four times mem= */
+	.slab_min_order = 0,
+	.slab_max_order = PAGE_ALLOC_COSTLY_ORDER,
+	.slab_min_objects = 0,
+	.slab_nomerge = false,		/* CONFIG_SLAB_MERGE_DEFAULT=y */
 };
 
 enum opt_type {
@@ -69,6 +75,23 @@ static int parse_mem(const char *val)
 		return -EINVAL;
 	/* whole MAX_PAGE_ORDER blocks only */
 	kheap_config.mem = (unsigned long)v & ~((PAGE_SIZE << MAX_PAGE_ORDER) - 1);
+	return 0;
+}
+
+static void show_slab_merge(char *buf, size_t len)
+{
+	snprintf(buf, len, "%d", !kheap_config.slab_nomerge);
+}
+
+static int parse_slab_merge(const char *val)
+{
+	bool v = true;
+
+	if (*val && strcmp(val, "1") && strcmp(val, "0"))
+		return -EINVAL;
+	if (*val == '0')
+		v = false;
+	kheap_config.slab_nomerge = !v;
 	return 0;
 }
 
@@ -140,6 +163,33 @@ static const struct kheap_option options[] = {
 	{ "kheap.validate", OPT_BOOL, &kheap_config.debug_validate, "0",
 	  "run the layers' validate walkers at every reclaim and report problems",
 	  0, 0, NULL, NULL, NULL },
+	{ "slab_min_order", OPT_UINT, &kheap_config.slab_min_order, "0",
+	  "smallest page order of a slab (the kernel's slab_min_order=)",
+	  0, MAX_PAGE_ORDER, NULL, NULL, NULL },
+	{ "slub_min_order", OPT_UINT, &kheap_config.slab_min_order, "0",
+	  "alias of slab_min_order", 0, MAX_PAGE_ORDER, NULL, NULL,
+	  "slab_min_order" },
+	{ "slab_max_order", OPT_UINT, &kheap_config.slab_max_order, "3",
+	  "largest page order calculate_order() picks for a slab",
+	  0, MAX_PAGE_ORDER, NULL, NULL, NULL },
+	{ "slub_max_order", OPT_UINT, &kheap_config.slab_max_order, "3",
+	  "alias of slab_max_order", 0, MAX_PAGE_ORDER, NULL, NULL,
+	  "slab_max_order" },
+	{ "slab_min_objects", OPT_UINT, &kheap_config.slab_min_objects, "0",
+	  "objects a slab should hold at least (0: 4 * (fls(nr_cpus) + 1))",
+	  0, MAX_OBJS_PER_SLAB, NULL, NULL, NULL },
+	{ "slub_min_objects", OPT_UINT, &kheap_config.slab_min_objects, "0",
+	  "alias of slab_min_objects", 0, MAX_OBJS_PER_SLAB, NULL, NULL,
+	  "slab_min_objects" },
+	{ "slab_nomerge", OPT_BOOL, &kheap_config.slab_nomerge, "0",
+	  "never merge compatible slab caches", 0, 0, NULL, NULL, NULL },
+	{ "slub_nomerge", OPT_BOOL, &kheap_config.slab_nomerge, "0",
+	  "alias of slab_nomerge", 0, 0, NULL, NULL, "slab_nomerge" },
+	{ "slab_merge", OPT_FUNC, NULL, "1",
+	  "merge compatible slab caches (the opposite of slab_nomerge)",
+	  0, 0, parse_slab_merge, show_slab_merge, NULL },
+	{ "slub_merge", OPT_FUNC, NULL, "1", "alias of slab_merge", 0, 0,
+	  parse_slab_merge, show_slab_merge, "slab_merge" },
 };
 
 /* kstrtobool: 1/y/Y/on -> true, 0/n/N/off -> false. */

@@ -76,6 +76,20 @@ static inline void list_move_tail(struct list_head *list,
 	list_add_tail(list, head);
 }
 
+/* Join @list (which is left undefined) at the front of @head. */
+static inline void list_splice(const struct list_head *list,
+			       struct list_head *head)
+{
+	if (list->next != list) {
+		struct list_head *first = list->next, *last = list->prev;
+
+		first->prev = head;
+		last->next = head->next;
+		head->next->prev = last;
+		head->next = first;
+	}
+}
+
 static inline bool list_empty(const struct list_head *head)
 {
 	return __atomic_load_n(&head->next, __ATOMIC_RELAXED) == head;
@@ -115,5 +129,15 @@ static inline bool list_is_singular(const struct list_head *head)
 	     n = list_next_entry(pos, member);				\
 	     !list_entry_is_head(pos, head, member);			\
 	     pos = n, n = list_next_entry(n, member))
+
+#define list_prev_entry(pos, member) \
+	list_entry((pos)->member.prev, __typeof__(*(pos)), member)
+
+#define list_for_each_entry_reverse(pos, head, member)			\
+	for (pos = list_last_entry(head, __typeof__(*pos), member);	\
+	     !list_entry_is_head(pos, head, member);			\
+	     pos = list_prev_entry(pos, member))
+
+#define LIST_HEAD(name)	struct list_head name = LIST_HEAD_INIT(name)
 
 #endif /* _KHEAP_LIB_LIST_H */

@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: MIT
+/*
+ * slab_common.c - what does not depend on the slab strategy (mm/slab_common.c,
+ * v6.12): the list of caches and slab_mutex, kmem_cache_create() and its
+ * checks, merging of compatible caches (find_mergeable), destroy and
+ * shrink, the /proc/slabinfo view, the shrinker that gives empty slabs back
+ * under memory pressure, and the slab layer's init / validate / fork hooks.
+ *
+ * The caches form one list, slab_caches, newest first (list_add, as the
+ * kernel's create_cache() does); /proc/slabinfo prints it in that order and
+ * find_mergeable() walks it from the oldest.  slab_mutex guards the list,
+ * refcounts and aliases; it is the outermost slab lock (see slub.c, "Lock
+ * order").  The shrinker only ever trylocks it: reclaim can run inside an
+ * allocation made while slab_mutex is held (kmem_cache_create()).
+ *
+ * Bootstrap: struct kmem_cache is followed by one struct kmem_cache_cpu per
+ * CPU in the same object, so its size is known only at run time; the "kmem_cache" cache that holds
+ * every other cache's struct is itself set up in pages from
+ * alloc_pages_exact() and never destroyed (refcount -1: unmergeable).
+ *
+ * Merging: a new cache with no ctor, no usercopy region and none of
+ * SLAB_NEVER_MERGE reuses an existing mergeable cache whose object size is
+ * at most a word larger and whose alignment and SLAB_MERGE_SAME flags agree;
+ * the existing cache gains a reference and the new name as an alias
+ * ("slab_aliases" view).  slab_nomerge turns merging off.
+ */
+#include "internal.h"
+#include "slab.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+kh_lock_t slab_mutex = KH_LOCK_INIT;
+/* This thread holds slab_mutex (reclaim inside kmem_cache_create()). */
+static __thread bool slab_mutex_mine;
+
+static void slab_mutex_lock(void)
+{
+	kh_lock(&slab_mutex);
+	slab_mutex_mine = true;
+}
+
+static bool slab_mutex_trylock(void)
+{
+	if (!kh_trylock(&slab_mutex))
+		return false;
+	slab_mutex_mine = true;
+	return true;
+}
+
+static void slab_mutex_unlock(void)
+{
+	slab_mutex_mine = false;
+	kh_unlock(&slab_mutex);
+}
+
+struct list_head slab_caches = LIST_HEAD_INIT(slab_caches);
+struct kmem_cache *kmem_cache;
+unsigned int slab_nr_cpus;
+static struct shrinker *slab_shrinker;
+static struct kmem_cache *alias_cache;	/* struct kmem_cache_alias */
+
+size_t kmem_cache_struct_size(void)
+{
+	return KMEM_CACHE_CPU_OFFSET +
+	       (size_t)slab_nr_cpus * sizeof(struct kmem_cache_cpu);
+}
+
+/*
+ * calculate_alignment - the object alignment of a cache: SLAB_HWCACHE_ALIGN
+ * asks for the cache line, halved while the object fits in half of it;
+ * never less than ARCH_SLAB_MINALIGN (8) and a multiple of a word.
+ */
+unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
+				 unsigned int size)
+{
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		unsigned int ralign = L1_CACHE_BYTES;
+
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	align = max(align, (unsigned int)__alignof__(unsigned long long));
+	return ALIGN(align, (unsigned int)sizeof(void *));
+}
+
+/* The debug issue fills this in from slab_debug=; nothing yet. */
+static slab_flags_t kmem_cache_flags(slab_flags_t flags, const char *name)
+{
+	(void)name;
+	return flags;
+}
+
+int slab_unmergeable(struct kmem_cache *s)
+{
+	if (kheap_config.slab_nomerge || (s->flags & SLAB_NEVER_MERGE))
+		return 1;
+	if (s->ctor)
+		return 1;
+	if (s->usersize)		/* CONFIG_HARDENED_USERCOPY */
+		return 1;
+	if (s->refcount < 0)
+		return 1;
+	return 0;
+}
+
+struct kmem_cache *find_mergeable(unsigned int size, unsigned int align,
+				  slab_flags_t flags, const char *name,
+				  void (*ctor)(void *))
+{
+	struct kmem_cache *s;
+
+	if (kheap_config.slab_nomerge || ctor)
+		return NULL;
+	size = ALIGN(size, (unsigned int)sizeof(void *));
+	align = calculate_alignment(flags, align, size);
+	size = ALIGN(size, align);
+	flags = kmem_cache_flags(flags, name);
+	if (flags & SLAB_NEVER_MERGE)
+		return NULL;
+	list_for_each_entry_reverse(s, &slab_caches, list) {
+		if (slab_unmergeable(s))
+			continue;
+		if (size > s->size)
+			continue;
+		if ((flags & SLAB_MERGE_SAME) != (s->flags & SLAB_MERGE_SAME))
+			continue;
+		if ((s->size & ~(align - 1)) != s->size)
+			continue;
+		if (s->size - size >= sizeof(void *))
+			continue;
+		return s;
+	}
+	return NULL;
+}
+
+static void add_alias(struct kmem_cache *s, const char *name)
+{
+	struct kmem_cache_alias *a = kmem_cache_zalloc(alias_cache, GFP_KERNEL);
+
+	if (!a)
+		return;
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	a->next = s->aliases;
+	s->aliases = a;
+}
+
+static struct kmem_cache *create_cache(const char *name, unsigned int size,
+				       struct kmem_cache_args *args,
+				       slab_flags_t flags, int *err)
+{
+	struct kmem_cache *s = kmem_cache_zalloc(kmem_cache, GFP_KERNEL);
+
+	if (!s) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = do_kmem_cache_create(s, name, size, args, flags);
+	if (*err) {
+		kmem_cache_free(kmem_cache, s);
+		return NULL;
+	}
+	s->refcount = 1;
+	list_add(&s->list, &slab_caches);
+	return s;
+}
+
+/**
+ * __kmem_cache_create_args - create a cache (kmem_cache_create() in both
+ * forms, KMEM_CACHE, kmem_cache_create_usercopy end here)
+ * @name: shown in /proc/slabinfo; copied
+ * @object_size: the size of each object
+ * @args: align, usercopy region, freeptr_offset, ctor (may be NULL)
+ * @flags: SLAB_* flags
+ *
+ * Return: the cache (possibly an existing one it was merged with), or NULL
+ * with a report on stderr; with SLAB_PANIC a failure ends the program, as
+ * the kernel panics.
+ */
+struct kmem_cache *__kmem_cache_create_args(const char *name,
+					    unsigned int object_size,
+					    struct kmem_cache_args *args,
+					    slab_flags_t flags)
+{
+	struct kmem_cache_args a = { 0 };
+	struct kmem_cache *s = NULL;
+	int err = -EINVAL;
+
+	kheap_ensure_init();
+	if (args)
+		a = *args;
+	slab_mutex_lock();
+	if (!name || !object_size || object_size > INT32_MAX) {
+		pr_err("kmem_cache_create(%s) integrity check failed\n",
+		       name ? name : "(null)");
+		goto out_unlock;
+	}
+	if (flags & ~SLAB_FLAGS_PERMITTED)
+		goto out_unlock;
+	if (a.align & (a.align - 1)) {	/* kheap: ALIGN() needs a power of 2 */
+		pr_err("kmem_cache_create(%s): alignment %u is not a power of two\n",
+		       name, a.align);
+		goto out_unlock;
+	}
+	if (a.use_freeptr_offset &&
+	    (a.freeptr_offset >= object_size ||
+	     !(flags & SLAB_TYPESAFE_BY_RCU) ||
+	     !IS_ALIGNED(a.freeptr_offset, sizeof(void *))))
+		goto out_unlock;
+	if (!a.usersize && a.useroffset)
+		a.useroffset = 0;
+	if (object_size < a.usersize || object_size - a.usersize < a.useroffset)
+		a.usersize = a.useroffset = 0;
+	if (!a.usersize)
+		s = __kmem_cache_alias(name, object_size, a.align, flags, a.ctor);
+	if (s) {
+		add_alias(s, name);
+		err = 0;
+		goto out_unlock;
+	}
+	a.align = calculate_alignment(flags, a.align, object_size);
+	s = create_cache(name, object_size, &a, kmem_cache_flags(flags, name),
+			 &err);
+out_unlock:
+	slab_mutex_unlock();
+	if (err) {
+		if (flags & SLAB_PANIC) {
+			pr_err("Kernel panic - not syncing: %s: Failed to create slab '%s'. Error %d\n",
+			       "__kmem_cache_create_args", name ? name : "(null)",
+			       err);
+			abort();
+		}
+		pr_warn("%s(%s) failed with error %d\n", "__kmem_cache_create_args",
+			name ? name : "(null)", err);
+		dump_stack();
+		return NULL;
+	}
+	return s;
+}
+
+/**
+ * kmem_cache_destroy - delete a cache (NULL is ignored)
+ *
+ * Drops a reference (merged caches are shared).  With objects still
+ * allocated the kernel's "Objects remaining ... on __kmem_cache_shutdown()"
+ * report is printed and the cache and its memory are kept.
+ */
+void kmem_cache_destroy(struct kmem_cache *s)
+{
+	bool rcu;
+	int err;
+
+	if (!s)
+		return;
+	if (s == kmem_cache || s == alias_cache) {
+		pr_err("kmem_cache_destroy: refusing to destroy the kmem_cache cache\n");
+		return;
+	}
+	slab_mutex_lock();
+	s->refcount--;
+	if (s->refcount) {
+		if (s->aliases) {
+			struct kmem_cache_alias *a = s->aliases;
+
+			s->aliases = a->next;
+			kmem_cache_free(alias_cache, a);
+		}
+		slab_mutex_unlock();
+		return;
+	}
+	rcu = s->flags & SLAB_TYPESAFE_BY_RCU;
+	err = __kmem_cache_shutdown(s);
+	if (err) {
+		pr_warn("------------[ cut here ]------------\n");
+		pr_warn("kmem_cache_destroy %s: Slab cache still has objects when called from %p\n",
+			s->name, __builtin_return_address(0));
+		dump_stack();
+		slab_mutex_unlock();
+		return;
+	}
+	list_del(&s->list);
+	slab_mutex_unlock();
+	if (rcu)
+		urcu_memb_barrier();		/* the slabs' call_rcu callbacks */
+	while (s->aliases) {
+		struct kmem_cache_alias *a = s->aliases;
+
+		s->aliases = a->next;
+		kmem_cache_free(alias_cache, a);
+	}
+	kmem_cache_free(kmem_cache, s);
+}
+
+/**
+ * kmem_cache_shrink - give every empty slab of @s back to the page allocator
+ * Return: 0 if every slab could be released, 1 if some hold objects.
+ */
+int kmem_cache_shrink(struct kmem_cache *s)
+{
+	if (!s)
+		return 0;
+	return __kmem_cache_shrink(s);
+}
+
+void slab_report_bad_free(const char *fn, const void *x, struct kmem_cache *s,
+			  struct kmem_cache *cachep)
+{
+	if (!cachep)
+		pr_err("%s(): invalid pointer 0x%p (not a slab object)\n", fn, x);
+	else if (cachep != s)
+		pr_err("%s: Wrong slab cache. %s but object is from %s\n", fn,
+		       s ? s->name : "(null)", cachep->name);
+	else
+		pr_err("%s: Invalid object pointer 0x%p in cache %s\n", fn, x,
+		       s->name);
+	dump_stack();
+}
+
+/* ---- /proc/slabinfo and the alias list ---- */
+
+static void cache_show(struct kmem_cache *s, FILE *out)
+{
+	struct slabinfo sinfo;
+
+	memset(&sinfo, 0, sizeof(sinfo));
+	get_slabinfo(s, &sinfo);
+	fprintf(out, "%-17s %6lu %6lu %6u %4u %4d", s->name, sinfo.active_objs,
+		sinfo.num_objs, s->size, sinfo.objects_per_slab,
+		1 << sinfo.cache_order);
+	fprintf(out, " : tunables %4u %4u %4u", 0U, 0U, 0U);
+	fprintf(out, " : slabdata %6lu %6lu %6lu", sinfo.active_slabs,
+		sinfo.num_slabs, 0UL);
+	fputc('\n', out);
+}
+
+int slabinfo_show(FILE *out)
+{
+	struct kmem_cache *s;
+
+	fputs("slabinfo - version: 2.1\n", out);
+	fputs("# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n",
+	      out);
+	slab_mutex_lock();
+	list_for_each_entry(s, &slab_caches, list)
+		cache_show(s, out);
+	slab_mutex_unlock();
+	return 0;
+}
+
+/* "alias -> cache" for every merged name (tools/mm/slabinfo -a). */
+static int slab_aliases_show(FILE *out)
+{
+	struct kmem_cache *s;
+
+	slab_mutex_lock();
+	list_for_each_entry(s, &slab_caches, list)
+		for (struct kmem_cache_alias *a = s->aliases; a; a = a->next)
+			fprintf(out, "%-20s -> %s\n", a->name, s->name);
+	slab_mutex_unlock();
+	return 0;
+}
+
+/* ---- the shrinker: empty slabs back under memory pressure ---- */
+
+static unsigned long slab_shrink_count(struct shrinker *sh,
+				       struct shrink_control *sc)
+{
+	unsigned long objs = 0;
+	struct kmem_cache *s;
+
+	if (!slab_mutex_trylock())
+		return 0;
+	list_for_each_entry(s, &slab_caches, list) {
+		struct slabinfo si;
+
+		get_slabinfo(s, &si);
+		objs += si.num_objs - si.active_objs + READ_ONCE(s->node.nr_slabs);
+	}
+	slab_mutex_unlock();
+	return objs ? objs : SHRINK_EMPTY;
+}
+
+static unsigned long slab_shrink_scan(struct shrinker *sh,
+				      struct shrink_control *sc)
+{
+	unsigned long freed = 0;
+	struct kmem_cache *s;
+
+	if (!slab_mutex_trylock())
+		return SHRINK_STOP;
+	list_for_each_entry(s, &slab_caches, list) {
+		long before = READ_ONCE(s->node.total_objects), after;
+
+		__kmem_cache_shrink(s);
+		after = READ_ONCE(s->node.total_objects);
+		if (before > after)
+			freed += (unsigned long)(before - after);
+	}
+	slab_mutex_unlock();
+	return freed ? freed : SHRINK_STOP;
+}
+
+/* ---- the layer ---- */
+
+static int slab_init(void)
+{
+	struct kmem_cache_args args = { 0 };
+	struct kmem_cache *s;
+	size_t size;
+	int err;
+
+	slab_nr_cpus = os_ncpus();
+	if (kheap_config.slab_min_order > kheap_config.slab_max_order)
+		kheap_config.slab_max_order = kheap_config.slab_min_order;
+	size = kmem_cache_struct_size();
+	s = alloc_pages_exact(size, GFP_KERNEL | __GFP_ZERO);
+	if (!s)
+		return -ENOMEM;
+	args.align = calculate_alignment(SLAB_HWCACHE_ALIGN, 0, (unsigned int)size);
+	err = do_kmem_cache_create(s, "kmem_cache", (unsigned int)size, &args,
+				  SLAB_HWCACHE_ALIGN | SLAB_NO_MERGE);
+	if (err)
+		return err;
+	s->refcount = -1;
+	list_add(&s->list, &slab_caches);
+	kmem_cache = s;
+	args.align = calculate_alignment(0, 0, sizeof(struct kmem_cache_alias));
+	alias_cache = create_cache("kmem_cache_alias",
+				   sizeof(struct kmem_cache_alias), &args,
+				   SLAB_NO_MERGE, &err);
+	if (!alias_cache)
+		return err;
+	alias_cache->refcount = -1;
+	kheap_proc_register("slabinfo", slabinfo_show);
+	kheap_proc_register("slab_aliases", slab_aliases_show);
+	slab_shrinker = shrinker_alloc(0, "slab-caches");
+	if (slab_shrinker) {
+		slab_shrinker->count_objects = slab_shrink_count;
+		slab_shrinker->scan_objects = slab_shrink_scan;
+		slab_shrinker->seeks = 1;
+		shrinker_register(slab_shrinker);
+	}
+	return 0;
+}
+
+/**
+ * slab_validate - check every cache's invariants (see
+ * slub_validate_cache()); run when no other thread uses the caches.
+ * Return: the number of problems found (each reported).
+ */
+int slab_validate(void)
+{
+	struct kmem_cache *s;
+	int errors = 0;
+
+	if (!READ_ONCE(kheap_initialized) || !kmem_cache)
+		return 0;
+	if (slab_mutex_mine)	/* called from reclaim inside create/destroy */
+		return 0;
+	slab_mutex_lock();
+	list_for_each_entry(s, &slab_caches, list)
+		errors += slub_validate_cache(s);
+	slab_mutex_unlock();
+	return errors;
+}
+
+static void slab_fork_prepare(void)
+{
+	struct kmem_cache *s;
+
+	urcu_memb_call_rcu_before_fork();
+	slab_mutex_lock();
+	list_for_each_entry(s, &slab_caches, list)
+		slub_lock_cache(s);
+}
+
+static void slab_fork_parent(void)
+{
+	struct kmem_cache *s;
+
+	list_for_each_entry(s, &slab_caches, list)
+		slub_unlock_cache(s);
+	slab_mutex_unlock();
+	urcu_memb_call_rcu_after_fork_parent();
+}
+
+static void slab_fork_child(void)
+{
+	struct kmem_cache *s;
+
+	list_for_each_entry(s, &slab_caches, list)
+		slub_reinit_cache(s);
+	kh_lock_reinit(&slab_mutex);
+	urcu_memb_call_rcu_after_fork_child();
+}
+
+const struct kheap_layer slab_layer = {
+	"slab", slab_init, slab_validate, slab_fork_prepare, slab_fork_parent,
+	slab_fork_child
+};

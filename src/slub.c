@@ -1,0 +1,1530 @@
+// SPDX-License-Identifier: MIT
+/*
+ * slub.c - the SLUB slab allocator (mm/slub.c, v6.12), in userspace.
+ *
+ * A cache hands out objects of one size from slabs: compound pages from the
+ * buddy allocator, cut into objects.  A free object holds the pointer to the
+ * next free object (the free pointer) inside itself, so there is no header
+ * per object, and kmem_cache_free() finds the slab from the address alone:
+ * virt_to_page() is arithmetic, compound_head() one load (O(1), no search).
+ *
+ * 1. Object layout (calculate_sizes()), one object every s->size bytes:
+ *
+ *    | left red zone | object_size bytes | right red zone | free pointer |
+ *    | red_left_pad  | the caller's      | up to inuse    | (when outside|
+ *    | (RED_ZONE)    |   object          |   (RED_ZONE)   |  the object) |
+ *    | alloc track | free track | orig_size | padding to s->align       |
+ *    |   (STORE_USER: 2 x struct track)     |                           |
+ *
+ *    Without debug flags this is just the object, rounded up to a word and
+ *    to s->align; the free pointer sits in the middle of the free object
+ *    (offset = ALIGN_DOWN(object_size / 2, word), so a small overrun of the
+ *    previous object does not hit it).  It moves after the object when the
+ *    object must stay intact while free: a constructor (constructed state
+ *    survives free), SLAB_TYPESAFE_BY_RCU (readers may still look at a freed
+ *    object; or at args->freeptr_offset when the caller names a word that
+ *    may be clobbered), SLAB_POISON, or a red zone around a tiny object.
+ *    The slab's objects start at the page boundary; what is left at the end
+ *    of the slab is unused.
+ *
+ * 2. Slab states.  The words of struct page become struct slab (slab.h):
+ *    slab_cache, slab_list, and the 16-byte pair (freelist, counters), where
+ *    counters = inuse:16 | objects:15 | frozen:1.
+ *
+ *    state          frozen  on list           who allocates from it
+ *    cpu slab          1    c->slab           that CPU slot (c->freelist)
+ *    cpu partial       0    c->partial chain  nobody until it is made cpu slab
+ *    node partial      0    n->partial        nobody until taken by a CPU
+ *    full              0    none              nobody; the first free of one
+ *                                             of its objects puts it on the
+ *                                             freeing CPU's partial list
+ *    empty             -    -                 given back to the buddy
+ *                                             allocator once n->partial
+ *                                             holds min_partial slabs
+ *
+ *    slab->inuse counts objects handed out of slab->freelist, to users or to
+ *    a CPU freelist.  Frees to a frozen slab that is not the freeing CPU's go
+ *    onto slab->freelist with a cmpxchg of (freelist, counters) and no lock
+ *    (FREE_FROZEN); the owning CPU picks them up when its freelist runs dry
+ *    (get_freelist()).  A free that changes a non-frozen slab's list (full ->
+ *    partial, partial -> empty) takes n->list_lock around the cmpxchg, as
+ *    __slab_free() does.
+ *
+ * 3. Per-CPU state.  Userspace cannot disable preemption, so "this CPU" is a
+ *    hint (os_cpu(), from glibc's rseq area) and the per-CPU structure is
+ *    shared by every thread that runs on that CPU, now or after a migration:
+ *
+ *    - (c->freelist, c->tid) change only by a 16-byte compare-and-swap that
+ *      also moves tid forward by 2.  A thread that read them, was preempted
+ *      or migrated, and comes back finds a different tid and retries: that
+ *      is the kernel's fast path, unchanged.
+ *    - c->slab and c->partial change only under c->lock, a mutex any thread
+ *      may take (flush_all, shrink, destroy and fork walk every CPU).  To
+ *      change c->slab or take c->freelist the lock holder first *claims* the
+ *      pair: a CAS that empties the freelist and makes tid odd.  While tid is
+ *      odd no fast path can commit (they go to the slow path and wait on the
+ *      lock); the claim is ended by a CAS installing the new freelist with
+ *      the next even tid.  So a fast path that read tid T and then c->slab
+ *      can only commit if neither changed: free's "slab == c->slab" test is
+ *      as safe as in the kernel.
+ *
+ *    Fast-path cost: alloc = load cpu id, 2 loads (tid, freelist), 1 load of
+ *    the free pointer, one cmpxchg16b; free = the same plus the slab lookup
+ *    (2 loads, a reciprocal multiply to check the object boundary).  No lock.
+ *    The stale free-pointer read and the CAS live in the one helper pair
+ *    below marked no_sanitize: the read may see user data of an object
+ *    another thread just took (the CAS then fails); slab pages stay mapped
+ *    for ever (DESIGN.md, "Committed memory stays readable").
+ *
+ * 4. Lock order (outermost first); no slab lock is held across a call into
+ *    the page allocator, so reclaim may call our shrinker from any
+ *    allocation:
+ *      slab_mutex (slab_common.c: cache list, create, destroy, shrinker
+ *                  takes it with trylock only)
+ *        shrinker_rwsem (vmscan.c; taken by reclaim inside alloc_pages)
+ *          n->list_lock (node partial list)
+ *            c->lock (per-(cache, CPU); get_partial_node() refills the CPU
+ *                     partial list holding list_lock)
+ *              zone / pcp locks (page_alloc.c, when a slab is freed)
+ *    The fork handlers take slab_mutex, then per cache list_lock and every
+ *    c->lock, after liburcu's call_rcu_before_fork().
+ *
+ * 5. SLAB_TYPESAFE_BY_RCU: an empty slab goes back to the buddy allocator
+ *    from a liburcu call_rcu() callback (memb flavour), so a reader inside
+ *    rcu_read_lock() never sees the page reused for something else;
+ *    kmem_cache_destroy() waits with rcu_barrier().
+ *
+ * 6. Checks, statistics, validation.  kmem_cache_free() checks, in a few
+ *    loads and a multiply, that the pointer is an object of the cache (the
+ *    kernel's cache_from_obj() frees to the object's real cache; kheap
+ *    reports "Wrong slab cache. X but object is from Y" and ignores the
+ *    free, as DESIGN.md asks).  Double frees and corruption are the debug
+ *    issue's (slab_debug=).  Statistics are the kernel's enum stat_item,
+ *    per (cache, CPU), compiled in with CONFIG_SLUB_STATS (the debug
+ *    library, or cmake -DKHEAP_SLUB_STATS=ON) and nothing at all without.
+ *    slub_validate_cache() checks every invariant above while no other
+ *    thread uses the cache.  Reports follow v6.12's text, e.g. "Objects
+ *    remaining in %s on __kmem_cache_shutdown()" (later kernels dropped the
+ *    name from that line).
+ *
+ * 7. fork(): a thread of the parent that was between its slab cmpxchg and
+ *    taking n->list_lock when fork() ran does not exist in the child; the
+ *    slab it was moving is then on no list in the child: its free objects
+ *    are leaked there, nothing is corrupted.
+ */
+#include "internal.h"
+#include "slab.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define MIN_PARTIAL		5
+#define MAX_PARTIAL		10
+#define SHRINK_PROMOTE_MAX	32
+#define RECIP_SHIFT		44	/* exact for offsets < 2^22 (4 MiB) */
+
+enum { DEACTIVATE_HEAD, DEACTIVATE_TAIL };
+
+/* ------------------------------------------------------------------ */
+/* statistics                                                          */
+/* ------------------------------------------------------------------ */
+
+static inline void stat(struct kmem_cache *s, struct kmem_cache_cpu *c,
+			enum stat_item si)
+{
+#ifdef CONFIG_SLUB_STATS
+	if (!c)
+		c = &s->cpu_slab[os_cpu()];
+	__atomic_fetch_add(&c->stat[si], 1, __ATOMIC_RELAXED);
+#else
+	(void)s; (void)c; (void)si;
+#endif
+}
+
+unsigned long slub_stat(struct kmem_cache *s, enum stat_item si)
+{
+	unsigned long sum = 0;
+
+#ifdef CONFIG_SLUB_STATS
+	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++)
+		sum += READ_ONCE(s->cpu_slab[cpu].stat[si]);
+#else
+	(void)s; (void)si;
+#endif
+	return sum;
+}
+
+/* ------------------------------------------------------------------ */
+/* the lockless helpers: stale free-pointer read and 16-byte CAS        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The sanitizers decide per function, after inlining: a no_sanitize helper
+ * inlined into an instrumented caller would be instrumented after all, so
+ * under a sanitizer the helpers stay out of line.
+ */
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define __lockless_inline	__noinline
+#else
+#define __lockless_inline	__always_inline
+#endif
+#define __no_sanitize_lockless	__attribute__((no_sanitize("thread", "address")))
+
+#ifdef __SANITIZE_THREAD__
+/* TSan understands __atomic on 16 bytes (it has __tsan_atomic128_*). */
+static __noinline bool cmpxchg16_tsan(u128 *p, u128 old, u128 new)
+{
+	return __atomic_compare_exchange_n(p, &old, new, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+#endif
+
+/*
+ * __cmpxchg_pair - the one 16-byte compare-and-swap: (lo, hi) of a 16-byte
+ * aligned pair, (c->freelist, c->tid) or (slab->freelist, slab->counters).
+ * A full barrier (lock cmpxchg16b).  GCC 12 turns __atomic on 16 bytes into
+ * a libatomic call, so outside TSan builds this is inline assembly.
+ */
+static __lockless_inline __no_sanitize_lockless bool
+__cmpxchg_pair(u128 *p, unsigned long old_lo, unsigned long old_hi,
+	       unsigned long new_lo, unsigned long new_hi)
+{
+#ifdef __SANITIZE_THREAD__
+	return cmpxchg16_tsan(p, (u128)old_hi << 64 | old_lo,
+			      (u128)new_hi << 64 | new_lo);
+#else
+	bool ok;
+
+	asm volatile("lock cmpxchg16b %1"
+		     : "=@ccz"(ok), "+m"(*p), "+a"(old_lo), "+d"(old_hi)
+		     : "b"(new_lo), "c"(new_hi)
+		     : "memory");
+	return ok;
+#endif
+}
+
+/*
+ * get_freepointer_safe - read the free pointer of an object that another
+ * thread may have allocated (and be writing) since we saw it on a freelist.
+ * The value is only used if the following CAS proves the object was still
+ * free; the page is always mapped.
+ */
+static __lockless_inline __no_sanitize_lockless void *
+get_freepointer_safe(const struct kmem_cache *s, const void *object)
+{
+	return *(void *const volatile *)((const char *)object + s->offset);
+}
+
+static inline void *get_freepointer(const struct kmem_cache *s, void *object)
+{
+	return *(void **)((char *)object + s->offset);
+}
+
+static inline void set_freepointer(const struct kmem_cache *s, void *object,
+				   void *fp)
+{
+	*(void **)((char *)object + s->offset) = fp;
+}
+
+/* ------------------------------------------------------------------ */
+/* slab helpers                                                        */
+/* ------------------------------------------------------------------ */
+
+static inline unsigned long slab_counters(const struct slab *slab)
+{
+	return __atomic_load_n(&slab->counters, __ATOMIC_RELAXED);
+}
+
+static inline void *slab_freelist(const struct slab *slab)
+{
+	return __atomic_load_n(&slab->freelist, __ATOMIC_RELAXED);
+}
+
+static inline struct slab counters_view(unsigned long counters)
+{
+	struct slab v;
+
+	v.counters = counters;
+	return v;
+}
+
+static inline bool slab_update_freelist(struct slab *slab, void *old_fl,
+					unsigned long old_c, void *new_fl,
+					unsigned long new_c)
+{
+	return __cmpxchg_pair((u128 *)&slab->freelist, (unsigned long)old_fl,
+			      old_c, (unsigned long)new_fl, new_c);
+}
+
+static inline bool slab_test_node_partial(const struct slab *slab)
+{
+	return (slab->__page_flags >> SL_partial) & 1;
+}
+
+static inline void *fixup_red_left(const struct kmem_cache *s, void *p)
+{
+	return (char *)p + s->red_left_pad;
+}
+
+/* Reciprocal of s->size for the boundary check (see RECIP_SHIFT). */
+static inline unsigned long size_reciprocal(const struct kmem_cache *s)
+{
+	return s->reciprocal_size;
+}
+
+/* ------------------------------------------------------------------ */
+/* geometry: calculate_order() and calculate_sizes()                   */
+/* ------------------------------------------------------------------ */
+
+static inline unsigned int order_objects(unsigned int order, unsigned int size)
+{
+	return (unsigned int)((PAGE_SIZE << order) / size);
+}
+
+static inline struct kmem_cache_order_objects oo_make(unsigned int order,
+						      unsigned int size)
+{
+	struct kmem_cache_order_objects x = {
+		(order << OO_SHIFT) + order_objects(order, size)
+	};
+	return x;
+}
+
+static inline int fls(unsigned int x)
+{
+	return x ? 32 - __builtin_clz(x) : 0;
+}
+
+static inline unsigned int calc_slab_order(unsigned int size,
+					   unsigned int min_order,
+					   unsigned int max_order,
+					   unsigned int fract_leftover)
+{
+	unsigned int order;
+
+	for (order = min_order; order <= max_order; order++) {
+		unsigned int slab_size = (unsigned int)PAGE_SIZE << order;
+		unsigned int rem = slab_size % size;
+
+		if (rem <= slab_size / fract_leftover)
+			break;
+	}
+	return order;
+}
+
+/*
+ * calculate_order - the slab order for objects of @size, as v6.12 picks
+ * it: enough for min_objects, then the smallest order whose leftover is at
+ * most 1/16, 1/8, 1/4, 1/2 of the slab.  Negative if nothing fits.
+ */
+unsigned int calculate_order(unsigned int size)
+{
+	unsigned int min_objects = kheap_config.slab_min_objects;
+	unsigned int max_order = kheap_config.slab_max_order;
+	unsigned int min_order, max_objects, order;
+
+	if (!min_objects) {
+		unsigned int nr_cpus = slab_nr_cpus ? slab_nr_cpus : os_ncpus();
+
+		min_objects = 4 * (fls(nr_cpus) + 1);
+	}
+	max_objects = max(order_objects(max_order, size), 1U);
+	min_objects = min(min_objects, max_objects);
+	min_order = max(kheap_config.slab_min_order,
+			(unsigned int)get_order((unsigned long)min_objects * size));
+	if (order_objects(min_order, size) > MAX_OBJS_PER_PAGE)
+		return get_order((unsigned long)size * MAX_OBJS_PER_PAGE) - 1;
+	for (unsigned int fraction = 16; fraction > 1; fraction /= 2) {
+		order = calc_slab_order(size, min_order, max_order, fraction);
+		if (order <= max_order)
+			return order;
+	}
+	order = get_order(size);
+	if (order <= MAX_PAGE_ORDER)
+		return order;
+	return (unsigned int)-ENOSYS;
+}
+
+/* Returns false if no slab order can hold one object of the cache. */
+static bool calculate_sizes(struct kmem_cache_args *args, struct kmem_cache *s)
+{
+	slab_flags_t flags = s->flags;
+	unsigned int size = s->object_size;
+	unsigned int order;
+
+	size = ALIGN(size, sizeof(void *));
+	if ((flags & SLAB_POISON) && !(flags & SLAB_TYPESAFE_BY_RCU) && !s->ctor)
+		s->flags |= __OBJECT_POISON;
+	else
+		s->flags &= ~__OBJECT_POISON;
+	if ((flags & SLAB_RED_ZONE) && size == s->object_size)
+		size += sizeof(void *);
+	s->inuse = size;
+
+	if (((flags & SLAB_TYPESAFE_BY_RCU) && !args->use_freeptr_offset) ||
+	    (flags & SLAB_POISON) || s->ctor ||
+	    ((flags & SLAB_RED_ZONE) && s->object_size < sizeof(void *))) {
+		s->offset = size;		/* outside the object */
+		size += sizeof(void *);
+	} else if ((flags & SLAB_TYPESAFE_BY_RCU) && args->use_freeptr_offset) {
+		s->offset = args->freeptr_offset;
+	} else {
+		s->offset = ALIGN_DOWN(s->object_size / 2, sizeof(void *));
+	}
+	if (flags & SLAB_STORE_USER) {
+		size += 2 * sizeof(struct track);
+		if (flags & SLAB_KMALLOC)	/* orig_size */
+			size += sizeof(unsigned int);
+	}
+	if (flags & SLAB_RED_ZONE) {
+		size += sizeof(void *);
+		s->red_left_pad = ALIGN((unsigned int)sizeof(void *), s->align);
+		size += s->red_left_pad;
+	}
+	size = ALIGN(size, s->align);
+	s->size = size;
+	s->reciprocal_size = ((1UL << RECIP_SHIFT) + size - 1) / size;
+	order = calculate_order(size);
+	if ((int)order < 0)
+		return false;
+	s->allocflags = __GFP_COMP;
+	if (flags & SLAB_CACHE_DMA)
+		s->allocflags |= GFP_DMA;
+	if (flags & SLAB_CACHE_DMA32)
+		s->allocflags |= GFP_DMA32;
+	if (flags & SLAB_RECLAIM_ACCOUNT)
+		s->allocflags |= __GFP_RECLAIMABLE;
+	s->oo = oo_make(order, size);
+	s->min = oo_make((unsigned int)get_order(size), size);
+	return oo_objects(s->oo) != 0;
+}
+
+static inline bool kmem_cache_has_cpu_partial(const struct kmem_cache *s)
+{
+	return !kmem_cache_debug(s);
+}
+
+/* set_cpu_partial: how many objects CPU partial lists keep (v6.12). */
+static void set_cpu_partial(struct kmem_cache *s)
+{
+	unsigned int nr_objects;
+
+	if (!kmem_cache_has_cpu_partial(s))
+		nr_objects = 0;
+	else if (s->size >= PAGE_SIZE)
+		nr_objects = 6;
+	else if (s->size >= 1024)
+		nr_objects = 24;
+	else if (s->size >= 256)
+		nr_objects = 52;
+	else
+		nr_objects = 120;
+	s->cpu_partial = nr_objects;
+	s->cpu_partial_slabs = DIV_ROUND_UP(nr_objects * 2, oo_objects(s->oo));
+}
+
+/**
+ * do_kmem_cache_create - set up @s (zeroed) for objects of @size
+ * Return: 0 or -EINVAL / -ENOSYS when no slab can hold the objects.
+ */
+int do_kmem_cache_create(struct kmem_cache *s, const char *name,
+			unsigned int size, struct kmem_cache_args *args,
+			slab_flags_t flags)
+{
+	/* the object (64-byte aligned: HWCACHE_ALIGN) holds the CPU array */
+	VM_BUG_ON(!IS_ALIGNED((unsigned long)s, L1_CACHE_BYTES));
+	s->cpu_slab = (struct kmem_cache_cpu *)((char *)s + KMEM_CACHE_CPU_OFFSET);
+	snprintf(s->name_buf, sizeof(s->name_buf), "%s", name);
+	s->name = s->name_buf;
+	s->object_size = size;
+	s->size = size;
+	s->flags = flags;
+	s->ctor = args->ctor;
+	s->align = args->align;
+	s->useroffset = args->useroffset;
+	s->usersize = args->usersize;
+	if (!(flags & SLAB_NO_CMPXCHG))
+		s->flags |= __CMPXCHG_DOUBLE;
+	if (!calculate_sizes(args, s))
+		return -EINVAL;
+	s->min_partial = min((unsigned long)MAX_PARTIAL,
+			     (unsigned long)(31 - __builtin_clz(s->size)) / 2);
+	s->min_partial = max((unsigned long)MIN_PARTIAL, s->min_partial);
+	set_cpu_partial(s);
+	kh_lock_init(&s->node.list_lock);
+	INIT_LIST_HEAD(&s->node.partial);
+	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++)
+		kh_lock_init(&s->cpu_slab[cpu].lock);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* slabs from and to the page allocator                                */
+/* ------------------------------------------------------------------ */
+
+static inline enum node_stat_item slab_stat_item(const struct kmem_cache *s)
+{
+	return (s->flags & SLAB_RECLAIM_ACCOUNT) ? NR_SLAB_RECLAIMABLE
+						 : NR_SLAB_UNRECLAIMABLE;
+}
+
+static struct slab *alloc_slab_page(gfp_t flags,
+				    struct kmem_cache_order_objects oo)
+{
+	struct page *page = alloc_pages(flags, oo_order(oo));
+
+	if (!page)
+		return NULL;
+	/* the buddy allocator reads page_type of neighbours without our locks */
+	WRITE_ONCE(page->page_type, (unsigned int)PGTY_slab << 24);
+	return page_slab(page);
+}
+
+static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags)
+{
+	struct kmem_cache_order_objects oo = s->oo;
+	gfp_t alloc_gfp;
+	struct slab *slab;
+	char *start, *p;
+	unsigned int n;
+
+	flags = (flags & ~(__GFP_ZERO | __GFP_COMP)) | s->allocflags;
+	alloc_gfp = (flags | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL;
+	if ((alloc_gfp & __GFP_DIRECT_RECLAIM) && oo_order(oo) > oo_order(s->min))
+		alloc_gfp = (alloc_gfp | __GFP_NOMEMALLOC) & ~__GFP_RECLAIM;
+	slab = alloc_slab_page(alloc_gfp, oo);
+	if (unlikely(!slab)) {
+		oo = s->min;
+		slab = alloc_slab_page(flags, oo);
+		if (unlikely(!slab))
+			return NULL;
+		stat(s, NULL, ORDER_FALLBACK);
+	}
+	n = oo_objects(oo);
+	slab->slab_cache = s;
+	slab->counters = 0;
+	slab->objects = n;
+	mod_node_page_state(slab_stat_item(s), 1L << oo_order(oo));
+
+	start = slab_address(slab);
+	for (unsigned int i = 0; i < n; i++) {
+		p = fixup_red_left(s, start + (size_t)i * s->size);
+		if (s->ctor)
+			s->ctor(p);
+		set_freepointer(s, p, i + 1 < n ?
+				fixup_red_left(s, p + s->size - s->red_left_pad) : NULL);
+	}
+	slab->freelist = fixup_red_left(s, start);
+	return slab;
+}
+
+/* Give the pages back: clear every word we overlaid except the flags. */
+static void __free_slab(struct kmem_cache *s, struct slab *slab)
+{
+	struct page *page = slab_page(slab);
+	unsigned int order = slab_order(slab);
+
+	mod_node_page_state(slab_stat_item(s), -(1L << order));
+	slab->__page_flags &= ~(1UL << SL_partial);
+	slab->slab_cache = NULL;
+	slab->slab_list.next = NULL;
+	slab->slab_list.prev = NULL;
+	slab->freelist = NULL;
+	slab->counters = 0;
+	WRITE_ONCE(slab->__page_type, 0U);
+	__free_pages(page, order);
+}
+
+static void rcu_free_slab(struct rcu_head *h)
+{
+	struct slab *slab = (struct slab *)((char *)h -
+					    __builtin_offsetof(struct slab, rcu_head));
+
+	__free_slab(slab->slab_cache, slab);
+}
+
+static void inc_slabs_node(struct kmem_cache *s, unsigned int objects)
+{
+	__atomic_fetch_add(&s->node.nr_slabs, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->node.total_objects, objects, __ATOMIC_RELAXED);
+}
+
+static void dec_slabs_node(struct kmem_cache *s, unsigned int objects)
+{
+	__atomic_fetch_sub(&s->node.nr_slabs, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&s->node.total_objects, objects, __ATOMIC_RELAXED);
+}
+
+static void free_slab(struct kmem_cache *s, struct slab *slab)
+{
+	if (unlikely(s->flags & SLAB_TYPESAFE_BY_RCU))
+		urcu_memb_call_rcu(&slab->rcu_head, rcu_free_slab);
+	else
+		__free_slab(s, slab);
+}
+
+static void discard_slab(struct kmem_cache *s, struct slab *slab)
+{
+	dec_slabs_node(s, slab->objects);
+	free_slab(s, slab);
+}
+
+/* ------------------------------------------------------------------ */
+/* node partial list (n->list_lock held)                               */
+/* ------------------------------------------------------------------ */
+
+static void add_partial(struct kmem_cache_node *n, struct slab *slab, int tail)
+{
+	WRITE_ONCE(n->nr_partial, n->nr_partial + 1);
+	if (tail == DEACTIVATE_TAIL)
+		list_add_tail(&slab->slab_list, &n->partial);
+	else
+		list_add(&slab->slab_list, &n->partial);
+	slab->__page_flags |= 1UL << SL_partial;
+}
+
+static void remove_partial(struct kmem_cache_node *n, struct slab *slab)
+{
+	list_del(&slab->slab_list);
+	slab->__page_flags &= ~(1UL << SL_partial);
+	WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* claiming a CPU's (freelist, tid)                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * cpu_claim - with c->lock held, take c->freelist and make tid odd, so that
+ * no fast path commits until cpu_release().  Returns the freelist taken.
+ */
+static void **cpu_claim(struct kmem_cache_cpu *c, unsigned long *tidp)
+{
+	for (;;) {
+		unsigned long tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
+		void **fl = READ_ONCE(c->freelist);
+
+		VM_BUG_ON(tid & 1);
+		if (__cmpxchg_pair(&c->freelist_tid, (unsigned long)fl, tid,
+				   0, tid + 1)) {
+			*tidp = tid + 1;
+			return fl;
+		}
+	}
+}
+
+static void cpu_release(struct kmem_cache_cpu *c, unsigned long tid, void *fl)
+{
+	bool ok = __cmpxchg_pair(&c->freelist_tid, 0, tid,
+				 (unsigned long)fl, tid + 1);
+
+	VM_BUG_ON(!ok);
+	(void)ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* freezing, unfreezing and the per-CPU partial list                   */
+/* ------------------------------------------------------------------ */
+
+/* Take a slab's whole freelist for a CPU; unfreeze it if there is none. */
+static void *get_freelist(struct slab *slab)
+{
+	struct slab new;
+	unsigned long counters;
+	void *freelist;
+
+	do {
+		freelist = slab_freelist(slab);
+		counters = slab_counters(slab);
+		new = counters_view(counters);
+		VM_BUG_ON(!new.frozen);
+		new.inuse = new.objects;
+		new.frozen = freelist != NULL;
+	} while (!slab_update_freelist(slab, freelist, counters, NULL,
+				       new.counters));
+	return freelist;
+}
+
+/* Freeze a slab taken off a partial list and take its freelist. */
+static void *freeze_slab(struct slab *slab)
+{
+	struct slab new;
+	unsigned long counters;
+	void *freelist;
+
+	do {
+		freelist = slab_freelist(slab);
+		counters = slab_counters(slab);
+		new = counters_view(counters);
+		VM_BUG_ON(new.frozen);
+		new.inuse = new.objects;
+		new.frozen = 1;
+	} while (!slab_update_freelist(slab, freelist, counters, NULL,
+				       new.counters));
+	return freelist;
+}
+
+/*
+ * deactivate_slab - a CPU gives up @slab: splice the CPU's @freelist back
+ * onto the slab's, unfreeze it, and put it where its state says.
+ */
+static void deactivate_slab(struct kmem_cache *s, struct slab *slab,
+			    void *freelist)
+{
+	struct kmem_cache_node *n = &s->node;
+	int tail = DEACTIVATE_HEAD, free_delta = 0;
+	void *freelist_tail = NULL, *p = freelist, *old_fl;
+	unsigned long old_c;
+	struct slab new;
+
+	if (slab_freelist(slab)) {
+		stat(s, NULL, DEACTIVATE_REMOTE_FREES);
+		tail = DEACTIVATE_TAIL;
+	}
+	while (p) {
+		freelist_tail = p;
+		free_delta++;
+		p = get_freepointer(s, p);
+	}
+	do {
+		old_fl = slab_freelist(slab);
+		old_c = slab_counters(slab);
+		new = counters_view(old_c);
+		VM_BUG_ON(!new.frozen);
+		new.frozen = 0;
+		if (freelist_tail) {
+			new.inuse -= free_delta;
+			set_freepointer(s, freelist_tail, old_fl);
+			new.freelist = freelist;
+		} else {
+			new.freelist = old_fl;
+		}
+	} while (!slab_update_freelist(slab, old_fl, old_c, new.freelist,
+				       new.counters));
+
+	if (!new.inuse && READ_ONCE(n->nr_partial) >= s->min_partial) {
+		stat(s, NULL, DEACTIVATE_EMPTY);
+		discard_slab(s, slab);
+		stat(s, NULL, FREE_SLAB);
+	} else if (new.freelist) {
+		kh_lock(&n->list_lock);
+		add_partial(n, slab, tail);
+		kh_unlock(&n->list_lock);
+		stat(s, NULL, tail == DEACTIVATE_TAIL ? DEACTIVATE_TO_TAIL
+						      : DEACTIVATE_TO_HEAD);
+	} else {
+		stat(s, NULL, DEACTIVATE_FULL);
+	}
+}
+
+/* Move a chain of CPU partial slabs to the node list (empty ones go). */
+static void __put_partials(struct kmem_cache *s, struct slab *partial_slab)
+{
+	struct kmem_cache_node *n = &s->node;
+	struct slab *slab, *slab_to_discard = NULL;
+
+	kh_lock(&n->list_lock);
+	while ((slab = partial_slab)) {
+		partial_slab = slab->next;
+		if (!counters_view(slab_counters(slab)).inuse &&
+		    n->nr_partial >= s->min_partial) {
+			slab->next = slab_to_discard;
+			slab_to_discard = slab;
+		} else {
+			add_partial(n, slab, DEACTIVATE_TAIL);
+			stat(s, NULL, FREE_ADD_PARTIAL);
+		}
+	}
+	kh_unlock(&n->list_lock);
+	while (slab_to_discard) {
+		slab = slab_to_discard;
+		slab_to_discard = slab->next;
+		stat(s, NULL, DEACTIVATE_EMPTY);
+		discard_slab(s, slab);
+		stat(s, NULL, FREE_SLAB);
+	}
+}
+
+/* Put @slab on @c's partial list; drain the list first if it is full. */
+static void put_cpu_partial(struct kmem_cache *s, struct kmem_cache_cpu *c,
+			    struct slab *slab, bool drain)
+{
+	struct slab *oldslab, *slab_to_put = NULL;
+	int slabs = 0;
+
+	kh_lock(&c->lock);
+	oldslab = c->partial;
+	if (oldslab) {
+		if (drain && oldslab->slabs >= (int)s->cpu_partial_slabs) {
+			slab_to_put = oldslab;
+			oldslab = NULL;
+		} else {
+			slabs = oldslab->slabs;
+		}
+	}
+	slabs++;
+	slab->slabs = slabs;
+	slab->next = oldslab;
+	c->partial = slab;
+	kh_unlock(&c->lock);
+	if (slab_to_put) {
+		__put_partials(s, slab_to_put);
+		stat(s, c, CPU_PARTIAL_DRAIN);
+	}
+}
+
+/*
+ * get_partial_node - take the first node partial slab for @c, and move up
+ * to half of cpu_partial_slabs more onto @c's partial list.
+ */
+static struct slab *get_partial_node(struct kmem_cache *s,
+				     struct kmem_cache_cpu *c)
+{
+	struct kmem_cache_node *n = &s->node;
+	struct slab *slab, *slab2, *partial = NULL;
+	unsigned int partial_slabs = 0;
+
+	if (!READ_ONCE(n->nr_partial))
+		return NULL;
+	kh_lock(&n->list_lock);
+	list_for_each_entry_safe(slab, slab2, &n->partial, slab_list) {
+		remove_partial(n, slab);
+		if (!partial) {
+			partial = slab;
+			stat(s, c, ALLOC_FROM_PARTIAL);
+			if (!s->cpu_partial_slabs)
+				break;
+		} else {
+			put_cpu_partial(s, c, slab, false);
+			stat(s, c, CPU_PARTIAL_NODE);
+			partial_slabs++;
+		}
+		if (partial_slabs > s->cpu_partial_slabs / 2)
+			break;
+	}
+	kh_unlock(&n->list_lock);
+	return partial;
+}
+
+/* ------------------------------------------------------------------ */
+/* allocation                                                          */
+/* ------------------------------------------------------------------ */
+
+static __noinline __cold void slab_out_of_memory(struct kmem_cache *s,
+						 gfp_t gfp)
+{
+	static unsigned long long last;
+	char buf[160];
+
+	if ((gfp & __GFP_NOWARN) || !kheap_ratelimit(&last, 5000000000ULL))
+		return;
+	kheap_format_gfp(buf, sizeof(buf), gfp);
+	pr_warn("SLUB: Unable to allocate memory on node %d, gfp=%#x(%s)\n",
+		-1, gfp, buf);
+	pr_warn("  cache: %s, object size: %u, buffer size: %u, default order: %u, min order: %u\n",
+		s->name, s->object_size, s->size, oo_order(s->oo),
+		oo_order(s->min));
+	pr_warn("  node %d: slabs: %ld, objs: %ld, free: %ld\n", 0,
+		READ_ONCE(s->node.nr_slabs), READ_ONCE(s->node.total_objects),
+		0L);
+}
+
+/*
+ * ___slab_alloc - the slow path: the CPU freelist is empty (or claimed).
+ * Refill from the CPU slab's freelist, then a CPU partial slab, then the
+ * node partial list, then a new slab; returns one object or NULL.
+ */
+static __noinline void *___slab_alloc(struct kmem_cache *s, gfp_t gfp,
+				      struct kmem_cache_cpu *c)
+{
+	void **freelist, *object;
+	struct slab *slab;
+	unsigned long tid;
+
+	stat(s, c, ALLOC_SLOWPATH);
+	kh_lock(&c->lock);
+	freelist = cpu_claim(c, &tid);
+	slab = c->slab;
+	if (!slab)
+		goto new_slab;
+	if (freelist)			/* refilled while we waited */
+		goto load_freelist;
+	freelist = get_freelist(slab);
+	if (!freelist) {
+		WRITE_ONCE(c->slab, NULL);
+		stat(s, c, DEACTIVATE_BYPASS);
+		goto new_slab;
+	}
+	stat(s, c, ALLOC_REFILL);
+load_freelist:
+	object = freelist;
+	cpu_release(c, tid, get_freepointer(s, object));
+	kh_unlock(&c->lock);
+	return object;
+
+new_slab:
+	VM_BUG_ON(freelist);
+	if (c->partial) {
+		slab = c->partial;
+		c->partial = slab->next;
+		WRITE_ONCE(c->slab, slab);
+		freelist = freeze_slab(slab);
+		VM_BUG_ON(!freelist);
+		stat(s, c, CPU_PARTIAL_ALLOC);
+		goto load_freelist;
+	}
+	cpu_release(c, tid, NULL);
+	kh_unlock(&c->lock);
+
+	slab = get_partial_node(s, c);
+	if (slab) {
+		freelist = freeze_slab(slab);
+	} else {
+		slab = allocate_slab(s, gfp);
+		if (unlikely(!slab)) {
+			slab_out_of_memory(s, gfp);
+			return NULL;
+		}
+		stat(s, c, ALLOC_SLAB);
+		freelist = slab->freelist;
+		slab->freelist = NULL;
+		slab->inuse = slab->objects;
+		slab->frozen = 1;
+		inc_slabs_node(s, slab->objects);
+	}
+retry_load_slab:
+	kh_lock(&c->lock);
+	{
+		void **flush_freelist = cpu_claim(c, &tid);
+		struct slab *flush_slab = c->slab;
+
+		if (unlikely(flush_slab)) {
+			WRITE_ONCE(c->slab, NULL);
+			cpu_release(c, tid, NULL);
+			kh_unlock(&c->lock);
+			deactivate_slab(s, flush_slab, flush_freelist);
+			stat(s, c, CPUSLAB_FLUSH);
+			goto retry_load_slab;
+		}
+		VM_BUG_ON(flush_freelist);
+	}
+	WRITE_ONCE(c->slab, slab);
+	goto load_freelist;
+}
+
+/*
+ * slab_alloc_node - the fast path: pop c->freelist with one 16-byte CAS.
+ * Cost: a CPU id load, 3 loads and cmpxchg16b; no lock.
+ */
+static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp)
+{
+	struct kmem_cache_cpu *c;
+	unsigned long tid;
+	void **object;
+
+redo:
+	c = &s->cpu_slab[os_cpu()];
+	tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
+	object = READ_ONCE(c->freelist);
+	if (unlikely(!object || (tid & 1))) {
+		object = ___slab_alloc(s, gfp, c);
+	} else {
+		void *next = get_freepointer_safe(s, object);
+
+		if (unlikely(!__cmpxchg_pair(&c->freelist_tid,
+					     (unsigned long)object, tid,
+					     (unsigned long)next, tid + 2))) {
+			stat(s, c, CMPXCHG_DOUBLE_CPU_FAIL);
+			goto redo;
+		}
+		stat(s, c, ALLOC_FASTPATH);
+	}
+	if (unlikely(gfp & __GFP_ZERO) && likely(object))
+		memset(object, 0, s->object_size);
+	return object;
+}
+
+/**
+ * kmem_cache_alloc - allocate an object from a cache
+ * @s: the cache
+ * @gfpflags: GFP_* flags for a new slab; __GFP_ZERO zeroes the object
+ *
+ * Return: the object, or NULL when no slab could be had (reported unless
+ * __GFP_NOWARN).
+ */
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfpflags)
+{
+	return slab_alloc_node(s, gfpflags);
+}
+
+/**
+ * kmem_cache_alloc_node - kmem_cache_alloc() on NUMA node @node (kheap has
+ * one node; any @node, NUMA_NO_NODE included, means node 0)
+ */
+void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfpflags, int node)
+{
+	(void)node;			/* one node */
+	return slab_alloc_node(s, gfpflags);
+}
+
+/**
+ * kmem_cache_alloc_bulk - allocate @size objects into @p, all or nothing
+ * Return: @size, or 0 (and nothing allocated) if memory ran out.
+ */
+int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
+			  void **p)
+{
+	size_t i = 0;
+
+	if (unlikely(!s || !size))
+		return 0;
+	while (i < size) {
+		struct kmem_cache_cpu *c = &s->cpu_slab[os_cpu()];
+		void **freelist;
+		unsigned long tid;
+
+		kh_lock(&c->lock);
+		freelist = cpu_claim(c, &tid);
+		while (freelist && i < size) {
+			p[i++] = freelist;
+			freelist = get_freepointer(s, freelist);
+			stat(s, c, ALLOC_FASTPATH);
+		}
+		cpu_release(c, tid, freelist);
+		kh_unlock(&c->lock);
+		if (i == size)
+			break;
+		p[i] = ___slab_alloc(s, flags, c);
+		if (unlikely(!p[i])) {
+			kmem_cache_free_bulk(s, i, p);
+			for (size_t j = 0; j < size; j++)
+				p[j] = NULL;
+			return 0;
+		}
+		i++;
+	}
+	if (unlikely(flags & __GFP_ZERO))
+		for (i = 0; i < size; i++)
+			memset(p[i], 0, s->object_size);
+	return (int)size;
+}
+
+/* ------------------------------------------------------------------ */
+/* freeing                                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * __slab_free - free @cnt objects (@head .. @tail, chained) of @slab that is
+ * not this CPU's slab: cmpxchg on (freelist, counters), taking the node
+ * lock only when the slab must change lists.
+ */
+static __noinline void __slab_free(struct kmem_cache *s, struct slab *slab,
+				   void *head, void *tail, int cnt)
+{
+	struct kmem_cache_node *n = NULL;
+	bool was_frozen, on_node_partial = false;
+	unsigned long counters;
+	struct slab new;
+	void *prior;
+
+	stat(s, NULL, FREE_SLOWPATH);
+	do {
+		if (unlikely(n)) {
+			kh_unlock(&n->list_lock);
+			n = NULL;
+		}
+		prior = slab_freelist(slab);
+		counters = slab_counters(slab);
+		set_freepointer(s, tail, prior);
+		new = counters_view(counters);
+		was_frozen = new.frozen;
+		new.inuse -= cnt;
+		if ((!new.inuse || !prior) && !was_frozen) {
+			if (!kmem_cache_has_cpu_partial(s) || prior) {
+				n = &s->node;
+				kh_lock(&n->list_lock);
+				on_node_partial = slab_test_node_partial(slab);
+			}
+		}
+	} while (!slab_update_freelist(slab, prior, counters, head,
+				       new.counters));
+
+	if (likely(!n)) {
+		if (was_frozen) {
+			stat(s, NULL, FREE_FROZEN);
+		} else if (kmem_cache_has_cpu_partial(s) && !prior) {
+			/* it was full: the freeing CPU takes it as partial */
+			put_cpu_partial(s, &s->cpu_slab[os_cpu()], slab, true);
+			stat(s, NULL, CPU_PARTIAL_FREE);
+		}
+		return;
+	}
+	/* partial, but on a CPU partial list: not ours to move */
+	if (prior && !on_node_partial) {
+		kh_unlock(&n->list_lock);
+		return;
+	}
+	if (unlikely(!new.inuse && n->nr_partial >= s->min_partial))
+		goto slab_empty;
+	if (!kmem_cache_has_cpu_partial(s) && unlikely(!prior)) {
+		add_partial(n, slab, DEACTIVATE_TAIL);
+		stat(s, NULL, FREE_ADD_PARTIAL);
+	}
+	kh_unlock(&n->list_lock);
+	return;
+
+slab_empty:
+	if (prior) {
+		remove_partial(n, slab);
+		stat(s, NULL, FREE_REMOVE_PARTIAL);
+	}
+	kh_unlock(&n->list_lock);
+	stat(s, NULL, FREE_SLAB);
+	discard_slab(s, slab);
+}
+
+/*
+ * do_slab_free - the fast path: push @head..@tail onto this CPU's freelist
+ * with one CAS when @slab is the CPU slab; __slab_free() otherwise.
+ */
+static __always_inline void do_slab_free(struct kmem_cache *s,
+					 struct slab *slab, void *head,
+					 void *tail, int cnt)
+{
+	struct kmem_cache_cpu *c;
+	unsigned long tid;
+	void **freelist;
+
+redo:
+	c = &s->cpu_slab[os_cpu()];
+	tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
+	if (likely(!(tid & 1) && slab == READ_ONCE(c->slab))) {
+		freelist = READ_ONCE(c->freelist);
+		set_freepointer(s, tail, freelist);
+		if (unlikely(!__cmpxchg_pair(&c->freelist_tid,
+					     (unsigned long)freelist, tid,
+					     (unsigned long)head, tid + 2))) {
+			stat(s, c, CMPXCHG_DOUBLE_CPU_FAIL);
+			goto redo;
+		}
+		stat(s, c, FREE_FASTPATH);
+	} else {
+		__slab_free(s, slab, head, tail, cnt);
+	}
+}
+
+/*
+ * free_check - the slab of @x if @x is an object of @s; otherwise report
+ * (a pointer kheap does not own, the wrong cache, not an object start) and
+ * return NULL: the caller ignores the free.
+ */
+static __always_inline struct slab *free_check(struct kmem_cache *s,
+					       const void *x, const char *fn)
+{
+	struct slab *slab = virt_to_slab(x);
+	unsigned long off;
+
+	if (unlikely(!slab || slab->slab_cache != s)) {
+		slab_report_bad_free(fn, x, s, slab ? slab->slab_cache : NULL);
+		return NULL;
+	}
+	off = (unsigned long)((const char *)x - (const char *)slab_address(slab)) -
+	      s->red_left_pad;
+	if (unlikely(off >= (size_t)slab->objects * s->size ||
+		     ((off * size_reciprocal(s)) >> RECIP_SHIFT) * s->size != off)) {
+		slab_report_bad_free(fn, x, s, s);
+		return NULL;
+	}
+	return slab;
+}
+
+/**
+ * kmem_cache_free - give an object back to its cache
+ * @s: the cache it was allocated from
+ * @x: the object (NULL is ignored)
+ *
+ * A pointer that is not an object of @s (not kheap's, another cache's, not
+ * at an object boundary) is reported on stderr and the free is ignored.
+ */
+void kmem_cache_free(struct kmem_cache *s, void *x)
+{
+	struct slab *slab;
+
+	if (unlikely(!x))
+		return;
+	if (unlikely(!s)) {
+		slab_report_bad_free(__func__, x, NULL, NULL);
+		return;
+	}
+	slab = free_check(s, x, __func__);
+	if (likely(slab))
+		do_slab_free(s, slab, x, x, 1);
+}
+
+/**
+ * kmem_cache_free_bulk - free @size objects of @s from @p; objects of one
+ * slab are chained and freed with one operation (build_detached_freelist).
+ */
+void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
+{
+	while (size) {
+		void *object = p[--size], *head, *tail;
+		struct slab *slab;
+		int cnt = 1, lookahead = 3;
+
+		if (!object)
+			continue;
+		slab = free_check(s, object, __func__);
+		if (!slab)
+			continue;
+		head = tail = object;
+		set_freepointer(s, object, NULL);
+		for (size_t j = size; j > 0;) {
+			void *o = p[--j];
+
+			if (!o)
+				continue;
+			if (virt_to_slab(o) == slab && free_check(s, o, __func__)) {
+				set_freepointer(s, o, head);
+				head = o;
+				cnt++;
+				p[j] = NULL;
+			} else if (!--lookahead) {
+				break;
+			}
+		}
+		do_slab_free(s, slab, head, tail, cnt);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* flushing, shrinking, shutdown                                       */
+/* ------------------------------------------------------------------ */
+
+/* Give up @c's CPU slab and partial slabs (any thread may do this). */
+static void flush_cpu(struct kmem_cache *s, struct kmem_cache_cpu *c)
+{
+	struct slab *slab, *partial;
+	void **freelist;
+	unsigned long tid;
+
+	kh_lock(&c->lock);
+	freelist = cpu_claim(c, &tid);
+	slab = c->slab;
+	WRITE_ONCE(c->slab, NULL);
+	partial = c->partial;
+	c->partial = NULL;
+	cpu_release(c, tid, NULL);
+	kh_unlock(&c->lock);
+	if (slab) {
+		deactivate_slab(s, slab, freelist);
+		stat(s, c, CPUSLAB_FLUSH);
+	}
+	if (partial)
+		__put_partials(s, partial);
+}
+
+static void flush_all(struct kmem_cache *s)
+{
+	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++)
+		flush_cpu(s, &s->cpu_slab[cpu]);
+}
+
+/**
+ * __kmem_cache_shrink - flush every CPU, give back every empty slab and
+ * sort the partial list (fullest first).  Return: 0 if no slab is left.
+ */
+int __kmem_cache_shrink(struct kmem_cache *s)
+{
+	struct kmem_cache_node *n = &s->node;
+	struct list_head discard, promote[SHRINK_PROMOTE_MAX];
+	struct slab *slab, *t;
+
+	flush_all(s);
+	INIT_LIST_HEAD(&discard);
+	for (int i = 0; i < SHRINK_PROMOTE_MAX; i++)
+		INIT_LIST_HEAD(&promote[i]);
+	kh_lock(&n->list_lock);
+	list_for_each_entry_safe(slab, t, &n->partial, slab_list) {
+		struct slab v = counters_view(slab_counters(slab));
+		int free = v.objects - v.inuse;
+
+		if (free == v.objects) {
+			list_move(&slab->slab_list, &discard);
+			slab->__page_flags &= ~(1UL << SL_partial);
+			WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
+			dec_slabs_node(s, v.objects);
+		} else if (free > 0 && free <= SHRINK_PROMOTE_MAX) {
+			list_move(&slab->slab_list, promote + free - 1);
+		}
+	}
+	for (int i = SHRINK_PROMOTE_MAX - 1; i >= 0; i--)
+		list_splice(promote + i, &n->partial);
+	kh_unlock(&n->list_lock);
+	list_for_each_entry_safe(slab, t, &discard, slab_list)
+		free_slab(s, slab);
+	return READ_ONCE(n->nr_slabs) ? 1 : 0;
+}
+
+/* The kernel's list_slab_objects(): report a slab with live objects. */
+static void list_slab_objects(struct kmem_cache *s, struct slab *slab)
+{
+	static unsigned long map[MAX_OBJS_PER_PAGE / 64 + 1];
+	char *addr = slab_address(slab);
+	char flags[64];
+
+	memset(map, 0, DIV_ROUND_UP(slab->objects, 64) * sizeof(long));
+	for (void *p = slab->freelist; p; p = get_freepointer(s, p)) {
+		unsigned long idx = ((char *)p - addr - s->red_left_pad) / s->size;
+
+		if (idx < slab->objects)
+			map[idx / 64] |= 1UL << (idx % 64);
+	}
+	snprintf(flags, sizeof(flags), "%#lx(%s)", slab->__page_flags,
+		 PageHead(slab_page(slab)) ? "slab|head" : "slab");
+	pr_err("=============================================================================\n");
+	pr_err("BUG %s (Not tainted): Objects remaining in %s on __kmem_cache_shutdown()\n",
+	       s->name, s->name);
+	pr_err("-----------------------------------------------------------------------------\n\n");
+	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%s\n", (void *)slab,
+	       slab->objects, slab->inuse, slab->freelist, flags);
+	dump_stack();
+	for (unsigned int i = 0; i < slab->objects; i++) {
+		char *p = fixup_red_left(s, addr + (size_t)i * s->size);
+
+		if (!(map[i / 64] & (1UL << (i % 64))))
+			pr_err("Object 0x%p @offset=%tu\n", (void *)p, p - addr);
+	}
+}
+
+/**
+ * __kmem_cache_shutdown - release every slab of @s (slab_mutex held).
+ * Return: 0, or 1 if objects remain (reported; their slabs are kept).
+ */
+int __kmem_cache_shutdown(struct kmem_cache *s)
+{
+	struct kmem_cache_node *n = &s->node;
+	struct slab *slab, *t;
+	LIST_HEAD(discard);
+
+	flush_all(s);
+	kh_lock(&n->list_lock);
+	list_for_each_entry_safe(slab, t, &n->partial, slab_list) {
+		if (!counters_view(slab_counters(slab)).inuse) {
+			remove_partial(n, slab);
+			list_add(&slab->slab_list, &discard);
+		} else {
+			list_slab_objects(s, slab);
+		}
+	}
+	kh_unlock(&n->list_lock);
+	list_for_each_entry_safe(slab, t, &discard, slab_list)
+		discard_slab(s, slab);
+	return (READ_ONCE(n->nr_partial) || READ_ONCE(n->nr_slabs)) ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* merging, slabinfo                                                   */
+/* ------------------------------------------------------------------ */
+
+struct kmem_cache *__kmem_cache_alias(const char *name, unsigned int size,
+				      unsigned int align, slab_flags_t flags,
+				      void (*ctor)(void *))
+{
+	struct kmem_cache *s = find_mergeable(size, align, flags, name, ctor);
+
+	if (s) {
+		s->refcount++;
+		s->object_size = max(s->object_size, size);
+		s->inuse = max(s->inuse, ALIGN(size, (unsigned int)sizeof(void *)));
+	}
+	return s;
+}
+
+void get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo)
+{
+	struct kmem_cache_node *n = &s->node;
+	unsigned long nr_free = 0;
+	struct slab *slab;
+
+	kh_lock(&n->list_lock);
+	list_for_each_entry(slab, &n->partial, slab_list) {
+		struct slab v = counters_view(slab_counters(slab));
+
+		nr_free += v.objects - v.inuse;
+	}
+	kh_unlock(&n->list_lock);
+	sinfo->num_slabs = sinfo->active_slabs = READ_ONCE(n->nr_slabs);
+	sinfo->num_objs = READ_ONCE(n->total_objects);
+	sinfo->active_objs = sinfo->num_objs - nr_free;
+	sinfo->objects_per_slab = oo_objects(s->oo);
+	sinfo->cache_order = oo_order(s->oo);
+}
+
+/**
+ * kmem_cache_size - the object size of a cache (its largest merged user's)
+ */
+unsigned int kmem_cache_size(struct kmem_cache *s)
+{
+	return s->object_size;
+}
+
+/**
+ * kmem_cache_name - the name a cache was created with (for a merged cache,
+ * the first name; the others are listed by the "slab_aliases" view)
+ */
+const char *kmem_cache_name(struct kmem_cache *s)
+{
+	return s->name;
+}
+
+/* ------------------------------------------------------------------ */
+/* validation and fork                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Walk a freelist of @slab; the count, or -1 after reporting damage. */
+static long check_freelist(struct kmem_cache *s, struct slab *slab, void *fp,
+			   const char *what)
+{
+	char *addr = slab_address(slab);
+	long nr = 0;
+
+	for (; fp; fp = get_freepointer(s, fp)) {
+		unsigned long off = (unsigned long)((char *)fp - addr) - s->red_left_pad;
+
+		if (off >= (unsigned long)slab->objects * s->size ||
+		    off % s->size) {
+			pr_err("slab_validate: %s: %s object %p outside slab %p\n",
+			       s->name, what, fp, (void *)slab);
+			return -1;
+		}
+		if (++nr > slab->objects) {
+			pr_err("slab_validate: %s: %s of slab %p loops\n", s->name,
+			       what, (void *)slab);
+			return -1;
+		}
+	}
+	return nr;
+}
+
+static int check_slab(struct kmem_cache *s, struct slab *slab, const char *where)
+{
+	if (!PageSlab(slab_page(slab)) || slab->slab_cache != s ||
+	    (slab->objects != oo_objects(s->oo) &&
+	     slab->objects != oo_objects(s->min)) ||
+	    slab->inuse > slab->objects) {
+		pr_err("slab_validate: %s: bad %s slab %p (type %#x cache %p objects %u inuse %u)\n",
+		       s->name, where, (void *)slab, slab->__page_type,
+		       (void *)slab->slab_cache, slab->objects, slab->inuse);
+		return 1;
+	}
+	return 0;
+}
+
+/**
+ * slub_validate_cache - check every invariant of @s that holds while no
+ * other thread uses it: CPU slabs frozen and their freelists inside them,
+ * CPU partial chains counted and unfrozen, node partial slabs flagged,
+ * unfrozen, with free counts matching their freelists and nr_partial.
+ */
+int slub_validate_cache(struct kmem_cache *s)
+{
+	struct kmem_cache_node *n = &s->node;
+	long slabs = 0, errors = 0, nr_partial = 0;
+	struct slab *slab;
+
+	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++) {
+		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
+		int chain = 0;
+
+		kh_lock(&c->lock);
+		if (READ_ONCE(c->tid) & 1) {
+			pr_err("slab_validate: %s: cpu %u pair left claimed\n",
+			       s->name, cpu);
+			errors++;
+		}
+		slab = c->slab;
+		if (slab) {
+			slabs++;
+			errors += check_slab(s, slab, "cpu");
+			if (!slab->frozen) {
+				pr_err("slab_validate: %s: cpu slab %p not frozen\n",
+				       s->name, (void *)slab);
+				errors++;
+			}
+			if (check_freelist(s, slab, c->freelist, "cpu freelist") < 0)
+				errors++;
+		} else if (c->freelist) {
+			pr_err("slab_validate: %s: cpu %u freelist without slab\n",
+			       s->name, cpu);
+			errors++;
+		}
+		for (slab = c->partial; slab; slab = slab->next) {
+			slabs++;
+			errors += check_slab(s, slab, "cpu partial");
+			if (slab->frozen || slab_test_node_partial(slab) ||
+			    slab->slabs != c->partial->slabs - chain) {
+				pr_err("slab_validate: %s: cpu partial slab %p bad state\n",
+				       s->name, (void *)slab);
+				errors++;
+			}
+			if (++chain > 100000)
+				break;
+		}
+		kh_unlock(&c->lock);
+	}
+	kh_lock(&n->list_lock);
+	list_for_each_entry(slab, &n->partial, slab_list) {
+		long nfree;
+
+		slabs++;
+		nr_partial++;
+		errors += check_slab(s, slab, "node partial");
+		if (slab->frozen || !slab_test_node_partial(slab)) {
+			pr_err("slab_validate: %s: partial slab %p frozen or unflagged\n",
+			       s->name, (void *)slab);
+			errors++;
+		}
+		nfree = check_freelist(s, slab, slab->freelist, "freelist");
+		if (nfree < 0 || nfree != (long)(slab->objects - slab->inuse) ||
+		    nfree == 0) {
+			pr_err("slab_validate: %s: slab %p has %ld free objects, counters say %u\n",
+			       s->name, (void *)slab, nfree,
+			       slab->objects - slab->inuse);
+			errors++;
+		}
+	}
+	if (nr_partial != (long)n->nr_partial) {
+		pr_err("slab_validate: %s: nr_partial %lu but %ld on the list\n",
+		       s->name, n->nr_partial, nr_partial);
+		errors++;
+	}
+	kh_unlock(&n->list_lock);
+	if (slabs > READ_ONCE(n->nr_slabs)) {
+		pr_err("slab_validate: %s: %ld slabs seen but nr_slabs %ld\n",
+		       s->name, slabs, READ_ONCE(n->nr_slabs));
+		errors++;
+	}
+	return (int)errors;
+}
+
+void slub_lock_cache(struct kmem_cache *s)
+{
+	kh_lock(&s->node.list_lock);
+	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++)
+		kh_lock(&s->cpu_slab[cpu].lock);
+}
+
+void slub_unlock_cache(struct kmem_cache *s)
+{
+	for (unsigned int cpu = slab_nr_cpus; cpu-- > 0;)
+		kh_unlock(&s->cpu_slab[cpu].lock);
+	kh_unlock(&s->node.list_lock);
+}
+
+void slub_reinit_cache(struct kmem_cache *s)
+{
+	kh_lock_reinit(&s->node.list_lock);
+	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++)
+		kh_lock_reinit(&s->cpu_slab[cpu].lock);
+}
