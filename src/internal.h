@@ -83,11 +83,11 @@ struct kheap_config {
 	unsigned int page_reporting_delay_ms;	/* PAGE_REPORTING_DELAY */
 	bool thp;			/* transparent_hugepage for the direct map */
 	bool debug_validate;		/* kheap.validate: walk after each op */
+	unsigned long vmalloc_size;	/* vmalloc=: bytes of the vmalloc range */
 	unsigned int slab_min_order;	/* slab_min_order= (slub_min_order=) */
 	unsigned int slab_max_order;	/* slab_max_order= (slub_max_order=) */
 	unsigned int slab_min_objects;	/* slab_min_objects=; 0 = from CPUs */
 	bool slab_nomerge;		/* slab_nomerge / slab_merge */
-	unsigned long vmalloc_size;	/* vmalloc=: bytes of the vmalloc range */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);

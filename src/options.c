@@ -35,11 +35,11 @@ struct kheap_config kheap_config = {
 	.page_reporting_delay_ms = 2000,
 	.thp = true,
 	.debug_validate = false,
+	.vmalloc_size = 0,		/* 0: four times mem= */
 	.slab_min_order = 0,
 	.slab_max_order = PAGE_ALLOC_COSTLY_ORDER,
 	.slab_min_objects = 0,
 	.slab_nomerge = false,		/* CONFIG_SLAB_MERGE_DEFAULT=y */
-	.vmalloc_size = 0,		/* 0: four times mem= */
 };
 
 enum opt_type {

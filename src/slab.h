@@ -27,21 +27,22 @@ struct slab {
 		};
 		struct rcu_head rcu_head;	/* TYPESAFE_BY_RCU freeing */
 	};
-	union {				/* one 16-byte cmpxchg unit */
+	/*
+	 * freelist and counters form one 16-byte cmpxchg unit (the struct
+	 * page array is page aligned and freelist is word 4).  No u128 member
+	 * here: struct slab must keep 8-byte alignment, since list walks form
+	 * a struct slab pointer from the list head (list_entry_is_head()).
+	 */
+	void *freelist;			/* first free object (remote frees
+					   while frozen) */
+	union {
+		unsigned long counters;	/* the word below */
 		struct {
-			void *freelist;		/* first free object (remote frees
-						   while frozen) */
-			union {
-				unsigned long counters;	/* the word below */
-				struct {
-					unsigned inuse:16;	/* objects handed out
-								   (to CPUs or users) */
-					unsigned objects:15;	/* objects in the slab */
-					unsigned frozen:1;	/* a CPU's slab */
-				};
-			};
+			unsigned inuse:16;	/* objects handed out (to CPUs
+						   or users) */
+			unsigned objects:15;	/* objects in the slab */
+			unsigned frozen:1;	/* a CPU's slab */
 		};
-		u128 freelist_counters;
 	};
 	unsigned int __page_type;	/* PGTY_slab << 24 */
 	int __page_refcount;		/* 1, the buddy allocator's */
@@ -188,6 +189,7 @@ struct kmem_cache {
 	slab_flags_t flags;		/* SLAB_* after kmem_cache_flags() */
 	unsigned long min_partial;	/* empty slabs kept on the node */
 	unsigned int size;		/* object size with metadata (stride) */
+	unsigned long reciprocal_size;	/* 2^44 / size, rounded up: obj index */
 	unsigned int object_size;	/* the caller's object size */
 	unsigned int offset;		/* free pointer offset in the object */
 	unsigned int cpu_partial;	/* objects kept on CPU partial lists */
@@ -208,8 +210,15 @@ struct kmem_cache {
 	struct kmem_cache_alias *aliases;	/* names merged into this one */
 	struct kmem_cache_node node;	/* the node's partial list */
 	char name_buf[KMEM_CACHE_NAME_LEN];	/* copy of the name */
-	struct kmem_cache_cpu cpu_slab[];	/* os_ncpus() entries */
+	/*
+	 * os_ncpus() entries in the same allocation, right after this struct
+	 * (at KMEM_CACHE_CPU_OFFSET); a pointer rather than a flexible array
+	 * so that struct kmem_cache keeps 8-byte alignment for list walks.
+	 */
+	struct kmem_cache_cpu *cpu_slab;
 };
+
+#define KMEM_CACHE_CPU_OFFSET	ALIGN(sizeof(struct kmem_cache), L1_CACHE_BYTES)
 
 #define OO_SHIFT		16
 #define OO_MASK			((1U << OO_SHIFT) - 1)

@@ -13,8 +13,8 @@
  * order").  The shrinker only ever trylocks it: reclaim can run inside an
  * allocation made while slab_mutex is held (kmem_cache_create()).
  *
- * Bootstrap: struct kmem_cache ends with one struct kmem_cache_cpu per CPU,
- * so its size is known only at run time; the "kmem_cache" cache that holds
+ * Bootstrap: struct kmem_cache is followed by one struct kmem_cache_cpu per
+ * CPU in the same object, so its size is known only at run time; the "kmem_cache" cache that holds
  * every other cache's struct is itself set up in pages from
  * alloc_pages_exact() and never destroyed (refcount -1: unmergeable).
  *
@@ -32,6 +32,29 @@
 #include <string.h>
 
 kh_lock_t slab_mutex = KH_LOCK_INIT;
+/* This thread holds slab_mutex (reclaim inside kmem_cache_create()). */
+static __thread bool slab_mutex_mine;
+
+static void slab_mutex_lock(void)
+{
+	kh_lock(&slab_mutex);
+	slab_mutex_mine = true;
+}
+
+static bool slab_mutex_trylock(void)
+{
+	if (!kh_trylock(&slab_mutex))
+		return false;
+	slab_mutex_mine = true;
+	return true;
+}
+
+static void slab_mutex_unlock(void)
+{
+	slab_mutex_mine = false;
+	kh_unlock(&slab_mutex);
+}
+
 struct list_head slab_caches = LIST_HEAD_INIT(slab_caches);
 struct kmem_cache *kmem_cache;
 unsigned int slab_nr_cpus;
@@ -40,7 +63,7 @@ static struct kmem_cache *alias_cache;	/* struct kmem_cache_alias */
 
 size_t kmem_cache_struct_size(void)
 {
-	return sizeof(struct kmem_cache) +
+	return KMEM_CACHE_CPU_OFFSET +
 	       (size_t)slab_nr_cpus * sizeof(struct kmem_cache_cpu);
 }
 
@@ -197,7 +220,7 @@ struct kmem_cache *__kmem_cache_create_args(const char *name,
 	kheap_ensure_init();
 	if (args)
 		a = *args;
-	kh_lock(&slab_mutex);
+	slab_mutex_lock();
 	if (!name || !object_size || object_size > INT32_MAX) {
 		pr_err("kmem_cache_create(%s) integrity check failed\n",
 		       name ? name : "(null)");
@@ -230,7 +253,7 @@ struct kmem_cache *__kmem_cache_create_args(const char *name,
 	s = create_cache(name, object_size, &a, kmem_cache_flags(flags, name),
 			 &err);
 out_unlock:
-	kh_unlock(&slab_mutex);
+	slab_mutex_unlock();
 	if (err) {
 		if (flags & SLAB_PANIC) {
 			pr_err("Kernel panic - not syncing: %s: Failed to create slab '%s'. Error %d\n",
@@ -264,7 +287,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		pr_err("kmem_cache_destroy: refusing to destroy the kmem_cache cache\n");
 		return;
 	}
-	kh_lock(&slab_mutex);
+	slab_mutex_lock();
 	s->refcount--;
 	if (s->refcount) {
 		if (s->aliases) {
@@ -273,7 +296,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 			s->aliases = a->next;
 			kmem_cache_free(alias_cache, a);
 		}
-		kh_unlock(&slab_mutex);
+		slab_mutex_unlock();
 		return;
 	}
 	rcu = s->flags & SLAB_TYPESAFE_BY_RCU;
@@ -283,11 +306,11 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		pr_warn("kmem_cache_destroy %s: Slab cache still has objects when called from %p\n",
 			s->name, __builtin_return_address(0));
 		dump_stack();
-		kh_unlock(&slab_mutex);
+		slab_mutex_unlock();
 		return;
 	}
 	list_del(&s->list);
-	kh_unlock(&slab_mutex);
+	slab_mutex_unlock();
 	if (rcu)
 		urcu_memb_barrier();		/* the slabs' call_rcu callbacks */
 	while (s->aliases) {
@@ -348,10 +371,10 @@ int slabinfo_show(FILE *out)
 	fputs("slabinfo - version: 2.1\n", out);
 	fputs("# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n",
 	      out);
-	kh_lock(&slab_mutex);
+	slab_mutex_lock();
 	list_for_each_entry(s, &slab_caches, list)
 		cache_show(s, out);
-	kh_unlock(&slab_mutex);
+	slab_mutex_unlock();
 	return 0;
 }
 
@@ -360,11 +383,11 @@ static int slab_aliases_show(FILE *out)
 {
 	struct kmem_cache *s;
 
-	kh_lock(&slab_mutex);
+	slab_mutex_lock();
 	list_for_each_entry(s, &slab_caches, list)
 		for (struct kmem_cache_alias *a = s->aliases; a; a = a->next)
 			fprintf(out, "%-20s -> %s\n", a->name, s->name);
-	kh_unlock(&slab_mutex);
+	slab_mutex_unlock();
 	return 0;
 }
 
@@ -376,7 +399,7 @@ static unsigned long slab_shrink_count(struct shrinker *sh,
 	unsigned long objs = 0;
 	struct kmem_cache *s;
 
-	if (!kh_trylock(&slab_mutex))
+	if (!slab_mutex_trylock())
 		return 0;
 	list_for_each_entry(s, &slab_caches, list) {
 		struct slabinfo si;
@@ -384,7 +407,7 @@ static unsigned long slab_shrink_count(struct shrinker *sh,
 		get_slabinfo(s, &si);
 		objs += si.num_objs - si.active_objs + READ_ONCE(s->node.nr_slabs);
 	}
-	kh_unlock(&slab_mutex);
+	slab_mutex_unlock();
 	return objs ? objs : SHRINK_EMPTY;
 }
 
@@ -394,7 +417,7 @@ static unsigned long slab_shrink_scan(struct shrinker *sh,
 	unsigned long freed = 0;
 	struct kmem_cache *s;
 
-	if (!kh_trylock(&slab_mutex))
+	if (!slab_mutex_trylock())
 		return SHRINK_STOP;
 	list_for_each_entry(s, &slab_caches, list) {
 		long before = READ_ONCE(s->node.total_objects), after;
@@ -404,7 +427,7 @@ static unsigned long slab_shrink_scan(struct shrinker *sh,
 		if (before > after)
 			freed += (unsigned long)(before - after);
 	}
-	kh_unlock(&slab_mutex);
+	slab_mutex_unlock();
 	return freed ? freed : SHRINK_STOP;
 }
 
@@ -463,15 +486,12 @@ int slab_validate(void)
 
 	if (!READ_ONCE(kheap_initialized) || !kmem_cache)
 		return 0;
-	if (kheap_in_reclaim) {
-		if (!kh_trylock(&slab_mutex))
-			return 0;
-	} else {
-		kh_lock(&slab_mutex);
-	}
+	if (slab_mutex_mine)	/* called from reclaim inside create/destroy */
+		return 0;
+	slab_mutex_lock();
 	list_for_each_entry(s, &slab_caches, list)
 		errors += slub_validate_cache(s);
-	kh_unlock(&slab_mutex);
+	slab_mutex_unlock();
 	return errors;
 }
 
@@ -480,7 +500,7 @@ static void slab_fork_prepare(void)
 	struct kmem_cache *s;
 
 	urcu_memb_call_rcu_before_fork();
-	kh_lock(&slab_mutex);
+	slab_mutex_lock();
 	list_for_each_entry(s, &slab_caches, list)
 		slub_lock_cache(s);
 }
@@ -491,7 +511,7 @@ static void slab_fork_parent(void)
 
 	list_for_each_entry(s, &slab_caches, list)
 		slub_unlock_cache(s);
-	kh_unlock(&slab_mutex);
+	slab_mutex_unlock();
 	urcu_memb_call_rcu_after_fork_parent();
 }
 

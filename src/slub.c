@@ -93,6 +93,24 @@
  *    from a liburcu call_rcu() callback (memb flavour), so a reader inside
  *    rcu_read_lock() never sees the page reused for something else;
  *    kmem_cache_destroy() waits with rcu_barrier().
+ *
+ * 6. Checks, statistics, validation.  kmem_cache_free() checks, in a few
+ *    loads and a multiply, that the pointer is an object of the cache (the
+ *    kernel's cache_from_obj() frees to the object's real cache; kheap
+ *    reports "Wrong slab cache. X but object is from Y" and ignores the
+ *    free, as DESIGN.md asks).  Double frees and corruption are the debug
+ *    issue's (slab_debug=).  Statistics are the kernel's enum stat_item,
+ *    per (cache, CPU), compiled in with CONFIG_SLUB_STATS (the debug
+ *    library, or cmake -DKHEAP_SLUB_STATS=ON) and nothing at all without.
+ *    slub_validate_cache() checks every invariant above while no other
+ *    thread uses the cache.  Reports follow v6.12's text, e.g. "Objects
+ *    remaining in %s on __kmem_cache_shutdown()" (later kernels dropped the
+ *    name from that line).
+ *
+ * 7. fork(): a thread of the parent that was between its slab cmpxchg and
+ *    taking n->list_lock when fork() ran does not exist in the child; the
+ *    slab it was moving is then on no list in the child: its free objects
+ *    are leaked there, nothing is corrupted.
  */
 #include "internal.h"
 #include "slab.h"
@@ -140,6 +158,16 @@ unsigned long slub_stat(struct kmem_cache *s, enum stat_item si)
 /* the lockless helpers: stale free-pointer read and 16-byte CAS        */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The sanitizers decide per function, after inlining: a no_sanitize helper
+ * inlined into an instrumented caller would be instrumented after all, so
+ * under a sanitizer the helpers stay out of line.
+ */
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define __lockless_inline	__noinline
+#else
+#define __lockless_inline	__always_inline
+#endif
 #define __no_sanitize_lockless	__attribute__((no_sanitize("thread", "address")))
 
 #ifdef __SANITIZE_THREAD__
@@ -157,7 +185,7 @@ static __noinline bool cmpxchg16_tsan(u128 *p, u128 old, u128 new)
  * A full barrier (lock cmpxchg16b).  GCC 12 turns __atomic on 16 bytes into
  * a libatomic call, so outside TSan builds this is inline assembly.
  */
-static __always_inline __no_sanitize_lockless bool
+static __lockless_inline __no_sanitize_lockless bool
 __cmpxchg_pair(u128 *p, unsigned long old_lo, unsigned long old_hi,
 	       unsigned long new_lo, unsigned long new_hi)
 {
@@ -181,7 +209,7 @@ __cmpxchg_pair(u128 *p, unsigned long old_lo, unsigned long old_hi,
  * The value is only used if the following CAS proves the object was still
  * free; the page is always mapped.
  */
-static __always_inline __no_sanitize_lockless void *
+static __lockless_inline __no_sanitize_lockless void *
 get_freepointer_safe(const struct kmem_cache *s, const void *object)
 {
 	return *(void *const volatile *)((const char *)object + s->offset);
@@ -224,7 +252,7 @@ static inline bool slab_update_freelist(struct slab *slab, void *old_fl,
 					unsigned long old_c, void *new_fl,
 					unsigned long new_c)
 {
-	return __cmpxchg_pair(&slab->freelist_counters, (unsigned long)old_fl,
+	return __cmpxchg_pair((u128 *)&slab->freelist, (unsigned long)old_fl,
 			      old_c, (unsigned long)new_fl, new_c);
 }
 
@@ -241,7 +269,7 @@ static inline void *fixup_red_left(const struct kmem_cache *s, void *p)
 /* Reciprocal of s->size for the boundary check (see RECIP_SHIFT). */
 static inline unsigned long size_reciprocal(const struct kmem_cache *s)
 {
-	return ((1UL << RECIP_SHIFT) + s->size - 1) / s->size;
+	return s->reciprocal_size;
 }
 
 /* ------------------------------------------------------------------ */
@@ -355,6 +383,7 @@ static bool calculate_sizes(struct kmem_cache_args *args, struct kmem_cache *s)
 	}
 	size = ALIGN(size, s->align);
 	s->size = size;
+	s->reciprocal_size = ((1UL << RECIP_SHIFT) + size - 1) / size;
 	order = calculate_order(size);
 	if ((int)order < 0)
 		return false;
@@ -402,6 +431,9 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 			unsigned int size, struct kmem_cache_args *args,
 			slab_flags_t flags)
 {
+	/* the object (64-byte aligned: HWCACHE_ALIGN) holds the CPU array */
+	VM_BUG_ON(!IS_ALIGNED((unsigned long)s, L1_CACHE_BYTES));
+	s->cpu_slab = (struct kmem_cache_cpu *)((char *)s + KMEM_CACHE_CPU_OFFSET);
 	snprintf(s->name_buf, sizeof(s->name_buf), "%s", name);
 	s->name = s->name_buf;
 	s->object_size = size;
@@ -443,7 +475,8 @@ static struct slab *alloc_slab_page(gfp_t flags,
 
 	if (!page)
 		return NULL;
-	page->page_type = (unsigned int)PGTY_slab << 24;
+	/* the buddy allocator reads page_type of neighbours without our locks */
+	WRITE_ONCE(page->page_type, (unsigned int)PGTY_slab << 24);
 	return page_slab(page);
 }
 
@@ -498,7 +531,7 @@ static void __free_slab(struct kmem_cache *s, struct slab *slab)
 	slab->slab_list.prev = NULL;
 	slab->freelist = NULL;
 	slab->counters = 0;
-	slab->__page_type = 0;
+	WRITE_ONCE(slab->__page_type, 0U);
 	__free_pages(page, order);
 }
 
@@ -542,7 +575,7 @@ static void discard_slab(struct kmem_cache *s, struct slab *slab)
 
 static void add_partial(struct kmem_cache_node *n, struct slab *slab, int tail)
 {
-	n->nr_partial++;
+	WRITE_ONCE(n->nr_partial, n->nr_partial + 1);
 	if (tail == DEACTIVATE_TAIL)
 		list_add_tail(&slab->slab_list, &n->partial);
 	else
@@ -554,7 +587,7 @@ static void remove_partial(struct kmem_cache_node *n, struct slab *slab)
 {
 	list_del(&slab->slab_list);
 	slab->__page_flags &= ~(1UL << SL_partial);
-	n->nr_partial--;
+	WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -911,11 +944,23 @@ redo:
 	return object;
 }
 
+/**
+ * kmem_cache_alloc - allocate an object from a cache
+ * @s: the cache
+ * @gfpflags: GFP_* flags for a new slab; __GFP_ZERO zeroes the object
+ *
+ * Return: the object, or NULL when no slab could be had (reported unless
+ * __GFP_NOWARN).
+ */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfpflags)
 {
 	return slab_alloc_node(s, gfpflags);
 }
 
+/**
+ * kmem_cache_alloc_node - kmem_cache_alloc() on NUMA node @node (kheap has
+ * one node; any @node, NUMA_NO_NODE included, means node 0)
+ */
 void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfpflags, int node)
 {
 	(void)node;			/* one node */
@@ -1093,6 +1138,14 @@ static __always_inline struct slab *free_check(struct kmem_cache *s,
 	return slab;
 }
 
+/**
+ * kmem_cache_free - give an object back to its cache
+ * @s: the cache it was allocated from
+ * @x: the object (NULL is ignored)
+ *
+ * A pointer that is not an object of @s (not kheap's, another cache's, not
+ * at an object boundary) is reported on stderr and the free is ignored.
+ */
 void kmem_cache_free(struct kmem_cache *s, void *x)
 {
 	struct slab *slab;
@@ -1199,9 +1252,9 @@ int __kmem_cache_shrink(struct kmem_cache *s)
 		if (free == v.objects) {
 			list_move(&slab->slab_list, &discard);
 			slab->__page_flags &= ~(1UL << SL_partial);
-			n->nr_partial--;
+			WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
 			dec_slabs_node(s, v.objects);
-		} else if (free <= SHRINK_PROMOTE_MAX) {
+		} else if (free > 0 && free <= SHRINK_PROMOTE_MAX) {
 			list_move(&slab->slab_list, promote + free - 1);
 		}
 	}
@@ -1308,11 +1361,18 @@ void get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo)
 	sinfo->cache_order = oo_order(s->oo);
 }
 
+/**
+ * kmem_cache_size - the object size of a cache (its largest merged user's)
+ */
 unsigned int kmem_cache_size(struct kmem_cache *s)
 {
 	return s->object_size;
 }
 
+/**
+ * kmem_cache_name - the name a cache was created with (for a merged cache,
+ * the first name; the others are listed by the "slab_aliases" view)
+ */
 const char *kmem_cache_name(struct kmem_cache *s)
 {
 	return s->name;

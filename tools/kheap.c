@@ -12,6 +12,7 @@
 
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <kheap/kheap.h>
 
@@ -132,6 +133,87 @@ static void show_lines(const char *view, const char *prefix)
 	fflush(stdout);
 }
 
+/* Print the slabinfo header lines and the line of cache @name only. */
+static void show_slabinfo_of(const char *name, unsigned int geo[3])
+{
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0, nlen = strlen(name);
+	FILE *f = open_memstream(&buf, &len);
+	int n = 0;
+
+	if (!f)
+		return;
+	kheap_proc_show("slabinfo", f);
+	fclose(f);
+	printf("\n$ grep -e '^slabinfo' -e '^# name' -e '^%s ' /proc/slabinfo\n", name);
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (n++ < 2 || (!strncmp(line, name, nlen) && line[nlen] == ' ')) {
+			puts(line);
+			if (geo && n > 2)
+				sscanf(line + nlen, "%*s %*s %u %u %u", &geo[0],
+				       &geo[1], &geo[2]);
+		}
+	}
+	free(buf);
+	fflush(stdout);
+}
+
+static int demo_slab(void)
+{
+	static void *objs[200];
+	struct kmem_cache *s;
+	unsigned int geo[3] = { 0, 0, 0 };
+	int i;
+
+	say("== 2. The slab allocator (SLUB) ==\n"
+	    "Objects of one size come from a cache (kmem_cache_create).  Its slabs are\n"
+	    "compound pages from the buddy allocator, cut into objects; a free object\n"
+	    "holds the pointer to the next free one, so there is no per-object header.\n"
+	    "Each CPU allocates from its own slab with one 16-byte compare-and-swap on\n"
+	    "(freelist, tid); kheap keeps that state per CPU, not per thread.");
+	s = kmem_cache_create("demo_obj", 200, 0, SLAB_HWCACHE_ALIGN, NULL);
+	if (!s)
+		return 1;
+	objs[0] = kmem_cache_alloc(s, GFP_KERNEL);
+	if (!objs[0])
+		return 1;
+	show_slabinfo_of("demo_obj", geo);
+	printf("\n  kmem_cache_create(\"demo_obj\", 200, 0, SLAB_HWCACHE_ALIGN, NULL):\n"
+	       "  object size %u, stride %u (cache-line aligned), %u objects per slab,\n"
+	       "  slab order %d (%u page%s), as calculate_order() picks: the smallest\n"
+	       "  order that holds enough objects and wastes at most 1/16 of the slab.\n",
+	       kmem_cache_size(s), geo[0], geo[1],
+	       geo[2] ? __builtin_ctz(geo[2]) : 0, geo[2], geo[2] == 1 ? "" : "s");
+	printf("  kmem_cache_alloc(demo_obj) -> %p; the first slab is now this CPU's.\n",
+	       objs[0]);
+
+	say("Allocate 199 more: the CPU's slab runs out and new slabs are taken from\n"
+	    "the buddy allocator (active_objs counts every object a CPU holds):");
+	for (i = 1; i < 200; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	show_slabinfo_of("demo_obj", NULL);
+
+	say("Free every other object: full slabs become partial and go to this CPU's\n"
+	    "partial list.  As the kernel's, slabinfo counts the objects of CPU slabs\n"
+	    "and CPU partial lists as active; only node partial slabs show free ones.\n"
+	    "Then free the rest: empty slabs beyond min_partial go back to the buddy\n"
+	    "allocator, the others wait on the partial lists.");
+	for (i = 0; i < 200; i += 2)
+		kmem_cache_free(s, objs[i]);
+	show_slabinfo_of("demo_obj", NULL);
+	for (i = 1; i < 200; i += 2)
+		kmem_cache_free(s, objs[i]);
+	show_slabinfo_of("demo_obj", NULL);
+
+	say("kmem_cache_shrink() flushes every CPU's slab and frees all empty slabs\n"
+	    "(it returns 0: nothing is left); kmem_cache_destroy() removes the cache.");
+	printf("  kmem_cache_shrink(demo_obj) = %d\n", kmem_cache_shrink(s));
+	show_slabinfo_of("demo_obj", NULL);
+	kmem_cache_destroy(s);
+	return 0;
+}
+
 /* Not static: exported (ENABLE_EXPORTS) so vmallocinfo can name the caller. */
 int demo_vmalloc(void);
 int demo_vmalloc(void)
@@ -139,7 +221,7 @@ int demo_vmalloc(void)
 	struct page *pages[16];
 	char *buf;
 
-	say("== 2. vmalloc: virtually contiguous, physically scattered ==\n"
+	say("== 3. vmalloc: virtually contiguous, physically scattered ==\n"
 	    "vmalloc hands out addresses from its own range (VMALLOC_START..END)\n"
 	    "and takes order-0 frames from the buddy allocator one by one, so it\n"
 	    "works when no contiguous block is left.  Take 16 pages and give every\n"
@@ -186,7 +268,7 @@ static int cmd_demo(void)
 		return 1;
 	printf("kheap %s demo: the Linux kernel's heap, in userspace (mem=1G)\n",
 	       KHEAP_VERSION);
-	if (demo_buddy())
+	if (demo_buddy() || demo_slab())
 		return 1;
 	return demo_vmalloc();
 }

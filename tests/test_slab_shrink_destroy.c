@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_slab_shrink_destroy - kmem_cache_shrink() gives empty slabs back
+ * (0 when none is left, 1 when objects remain); kmem_cache_destroy() of an
+ * empty cache is silent and removes it, of a cache with live objects prints
+ * the kernel's report and keeps the cache and the objects.
+ */
+#include "internal.h"
+#include "slab.h"
+#include "check.h"
+#include "slabinfo.h"
+
+#define N 3000
+
+static void test_shrink(void)
+{
+	struct kmem_cache *s = kmem_cache_create("shrinkme", 200, 0, SLAB_NO_MERGE, NULL);
+	struct slabinfo_line li;
+	static void *p[N];
+	unsigned long slab_pages = node_page_state(NR_SLAB_UNRECLAIMABLE);
+
+	for (int i = 0; i < N; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	CHECK(slabinfo_get("shrinkme", &li));
+	CHECK_EQ(li.active_objs, N);
+	CHECK(li.num_slabs >= N / oo_objects(s->oo));
+	CHECK(node_page_state(NR_SLAB_UNRECLAIMABLE) > slab_pages);
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(s, p[i]);
+	/* empty slabs beyond min_partial went back already; shrink the rest */
+	CHECK_EQ(kmem_cache_shrink(s), 0);
+	CHECK(slabinfo_get("shrinkme", &li));
+	CHECK_EQ(li.num_slabs, 0);
+	CHECK_EQ(li.num_objs, 0);
+	CHECK_EQ(node_page_state(NR_SLAB_UNRECLAIMABLE), slab_pages);
+
+	for (int i = 0; i < N; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (int i = 1; i < N; i++)
+		kmem_cache_free(s, p[i]);
+	CHECK_EQ(kmem_cache_shrink(s), 1);	/* p[0] keeps its slab */
+	CHECK(slabinfo_get("shrinkme", &li));
+	CHECK_EQ(li.num_slabs, 1);
+	CHECK_EQ(li.active_objs, 1);
+	CHECK_EQ(slab_validate(), 0);
+	kmem_cache_free(s, p[0]);
+	CHECK_EQ(kmem_cache_shrink(s), 0);
+	kmem_cache_destroy(s);
+}
+
+static void destroy(void *arg)
+{
+	kmem_cache_destroy(arg);
+}
+
+static void test_destroy_empty(void)
+{
+	struct kmem_cache *s = kmem_cache_create("tidy", 96, 0, SLAB_NO_MERGE, NULL);
+	struct slabinfo_line li;
+	char buf[4096];
+	void *p = kmem_cache_alloc(s, GFP_KERNEL);
+
+	kmem_cache_free(s, p);
+	CHECK(slabinfo_get("tidy", &li));
+	check_capture_stderr(destroy, s, buf, sizeof(buf));
+	CHECK_EQ(strlen(buf), 0);
+	CHECK(!slabinfo_get("tidy", &li));
+}
+
+static void test_destroy_with_live_objects(void)
+{
+	struct kmem_cache *s = kmem_cache_create("leaky", 128, 0, SLAB_NO_MERGE, NULL);
+	struct slabinfo_line li;
+	char buf[16384], want[128];
+	unsigned char *p = kmem_cache_alloc(s, GFP_KERNEL), *q;
+
+	q = kmem_cache_alloc(s, GFP_KERNEL);
+	memset(p, 0x77, 128);
+	check_capture_stderr(destroy, s, buf, sizeof(buf));
+	CHECK(strstr(buf, "=============================================================================\n"
+			  "BUG leaky (Not tainted): Objects remaining in leaky on __kmem_cache_shutdown()\n"
+			  "-----------------------------------------------------------------------------\n") != NULL);
+	CHECK(strstr(buf, "Slab 0x") && strstr(buf, "objects=32 used=2"));
+	snprintf(want, sizeof(want), "Object 0x%p @offset=", (void *)p);
+	CHECK(strstr(buf, want) != NULL);
+	snprintf(want, sizeof(want), "Object 0x%p @offset=", (void *)q);
+	CHECK(strstr(buf, want) != NULL);
+	CHECK(strstr(buf, "kmem_cache_destroy leaky: Slab cache still has objects when called from") != NULL);
+	/* the cache and the objects stay */
+	CHECK(slabinfo_get("leaky", &li));
+	CHECK_EQ(li.active_objs, 2);
+	for (int i = 0; i < 128; i++)
+		if (p[i] != 0x77) {
+			CHECK(!"live object changed");
+			break;
+		}
+	CHECK_EQ(slab_validate(), 0);
+}
+
+int main(void)
+{
+	CHECK_EQ(kheap_init("mem=256M"), 0);
+	RUN(test_shrink);
+	RUN(test_destroy_empty);
+	RUN(test_destroy_with_live_objects);
+	CHECK_EQ(slab_validate(), 0);
+	return check_summary();
+}
