@@ -347,6 +347,18 @@ void slab_report_bad_free(const char *fn, const void *x, struct kmem_cache *s,
 	dump_stack();
 }
 
+/*
+ * slab_report_double_free - the object being freed is already the first
+ * free object of its slab or CPU freelist (the kernel BUG()s here with
+ * CONFIG_SLAB_FREELIST_HARDENED); kheap reports and ignores the free.
+ */
+void slab_report_double_free(struct kmem_cache *s, const void *x)
+{
+	pr_err("kernel BUG: double free or corruption of object 0x%p in cache %s (naive detection: it is already the first free object)\n",
+	       x, s->name);
+	dump_stack();
+}
+
 /* ---- /proc/slabinfo and the alias list ---- */
 
 static void cache_show(struct kmem_cache *s, FILE *out)

@@ -408,6 +408,30 @@ static void test_bad_frees_are_reported(void)
 	VALID();
 }
 
+static void double_free(void *arg)
+{
+	kfree(arg);
+	kfree(arg);
+}
+
+static void test_double_free_detected_cheaply(void)
+{
+	char buf[8192];
+	void *p = kmalloc(64, GFP_KERNEL);
+	void *q, *r;
+
+	check_capture_stderr(double_free, p, buf, sizeof(buf));
+	CHECK(strstr(buf, "double free") != NULL);
+	CHECK(strstr(buf, "kmalloc-64") != NULL);
+	/* the freelist is intact: two allocations give two objects */
+	q = kmalloc(64, GFP_KERNEL);
+	r = kmalloc(64, GFP_KERNEL);
+	CHECK(q != r);
+	kfree(q);
+	kfree(r);
+	VALID();
+}
+
 int main(void)
 {
 	CHECK_EQ(kheap_init("mem=1G"), 0);
@@ -427,5 +451,6 @@ int main(void)
 	RUN(test_kfree_sensitive);
 	RUN(test_kfree_bulk);
 	RUN(test_bad_frees_are_reported);
+	RUN(test_double_free_detected_cheaply);
 	return check_summary();
 }
