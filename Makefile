@@ -40,8 +40,11 @@ test-asan: build-asan
 	cd build-asan && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		ctest --output-on-failure -j $(JOBS) -LE shim
 
+# detect_deadlocks=0: TSan's lock-order detector tracks at most 64 locks
+# held at once, and the fork handlers hold every kheap lock (DESIGN.md);
+# data races are still detected.
 test-tsan: build-tsan
-	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:detect_deadlocks=0 \
 		ctest --output-on-failure -j $(JOBS) -L stress
 
 test: test-release test-asan test-tsan

@@ -100,6 +100,8 @@ KAPI_BENCHES = [
     # yet" until their programs exist.
     KapiBench("slab: kmem_cache_alloc/free and kmalloc/kfree vs malloc/free",
               "slab_bench", ["1M"], ["200k"]),
+    KapiBench("kmalloc: kmalloc+kfree vs malloc+free, ns per pair",
+              "kmalloc_bench", ["2000000"], ["500000"]),
     KapiBench("vmalloc: vmalloc/vfree vs mmap/munmap and malloc/free",
               "vmalloc_bench", ["20000"], ["5000"]),
 ]

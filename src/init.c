@@ -35,6 +35,7 @@ static __thread int init_running;
 static const struct kheap_layer *const layers[] = {
 	&slab_layer,
 	&vmalloc_layer,
+	&kmalloc_layer,
 };
 
 static void fork_prepare(void)

@@ -20,8 +20,9 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/shrinker.h>
-#include <linux/vmalloc.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/string.h>
 #include <kheap/kheap.h>
 #pragma GCC visibility pop
 
@@ -205,6 +206,12 @@ unsigned long try_to_free_pages(gfp_t gfp, unsigned int order);
 unsigned long shrink_slab(gfp_t gfp, int priority);
 int vmscan_validate(void);
 
+/* ---- slab_common.c: the slab layer (see slub.c's essay) ---- */
+extern const struct kheap_layer slab_layer;
+int slab_validate(void);		/* every cache's invariants; errors */
+/* ---- kmalloc.c ---- */
+extern const struct kheap_layer kmalloc_layer;
+
 /* ---- vmalloc.c ---- */
 extern const struct kheap_layer vmalloc_layer;
 int vmalloc_init(void);
@@ -212,9 +219,6 @@ int vmap_validate(void);
 void vmalloc_fork_prepare(void);
 void vmalloc_fork_parent(void);
 void vmalloc_fork_child(void);
-/* ---- slab_common.c: the slab layer (see slub.c's essay) ---- */
-extern const struct kheap_layer slab_layer;
-int slab_validate(void);		/* every cache's invariants; errors */
 
 /* ---- proc.c: the /proc-style views ---- */
 typedef int (*proc_show_fn)(FILE *out);

@@ -281,7 +281,10 @@ struct kmem_cache *find_mergeable(unsigned int size, unsigned int align,
 				  slab_flags_t flags, const char *name,
 				  void (*ctor)(void *));
 size_t kmem_cache_struct_size(void);
+struct kmem_cache *create_kmalloc_cache(const char *name, unsigned int size,
+					slab_flags_t flags);
 int slabinfo_show(FILE *out);
+void slab_report_double_free(struct kmem_cache *s, const void *x);
 void slab_report_bad_free(const char *fn, const void *x,
 			  struct kmem_cache *s, struct kmem_cache *cachep);
 

@@ -168,6 +168,35 @@ static struct kmem_cache *create_cache(const char *name, unsigned int size,
 }
 
 /**
+ * create_kmalloc_cache - create a kmalloc cache as the kernel's
+ * create_kmalloc_cache()/create_boot_cache() do: SLAB_KMALLOC, aligned to
+ * the largest power of two dividing @size (at least ARCH_KMALLOC_MINALIGN),
+ * never merged into another cache (though later caches may merge into it).
+ * A failure is fatal, as the kernel panics.
+ */
+struct kmem_cache *create_kmalloc_cache(const char *name, unsigned int size,
+					slab_flags_t flags)
+{
+	struct kmem_cache_args args = { 0 };
+	unsigned int align = ARCH_KMALLOC_MINALIGN;
+	struct kmem_cache *s;
+	int err;
+
+	flags |= SLAB_KMALLOC;
+	align = max(align, 1U << (__builtin_ffs((int)size) - 1));
+	args.align = calculate_alignment(flags, align, size);
+	kh_lock(&slab_mutex);
+	s = create_cache(name, size, &args, kmem_cache_flags(flags, name), &err);
+	kh_unlock(&slab_mutex);
+	if (!s) {
+		pr_err("Kernel panic - not syncing: Creation of kmalloc slab %s size=%u failed. Reason %d\n",
+		       name, size, err);
+		abort();
+	}
+	return s;
+}
+
+/**
  * __kmem_cache_create_args - create a cache (kmem_cache_create() in both
  * forms, KMEM_CACHE, kmem_cache_create_usercopy end here)
  * @name: shown in /proc/slabinfo; copied
@@ -315,6 +344,18 @@ void slab_report_bad_free(const char *fn, const void *x, struct kmem_cache *s,
 	else
 		pr_err("%s: Invalid object pointer 0x%p in cache %s\n", fn, x,
 		       s->name);
+	dump_stack();
+}
+
+/*
+ * slab_report_double_free - the object being freed is already the first
+ * free object of its slab or CPU freelist (the kernel BUG()s here with
+ * CONFIG_SLAB_FREELIST_HARDENED); kheap reports and ignores the free.
+ */
+void slab_report_double_free(struct kmem_cache *s, const void *x)
+{
+	pr_err("kernel BUG: double free or corruption of object 0x%p in cache %s (naive detection: it is already the first free object)\n",
+	       x, s->name);
 	dump_stack();
 }
 

@@ -1035,6 +1035,12 @@ static __noinline void __slab_free(struct kmem_cache *s, struct slab *slab,
 		}
 		prior = slab_freelist(slab);
 		counters = slab_counters(slab);
+		if (unlikely(prior == tail)) {	/* as in do_slab_free() */
+			if (n)
+				kh_unlock(&n->list_lock);
+			slab_report_double_free(s, tail);
+			return;
+		}
 		set_freepointer(s, tail, prior);
 		new = counters_view(counters);
 		was_frozen = new.frozen;
@@ -1100,6 +1106,12 @@ redo:
 	tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
 	if (likely(!(tid & 1) && slab == READ_ONCE(c->slab))) {
 		freelist = READ_ONCE(c->freelist);
+		/* the kernel's naive double-free check (set_freepointer's
+		 * BUG_ON(object == fp)): one compare; reported, not fatal */
+		if (unlikely(freelist == tail)) {
+			slab_report_double_free(s, tail);
+			return;
+		}
 		set_freepointer(s, tail, freelist);
 		if (unlikely(!__cmpxchg_pair(&c->freelist_tid,
 					     (unsigned long)freelist, tid,

@@ -187,4 +187,191 @@ static inline void *kmem_cache_zalloc(struct kmem_cache *k, gfp_t flags)
 	return kmem_cache_alloc(k, flags | __GFP_ZERO);
 }
 
+/* ------------------------------------------------------------------ */
+/* the kmalloc family (src/kmalloc.c)                                  */
+/* ------------------------------------------------------------------ */
+
+#include <stdarg.h>
+#include <kheap/page.h>
+#include <linux/gfp.h>
+
+#ifndef ARCH_KMALLOC_MINALIGN
+#define ARCH_KMALLOC_MINALIGN	__alignof__(unsigned long long)
+#endif
+#define ARCH_SLAB_MINALIGN	__alignof__(unsigned long long)
+#define KMALLOC_MIN_SIZE	(1 << KMALLOC_SHIFT_LOW)
+#define KMALLOC_SHIFT_LOW	3
+#define KMALLOC_SHIFT_HIGH	(PAGE_SHIFT + 1)		/* 8 KiB */
+#define KMALLOC_SHIFT_MAX	(MAX_PAGE_ORDER + PAGE_SHIFT)	/* 4 MiB */
+#define KMALLOC_MAX_SIZE	(1UL << KMALLOC_SHIFT_MAX)
+#define KMALLOC_MAX_CACHE_SIZE	(1UL << KMALLOC_SHIFT_HIGH)
+#define KMALLOC_MAX_ORDER	(KMALLOC_SHIFT_MAX - PAGE_SHIFT)
+
+/* Without memcg or random caches, as on a kernel built without them. */
+enum kmalloc_cache_type {
+	KMALLOC_NORMAL = 0,
+	KMALLOC_CGROUP = KMALLOC_NORMAL,
+	KMALLOC_RANDOM_START = KMALLOC_NORMAL,
+	KMALLOC_RANDOM_END = KMALLOC_RANDOM_START,
+	KMALLOC_RECLAIM,
+	KMALLOC_DMA,
+	NR_KMALLOC_TYPES
+};
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct kmem_cache *kmem_buckets[KMALLOC_SHIFT_HIGH + 1];
+extern kmem_buckets kmalloc_caches[NR_KMALLOC_TYPES];
+
+void *kmalloc(size_t size, gfp_t flags) __malloc __alloc_size(1);
+void *kmalloc_node(size_t size, gfp_t flags, int node) __malloc __alloc_size(1);
+void *__kmalloc_large(size_t size, gfp_t flags) __malloc __alloc_size(1);
+void *__kmalloc_large_node(size_t size, gfp_t flags, int node) __malloc __alloc_size(1);
+void *krealloc(const void *objp, size_t new_size, gfp_t flags) __must_check __alloc_size(2);
+void kfree(const void *objp);
+void kfree_sensitive(const void *objp);
+size_t ksize(const void *objp);
+size_t __ksize(const void *objp);
+size_t kmalloc_size_roundup(size_t size);
+void kfree_bulk(size_t size, void **p);
+
+void *kvmalloc_node(size_t size, gfp_t flags, int node) __malloc __alloc_size(1);
+void *kvrealloc(const void *p, size_t size, gfp_t flags) __must_check __alloc_size(2);
+void kvfree(const void *addr);
+void kvfree_sensitive(const void *addr, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+static inline void *kzalloc(size_t size, gfp_t flags)
+{
+	return kmalloc(size, flags | __GFP_ZERO);
+}
+
+static inline void *kzalloc_node(size_t size, gfp_t flags, int node)
+{
+	return kmalloc_node(size, flags | __GFP_ZERO, node);
+}
+
+/* n * size, or NULL when it overflows (check_mul_overflow). */
+static inline void *kmalloc_array(size_t n, size_t size, gfp_t flags)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return kmalloc(bytes, flags);
+}
+
+static inline void *kmalloc_array_node(size_t n, size_t size, gfp_t flags,
+				       int node)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return kmalloc_node(bytes, flags, node);
+}
+
+static inline void *kcalloc(size_t n, size_t size, gfp_t flags)
+{
+	return kmalloc_array(n, size, flags | __GFP_ZERO);
+}
+
+static inline void *kcalloc_node(size_t n, size_t size, gfp_t flags, int node)
+{
+	return kmalloc_array_node(n, size, flags | __GFP_ZERO, node);
+}
+
+static inline __must_check void *krealloc_array(void *p, size_t new_n,
+						size_t new_size, gfp_t flags)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(new_n, new_size, &bytes))
+		return NULL;
+	return krealloc(p, bytes, flags);
+}
+
+static inline void *kvmalloc(size_t size, gfp_t flags)
+{
+	return kvmalloc_node(size, flags, NUMA_NO_NODE);
+}
+
+static inline void *kvzalloc(size_t size, gfp_t flags)
+{
+	return kvmalloc(size, flags | __GFP_ZERO);
+}
+
+static inline void *kvzalloc_node(size_t size, gfp_t flags, int node)
+{
+	return kvmalloc_node(size, flags | __GFP_ZERO, node);
+}
+
+static inline void *kvmalloc_array(size_t n, size_t size, gfp_t flags)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return kvmalloc(bytes, flags);
+}
+
+static inline void *kvcalloc(size_t n, size_t size, gfp_t flags)
+{
+	return kvmalloc_array(n, size, flags | __GFP_ZERO);
+}
+
+#define kmalloc_track_caller(size, flags)	kmalloc(size, flags)
+#define kmalloc_node_track_caller(size, flags, node) kmalloc_node(size, flags, node)
+
+/*
+ * kfree_rcu(ptr, rhf) frees @ptr after an RCU grace period; @rhf is the
+ * name of its struct rcu_head member (liburcu's struct rcu_head, from
+ * <urcu/urcu-memb.h>: kheap's grace periods are liburcu's memb flavour, so
+ * readers use urcu_memb_read_lock()/unlock()).  kfree_rcu_mightsleep(ptr)
+ * needs no rcu_head: it may wait for a grace period when memory is short.
+ * Objects are queued per CPU and freed in bulk after a grace period;
+ * kvfree_rcu_barrier() waits until every object queued so far is freed.
+ * The kernel keeps these in <linux/rcupdate.h>; kheap ships only mm headers.
+ */
+struct rcu_head;
+#ifdef __cplusplus
+extern "C" {
+#endif
+void kvfree_call_rcu(struct rcu_head *head, void *ptr);
+void kvfree_rcu_barrier(void);
+#ifdef __cplusplus
+}
+#endif
+
+#define kvfree_rcu_arg_2(ptr, rhf)					\
+do {									\
+	__typeof__(ptr) ___p = (ptr);					\
+									\
+	if (___p) {							\
+		_Static_assert(__builtin_offsetof(__typeof__(*(ptr)), rhf) < 4096, \
+			       "rcu_head too far into the object");	\
+		kvfree_call_rcu((struct rcu_head *)&((___p)->rhf), (void *)(___p)); \
+	}								\
+} while (0)
+
+#define kvfree_rcu_arg_1(ptr)						\
+do {									\
+	__typeof__(ptr) ___p = (ptr);					\
+									\
+	if (___p)							\
+		kvfree_call_rcu(NULL, (void *)(___p));			\
+} while (0)
+
+#define kfree_rcu(ptr, rhf)		kvfree_rcu_arg_2(ptr, rhf)
+#define kvfree_rcu(ptr, rhf)		kvfree_rcu_arg_2(ptr, rhf)
+#define kfree_rcu_mightsleep(ptr)	kvfree_rcu_arg_1(ptr)
+#define kvfree_rcu_mightsleep(ptr)	kvfree_rcu_arg_1(ptr)
+
+#include <linux/string.h>
+
 #endif /* _LINUX_SLAB_H */
