@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/string.h>
+#include <linux/mempool.h>
 #include <kheap/kheap.h>
 #pragma GCC visibility pop
 

@@ -1195,6 +1195,42 @@ nopage:
 /* allocation API                                                      */
 /* ------------------------------------------------------------------ */
 
+/* __alloc_pages() after the order check and fault injection. */
+static struct page *__alloc_pages_noprep(gfp_t gfp, unsigned int order)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_LOW;
+	int highest_zoneidx = gfp_zone(gfp);
+	int mt = gfp_migratetype(gfp);
+	struct page *page;
+
+	if (unlikely(mt >= MIGRATE_PCPTYPES))
+		mt = MIGRATE_MOVABLE;	/* both mobility bits: kernel warns */
+	page = get_page_from_freelist(gfp, order, alloc_flags, highest_zoneidx,
+				      mt);
+	if (likely(page))
+		return page;
+	return __alloc_pages_slowpath(gfp, order, highest_zoneidx, mt);
+}
+
+/* The kernel's prepare_alloc_pages(): checks made once per request. */
+static bool prepare_alloc_pages(gfp_t *gfp, unsigned int order)
+{
+	if (unlikely(order > MAX_PAGE_ORDER)) {
+		static int warned;	/* WARN_ON_ONCE_GFP(), as the kernel's */
+
+		if (!(*gfp & __GFP_NOWARN) &&
+		    !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED)) {
+			pr_warn("WARNING: %s: alloc_pages order %u > MAX_PAGE_ORDER (%d)\n",
+				kheap_comm(), order, MAX_PAGE_ORDER);
+			dump_stack();
+		}
+		return false;
+	}
+	kheap_ensure_init();
+	*gfp &= __GFP_BITS_MASK;
+	return !should_fail_alloc_page(*gfp, order);
+}
+
 /**
  * __alloc_pages - allocate 2^@order contiguous pages
  * @gfp: GFP flags; zone, mobility, reclaim and action modifiers apply
@@ -1207,37 +1243,11 @@ nopage:
 struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 			   void *nodemask)
 {
-	unsigned int alloc_flags = ALLOC_WMARK_LOW;
-	int highest_zoneidx, mt;
-	struct page *page;
-
 	(void)preferred_nid;
 	(void)nodemask;
-	if (unlikely(order > MAX_PAGE_ORDER)) {
-		static int warned;	/* WARN_ON_ONCE_GFP(), as the kernel's */
-
-		if (!(gfp & __GFP_NOWARN) &&
-		    !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED)) {
-			pr_warn("WARNING: %s: alloc_pages order %u > MAX_PAGE_ORDER (%d)\n",
-				kheap_comm(), order, MAX_PAGE_ORDER);
-			dump_stack();
-		}
+	if (unlikely(!prepare_alloc_pages(&gfp, order)))
 		return NULL;
-	}
-	kheap_ensure_init();
-	gfp &= __GFP_BITS_MASK;
-	if (should_fail_alloc_page(gfp, order))
-		return NULL;
-	highest_zoneidx = gfp_zone(gfp);
-	mt = gfp_migratetype(gfp);
-	if (unlikely(mt >= MIGRATE_PCPTYPES))
-		mt = MIGRATE_MOVABLE;	/* both mobility bits: kernel warns */
-
-	page = get_page_from_freelist(gfp, order, alloc_flags, highest_zoneidx,
-				      mt);
-	if (likely(page))
-		return page;
-	return __alloc_pages_slowpath(gfp, order, highest_zoneidx, mt);
+	return __alloc_pages_noprep(gfp, order);
 }
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
@@ -1264,16 +1274,23 @@ unsigned long get_zeroed_page(gfp_t gfp_mask)
 
 /**
  * alloc_pages_bulk_array - fill the NULL entries of @page_array with order-0
- * pages.  Return: the number of entries that hold a page afterwards.
+ * pages.  As the kernel's, the request is prepared (and may be failed by
+ * fault injection) once, not once per page.
+ * Return: the number of entries that hold a page afterwards (counting from
+ * the start of the array, up to the first that could not be filled).
  */
 unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_pages,
 				     struct page **page_array)
 {
 	unsigned long n = 0;
 
-	for (unsigned long i = 0; i < nr_pages; i++) {
+	while (n < nr_pages && page_array[n])
+		n++;
+	if (n == nr_pages || !prepare_alloc_pages(&gfp, 0))
+		return n;
+	for (unsigned long i = n; i < nr_pages; i++) {
 		if (!page_array[i]) {
-			page_array[i] = alloc_pages(gfp | __GFP_NOWARN, 0);
+			page_array[i] = __alloc_pages_noprep(gfp | __GFP_NOWARN, 0);
 			if (!page_array[i])
 				break;
 		}

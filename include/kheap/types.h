@@ -11,7 +11,7 @@
  *    C11 allows an identical typedef to be repeated, so a project that brings
  *    its own definitions compiles with both;
  *  - struct list_head is defined only if no kernel-style <linux/types.h> has
- *    been seen (its include guards are checked) and no one else defined it;
+ *    been seen (see below) and no one else defined it;
  *  - helper macros (likely, unlikely, ARRAY_SIZE, ...) are under #ifndef.
  *
  * bool comes from <stdbool.h>; there is no bool typedef here.
@@ -35,7 +35,16 @@ typedef unsigned int gfp_t;
 typedef unsigned int slab_flags_t;
 typedef unsigned long long phys_addr_t;
 
-#if !defined(_LINUX_TYPES_H) && !defined(_TOOLS_LINUX_TYPES_H) && \
+/*
+ * struct list_head comes from the project's own <linux/types.h> when it has
+ * one: the kernel's (which also defines _UAPI_LINUX_TYPES_H) or a copy of
+ * tools/include's.  The system's UAPI <linux/types.h> uses the same
+ * _LINUX_TYPES_H guard but has no list_head, so that guard alone proves
+ * nothing.  A project whose own header defines list_head must include it
+ * before kheap's headers, or define KHEAP_HAVE_LIST_HEAD.
+ */
+#if !(defined(_LINUX_TYPES_H) && defined(_UAPI_LINUX_TYPES_H)) && \
+	!defined(_TOOLS_LINUX_TYPES_H) && \
 	!defined(KHEAP_HAVE_LIST_HEAD) && !defined(__KHEAP_LIST_HEAD_DEFINED)
 #define __KHEAP_LIST_HEAD_DEFINED 1
 struct list_head {
@@ -66,6 +75,13 @@ struct list_head {
 #endif
 #ifndef BIT
 #define BIT(nr)		(1UL << (nr))
+#endif
+
+/* An empty initialiser that is warning-free in both C and C++. */
+#ifdef __cplusplus
+#define KHEAP_ZERO_INIT	{}
+#else
+#define KHEAP_ZERO_INIT	{ 0 }
 #endif
 
 #endif /* _KHEAP_TYPES_H */

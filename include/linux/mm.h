@@ -175,10 +175,14 @@ static inline unsigned long page_size(const struct page *page)
 
 /* ---- private data ---- */
 
+#ifndef __cplusplus
 #define page_private(page)		((page)->private)
+#else
+#define page_private(page)		((page)->private_)
+#endif
 static inline void set_page_private(struct page *page, unsigned long data)
 {
-	page->private = data;
+	page_private(page) = data;
 }
 
 /* ---- reference counts ---- */

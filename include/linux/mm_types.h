@@ -38,7 +38,11 @@ struct page {
 			};
 			void *mapping;		/* unused by kheap */
 			unsigned long index;	/* owner's; pcp: migratetype */
+#ifndef __cplusplus
 			unsigned long private;	/* buddy: order of the block */
+#else
+			unsigned long private_;	/* 'private' is a C++ keyword */
+#endif
 		};
 		struct {		/* tail pages of a compound page */
 			unsigned long compound_head;	/* head page | 1 */

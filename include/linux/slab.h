@@ -97,7 +97,7 @@ static inline struct kmem_cache *
 __kmem_cache_create(const char *name, unsigned int size, unsigned int align,
 		    slab_flags_t flags, void (*ctor)(void *))
 {
-	struct kmem_cache_args kmem_args = { 0 };
+	struct kmem_cache_args kmem_args = KHEAP_ZERO_INIT;
 
 	kmem_args.align = align;
 	kmem_args.ctor = ctor;
@@ -108,7 +108,7 @@ static inline struct kmem_cache *
 __kmem_cache_default_args(const char *name, unsigned int size,
 			  struct kmem_cache_args *args, slab_flags_t flags)
 {
-	struct kmem_cache_args kmem_default_args = { 0 };
+	struct kmem_cache_args kmem_default_args = KHEAP_ZERO_INIT;
 
 	if (args)	/* a non-NULL void * is a caller bug */
 		return NULL;
@@ -125,7 +125,7 @@ kmem_cache_create_usercopy(const char *name, unsigned int size,
 			   unsigned int useroffset, unsigned int usersize,
 			   void (*ctor)(void *))
 {
-	struct kmem_cache_args kmem_args = { 0 };
+	struct kmem_cache_args kmem_args = KHEAP_ZERO_INIT;
 
 	kmem_args.align = align;
 	kmem_args.ctor = ctor;
