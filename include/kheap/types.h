@@ -77,6 +77,13 @@ struct list_head {
 #define BIT(nr)		(1UL << (nr))
 #endif
 
+/* A compile-time assertion usable in C and C++ (static_assert in C++). */
+#ifdef __cplusplus
+#define KHEAP_STATIC_ASSERT(cond, msg)	static_assert(cond, msg)
+#else
+#define KHEAP_STATIC_ASSERT(cond, msg)	_Static_assert(cond, msg)
+#endif
+
 /* An empty initialiser that is warning-free in both C and C++. */
 #ifdef __cplusplus
 #define KHEAP_ZERO_INIT	{}

@@ -353,7 +353,7 @@ do {									\
 	__typeof__(ptr) ___p = (ptr);					\
 									\
 	if (___p) {							\
-		_Static_assert(__builtin_offsetof(__typeof__(*(ptr)), rhf) < 4096, \
+		KHEAP_STATIC_ASSERT(__builtin_offsetof(__typeof__(*(ptr)), rhf) < 4096, \
 			       "rcu_head too far into the object");	\
 		kvfree_call_rcu((struct rcu_head *)&((___p)->rhf), (void *)(___p)); \
 	}								\

@@ -30,5 +30,12 @@ if ! cc -std=gnu11 -Wall -Wextra -Werror -I"$src/tests/headers/fakekernel" -I"$s
 elif ! LD_LIBRARY_PATH="$bin" ./module; then
 	echo "FAIL: the module did not run"; fail=1
 fi
+# a C++17 program using the API
+if ! c++ -std=c++17 -Wall -Wextra -Werror -I"$src/include" "$src/tests/headers/cxx_user.cc" \
+	-o cxx_user -L"$bin" -lkheap; then
+	echo "FAIL: a C++17 program using the API does not build"; fail=1
+elif ! LD_LIBRARY_PATH="$bin" ./cxx_user; then
+	echo "FAIL: the C++17 program failed"; fail=1
+fi
 [ $fail = 0 ] && echo "headers: all checks passed"
 exit $fail
