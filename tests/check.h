@@ -49,6 +49,18 @@ static const char *check_cur_name __attribute__((unused));
 		}							\
 	} while (0)
 
+/* xorshift64: the tests' reproducible random numbers (state must be != 0) */
+#include <stdint.h>
+static inline uint64_t check_xorshift(uint64_t *state)
+{
+	uint64_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *state = x;
+}
+
 static inline int check_summary(void)
 {
 	fprintf(stderr, "%d passed, %d failed\n", check_passed_total,

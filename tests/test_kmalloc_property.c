@@ -28,16 +28,13 @@ struct obj {
 
 static struct obj live[MAX_LIVE];
 static int nr_live;
-static unsigned long long rng = 0x2545F4914F6CDD1DULL;
+static uint64_t rng = 0x2545F4914F6CDD1DULL;
 static unsigned long large_pages;	/* model: pages of large kmallocs */
 static unsigned long nr_allocs, nr_reallocs, nr_null;
 
 static unsigned long rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned long)rng;
+	return (unsigned long)check_xorshift(&rng);
 }
 
 static size_t random_size(void)

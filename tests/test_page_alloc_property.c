@@ -33,14 +33,11 @@ static unsigned long model_pages, peak_pages, nr_allocs, nr_failed;
 /* pages other layers hold (e.g. the slab layer's bootstrap caches) */
 static unsigned long base_used;
 static unsigned long base_free_order[NR_PAGE_ORDERS], base_online;
-static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
 static unsigned long rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned long)rng;
+	return (unsigned long)check_xorshift(&rng);
 }
 
 static unsigned long online_pages(void)

@@ -76,11 +76,11 @@ static void *worker(void *arg)
 {
 	int me = (int)(long)arg;
 	struct slot mine[64] = { 0 };
-	unsigned long long r = 0x1234567ULL * (unsigned long long)(me + 1);
+	uint64_t r = 0x1234567ULL * (uint64_t)(me + 1);
 	int ncpu = (int)os_ncpus();
 
 	for (int op = 0; op < OPS; op++) {
-		r ^= r << 13; r ^= r >> 7; r ^= r << 17;
+		check_xorshift(&r);
 		struct slot *s = &mine[r % 64];
 
 		if (s->page) {

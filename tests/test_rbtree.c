@@ -25,10 +25,7 @@ static uint64_t rs = 88172645463325252ULL;
 
 static uint64_t rnd(void)
 {
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return rs;
+	return (uint64_t)check_xorshift(&rs);
 }
 
 static unsigned long node_max(const struct rb_node *n)

@@ -29,14 +29,11 @@ static struct kmem_cache *caches[NCACHES];
 static struct obj live[NCACHES][MAXLIVE];
 static int nlive[NCACHES];
 static unsigned long serial;
-static unsigned long long rng = 88172645463325252ULL;
+static uint64_t rng = 88172645463325252ULL;
 
 static unsigned long rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned long)rng;
+	return (unsigned long)check_xorshift(&rng);
 }
 
 static void fill(unsigned char *p, unsigned int size, unsigned long ser)
