@@ -262,7 +262,7 @@ void kfree(const void *objp)
 		return;
 	slab = virt_to_slab(objp);
 	if (likely(slab)) {
-		kmem_cache_free(slab->slab_cache, (void *)objp);
+		kfree_slab_object(slab, (void *)objp);
 		return;
 	}
 	page = large_kmalloc_head(objp);

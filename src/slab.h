@@ -297,6 +297,7 @@ struct slabinfo {
 	unsigned int objects_per_slab;
 	unsigned int cache_order;
 };
+void kfree_slab_object(struct slab *slab, void *x);
 int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 			 unsigned int size, struct kmem_cache_args *args,
 			 slab_flags_t flags);

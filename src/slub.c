@@ -1130,20 +1130,28 @@ redo:
  * (a pointer kheap does not own, the wrong cache, not an object start) and
  * return NULL: the caller ignores the free.
  */
+/* True if @x is the start of an object of @slab (a cheap division). */
+static __always_inline bool object_start_ok(struct kmem_cache *s,
+					    struct slab *slab, const void *x)
+{
+	unsigned long off = (unsigned long)((const char *)x -
+					    (const char *)slab_address(slab)) -
+			    s->red_left_pad;
+
+	return likely(off < (size_t)slab->objects * s->size &&
+		      ((off * size_reciprocal(s)) >> RECIP_SHIFT) * s->size == off);
+}
+
 static __always_inline struct slab *free_check(struct kmem_cache *s,
 					       const void *x, const char *fn)
 {
 	struct slab *slab = virt_to_slab(x);
-	unsigned long off;
 
 	if (unlikely(!slab || slab->slab_cache != s)) {
 		slab_report_bad_free(fn, x, s, slab ? slab->slab_cache : NULL);
 		return NULL;
 	}
-	off = (unsigned long)((const char *)x - (const char *)slab_address(slab)) -
-	      s->red_left_pad;
-	if (unlikely(off >= (size_t)slab->objects * s->size ||
-		     ((off * size_reciprocal(s)) >> RECIP_SHIFT) * s->size != off)) {
+	if (unlikely(!object_start_ok(s, slab, x))) {
 		slab_report_bad_free(fn, x, s, s);
 		return NULL;
 	}
@@ -1171,6 +1179,22 @@ void kmem_cache_free(struct kmem_cache *s, void *x)
 	slab = free_check(s, x, __func__);
 	if (likely(slab))
 		do_slab_free(s, slab, x, x, 1);
+}
+
+/**
+ * kfree_slab_object - free @x, an object kfree() found in @slab (the
+ * kernel's slab_free() call in kfree()): the slab and cache are known, so
+ * only the object boundary is checked.
+ */
+void kfree_slab_object(struct slab *slab, void *x)
+{
+	struct kmem_cache *s = slab->slab_cache;
+
+	if (unlikely(!object_start_ok(s, slab, x))) {
+		slab_report_bad_free("kfree", x, s, s);
+		return;
+	}
+	do_slab_free(s, slab, x, x, 1);
 }
 
 /**
