@@ -84,24 +84,24 @@
  *    the kernel, by contrast, clears the page tables at once and defers only
  *    the TLB flush.
  *
- * 7. Bookkeeping memory.  There is no kmalloc yet: vmap_area, vm_struct
- *    and small page arrays come from a tiny object pool here (pages from the
- *    buddy allocator carved into fixed-size objects on a free list; pages
- *    are kept, not returned).  Temporary until kmalloc lands.  Page arrays
- *    above 2 KiB come from alloc_pages_exact() (up to 4 MiB, as kvmalloc
- *    would take them from kmalloc), larger ones from a nested vmalloc, shown
- *    as "vpages" in vmallocinfo and, as in the kernel, counted in
- *    VmallocUsed.
+ * 7. Bookkeeping memory, as in the kernel: vmap_area nodes come from their
+ *    own slab cache (KMEM_CACHE(vmap_area, SLAB_PANIC)), vm_structs from
+ *    kzalloc(), and page arrays from kmalloc() up to a page and from a
+ *    nested vmalloc above (shown as "vpages" in vmallocinfo and, as in the
+ *    kernel, counted in VmallocUsed).  The very first free block is static
+ *    (nothing can be allocated before initialisation ends) and is never
+ *    given back to the cache.
  *
  * Lock order (outer to inner):
  *     vmap_purge_lock -> purge_vmap_area_lock -> free_vmap_area_lock
- *       -> vmap_area_lock -> pool locks -> (page allocator's locks)
+ *       -> vmap_area_lock -> (slab and page allocator locks)
  * No path holds two of the middle three except validation and fork, which
- * take them all in this order.  The pool lock is dropped around calls into
- * the page allocator.  vmallocinfo formats one line at a time under
+ * take them all in this order.  vmap_area nodes are freed to their slab
+ * cache under free_vmap_area_lock; nothing in the slab or page allocator
+ * calls back into vmalloc with its own locks held.  vmallocinfo formats one line at a time under
  * vmap_area_lock and prints it unlocked (printing may allocate).
  *
- * Costs: vmalloc = one pool allocation or two, an O(log n) search and clip
+ * Costs: vmalloc = two or three slab allocations, an O(log n) search and clip
  * under free_vmap_area_lock, nr_pages buddy allocations, one mmap and one
  * madvise, an O(log n) insert under vmap_area_lock.  vfree = an O(log n)
  * lookup, nr_pages buddy frees, an O(log n) merge into the lazy tree; every
@@ -142,104 +142,21 @@ static unsigned long lazy_max;		/* lazy_max_pages(), fixed at init */
 static bool vmalloc_ready;
 
 /* ------------------------------------------------------------------ */
-/* the bookkeeping pool (temporary until kmalloc lands)                */
+/* bookkeeping memory                                                  */
 /* ------------------------------------------------------------------ */
 
-struct vpool {
-	kh_lock_t lock;
-	unsigned int size;		/* object size in bytes */
-	void *free;			/* free objects, linked through word 0 */
-	unsigned long nr_pages;		/* pages carved so far (never returned) */
-};
-
-#define VPOOL_MIN_ARRAY		16
-#define VPOOL_MAX_ARRAY		2048	/* page arrays of up to 256 entries */
-#define NR_ARRAY_POOLS		8	/* 16, 32, ..., 2048 bytes */
-
-static struct vpool va_pool = { KH_LOCK_INIT, sizeof(struct vmap_area), NULL, 0 };
-static struct vpool vm_pool = { KH_LOCK_INIT, sizeof(struct vm_struct), NULL, 0 };
-static struct vpool array_pools[NR_ARRAY_POOLS] = {
-	{ KH_LOCK_INIT, 16, NULL, 0 },   { KH_LOCK_INIT, 32, NULL, 0 },
-	{ KH_LOCK_INIT, 64, NULL, 0 },   { KH_LOCK_INIT, 128, NULL, 0 },
-	{ KH_LOCK_INIT, 256, NULL, 0 },  { KH_LOCK_INIT, 512, NULL, 0 },
-	{ KH_LOCK_INIT, 1024, NULL, 0 }, { KH_LOCK_INIT, 2048, NULL, 0 },
-};
-
-/* Pop an object; refill with one buddy page (lock dropped) when empty. */
-static void *vpool_alloc(struct vpool *pool, gfp_t gfp)
-{
-	void *obj;
-
-	kh_lock(&pool->lock);
-	while (!(obj = pool->free)) {
-		struct page *page;
-		char *base;
-
-		kh_unlock(&pool->lock);
-		page = alloc_pages((gfp & GFP_RECLAIM_MASK) & ~__GFP_ZERO, 0);
-		if (!page)
-			return NULL;
-		base = page_address(page);
-		kh_lock(&pool->lock);
-		for (unsigned int off = 0; off + pool->size <= PAGE_SIZE;
-		     off += pool->size) {
-			*(void **)(base + off) = pool->free;
-			pool->free = base + off;
-		}
-		pool->nr_pages++;
-	}
-	pool->free = *(void **)obj;
-	kh_unlock(&pool->lock);
-	return obj;
-}
-
-static void vpool_free(struct vpool *pool, void *obj)
-{
-	kh_lock(&pool->lock);
-	*(void **)obj = pool->free;
-	pool->free = obj;
-	kh_unlock(&pool->lock);
-}
-
-static struct vpool *array_pool(size_t bytes)
-{
-	unsigned int i = 0;
-
-	while ((VPOOL_MIN_ARRAY << i) < bytes)
-		i++;
-	return &array_pools[i];
-}
-
-static void all_pools_lock(void)
-{
-	kh_lock(&va_pool.lock);
-	kh_lock(&vm_pool.lock);
-	for (int i = 0; i < NR_ARRAY_POOLS; i++)
-		kh_lock(&array_pools[i].lock);
-}
-
-static void all_pools_unlock(bool reinit)
-{
-	void (*op)(kh_lock_t *) = reinit ? kh_lock_reinit : kh_unlock;
-
-	for (int i = NR_ARRAY_POOLS - 1; i >= 0; i--)
-		op(&array_pools[i].lock);
-	op(&vm_pool.lock);
-	op(&va_pool.lock);
-}
+static struct kmem_cache *vmap_area_cachep;
+static struct vmap_area initial_free_va;
 
 static inline struct vmap_area *va_alloc(gfp_t gfp)
 {
-	struct vmap_area *va = vpool_alloc(&va_pool, gfp);
-
-	if (va)
-		memset(va, 0, sizeof(*va));
-	return va;
+	return kmem_cache_zalloc(vmap_area_cachep, gfp & GFP_RECLAIM_MASK);
 }
 
 static inline void va_free(struct vmap_area *va)
 {
-	vpool_free(&va_pool, va);
+	if (va != &initial_free_va)
+		kmem_cache_free(vmap_area_cachep, va);
 }
 
 /* ------------------------------------------------------------------ */
@@ -797,15 +714,14 @@ static struct vm_struct *__get_vm_area_node(unsigned long size,
 	size = PAGE_ALIGN(size);
 	if (unlikely(!size))
 		return NULL;
-	area = vpool_alloc(&vm_pool, gfp);
+	area = kzalloc(sizeof(*area), gfp & GFP_RECLAIM_MASK);
 	if (unlikely(!area))
 		return NULL;
-	memset(area, 0, sizeof(*area));
 	if (!(flags & VM_NO_GUARD))
 		size += PAGE_SIZE;
 	va = alloc_vmap_area(size, max(align, PAGE_SIZE), start, end, gfp);
 	if (!va) {
-		vpool_free(&vm_pool, area);
+		kfree(area);
 		return NULL;
 	}
 	area->flags = flags;
@@ -936,7 +852,7 @@ void free_vm_area(struct vm_struct *area)
 			     area->addr);
 		return;
 	}
-	vpool_free(&vm_pool, area);
+	kfree(area);
 }
 
 /* ------------------------------------------------------------------ */
@@ -951,32 +867,22 @@ static struct page **vm_pages_array_alloc(unsigned int nr, gfp_t gfp,
 {
 	size_t bytes = (size_t)nr * sizeof(struct page *);
 	gfp_t nested = (gfp & GFP_RECLAIM_MASK) | __GFP_NOWARN;
-	struct page **pages;
 
-	if (bytes <= VPOOL_MAX_ARRAY) {
-		pages = vpool_alloc(array_pool(bytes), nested);
-		if (pages)
-			memset(pages, 0, bytes);
-		return pages;
-	}
-	if (bytes <= (PAGE_SIZE << MAX_PAGE_ORDER))
-		return alloc_pages_exact(bytes, nested | __GFP_ZERO);
+	/* __vmalloc_area_node(): kmalloc up to a page, vmalloc above */
+	if (bytes <= PAGE_SIZE)
+		return kmalloc(bytes, nested | __GFP_ZERO);
 	/* vmalloc memory reads as zero */
 	return vmalloc_page_array(bytes, nested, caller);
 }
 
-static void vm_pages_array_free(struct page **pages, unsigned int nr)
+static void vm_pages_array_free(struct page **pages)
 {
-	size_t bytes = (size_t)nr * sizeof(struct page *);
-
 	if (!pages)
 		return;
 	if (is_vmalloc_addr(pages))
 		vfree(pages);
-	else if (bytes <= VPOOL_MAX_ARRAY)
-		vpool_free(array_pool(bytes), pages);
 	else
-		free_pages_exact(pages, bytes);
+		kfree(pages);
 }
 
 static void vm_free_pages(struct vm_struct *vm)
@@ -986,7 +892,7 @@ static void vm_free_pages(struct vm_struct *vm)
 			__free_pages(vm->pages[i], 0);
 	if (vm->nr_pages)
 		mod_node_page_state(NR_VMALLOC, -(long)vm->nr_pages);
-	vm_pages_array_free(vm->pages, vm->nr_pages);
+	vm_pages_array_free(vm->pages);
 	vm->pages = NULL;
 	vm->nr_pages = 0;
 }
@@ -1050,7 +956,7 @@ static void vmalloc_abort(struct vm_struct *area, struct vmap_area *va)
 	vm_free_pages(area);
 	if (free_vmap_area_noflush(va))
 		try_purge_vmap_area_lazy();
-	vpool_free(&vm_pool, area);
+	kfree(area);
 }
 
 static void *vmalloc_node_range(unsigned long size, unsigned long align,
@@ -1306,7 +1212,7 @@ void vfree(const void *addr)
 		return;
 	}
 	vm_free_pages(vm);
-	vpool_free(&vm_pool, vm);
+	kfree(vm);
 	if (purge)
 		try_purge_vmap_area_lazy();
 }
@@ -1644,7 +1550,6 @@ int vmap_validate(void)
  * The size is vmalloc= (default four times mem=), halved down to 64 MiB
  * while the reservation fails (saying so once).
  */
-static struct vmap_area initial_free_va;
 
 int vmalloc_init(void)
 {
@@ -1671,11 +1576,8 @@ int vmalloc_init(void)
 	kheap_config.vmalloc_size = size;
 	lazy_max = lazy_max_pages();
 
-	/*
-	 * The first free block is static: nothing may allocate before
-	 * kheap_initialized is set (alloc_pages() would wait for it).  It can
-	 * later be recycled through va_pool like any node.
-	 */
+	vmap_area_cachep = KMEM_CACHE(vmap_area, SLAB_PANIC);
+	/* the first free block is static; va_free() never frees it */
 	va = &initial_free_va;
 	va->va_start = VMALLOC_START;
 	va->va_end = VMALLOC_END;
@@ -1693,12 +1595,10 @@ void vmalloc_fork_prepare(void)
 	kh_lock(&purge_vmap_area_lock);
 	kh_lock(&free_vmap_area_lock);
 	kh_lock(&vmap_area_lock);
-	all_pools_lock();
 }
 
 void vmalloc_fork_parent(void)
 {
-	all_pools_unlock(false);
 	kh_unlock(&vmap_area_lock);
 	kh_unlock(&free_vmap_area_lock);
 	kh_unlock(&purge_vmap_area_lock);
@@ -1708,7 +1608,6 @@ void vmalloc_fork_parent(void)
 /* The child owns private copies of every area; only the locks are reset. */
 void vmalloc_fork_child(void)
 {
-	all_pools_unlock(true);
 	kh_lock_reinit(&vmap_area_lock);
 	kh_lock_reinit(&free_vmap_area_lock);
 	kh_lock_reinit(&purge_vmap_area_lock);
