@@ -88,6 +88,8 @@ struct kheap_config {
 	unsigned int slab_max_order;	/* slab_max_order= (slub_max_order=) */
 	unsigned int slab_min_objects;	/* slab_min_objects=; 0 = from CPUs */
 	bool slab_nomerge;		/* slab_nomerge / slab_merge */
+	bool stats;			/* kheap.stats: shim prints views at exit */
+	bool publish;			/* kheap.publish: shim serves its views */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);
