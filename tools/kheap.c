@@ -541,22 +541,25 @@ static int by_active(const void *a, const void *b)
 }
 
 /* Print the slabinfo header and its @top busiest caches from @text. */
-static void print_top_slabinfo(char *text, int top)
+static void print_top_slabinfo(char *text, int top, int pid)
 {
+	char mark[64];
+
+	snprintf(mark, sizeof(mark), "(pid %d) <==", pid);
 	struct cache_line lines[128];
-	int n = 0, in = 0;
+	int n = 0, in = pid == 0;	/* 0: @text is one slabinfo */
 	char *save = NULL;
 
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(l, "==> kheap ", 10)) {
-			in = strstr(l, " slabinfo of ") != NULL;
+			in = strstr(l, " slabinfo of ") && strstr(l, mark);
 			continue;
 		}
 		if (!in)
 			continue;
 		if (l[0] == 's' || l[0] == '#') {
 			if (l[0] == '#')
-				printf("%.*s\n", 60, l);
+				printf("%.*s\n", 94, l);
 			continue;
 		}
 		if (n < 128) {
@@ -567,29 +570,41 @@ static void print_top_slabinfo(char *text, int top)
 	}
 	qsort(lines, (size_t)n, sizeof(lines[0]), by_active);
 	for (int i = 0; i < n && i < top && lines[i].active; i++)
-		printf("%.*s\n", 60, lines[i].text);
+		printf("%.*s\n", 94, lines[i].text);
 }
 
 static int demo_real_program(void)
 {
+	/* the program asks `kheap slabinfo --pid` about itself while its data
+	 * is alive (at exit it would have freed it) */
 	static const char script[] =
-		"import json\n"
+		"import json, os, subprocess, sys\n"
 		"d = {str(i): [i, str(i) * 3] for i in range(20000)}\n"
-		"print('python3: a dict of', len(d), 'entries,', len(json.dumps(d)), 'bytes of JSON')\n";
-	char *argv_py[] = { "python3", "-c", (char *)script, NULL };
-	char *argv_ls[] = { "ls", "-l", "/", NULL };
-	char **argv = access("/usr/bin/python3", X_OK) == 0 ? argv_py : argv_ls;
+		"print('python3: a dict of', len(d), 'entries,', len(json.dumps(d)), 'bytes of JSON')\n"
+		"sys.stdout.flush()\n"
+		"r = subprocess.run([sys.argv[1], 'slabinfo', '--pid', str(os.getpid())],\n"
+		"                   capture_output=True, text=True)\n"
+		"sys.stderr.write(r.stdout)\n";
+	char self[PATH_MAX];
+	ssize_t sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *argv_py[] = { "/usr/bin/python3", "-c", (char *)script, self, NULL };
+	char *argv_ls[] = { "/bin/ls", "-l", "/", NULL };
+	int python = sl > 0 && access("/usr/bin/python3", X_OK) == 0;
+	char **argv = python ? argv_py : argv_ls;
 	char *out = NULL;
 	size_t len = 0, cap = 0;
 	int pfd[2], status;
 	pid_t pid;
 
+	self[sl > 0 ? sl : 0] = 0;
 	say("== 4. A real program on kheap ==\n"
 	    "libkheap-malloc.so is malloc, free, realloc, posix_memalign, ... on\n"
 	    "kmalloc (up to 8 KiB from the kmalloc caches, then compound pages up to\n"
-	    "4 MiB) and vmalloc (beyond).  `kheap run --stats -- PROG` preloads it;\n"
-	    "here a small program runs on it and prints its views at exit.  Its\n"
-	    "busiest kmalloc caches:");
+	    "4 MiB) and vmalloc (beyond).  `kheap run -- PROG` preloads it and lets\n"
+	    "`kheap slabinfo --pid PID` read the program's views while it runs.\n"
+	    "Here python3 (PYTHONMALLOC=malloc: its objects come from malloc, not\n"
+	    "from its own arenas) builds a dict and asks for its own slabinfo; the\n"
+	    "busiest caches:");
 	fflush(stdout);
 	if (pipe(pfd))
 		return 1;
@@ -600,7 +615,9 @@ static int demo_real_program(void)
 		dup2(pfd[1], 2);
 		close(pfd[0]);
 		close(pfd[1]);
-		if (shim_environment(NULL, "kheap.stats=1"))
+		setenv("PYTHONMALLOC", "malloc", 1);
+		if (shim_environment(NULL, python ? "kheap.publish=1"
+						  : "kheap.stats=1"))
 			_exit(3);
 		execvp(argv[0], argv);
 		_exit(127);
@@ -631,7 +648,7 @@ static int demo_real_program(void)
 	}
 	if (out) {
 		out[len] = 0;
-		print_top_slabinfo(out, 8);
+		print_top_slabinfo(out, 8, python ? 0 : (int)pid);
 	}
 	free(out);
 	say("Try it on your own programs: `build/kheap run --stats -- PROG`, or\n"
