@@ -335,3 +335,10 @@ int os_getpid(void)
 {
 	return getpid();
 }
+
+int os_dup_cloexec(int fd)
+{
+	int n = fcntl(fd, F_DUPFD_CLOEXEC, 64);
+
+	return n < 0 ? -errno : n;
+}

@@ -65,6 +65,9 @@
  *    read(2) once (retrying EINTR), write everything (retrying short
  *    writes and EINTR; 0 or -errno), close(2).
  *  - os_getuid(), os_getpid(): the real user id, the process id.
+ *  - os_dup_cloexec(fd): a close-on-exec duplicate of @fd numbered >= 64
+ *    (out of the way of programs that close or reuse low descriptors), or
+ *    -errno.
  */
 #ifndef _KHEAP_OS_PRIM_H
 #define _KHEAP_OS_PRIM_H
@@ -100,6 +103,7 @@ int os_write_all(int fd, const void *buf, size_t len);
 void os_close(int fd);
 unsigned int os_getuid(void);
 int os_getpid(void);
+int os_dup_cloexec(int fd);
 
 /* glibc's rseq registration (glibc >= 2.35); see os_cpu(). */
 extern const ptrdiff_t __rseq_offset __attribute__((weak));

@@ -414,23 +414,27 @@ SHIM_PUBLIC struct mallinfo mallinfo(void)
 
 /* ---- start and exit (4., 8.) ---- */
 
+/* stderr as it was at start-up: programs such as sort(1) close fd 2 at exit */
+static int stats_fd = -1;
+
 static void print_stats(void)
 {
 	static const char *const views[] = {
 		"meminfo", "slabinfo", "buddyinfo", "vmallocinfo",
 	};
-	char head[128];
+	FILE *out = stats_fd >= 0 ? fdopen(stats_fd, "w") : NULL;
 
+	if (!out)
+		return;
+	setvbuf(out, NULL, _IONBF, 0);	/* never allocates while printing */
+	fflush(stderr);
 	for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
-		int n = snprintf(head, sizeof(head),
-				 "==> kheap %s of %s (pid %d) <==\n",
-				 views[i], kheap_comm(), os_getpid());
-
-		os_write_err(head, (size_t)n);
-		fflush(stderr);
-		kheap_proc_show(views[i], stderr);	/* unbuffered */
-		fflush(stderr);
+		fprintf(out, "==> kheap %s of %s (pid %d) <==\n", views[i],
+			kheap_comm(), os_getpid());
+		kheap_proc_show(views[i], out);
 	}
+	fclose(out);
+	stats_fd = -1;
 }
 
 __attribute__((constructor)) static void shim_start(void)
@@ -442,6 +446,8 @@ __attribute__((constructor)) static void shim_start(void)
 		return;
 	if (env && env[0] && strcmp(env, "0"))
 		kheap_config.stats = true;
+	if (kheap_config.stats)
+		stats_fd = os_dup_cloexec(2);
 	backtrace(&frame, 1);		/* loads libgcc_s now, not in a report */
 	if (kheap_config.publish)
 		shim_publish_start();
