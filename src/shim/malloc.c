@@ -14,7 +14,8 @@
  *                             a guard page after it.
  *    free(p): p in the direct map -> kfree() (slab object or large kmalloc;
  *    anything else there is reported by kfree as the kernel would); p in the
- *    vmalloc range -> vfree(); p in the boot arena (4.) -> nothing; anything
+ *    vmalloc range -> its pages are given back (madvise) and vfree(); p in
+ *    the boot arena (4.) -> nothing; anything
  *    else is not ours (5.).  Two range compares decide, before any load.
  *
  * 2. glibc's semantics where the kernel's differ.  malloc(0) returns a unique
@@ -232,6 +233,24 @@ static size_t usable_size(const void *p)
 	}
 }
 
+/*
+ * vfree() returns the frames at once but keeps the address range mapped
+ * until the lazy purge (up to lazy_max_pages, 32 MiB per log2 of the CPUs,
+ * of freed bytes still resident).  For the kernel's few vmalloc users that
+ * is cheap; a program that grows a 10 MiB array by realloc would carry all
+ * its old copies.  So the shim gives the bytes back first (one madvise, the
+ * range stays readable as DESIGN.md requires), as glibc's munmap of a big
+ * chunk does.
+ */
+static __noinline void shim_vfree(void *p)
+{
+	struct vm_struct *area = find_vm_area(p);
+
+	if (area && area->addr == p)
+		os_decommit(p, get_vm_area_size(area));
+	vfree(p);
+}
+
 static void shim_free(void *p)
 {
 	if (unlikely(!p))
@@ -241,7 +260,7 @@ static void shim_free(void *p)
 		kfree(p);
 		return;
 	case OWN_VMALLOC:
-		vfree(p);
+		shim_vfree(p);
 		return;
 	case OWN_BOOT:
 		return;
