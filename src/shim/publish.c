@@ -129,7 +129,7 @@ int shim_publish_start(void)
 	publisher_pid = os_getpid();
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 64 << 10);
+	pthread_attr_setstacksize(&attr, 256 << 10);
 	err = pthread_create(&thr, &attr, publisher, NULL);
 	pthread_attr_destroy(&attr);
 	if (err) {

@@ -25,6 +25,23 @@ static int aligned(const void *p, size_t a)
 	return ((uintptr_t)p & (a - 1)) == 0;
 }
 
+/* Before main: a constructor's blocks come from kheap too. */
+static void *early;
+static size_t early_usable;
+
+__attribute__((constructor(101))) static void before_main(void)
+{
+	early = malloc(100);
+	early_usable = malloc_usable_size(early);
+}
+
+static void test_constructor_allocates(void)
+{
+	CHECK(early);
+	CHECK_EQ(early_usable, 128);
+	free(early);
+}
+
 static void test_shim_is_malloc(void)
 {
 	void *p = malloc(100);
@@ -224,6 +241,7 @@ static void test_mallinfo_trim(void)
 int main(void)
 {
 	RUN(test_shim_is_malloc);
+	RUN(test_constructor_allocates);
 	RUN(test_malloc_zero_unique);
 	RUN(test_sizes_and_usable);
 	RUN(test_calloc);
