@@ -103,6 +103,7 @@ void kheap_vprintk(const char *fmt, va_list ap);
 #define pr_info(...)	kheap_printk(__VA_ARGS__)
 #define pr_cont(...)	kheap_printk(__VA_ARGS__)
 void kheap_dump_stack(void);
+extern __thread int kheap_in_backtrace;	/* inside dump_stack's backtrace() */
 #define dump_stack()	kheap_dump_stack()
 /* "GFP_KERNEL|__GFP_ZERO" for @gfp, as %pGg prints it */
 int kheap_format_gfp(char *buf, size_t len, gfp_t gfp);

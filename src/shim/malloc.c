@@ -46,8 +46,10 @@
  *    recursing (shim_in_init marks the initialising thread).  Blocks from
  *    the arena are never freed (free ignores them; realloc copies out).
  *    dump_stack() uses backtrace(), whose first call dlopen()s libgcc_s and
- *    allocates: the shim's constructor primes it once, so a report printed
- *    with a kheap lock held never re-enters the allocator through it.
+ *    allocates, possibly while a kheap lock is held: report.c marks the
+ *    thread (kheap_in_backtrace) and the shim serves it from the boot arena
+ *    meanwhile.  (Priming backtrace() at start-up instead would cost every
+ *    process ~400 KiB of RSS for a report it will almost never print.)
  *
  * 5. Pointers the shim did not allocate.  Under LD_PRELOAD the shim is
  *    malloc from the first allocation after the loader relocates itself;
@@ -85,7 +87,6 @@
 #include "shim/shim.h"
 
 #include <errno.h>
-#include <execinfo.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -130,21 +131,25 @@ static void *boot_alloc(size_t size, size_t align)
 
 /* ---- initialisation ---- */
 
-/* false: this thread is initialising kheap; serve from the boot arena */
+/* false: this thread is initialising kheap or inside dump_stack's
+ * backtrace(); serve it from the boot arena */
 static __noinline __cold bool shim_init_slow(void)
 {
-	if (shim_in_init)
+	if (shim_in_init || kheap_in_backtrace)
 		return false;
+	if (__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE))
+		return true;
 	shim_in_init = 1;
 	kheap_init_slow();
 	shim_in_init = 0;
 	return true;
 }
 
-/* One load and a predictable branch once kheap is up. */
+/* Two loads (one TLS) and a predictable branch once kheap is up. */
 static inline bool shim_ready(void)
 {
-	if (likely(__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE)))
+	if (likely(__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE) &
+		   !kheap_in_backtrace))
 		return true;
 	return shim_init_slow();
 }
@@ -459,7 +464,6 @@ static void print_stats(void)
 __attribute__((constructor)) static void shim_start(void)
 {
 	const char *env = getenv("KHEAP_STATS");
-	void *frame;
 
 	if (!shim_ready())
 		return;
@@ -467,7 +471,6 @@ __attribute__((constructor)) static void shim_start(void)
 		kheap_config.stats = true;
 	if (kheap_config.stats)
 		stats_fd = os_dup_cloexec(2);
-	backtrace(&frame, 1);		/* loads libgcc_s now, not in a report */
 	if (kheap_config.publish)
 		shim_publish_start();
 }

@@ -230,6 +230,30 @@ static void test_strdup_and_stdio(void)
 	free(s);
 }
 
+static void double_free(void *arg)
+{
+	void *volatile p = malloc(64);	/* volatile: GCC elides the pair */
+
+	(void)arg;
+	free(p);
+	free(p);			/* reported, then ignored */
+}
+
+/* A report's backtrace() loads libgcc_s and allocates: it must not
+ * re-enter kheap (served from the boot arena), and the program goes on. */
+static void test_double_free_is_reported(void)
+{
+	static char buf[8192];
+	void *p;
+
+	check_capture_stderr(double_free, NULL, buf, sizeof(buf));
+	CHECK(strstr(buf, "double free"));
+	CHECK(strstr(buf, "Call Trace:"));
+	p = malloc(64);
+	CHECK(p);
+	free(p);
+}
+
 static void test_mallinfo_trim(void)
 {
 	struct mallinfo2 mi = mallinfo2();
@@ -251,6 +275,7 @@ int main(void)
 	RUN(test_aligned_alloc_memalign_valloc);
 	RUN(test_many);
 	RUN(test_strdup_and_stdio);
+	RUN(test_double_free_is_reported);
 	RUN(test_mallinfo_trim);
 	return check_summary();
 }
