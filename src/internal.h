@@ -214,6 +214,8 @@ extern const struct kheap_layer slab_layer;
 int slab_validate(void);		/* every cache's invariants; errors */
 /* ---- kmalloc.c ---- */
 extern const struct kheap_layer kmalloc_layer;
+/* bytes of the large kmalloc block starting at @object, else 0 (quiet) */
+size_t kmalloc_large_size(const void *object);
 
 /* ---- vmalloc.c ---- */
 extern const struct kheap_layer vmalloc_layer;

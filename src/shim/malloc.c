@@ -12,8 +12,9 @@
  *      size > 4 MiB           vmalloc: order-0 frames accounted, fresh
  *                             private memory mapped at a vmalloc address,
  *                             a guard page after it.
- *    free(p): p in the direct map -> kfree() (slab object or large kmalloc;
- *    anything else there is reported by kfree as the kernel would); p in the
+ *    free(p): p in the direct map -> kfree() (slab object or large kmalloc,
+ *    whose bytes are given back at once from 1 MiB up; anything else there
+ *    is reported by kfree as the kernel would); p in the
  *    vmalloc range -> its pages are given back (madvise) and vfree(); p in
  *    the boot arena (4.) -> nothing; anything
  *    else is not ours (5.).  Two range compares decide, before any load.
@@ -85,6 +86,7 @@
  */
 #include "internal.h"
 #include "shim/shim.h"
+#include "slab.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -94,6 +96,8 @@
 
 #define SHIM_GFP	(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 #define SHIM_PUBLIC	__attribute__((visibility("default")))
+/* large kmalloc blocks this big give their bytes back at free */
+#define SHIM_DECOMMIT_MIN	(1UL << 20)
 
 /* ---- the boot arena (4.) ---- */
 
@@ -256,12 +260,32 @@ static __noinline void shim_vfree(void *p)
 	vfree(p);
 }
 
+/*
+ * The same for large kmalloc blocks of 1 MiB and more: free page reporting
+ * would give them back 2 s after the free, but a program that grows a list
+ * by realloc (python) frees 1, 2 and 4 MiB blocks it never reuses, and
+ * would carry them at its peak.  Below 1 MiB the bytes stay for reuse.
+ */
+static __noinline void shim_free_large(void *p)
+{
+	/* 0 unless a block's start: anything else goes to kfree() to be reported */
+	size_t size = kmalloc_large_size(p);
+
+	if (size >= SHIM_DECOMMIT_MIN)
+		os_decommit(p, size);
+	kfree(p);
+}
+
 static void shim_free(void *p)
 {
 	if (unlikely(!p))
 		return;
 	switch (owner_of(p)) {
 	case OWN_KMALLOC:
+		if (unlikely(!virt_to_slab(p))) {
+			shim_free_large(p);
+			return;
+		}
 		kfree(p);
 		return;
 	case OWN_VMALLOC:

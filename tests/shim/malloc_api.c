@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <malloc.h>
+#include <sys/mman.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,6 +255,33 @@ static void test_double_free_is_reported(void)
 	free(p);
 }
 
+/* Memory kheap did not hand out: free ignores it quietly, realloc fails
+ * with ENOMEM (its size is unknown), malloc_usable_size says 0. */
+static void *launder(void *p)	/* hide from GCC that p is not heap memory */
+{
+	__asm__("" : "+r"(p));
+	return p;
+}
+
+static void test_foreign_pointer(void)
+{
+	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	static char stat_buf[64];
+
+	CHECK(m != MAP_FAILED);
+	strcpy(m, "not kheap's");
+	free(launder(m));
+	free(launder(stat_buf + 16));
+	CHECK(!strcmp(m, "not kheap's"));
+	CHECK_EQ(malloc_usable_size(m), 0);
+	errno = 0;
+	CHECK(realloc(launder(m), 100) == NULL);
+	CHECK_EQ(errno, ENOMEM);
+	CHECK(!strcmp(m, "not kheap's"));
+	munmap(m, 8192);
+}
+
 static void test_mallinfo_trim(void)
 {
 	struct mallinfo2 mi = mallinfo2();
@@ -276,6 +304,7 @@ int main(void)
 	RUN(test_many);
 	RUN(test_strdup_and_stdio);
 	RUN(test_double_free_is_reported);
+	RUN(test_foreign_pointer);
 	RUN(test_mallinfo_trim);
 	return check_summary();
 }
