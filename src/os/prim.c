@@ -6,7 +6,10 @@
 #define _GNU_SOURCE
 #include "prim.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -341,4 +344,31 @@ int os_dup_cloexec(int fd)
 	int n = fcntl(fd, F_DUPFD_CLOEXEC, 64);
 
 	return n < 0 ? -errno : n;
+}
+
+void os_remove_stale(const char *dir, const char *prefix, const char *suffix)
+{
+	size_t plen = strlen(prefix), slen = strlen(suffix);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char *end, path[512];
+		long pid;
+
+		if (len <= plen + slen || strncmp(e->d_name, prefix, plen) ||
+		    strcmp(e->d_name + len - slen, suffix))
+			continue;
+		pid = strtol(e->d_name + plen, &end, 10);
+		if (end != e->d_name + len - slen || pid <= 0 ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) <
+		    (int)sizeof(path))
+			unlink(path);
+	}
+	closedir(d);
 }

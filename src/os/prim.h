@@ -61,6 +61,10 @@
  *  - os_unix_accept(fd, &uid): accepts one connection (retrying EINTR) and
  *    returns its descriptor with the peer's uid from SO_PEERCRED, or -errno.
  *  - os_unlink(path): removes a file; errors ignored.
+ *  - os_remove_stale(dir, prefix, suffix): removes every DIR/PREFIX<pid>SUFFIX
+ *    whose process no longer exists (kill(pid, 0) fails with ESRCH): the
+ *    sockets of processes that ended by _exit() or a signal.  Allocates
+ *    (opendir): never call it from inside the allocator.
  *  - os_read(fd, buf, len) / os_write_all(fd, buf, len) / os_close(fd):
  *    read(2) once (retrying EINTR), write everything (retrying short
  *    writes and EINTR; 0 or -errno), close(2).
@@ -98,6 +102,7 @@ int os_private_dir(const char *path);
 int os_unix_listen(const char *path);
 int os_unix_accept(int fd, unsigned int *uid);
 void os_unlink(const char *path);
+void os_remove_stale(const char *dir, const char *prefix, const char *suffix);
 long os_read(int fd, void *buf, size_t len);
 int os_write_all(int fd, const void *buf, size_t len);
 void os_close(int fd);

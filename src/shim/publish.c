@@ -26,6 +26,10 @@
  * unbuffered fmemopen stream, so printing never allocates while a view
  * holds a kheap lock.
  *
+ * Cleaning up: the process that created the socket removes it at exit; one
+ * that ends by _exit() (dash does) or a signal cannot, so each publisher
+ * thread first removes the sockets of pids that no longer exist.
+ *
  * fork(): the child does not inherit the thread and does not publish (its
  * pid differs and nothing serves kheap-CHILDPID.sock); only the process that
  * created the socket removes it at exit.  A child that execs a program
@@ -84,9 +88,15 @@ static void serve_one(int fd)
 	free(buf);
 }
 
+static char sock_dir[200];
+
 static void *publisher(void *arg)
 {
 	unsigned int me = os_getuid();
+
+	/* processes that ended by _exit() (dash does) or a signal could not
+	 * remove their sockets: sweep those of dead pids, off the start path */
+	os_remove_stale(sock_dir, "kheap-", ".sock");
 
 	for (;;) {
 		unsigned int uid;
@@ -106,14 +116,14 @@ static void *publisher(void *arg)
 
 int shim_publish_start(void)
 {
-	char dir[200];
+	char *dir = sock_dir;
 	pthread_t thr;
 	pthread_attr_t attr;
 	int err;
 
 	if (listen_fd >= 0)
 		return 0;
-	if (!kheap_socket_path(dir, sock_path, sizeof(dir),
+	if (!kheap_socket_path(dir, sock_path, sizeof(sock_dir),
 			       getenv("XDG_RUNTIME_DIR"), os_getuid(),
 			       os_getpid()))
 		return -ENAMETOOLONG;

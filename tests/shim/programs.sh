@@ -133,6 +133,11 @@ pid_view)
 	"$KHEAP" slabinfo --pid x 2> err; st=$?
 	[ $st = 2 ] || fail "bad pid gave $st"
 	set -e
+	# the socket of a process that died without removing it is swept
+	dir=${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}
+	: > "$dir/kheap-4194399.sock"
+	"$KHEAP" run -- sleep 0.5
+	[ ! -e "$dir/kheap-4194399.sock" ] || { rm -f "$dir/kheap-4194399.sock"; fail "a dead pid's socket was not swept"; }
 	# without kheap.publish there is no socket and no extra thread
 	LD_PRELOAD="$SHIM" sh -c 'ls /proc/$$/task | wc -l; ls ${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}/kheap-$$.sock 2>/dev/null | wc -l' > quiet.txt
 	[ "$(cat quiet.txt | tr '\n' ' ')" = "1 0 " ] || fail "a process without kheap.publish: threads/sockets $(cat quiet.txt | tr '\n' ' ')"
