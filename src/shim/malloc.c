@@ -317,6 +317,15 @@ SHIM_PUBLIC void *calloc(size_t n, size_t size)
 
 	if (unlikely(__builtin_mul_overflow(n, size, &bytes)))
 		return enomem();
+	if (unlikely(bytes > KMALLOC_MAX_CACHE_SIZE)) {
+		void *p = shim_alloc(bytes, 8, SHIM_GFP);
+
+		/* vmalloc memory is fresh and zero; a large kmalloc block is a
+		 * power of two: zero what was asked for, not the tail (RSS) */
+		if (p && bytes <= KMALLOC_MAX_SIZE)
+			memset(p, 0, bytes);
+		return p;
+	}
 	return shim_alloc(bytes, 8, SHIM_GFP | __GFP_ZERO);
 }
 

@@ -21,6 +21,12 @@
 #pragma GCC diagnostic ignored "-Walloc-size-larger-than="
 #pragma GCC diagnostic ignored "-Wuse-after-free"
 
+static void *launder(void *p)	/* hide from GCC that p is not heap memory, or freed */
+{
+	__asm__("" : "+r"(p));
+	return p;
+}
+
 static int aligned(const void *p, size_t a)
 {
 	return ((uintptr_t)p & (a - 1)) == 0;
@@ -95,6 +101,19 @@ static void test_calloc(void)
 		zero &= p[i] == 0;
 	CHECK(zero);
 	free(p);
+	/* a large kmalloc block, dirtied and freed, comes back zeroed */
+	for (int round = 0; round < 2; round++) {
+		p = malloc(500000);
+		CHECK(p);
+		memset(p, 0xff, 500000);
+		free(launder(p));
+		p = calloc(1, 500000);
+		zero = 1;
+		for (int i = 0; i < 500000; i++)
+			zero &= p[i] == 0;
+		CHECK(zero);
+		free(p);
+	}
 	p = calloc(3, 5 << 20);			/* vmalloc */
 	CHECK(p && p[0] == 0 && p[(15 << 20) - 1] == 0);
 	free(p);
@@ -257,12 +276,6 @@ static void test_double_free_is_reported(void)
 
 /* Memory kheap did not hand out: free ignores it quietly, realloc fails
  * with ENOMEM (its size is unknown), malloc_usable_size says 0. */
-static void *launder(void *p)	/* hide from GCC that p is not heap memory */
-{
-	__asm__("" : "+r"(p));
-	return p;
-}
-
 static void test_foreign_pointer(void)
 {
 	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
