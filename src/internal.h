@@ -89,6 +89,8 @@ struct kheap_config {
 	unsigned int slab_max_order;	/* slab_max_order= (slub_max_order=) */
 	unsigned int slab_min_objects;	/* slab_min_objects=; 0 = from CPUs */
 	bool slab_nomerge;		/* slab_nomerge / slab_merge */
+	bool stats;			/* kheap.stats: shim prints views at exit */
+	bool publish;			/* kheap.publish: shim serves its views */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);
@@ -102,6 +104,7 @@ void kheap_vprintk(const char *fmt, va_list ap);
 #define pr_info(...)	kheap_printk(__VA_ARGS__)
 #define pr_cont(...)	kheap_printk(__VA_ARGS__)
 void kheap_dump_stack(void);
+extern __thread int kheap_in_backtrace;	/* inside dump_stack's backtrace() */
 #define dump_stack()	kheap_dump_stack()
 /* "GFP_KERNEL|__GFP_ZERO" for @gfp, as %pGg prints it */
 int kheap_format_gfp(char *buf, size_t len, gfp_t gfp);
@@ -212,6 +215,8 @@ extern const struct kheap_layer slab_layer;
 int slab_validate(void);		/* every cache's invariants; errors */
 /* ---- kmalloc.c ---- */
 extern const struct kheap_layer kmalloc_layer;
+/* bytes of the large kmalloc block starting at @object, else 0 (quiet) */
+size_t kmalloc_large_size(const void *object);
 
 /* ---- vmalloc.c ---- */
 extern const struct kheap_layer vmalloc_layer;

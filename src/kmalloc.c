@@ -233,6 +233,14 @@ static struct page *large_kmalloc_head(const void *object)
 	return page;
 }
 
+/* The size of the large kmalloc block starting at @object, else 0; quiet. */
+size_t kmalloc_large_size(const void *object)
+{
+	struct page *page = large_kmalloc_head(object);
+
+	return page && object == page_address(page) ? page_size(page) : 0;
+}
+
 static void free_large_kmalloc(struct page *page, const void *object)
 {
 	unsigned int order = compound_order(page);

@@ -40,6 +40,8 @@ struct kheap_config kheap_config = {
 	.slab_max_order = PAGE_ALLOC_COSTLY_ORDER,
 	.slab_min_objects = 0,
 	.slab_nomerge = false,		/* CONFIG_SLAB_MERGE_DEFAULT=y */
+	.stats = false,
+	.publish = false,
 };
 
 enum opt_type {
@@ -162,6 +164,12 @@ static const struct kheap_option options[] = {
 	  16UL << 20, 1UL << 46, NULL, NULL, NULL },
 	{ "kheap.validate", OPT_BOOL, &kheap_config.debug_validate, "0",
 	  "run the layers' validate walkers at every reclaim and report problems",
+	  0, 0, NULL, NULL, NULL },
+	{ "kheap.stats", OPT_BOOL, &kheap_config.stats, "0",
+	  "malloc shim: print meminfo, slabinfo, buddyinfo and vmallocinfo to stderr at exit (also KHEAP_STATS=1)",
+	  0, 0, NULL, NULL, NULL },
+	{ "kheap.publish", OPT_BOOL, &kheap_config.publish, "0",
+	  "malloc shim: serve the views to `kheap VIEW --pid PID` (one thread, a 0600 Unix socket; `kheap run` sets it)",
 	  0, 0, NULL, NULL, NULL },
 	{ "slab_min_order", OPT_UINT, &kheap_config.slab_min_order, "0",
 	  "smallest page order of a slab (the kernel's slab_min_order=)",

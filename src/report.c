@@ -37,15 +37,29 @@ void kheap_printk(const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Set while this thread is inside backtrace().  Its first call dlopen()s
+ * libgcc_s, which allocates: under the malloc shim that must not re-enter
+ * kheap, since a report may be printed with a kheap lock held, so the shim
+ * serves this thread from its boot arena meanwhile (src/shim/malloc.c).
+ * Also a recursion guard.
+ */
+__thread int kheap_in_backtrace;
+
 void kheap_dump_stack(void)
 {
 	void *frames[32];
-	int n = backtrace(frames, 32);
+	int n;
 
+	if (kheap_in_backtrace)
+		return;
+	kheap_in_backtrace = 1;
+	n = backtrace(frames, 32);
 	kheap_printk("Call Trace:\n");
 	/* skip kheap_dump_stack itself */
 	if (n > 1)
 		backtrace_symbols_fd(frames + 1, n - 1, 2);
+	kheap_in_backtrace = 0;
 }
 
 __attribute__((noreturn, cold))

@@ -6,14 +6,20 @@
 #define _GNU_SOURCE
 #include "prim.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/sysinfo.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -222,4 +228,147 @@ void os_write_err(const char *buf, size_t len)
 		buf += n;
 		len -= (size_t)n;
 	}
+}
+
+/* ---- the view publisher's door (see prim.h) ---- */
+
+int os_private_dir(const char *path)
+{
+	struct stat st;
+
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return -errno;
+	if (lstat(path, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+	    (st.st_mode & 077))
+		return -EPERM;
+	return 0;
+}
+
+int os_unix_listen(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	/* the directory is 0700 already; fchmod before bind narrows the file */
+	fchmod(fd, 0600);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(path, 0600) ||
+	    listen(fd, 8)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int os_unix_accept(int fd, unsigned int *uid)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int c;
+
+	do
+		c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	while (c < 0 && errno == EINTR);
+	if (c < 0)
+		return -errno;
+	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
+		int err = -errno;
+
+		close(c);
+		return err;
+	}
+	*uid = cred.uid;
+	return c;
+}
+
+void os_unlink(const char *path)
+{
+	unlink(path);
+}
+
+long os_read(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : (long)n;
+}
+
+int os_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void os_close(int fd)
+{
+	close(fd);
+}
+
+unsigned int os_getuid(void)
+{
+	return getuid();
+}
+
+int os_getpid(void)
+{
+	return getpid();
+}
+
+int os_dup_cloexec(int fd)
+{
+	int n = fcntl(fd, F_DUPFD_CLOEXEC, 64);
+
+	return n < 0 ? -errno : n;
+}
+
+void os_remove_stale(const char *dir, const char *prefix, const char *suffix)
+{
+	size_t plen = strlen(prefix), slen = strlen(suffix);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char *end, path[512];
+		long pid;
+
+		if (len <= plen + slen || strncmp(e->d_name, prefix, plen) ||
+		    strcmp(e->d_name + len - slen, suffix))
+			continue;
+		pid = strtol(e->d_name + plen, &end, 10);
+		if (end != e->d_name + len - slen || pid <= 0 ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) <
+		    (int)sizeof(path))
+			unlink(path);
+	}
+	closedir(d);
 }

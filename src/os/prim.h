@@ -49,6 +49,29 @@
  *  - os_max_map_count(): vm.max_map_count, or 65530 if it cannot be read.
  *  - os_write_err(buf, len): write(2) to stderr, retrying short writes; safe
  *    in signal handlers and never allocates.
+ *
+ * The malloc shim's view publisher (src/shim/publish.c) talks to other
+ * processes of the same user through these; none of them allocates:
+ *  - os_private_dir(path): makes sure @path is a directory owned by this
+ *    user with mode 0700 (created if missing).  0 or -errno (-EPERM if it
+ *    exists with another owner or a looser mode: never trust it).
+ *  - os_unix_listen(path): a listening, close-on-exec AF_UNIX stream socket
+ *    bound at @path (an old socket file there is replaced), mode 0600.
+ *    The file descriptor or -errno.
+ *  - os_unix_accept(fd, &uid): accepts one connection (retrying EINTR) and
+ *    returns its descriptor with the peer's uid from SO_PEERCRED, or -errno.
+ *  - os_unlink(path): removes a file; errors ignored.
+ *  - os_remove_stale(dir, prefix, suffix): removes every DIR/PREFIX<pid>SUFFIX
+ *    whose process no longer exists (kill(pid, 0) fails with ESRCH): the
+ *    sockets of processes that ended by _exit() or a signal.  Allocates
+ *    (opendir): never call it from inside the allocator.
+ *  - os_read(fd, buf, len) / os_write_all(fd, buf, len) / os_close(fd):
+ *    read(2) once (retrying EINTR), write everything (retrying short
+ *    writes and EINTR; 0 or -errno), close(2).
+ *  - os_getuid(), os_getpid(): the real user id, the process id.
+ *  - os_dup_cloexec(fd): a close-on-exec duplicate of @fd numbered >= 64
+ *    (out of the way of programs that close or reuse low descriptors), or
+ *    -errno.
  */
 #ifndef _KHEAP_OS_PRIM_H
 #define _KHEAP_OS_PRIM_H
@@ -74,6 +97,18 @@ uint64_t os_ns(void);
 unsigned long os_rss_kb(void);
 unsigned long os_max_map_count(void);
 void os_write_err(const char *buf, size_t len);
+
+int os_private_dir(const char *path);
+int os_unix_listen(const char *path);
+int os_unix_accept(int fd, unsigned int *uid);
+void os_unlink(const char *path);
+void os_remove_stale(const char *dir, const char *prefix, const char *suffix);
+long os_read(int fd, void *buf, size_t len);
+int os_write_all(int fd, const void *buf, size_t len);
+void os_close(int fd);
+unsigned int os_getuid(void);
+int os_getpid(void);
+int os_dup_cloexec(int fd);
 
 /* glibc's rseq registration (glibc >= 2.35); see os_cpu(). */
 extern const ptrdiff_t __rseq_offset __attribute__((weak));

@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: MIT
+/*
+ * shim/malloc.c - the whole malloc API on kheap: libkheap-malloc.so, the
+ * library `kheap run` and LD_PRELOAD put under a program.
+ *
+ * 1. Routing.  Every block is a kheap object; its address says which layer
+ *    owns it, so free() needs no header and no lookup table:
+ *      size <= 8 KiB          kmalloc caches (kmalloc-8 ... kmalloc-8k), via
+ *                             kmalloc(): SLUB's per-CPU lockless fast path.
+ *      8 KiB < size <= 4 MiB  large kmalloc: a compound page block of order
+ *                             get_order(size) from the buddy allocator.
+ *      size > 4 MiB           vmalloc: order-0 frames accounted, fresh
+ *                             private memory mapped at a vmalloc address,
+ *                             a guard page after it.
+ *    free(p): p in the direct map -> kfree() (slab object or large kmalloc,
+ *    whose bytes are given back at once from 1 MiB up; anything else there
+ *    is reported by kfree as the kernel would); p in the
+ *    vmalloc range -> its pages are given back (madvise) and vfree(); p in
+ *    the boot arena (4.) -> nothing; anything
+ *    else is not ours (5.).  Two range compares decide, before any load.
+ *
+ * 2. glibc's semantics where the kernel's differ.  malloc(0) returns a unique
+ *    kmalloc-8 object, not ZERO_SIZE_PTR.  A NULL return sets errno ENOMEM.
+ *    calloc and reallocarray check n * size for overflow (NULL + ENOMEM).
+ *    posix_memalign answers EINVAL for an alignment that is not a power of
+ *    two multiple of sizeof(void *); aligned_alloc and memalign follow glibc
+ *    2.36 (a non-power-of-two alignment: EINVAL resp. rounded up).
+ *    malloc_usable_size() is ksize() (slab objects, large kmalloc) or the
+ *    vmalloc area's size without its guard page, never less than asked.
+ *
+ * 3. Alignment.  kmalloc's power-of-two classes are naturally aligned, and
+ *    a buddy block of order n is aligned to PAGE_SIZE << n (the direct map
+ *    is reserved section-aligned).  So an alignment A > 8 is met by asking
+ *    for max(size, A) rounded up to a power of two while it stays a slab
+ *    size, or for a large kmalloc block (aligned to its own size, >= A) up
+ *    to 4 MiB; beyond that __vmalloc_node() with align = A.  Any power of
+ *    two up to the size of the vmalloc range works; 64 KiB costs a 64 KiB
+ *    block, as in the kernel.
+ *
+ * 4. Start-up and recursion.  The first call of any entry point initialises
+ *    kheap (kheap_ensure_init(): one predictable branch afterwards).  That
+ *    may happen inside the dynamic loader, before constructors and before
+ *    main.  kheap's init path does not call libc's malloc (options are
+ *    parsed without allocating, getenv does not allocate, per-CPU arrays
+ *    come from os_reserve); should a libc function it uses ever allocate,
+ *    the request is served from a small static boot arena instead of
+ *    recursing (shim_in_init marks the initialising thread).  Blocks from
+ *    the arena are never freed (free ignores them; realloc copies out).
+ *    dump_stack() uses backtrace(), whose first call dlopen()s libgcc_s and
+ *    allocates, possibly while a kheap lock is held: report.c marks the
+ *    thread (kheap_in_backtrace) and the shim serves it from the boot arena
+ *    meanwhile.  (Priming backtrace() at start-up instead would cost every
+ *    process ~400 KiB of RSS for a report it will almost never print.)
+ *
+ * 5. Pointers the shim did not allocate.  Under LD_PRELOAD the shim is
+ *    malloc from the first allocation after the loader relocates itself;
+ *    the loader's own minimal-malloc blocks from before that are never
+ *    handed to free() by glibc, and the shim also defines glibc's
+ *    __libc_malloc family, so no glibc-heap pointer can exist.  A pointer
+ *    outside kheap's ranges is therefore a foreign or wild one: free()
+ *    ignores it (counted, not reported: a program freeing loader memory is
+ *    not wrong), malloc_usable_size() says 0, and realloc() cannot know its
+ *    size, so it reports once on stderr and fails with ENOMEM leaving the
+ *    block alone, rather than copy bytes it cannot vouch for.
+ *
+ * 6. GFP.  GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN: direct reclaim
+ *    may run (it drains per-CPU lists and shrinks slab caches), retries go
+ *    on only while reclaim makes progress, so a request never waits
+ *    forever, and a plain ENOMEM prints no allocation-failure report.
+ *
+ * 7. fork(), threads, dlopen.  libkheap's own pthread_atfork handlers
+ *    (init.c) take every kheap lock before fork and release them on both
+ *    sides, so a child of a multi-threaded program allocates at once.
+ *    Nothing here is per thread except shim_in_init; kheap's state is per
+ *    CPU, so threads created before or after initialisation and code in
+ *    dlopen()ed objects share one heap.  All memory is private anonymous.
+ *
+ * 8. Quiet.  The shim starts no thread and installs no handler unless an
+ *    option asks: kheap.stats (or KHEAP_STATS=1) prints meminfo, slabinfo,
+ *    buddyinfo and vmallocinfo to stderr at exit; kheap.publish starts the
+ *    one publisher thread of publish.c.
+ *
+ * Cost: malloc of a small size is one load and branch for init, the size
+ * test, then kmalloc()'s slab fast path (one 16-byte CAS); free is two
+ * range compares and kfree()'s virt_to_slab() and CAS.
+ */
+#include "internal.h"
+#include "shim/shim.h"
+#include "slab.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SHIM_GFP	(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+#define SHIM_PUBLIC	__attribute__((visibility("default")))
+/* large kmalloc blocks this big give their bytes back at free */
+#define SHIM_DECOMMIT_MIN	(1UL << 20)
+
+/* ---- the boot arena (4.) ---- */
+
+#define BOOT_ARENA_SIZE	(64 << 10)
+static char boot_arena[BOOT_ARENA_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static size_t boot_used;
+static __thread int shim_in_init __attribute__((tls_model("initial-exec")));
+static unsigned long foreign_frees;
+
+static bool in_boot_arena(const void *p)
+{
+	return (const char *)p >= boot_arena &&
+	       (const char *)p < boot_arena + BOOT_ARENA_SIZE;
+}
+
+/* A bump allocation for requests made while kheap initialises itself; the
+ * block's size is kept in the 8 bytes before it, for realloc. */
+static void *boot_alloc(size_t size, size_t align)
+{
+	size_t old, start;
+
+	if (align < 16)
+		align = 16;
+	do {
+		old = __atomic_load_n(&boot_used, __ATOMIC_RELAXED);
+		start = ALIGN(old + 8, align);
+		if (start + size > BOOT_ARENA_SIZE || start + size < start)
+			return NULL;
+	} while (!__atomic_compare_exchange_n(&boot_used, &old, start + size,
+					      false, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	memcpy(boot_arena + start - 8, &size, sizeof(size));
+	return boot_arena + start;	/* static storage: already zero */
+}
+
+/* ---- initialisation ---- */
+
+/* false: this thread is initialising kheap or inside dump_stack's
+ * backtrace(); serve it from the boot arena */
+static __noinline __cold bool shim_init_slow(void)
+{
+	if (shim_in_init || kheap_in_backtrace)
+		return false;
+	if (__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE))
+		return true;
+	shim_in_init = 1;
+	kheap_init_slow();
+	shim_in_init = 0;
+	return true;
+}
+
+/* Two loads (one TLS) and a predictable branch once kheap is up. */
+static inline bool shim_ready(void)
+{
+	if (likely(__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE) &
+		   !kheap_in_backtrace))
+		return true;
+	return shim_init_slow();
+}
+
+/* ---- allocation ---- */
+
+static __noinline __cold void *enomem(void)
+{
+	errno = ENOMEM;
+	return NULL;
+}
+
+static inline size_t roundup_pow2(size_t n)
+{
+	return n <= 1 ? 1 : (size_t)1 << (64 - __builtin_clzl(n - 1));
+}
+
+/* Blocks above KMALLOC_MAX_SIZE, or aligned beyond what kmalloc gives. */
+static __noinline void *shim_vmalloc(size_t size, size_t align, gfp_t gfp)
+{
+	if (align < PAGE_SIZE)
+		align = PAGE_SIZE;
+	if (size > (1UL << 46))		/* larger than any vmalloc range */
+		return NULL;
+	return __vmalloc_node(size, align, gfp, NUMA_NO_NODE,
+			      __builtin_return_address(0));
+}
+
+/* The allocator behind every entry point; @align is a power of two. */
+static inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
+{
+	void *p;
+
+	if (unlikely(!shim_ready()))
+		return boot_alloc(size ? size : 1, align);
+	if (unlikely(align > 8)) {
+		if (size < align)
+			size = align;
+		if (size <= KMALLOC_MAX_CACHE_SIZE)
+			size = roundup_pow2(size);
+	}
+	if (likely(size - 1 < KMALLOC_MAX_SIZE))
+		p = kmalloc(size, gfp);
+	else if (!size)
+		p = kmalloc(1, gfp);	/* a unique pointer, not ZERO_SIZE_PTR */
+	else
+		p = shim_vmalloc(size, align, gfp);
+	if (unlikely(!p))
+		return enomem();
+	return p;
+}
+
+/* ---- ownership (1., 5.) ---- */
+
+enum owner { OWN_KMALLOC, OWN_VMALLOC, OWN_BOOT, OWN_FOREIGN };
+
+static inline enum owner owner_of(const void *p)
+{
+	if (likely(virt_addr_valid(p)))
+		return OWN_KMALLOC;
+	if (is_vmalloc_addr(p))
+		return OWN_VMALLOC;
+	if (in_boot_arena(p))
+		return OWN_BOOT;
+	return OWN_FOREIGN;
+}
+
+static size_t usable_size(const void *p)
+{
+	switch (owner_of(p)) {
+	case OWN_KMALLOC:
+		return ksize(p);
+	case OWN_VMALLOC: {
+		struct vm_struct *area = find_vm_area(p);
+
+		return area && area->addr == p ? get_vm_area_size(area) : 0;
+	}
+	case OWN_BOOT: {
+		size_t size;
+
+		memcpy(&size, (const char *)p - 8, sizeof(size));
+		return size;
+	}
+	default:
+		return 0;
+	}
+}
+
+/*
+ * vfree() returns the frames at once but keeps the address range mapped
+ * until the lazy purge (up to lazy_max_pages, 32 MiB per log2 of the CPUs,
+ * of freed bytes still resident).  For the kernel's few vmalloc users that
+ * is cheap; a program that grows a 10 MiB array by realloc would carry all
+ * its old copies.  So the shim gives the bytes back first (one madvise, the
+ * range stays readable as DESIGN.md requires), as glibc's munmap of a big
+ * chunk does.
+ */
+static __noinline void shim_vfree(void *p)
+{
+	struct vm_struct *area = find_vm_area(p);
+
+	if (area && area->addr == p)
+		os_decommit(p, get_vm_area_size(area));
+	vfree(p);
+}
+
+/*
+ * The same for large kmalloc blocks of 1 MiB and more: free page reporting
+ * would give them back 2 s after the free, but a program that grows a list
+ * by realloc (python) frees 1, 2 and 4 MiB blocks it never reuses, and
+ * would carry them at its peak.  Below 1 MiB the bytes stay for reuse.
+ */
+static __noinline void shim_free_large(void *p)
+{
+	/* 0 unless a block's start: anything else goes to kfree() to be reported */
+	size_t size = kmalloc_large_size(p);
+
+	if (size >= SHIM_DECOMMIT_MIN)
+		os_decommit(p, size);
+	kfree(p);
+}
+
+static void shim_free(void *p)
+{
+	if (unlikely(!p))
+		return;
+	switch (owner_of(p)) {
+	case OWN_KMALLOC:
+		if (unlikely(!virt_to_slab(p))) {
+			shim_free_large(p);
+			return;
+		}
+		kfree(p);
+		return;
+	case OWN_VMALLOC:
+		shim_vfree(p);
+		return;
+	case OWN_BOOT:
+		return;
+	default:
+		__atomic_fetch_add(&foreign_frees, 1, __ATOMIC_RELAXED);
+		return;
+	}
+}
+
+/* ---- the malloc API ---- */
+
+SHIM_PUBLIC void *malloc(size_t size)
+{
+	return shim_alloc(size, 8, SHIM_GFP);
+}
+
+SHIM_PUBLIC void free(void *p)
+{
+	shim_free(p);
+}
+
+SHIM_PUBLIC void *calloc(size_t n, size_t size)
+{
+	size_t bytes;
+
+	if (unlikely(__builtin_mul_overflow(n, size, &bytes)))
+		return enomem();
+	if (unlikely(bytes > KMALLOC_MAX_CACHE_SIZE)) {
+		void *p = shim_alloc(bytes, 8, SHIM_GFP);
+
+		/* vmalloc memory is fresh and zero; a large kmalloc block is a
+		 * power of two: zero what was asked for, not the tail (RSS) */
+		if (p && bytes <= KMALLOC_MAX_SIZE)
+			memset(p, 0, bytes);
+		return p;
+	}
+	return shim_alloc(bytes, 8, SHIM_GFP | __GFP_ZERO);
+}
+
+static __noinline __cold void *realloc_foreign(void *p)
+{
+	static int once;
+
+	if (!__atomic_exchange_n(&once, 1, __ATOMIC_RELAXED))
+		pr_err("kheap: realloc(%p): not allocated by kheap's malloc; its size is unknown, failing with ENOMEM\n",
+		       p);
+	return enomem();
+}
+
+SHIM_PUBLIC void *realloc(void *p, size_t size)
+{
+	size_t old;
+	void *n;
+
+	if (!p)
+		return malloc(size);
+	if (!size) {			/* glibc: free and return NULL */
+		shim_free(p);
+		return NULL;
+	}
+	if (unlikely(owner_of(p) == OWN_FOREIGN))
+		return realloc_foreign(p);
+	old = usable_size(p);
+	/* keep the block while it fits and is not more than twice too big */
+	if (size <= old && (size > old / 2 || old <= 16))
+		return p;
+	n = malloc(size);
+	if (!n)
+		return NULL;
+	memcpy(n, p, min(old, size));
+	shim_free(p);
+	return n;
+}
+
+SHIM_PUBLIC void *reallocarray(void *p, size_t n, size_t size)
+{
+	size_t bytes;
+
+	if (unlikely(__builtin_mul_overflow(n, size, &bytes)))
+		return enomem();
+	return realloc(p, bytes);
+}
+
+static inline bool is_pow2(size_t a)
+{
+	return a && !(a & (a - 1));
+}
+
+SHIM_PUBLIC int posix_memalign(void **res, size_t align, size_t size)
+{
+	void *p;
+
+	if (!is_pow2(align) || align % sizeof(void *))
+		return EINVAL;
+	p = shim_alloc(size, align, SHIM_GFP);
+	if (!p)
+		return ENOMEM;
+	*res = p;
+	return 0;
+}
+
+SHIM_PUBLIC void *aligned_alloc(size_t align, size_t size)
+{
+	if (!is_pow2(align)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return shim_alloc(size, align, SHIM_GFP);
+}
+
+SHIM_PUBLIC void *memalign(size_t align, size_t size)
+{
+	if (align > (1UL << 46)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!is_pow2(align))
+		align = roundup_pow2(align);	/* as glibc's _int_memalign */
+	return shim_alloc(size, align, SHIM_GFP);
+}
+
+SHIM_PUBLIC void *valloc(size_t size)
+{
+	return shim_alloc(size, PAGE_SIZE, SHIM_GFP);
+}
+
+SHIM_PUBLIC void *pvalloc(size_t size)
+{
+	size_t bytes = ALIGN(size, PAGE_SIZE);
+
+	if (bytes < size)
+		return enomem();
+	return shim_alloc(bytes ? bytes : PAGE_SIZE, PAGE_SIZE, SHIM_GFP);
+}
+
+SHIM_PUBLIC size_t malloc_usable_size(void *p)
+{
+	return p ? usable_size(p) : 0;
+}
+
+/* glibc's internal names, so no block can come from glibc's own heap. */
+SHIM_PUBLIC void *__libc_malloc(size_t size) { return malloc(size); }
+SHIM_PUBLIC void __libc_free(void *p) { shim_free(p); }
+SHIM_PUBLIC void *__libc_calloc(size_t n, size_t s) { return calloc(n, s); }
+SHIM_PUBLIC void *__libc_realloc(void *p, size_t s) { return realloc(p, s); }
+SHIM_PUBLIC void *__libc_memalign(size_t a, size_t s) { return memalign(a, s); }
+SHIM_PUBLIC void *__libc_valloc(size_t s) { return valloc(s); }
+SHIM_PUBLIC void *__libc_pvalloc(size_t s) { return pvalloc(s); }
+SHIM_PUBLIC void cfree(void *p) { shim_free(p); }
+
+/* Stubs: kheap gives memory back through free page reporting itself. */
+SHIM_PUBLIC int malloc_trim(size_t pad)
+{
+	return 0;
+}
+
+SHIM_PUBLIC struct mallinfo2 mallinfo2(void)
+{
+	struct mallinfo2 mi = { 0 };
+
+	if (READ_ONCE(kheap_initialized)) {
+		mi.uordblks = (node_page_state(NR_SLAB_UNRECLAIMABLE) +
+			       node_page_state(NR_SLAB_RECLAIMABLE) +
+			       node_page_state(NR_VMALLOC)) << PAGE_SHIFT;
+		mi.arena = mi.uordblks;
+	}
+	return mi;
+}
+
+SHIM_PUBLIC struct mallinfo mallinfo(void)
+{
+	struct mallinfo2 m2 = mallinfo2();
+	struct mallinfo mi = { 0 };
+
+	mi.uordblks = (int)m2.uordblks;
+	mi.arena = (int)m2.arena;
+	return mi;
+}
+
+/* ---- start and exit (4., 8.) ---- */
+
+/* stderr as it was at start-up: programs such as sort(1) close fd 2 at exit */
+static int stats_fd = -1;
+
+static void print_stats(void)
+{
+	static const char *const views[] = {
+		"meminfo", "slabinfo", "buddyinfo", "vmallocinfo",
+	};
+	FILE *out = stats_fd >= 0 ? fdopen(stats_fd, "w") : NULL;
+
+	if (!out)
+		return;
+	setvbuf(out, NULL, _IONBF, 0);	/* never allocates while printing */
+	fflush(stderr);
+	for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
+		fprintf(out, "==> kheap %s of %s (pid %d) <==\n", views[i],
+			kheap_comm(), os_getpid());
+		kheap_proc_show(views[i], out);
+	}
+	fclose(out);
+	stats_fd = -1;
+}
+
+__attribute__((constructor)) static void shim_start(void)
+{
+	const char *env = getenv("KHEAP_STATS");
+
+	if (!shim_ready())
+		return;
+	if (env && env[0] && strcmp(env, "0"))
+		kheap_config.stats = true;
+	if (kheap_config.stats)
+		stats_fd = os_dup_cloexec(2);
+	if (kheap_config.publish)
+		shim_publish_start();
+}
+
+__attribute__((destructor)) static void shim_stop(void)
+{
+	if (!READ_ONCE(kheap_initialized))
+		return;
+	if (kheap_config.stats)
+		print_stats();
+	if (kheap_config.publish)
+		shim_publish_stop();
+}

@@ -1,0 +1,159 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# programs.sh - real programs on the malloc shim, each compared with its own
+# output under glibc's malloc.  Usage: programs.sh SHIM KHEAP CASE
+#   SHIM   path of libkheap-malloc.so     KHEAP  path of the kheap tool
+#   CASE   python | perl | sort | gzip | git | gcc | sqlite | run_status |
+#          pid_view | stats
+# Each comparison runs the case once plainly and once with the shim and
+# kheap.stats=1, and checks that the shim's stats came out (so the program
+# really ran on kheap), then compares the outputs byte for byte.
+set -eu
+SHIM=$1 KHEAP=$2 CASE=$3
+SRC=$(cd "$(dirname "$0")" && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kheap-shim-$CASE.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+unset KHEAP_CMDLINE KHEAP_STATS
+
+fail() { echo "FAIL ($CASE): $*" >&2; exit 1; }
+
+# compare NAME CMD...: CMD's stdout without and with the shim must agree.
+compare() {
+	name=$1; shift
+	"$@" > plain.out 2> plain.err || fail "$name failed without the shim: $(tail -5 plain.err)"
+	KHEAP_CMDLINE=kheap.stats=1 LD_PRELOAD="$SHIM" "$@" > shim.out 2> shim.err ||
+		fail "$name failed under the shim: $(grep -v '^\(==>\|[a-zA-Z(]*[:#]\|slabinfo\|Node\|dma\|kmalloc\|kmem\| \)' shim.err | tail -5)"
+	grep -q '^slabinfo - version: 2.1' shim.err || fail "$name: no kheap stats: the shim was not loaded"
+	cmp -s plain.out shim.out || { diff plain.out shim.out | head -20 >&2; fail "$name: outputs differ"; }
+	echo "ok $name ($(wc -c < shim.out) bytes of output agree; $(grep -c '^==> kheap slabinfo' shim.err) process(es) on kheap)"
+}
+
+case $CASE in
+python)
+	cat > t.py <<'PY'
+import json, threading, multiprocessing, hashlib
+d = {str(i): [i, i * 2.5, str(i) * 3] for i in range(200000)}
+s = json.dumps(d, sort_keys=True)
+assert json.loads(s) == d
+l = sorted((x * 7919) % 100003 for x in range(300000))
+out = {}
+def work(n):
+    out[n] = sum(len(str(x)) for x in [bytes(i % 256 for i in range(k % 500)) for k in range(n * 1000)])
+ts = [threading.Thread(target=work, args=(n,)) for n in range(1, 9)]
+[t.start() for t in ts]; [t.join() for t in ts]
+def sq(x):
+    return [str(i) * 2 for i in range(x)][-1]
+with multiprocessing.Pool(4) as p:
+    mp = p.map(sq, range(1, 2000, 37))
+print(hashlib.sha256(s.encode()).hexdigest(), l[:5], l[-5:], sorted(out.items()), mp[-3:])
+PY
+	PYTHONMALLOC=malloc compare python /usr/bin/python3 t.py
+	compare python-pymalloc /usr/bin/python3 t.py ;;
+perl)
+	compare perl /usr/bin/perl -e '
+		my %h; $h{$_ * 7919 % 100003} = "v" x ($_ % 200) for 1 .. 200000;
+		my @k = sort { $a <=> $b } keys %h; my $s = join ",", @k[0 .. 20];
+		my $t = ""; $t .= "$_:" . length($h{$_}) . ";" for @k; $t =~ s/(\d+):0;//g;
+		my @w = split /;/, $t; print "$s\n", scalar(@w), " ", length($t), "\n";' ;;
+sort)
+	awk 'BEGIN { srand(42); for (i = 0; i < 300000; i++) printf "%08d %s line %d\n", int(rand() * 1e8), substr("kheapslubbuddy", 1 + i % 10), i }' > in.txt
+	compare sort sort -S 64M in.txt
+	compare sort-numeric-unique sort -n -u -k1,1 in.txt ;;
+gzip)
+	seq 1 2000000 > in.txt
+	compare gzip sh -c 'gzip -6 < in.txt | gunzip | md5sum; gzip -9 < in.txt | wc -c' ;;
+git)
+	mkdir src
+	awk 'BEGIN { for (i = 0; i < 3000; i++) { f = sprintf("src/d%02d/f%04d.txt", i % 40, i); print f } }' | while read -r f; do
+		mkdir -p "$(dirname "$f")"; echo "file $f" > "$f"; done
+	cat > g.sh <<'SH'
+set -e
+export GIT_AUTHOR_NAME=kheap GIT_AUTHOR_EMAIL=k@example.org GIT_COMMITTER_NAME=kheap GIT_COMMITTER_EMAIL=k@example.org
+export GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' GIT_COMMITTER_DATE='2026-01-01T00:00:00Z' HOME=$PWD GIT_CONFIG_NOSYSTEM=1
+rm -rf repo && cp -r src repo && cd repo
+git init -q -b main . && git add . && git commit -q -m "3000 files"
+echo more >> d00/f0000.txt && git commit -q -am second
+git rev-parse HEAD; git log --oneline | wc -l; git ls-files | wc -l; git fsck -q && echo fsck ok
+git gc -q && git count-objects -v | grep -E '^(count|in-pack)'
+SH
+	compare git sh g.sh ;;
+gcc)
+	cp "$SRC/malloc_api.c" "$SRC/../check.h" .
+	compare gcc sh -c 'gcc -O2 -S -I. -o - malloc_api.c | md5sum; gcc -O2 -I. -o a.out malloc_api.c && echo linked'
+	compare g++ sh -c "g++ -O2 -S -o - '$SRC/cxx_new.cpp' | md5sum" ;;
+sqlite)
+	compare sqlite3 sqlite3 ':memory:' '
+		CREATE TABLE t(id INTEGER PRIMARY KEY, k TEXT, v REAL);
+		WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000)
+		INSERT INTO t(k, v) SELECT printf("key%05d", (x * 7919) % 100003), x * 1.5 FROM c;
+		CREATE INDEX tk ON t(k);
+		SELECT count(*), sum(v), min(k), max(k) FROM t;
+		SELECT substr(k, 1, 5), count(*), avg(v) FROM t GROUP BY substr(k, 1, 5) ORDER BY 1 LIMIT 5;
+		SELECT k FROM t WHERE k BETWEEN "key50000" AND "key50010" ORDER BY k;
+		UPDATE t SET v = v * 2 WHERE id % 3 = 0; DELETE FROM t WHERE id % 5 = 0;
+		SELECT count(*), round(sum(v), 1) FROM t;' ;;
+run_status)
+	"$KHEAP" run -- true || fail "kheap run -- true"
+	set +e
+	"$KHEAP" run -- sh -c 'exit 42'; st=$?
+	[ $st = 42 ] || fail "exit status 42 came back as $st"
+	"$KHEAP" run --cmdline "slab_nomerge" -- sh -c 'kill -TERM $$'; st=$?
+	[ $st = 143 ] || fail "a program killed by SIGTERM: status $st, expected 143 (shell convention)"
+	"$KHEAP" run -- /nonexistent/prog 2> err; st=$?
+	[ $st = 127 ] || fail "a missing program gave $st, not 127"
+	"$KHEAP" run 2> err; st=$?
+	[ $st = 2 ] || fail "kheap run without a program gave $st, not 2"
+	"$KHEAP" run --bogus -- true 2> err; st=$?
+	[ $st = 2 ] || fail "a bad option gave $st, not 2"
+	set -e
+	"$KHEAP" run -- sh -c 'case "$LD_PRELOAD" in *libkheap-malloc.so*) exit 0;; esac; exit 1' ||
+		fail "LD_PRELOAD not set by kheap run"
+	echo "ok run_status" ;;
+pid_view)
+	"$KHEAP" run -- sleep 30 & pid=$!
+	i=0
+	until "$KHEAP" slabinfo --pid $pid > slab.txt 2> err; do
+		i=$((i + 1)); [ $i -lt 100 ] || { kill $pid; fail "no views from pid $pid: $(cat err)"; }
+		sleep 0.1
+	done
+	"$KHEAP" meminfo --pid $pid > mem.txt
+	"$KHEAP" buddyinfo --pid=$pid > buddy.txt
+	kill $pid; wait $pid || true
+	# killed by a signal, it could not remove its socket: do it here
+	rm -f "${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}/kheap-$pid.sock"
+	grep -q '^slabinfo - version: 2.1' slab.txt || fail "slabinfo --pid: $(head -2 slab.txt)"
+	grep -q '^kmalloc-64 ' slab.txt || fail "slabinfo --pid has no kmalloc-64"
+	grep -q '^MemTotal:' mem.txt || fail "meminfo --pid"
+	grep -q '^Node 0, zone' buddy.txt || fail "buddyinfo --pid"
+	set +e
+	"$KHEAP" slabinfo --pid $$ 2> err; st=$?
+	[ $st = 1 ] && grep -q 'does not publish' err || fail "a process without the shim: status $st, $(cat err)"
+	"$KHEAP" slabinfo --pid x 2> err; st=$?
+	[ $st = 2 ] || fail "bad pid gave $st"
+	set -e
+	# the socket of a process that died without removing it is swept
+	dir=${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}
+	: > "$dir/kheap-4194399.sock"
+	"$KHEAP" run -- sleep 0.5
+	[ ! -e "$dir/kheap-4194399.sock" ] || { rm -f "$dir/kheap-4194399.sock"; fail "a dead pid's socket was not swept"; }
+	# without kheap.publish there is no socket and no extra thread
+	LD_PRELOAD="$SHIM" sh -c 'ls /proc/$$/task | wc -l; ls ${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}/kheap-$$.sock 2>/dev/null | wc -l' > quiet.txt
+	[ "$(cat quiet.txt | tr '\n' ' ')" = "1 0 " ] || fail "a process without kheap.publish: threads/sockets $(cat quiet.txt | tr '\n' ' ')"
+	echo "ok pid_view" ;;
+stats)
+	KHEAP_STATS=1 LD_PRELOAD="$SHIM" /bin/true 2> err
+	for v in meminfo slabinfo buddyinfo vmallocinfo; do
+		grep -q "^==> kheap $v of true (pid [0-9]*) <==" err || fail "KHEAP_STATS=1: no $v header"
+	done
+	grep -q '^MemTotal:' err && grep -q '^slabinfo - version: 2.1' err &&
+		grep -q '^Node 0, zone' err || fail "KHEAP_STATS=1: views missing"
+	"$KHEAP" run --stats -- /bin/true 2> err2
+	grep -q '^slabinfo - version: 2.1' err2 || fail "kheap run --stats printed no slabinfo"
+	LD_PRELOAD="$SHIM" /bin/true 2> err3
+	[ ! -s err3 ] || fail "without KHEAP_STATS the shim printed: $(head -3 err3)"
+	echo "ok stats" ;;
+*)
+	echo "unknown case $CASE" >&2; exit 2 ;;
+esac
