@@ -100,32 +100,53 @@ static double bench_bulk_slab(struct kmem_cache *s, long n)
 	return (now_ns() - t) / (n / BATCH * BATCH);
 }
 
+/* A count with an optional k/M suffix ("200k", "1M"). */
+static long parse_count(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 0);
+
+	if (*end == 'k' || *end == 'K')
+		v *= 1000;
+	else if (*end == 'M' || *end == 'm')
+		v *= 1000000;
+	return v > 0 ? v : 2000000;
+}
+
+/*
+ * slab_bench [N] - ns per kmem_cache_alloc+free pair (single, batch of 64)
+ * and per object in bulk alloc/free of 64, for 64- and 256-byte objects,
+ * beside glibc malloc/free of the same size in the same run.  Prints
+ * "RESULT <size>-<single|batch64|bulk64>:<impl> <ns> ns" for bench/run.py.
+ */
 int main(int argc, char **argv)
 {
-	size_t size = argc > 1 ? strtoul(argv[1], NULL, 0) : 64;
-	long n = argc > 2 ? strtol(argv[2], NULL, 0) : 2000000;
-	struct kmem_cache *s;
-	double a, b;
+	static const size_t sizes[] = { 64, 256 };
+	long n = argc > 1 ? parse_count(argv[1]) : 2000000;
 
 	if (kheap_init("mem=256M") < 0)
 		return 1;
-	s = kmem_cache_create("bench", (unsigned int)size, 0, 0, NULL);
-	if (!s)
-		return 1;
-	/* warm up both */
-	bench_batch_slab(s, 100000);
-	bench_batch_malloc(size, 100000);
+	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		size_t size = sizes[i];
+		struct kmem_cache *s = kmem_cache_create("bench", (unsigned int)size,
+							 0, 0, NULL);
 
-	printf("object size %zu, %ld operations each\n", size, n);
-	printf("%-34s %10s %10s %8s\n", "", "kheap ns", "glibc ns", "ratio");
-	a = bench_single_slab(s, n);
-	b = bench_single_malloc(size, n);
-	printf("%-34s %10.2f %10.2f %8.2f\n", "alloc+free pair, single", a, b, a / b);
-	a = bench_batch_slab(s, n);
-	b = bench_batch_malloc(size, n);
-	printf("%-34s %10.2f %10.2f %8.2f\n", "alloc+free pair, batch of 64", a, b, a / b);
-	a = bench_bulk_slab(s, n);
-	printf("%-34s %10.2f %10.2f %8.2f\n", "bulk 64 alloc+free, per object", a, b, a / b);
-	kmem_cache_destroy(s);
+		if (!s)
+			return 1;
+		/* warm up both */
+		bench_batch_slab(s, 100000);
+		bench_batch_malloc(size, 100000);
+		printf("RESULT %zu-single:kmem_cache %.2f ns\n", size,
+		       bench_single_slab(s, n));
+		printf("RESULT %zu-single:malloc %.2f ns\n", size,
+		       bench_single_malloc(size, n));
+		printf("RESULT %zu-batch64:kmem_cache %.2f ns\n", size,
+		       bench_batch_slab(s, n));
+		printf("RESULT %zu-batch64:malloc %.2f ns\n", size,
+		       bench_batch_malloc(size, n));
+		printf("RESULT %zu-bulk64:kmem_cache %.2f ns\n", size,
+		       bench_bulk_slab(s, n));
+		kmem_cache_destroy(s);
+	}
 	return 0;
 }

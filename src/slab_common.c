@@ -337,12 +337,12 @@ void slab_report_bad_free(const char *fn, const void *x, struct kmem_cache *s,
 			  struct kmem_cache *cachep)
 {
 	if (!cachep)
-		pr_err("%s(): invalid pointer 0x%p (not a slab object)\n", fn, x);
+		pr_err("%s(): invalid pointer %p (not a slab object)\n", fn, x);
 	else if (cachep != s)
 		pr_err("%s: Wrong slab cache. %s but object is from %s\n", fn,
 		       s ? s->name : "(null)", cachep->name);
 	else
-		pr_err("%s: Invalid object pointer 0x%p in cache %s\n", fn, x,
+		pr_err("%s: Invalid object pointer %p in cache %s\n", fn, x,
 		       s->name);
 	dump_stack();
 }
@@ -354,7 +354,7 @@ void slab_report_bad_free(const char *fn, const void *x, struct kmem_cache *s,
  */
 void slab_report_double_free(struct kmem_cache *s, const void *x)
 {
-	pr_err("kernel BUG: double free or corruption of object 0x%p in cache %s (naive detection: it is already the first free object)\n",
+	pr_err("kernel BUG: double free or corruption of object %p in cache %s (naive detection: it is already the first free object)\n",
 	       x, s->name);
 	dump_stack();
 }
