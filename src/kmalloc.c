@@ -58,6 +58,7 @@
  */
 #include "internal.h"
 #include "slab.h"
+#include "debug/slub_debug.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -199,7 +200,8 @@ void *kmalloc(size_t size, gfp_t flags)
 		return ___kmalloc_large_node(size, flags);
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	return kmem_cache_alloc(kmalloc_slab(size, flags), flags);
+	return __kmem_cache_alloc_kmalloc(kmalloc_slab(size, flags), flags,
+					  size, _RET_IP_);
 }
 
 void *kmalloc_node(size_t size, gfp_t flags, int node)
@@ -262,7 +264,7 @@ void kfree(const void *objp)
 		return;
 	slab = virt_to_slab(objp);
 	if (likely(slab)) {
-		kmem_cache_free(slab->slab_cache, (void *)objp);
+		__kmem_cache_free(slab->slab_cache, (void *)objp, _RET_IP_);
 		return;
 	}
 	page = large_kmalloc_head(objp);
@@ -296,8 +298,12 @@ size_t __ksize(const void *object)
 	if (object == ZERO_SIZE_PTR)
 		return 0;
 	slab = virt_to_slab(object);
-	if (slab)
+	if (slab) {
+		/* the caller may use all of it: no kmalloc red zone (v6.12) */
+		if (unlikely(kmem_cache_debug(slab->slab_cache)))
+			skip_orig_size_check(slab->slab_cache, object);
 		return slab_ksize(slab->slab_cache);
+	}
 	page = large_kmalloc_head(object);
 	if (page && object == page_address(page))
 		return page_size(page);

@@ -17,6 +17,7 @@
  */
 #include "internal.h"
 #include "debug/fault_inject.h"
+#include "debug/slub_debug.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -142,6 +143,11 @@ static const struct kheap_option options[] = {
 	{ "fail_page_alloc.verbose", OPT_UINT, &fail_page_alloc.attr.verbose, "2",
 	  "0: quiet, 1: print each injected failure, 2: and a backtrace", 0, 2,
 	  NULL, NULL, NULL },
+	{ "slab_debug", OPT_FUNC, NULL, "(off)",
+	  "SLUB debugging: [<FZPUTAO->][,<cache>[,...]][;...] (F checks, Z red zones, P poison, U tracks, T trace, A failslab, O not if the order grows; '*' globs; bare: FZPU)",
+	  0, 0, slub_debug_parse, slub_debug_show, NULL },
+	{ "slub_debug", OPT_FUNC, NULL, "(off)", "alias of slab_debug", 0, 0,
+	  slub_debug_parse, slub_debug_show, "slab_debug" },
 	{ "failslab", OPT_FUNC, NULL, "1,0,0,1",
 	  "slab allocation fault injection: <interval>,<probability%>,<space>,<times>",
 	  0, 0, fault_inject_parse_failslab, fault_inject_show_failslab, NULL },

@@ -23,6 +23,7 @@
  * fault_inject_armed and a predictable branch.
  */
 #include "../internal.h"
+#include "../slab.h"
 #include "fault_inject.h"
 
 #include <errno.h>
@@ -170,6 +171,24 @@ bool __should_fail_alloc_page(gfp_t gfp_mask, unsigned int order)
 	if (gfp_mask & __GFP_NOWARN)
 		flags |= FAULT_NOWARN;
 	return should_fail_ex(&fail_page_alloc.attr, (ssize_t)1 << order, flags);
+}
+
+/* mm/failslab.c (v6.12's should_failslab, behind a static key there) */
+bool __should_failslab(struct kmem_cache *s, gfp_t gfpflags)
+{
+	int flags = 0;
+
+	if (unlikely(s == kmem_cache))	/* never the bootstrap cache */
+		return false;
+	if (gfpflags & __GFP_NOFAIL)
+		return false;
+	if (failslab.ignore_gfp_reclaim && (gfpflags & __GFP_DIRECT_RECLAIM))
+		return false;
+	if (failslab.cache_filter && !(s->flags & SLAB_FAILSLAB))
+		return false;
+	if (gfpflags & __GFP_NOWARN)
+		flags |= FAULT_NOWARN;
+	return should_fail_ex(&failslab.attr, (ssize_t)s->object_size, flags);
 }
 
 /**

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
@@ -208,6 +209,11 @@ unsigned long os_max_map_count(void)
 		return 65530;
 	unsigned long v = strtoul(buf, NULL, 10);
 	return v ? v : 65530;
+}
+
+int os_tid(void)
+{
+	return (int)syscall(SYS_gettid);
 }
 
 void os_write_err(const char *buf, size_t len)

@@ -49,6 +49,8 @@
  *  - os_max_map_count(): vm.max_map_count, or 65530 if it cannot be read.
  *  - os_write_err(buf, len): write(2) to stderr, retrying short writes; safe
  *    in signal handlers and never allocates.
+ *  - os_tid(): the calling thread's id (gettid(2)); the "pid" of slub_debug
+ *    tracks, as the kernel's current->pid is a thread's.
  */
 #ifndef _KHEAP_OS_PRIM_H
 #define _KHEAP_OS_PRIM_H
@@ -74,6 +76,7 @@ uint64_t os_ns(void);
 unsigned long os_rss_kb(void);
 unsigned long os_max_map_count(void);
 void os_write_err(const char *buf, size_t len);
+int os_tid(void);
 
 /* glibc's rseq registration (glibc >= 2.35); see os_cpu(). */
 extern const ptrdiff_t __rseq_offset __attribute__((weak));
