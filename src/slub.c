@@ -1063,6 +1063,8 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 
 	if (unlikely(!s || !size))
 		return 0;
+	if (should_failslab(s, flags))
+		return 0;
 	while (i < size) {
 		struct kmem_cache_cpu *c = &s->cpu_slab[os_cpu()];
 		void **freelist;
