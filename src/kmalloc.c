@@ -59,6 +59,7 @@
 #include "internal.h"
 #include "slab.h"
 #include "debug/slub_debug.h"
+#include "debug/kfence.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -272,6 +273,8 @@ void kfree(const void *objp)
 		free_large_kmalloc(page, objp);
 		return;
 	}
+	if (__kfence_free((void *)objp))
+		return;
 	if (is_vmalloc_addr(objp))
 		kfree_invalid(objp, "a vmalloc address: use vfree() or kvfree()");
 	else
@@ -307,6 +310,8 @@ size_t __ksize(const void *object)
 	page = large_kmalloc_head(object);
 	if (page && object == page_address(page))
 		return page_size(page);
+	if (is_kfence_address(object))
+		return kfence_ksize(object);
 	pr_warn("WARNING: ksize(%p): not a kmalloc object\n", object);
 	dump_stack();
 	return 0;

@@ -18,6 +18,7 @@
 #include "internal.h"
 #include "debug/fault_inject.h"
 #include "debug/slub_debug.h"
+#include "debug/kfence.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -148,6 +149,15 @@ static const struct kheap_option options[] = {
 	  0, 0, slub_debug_parse, slub_debug_show, NULL },
 	{ "slub_debug", OPT_FUNC, NULL, "(off)", "alias of slab_debug", 0, 0,
 	  slub_debug_parse, slub_debug_show, "slab_debug" },
+	{ "kfence.sample_interval", OPT_UINT, &kfence_sample_interval, "0",
+	  "KFENCE: serve one slab allocation every this many ms from the guarded pool (0: off; a SIGSEGV handler and a thread only when on)",
+	  0, 3600000, NULL, NULL, NULL },
+	{ "kfence.num_objects", OPT_UINT, &kfence_num_objects, "255",
+	  "KFENCE: objects in the pool ((num_objects + 1) * 2 pages)",
+	  1, 65535, NULL, NULL, NULL },
+	{ "kfence.deferrable", OPT_BOOL, &kfence_deferrable, "0",
+	  "KFENCE: accepted for compatibility; the sampling thread has no timer slack to defer",
+	  0, 0, NULL, NULL, NULL },
 	{ "failslab", OPT_FUNC, NULL, "1,0,0,1",
 	  "slab allocation fault injection: <interval>,<probability%>,<space>,<times>",
 	  0, 0, fault_inject_parse_failslab, fault_inject_show_failslab, NULL },

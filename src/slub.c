@@ -116,6 +116,7 @@
 #include "slab.h"
 #include "debug/fault_inject.h"
 #include "debug/slub_debug.h"
+#include "debug/kfence.h"
 
 #include <errno.h>
 #include <string.h>
@@ -981,9 +982,30 @@ retry_load_slab:
 }
 
 /*
+ * slab_alloc_hook - failslab and KFENCE, before the fast path (the kernel's
+ * slab_pre_alloc_hook() and kfence_alloc()).  Returns true when the
+ * allocation is decided here: *objp is NULL (injected failure) or a KFENCE
+ * object.
+ */
+static __noinline __cold bool slab_alloc_hook(struct kmem_cache *s, gfp_t gfp,
+					      void **objp)
+{
+	int hooks = READ_ONCE(slab_alloc_hooks);
+
+	*objp = NULL;
+	if ((hooks & SLAB_HOOK_FAILSLAB) && should_failslab(s, gfp))
+		return true;
+	if (hooks & SLAB_HOOK_KFENCE) {
+		*objp = __kfence_alloc(s, s->object_size, gfp);
+		return *objp != NULL;
+	}
+	return false;
+}
+
+/*
  * slab_alloc_node - the fast path: pop c->freelist with one 16-byte CAS.
  * Cost: a CPU id load, 3 loads and cmpxchg16b; no lock; plus one load and
- * branch for fault injection (should_failslab()).  A debug cache never has
+ * branch for the allocation hooks (failslab, KFENCE: slab_alloc_hooks).  A debug cache never has
  * a CPU freelist, so it costs the fast path nothing: its allocations find
  * c->freelist empty and take the slow path, which tests the flags.
  * @orig_size (kmalloc's request) and @addr (the caller) are used only there.
@@ -996,8 +1018,12 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp,
 	unsigned long tid;
 	void **object;
 
-	if (should_failslab(s, gfp))
-		return NULL;
+	if (unlikely(READ_ONCE(slab_alloc_hooks))) {
+		void *obj;
+
+		if (slab_alloc_hook(s, gfp, &obj))
+			return obj;
+	}
 redo:
 	c = &s->cpu_slab[os_cpu()];
 	tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
@@ -1272,6 +1298,8 @@ static __always_inline struct slab *free_check(struct kmem_cache *s,
 	struct slab *slab = virt_to_slab(x);
 	unsigned long off;
 
+	if (unlikely(!slab) && __kfence_free((void *)x))
+		return NULL;			/* a KFENCE object: done */
 	if (unlikely(!slab || slab->slab_cache != s)) {
 		slab_report_bad_free(fn, x, s, slab ? slab->slab_cache : NULL);
 		return NULL;

@@ -25,6 +25,7 @@
 #include "../internal.h"
 #include "../slab.h"
 #include "fault_inject.h"
+#include "kfence.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -56,6 +57,12 @@ void fault_inject_update(void)
 		    __atomic_load_n(&fail_nth_users, __ATOMIC_RELAXED) != 0;
 
 	__atomic_store_n(&fault_inject_armed, armed, __ATOMIC_RELAXED);
+	if (armed)
+		__atomic_fetch_or(&slab_alloc_hooks, SLAB_HOOK_FAILSLAB,
+				  __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&slab_alloc_hooks, ~SLAB_HOOK_FAILSLAB,
+				   __ATOMIC_RELAXED);
 }
 
 /* A number in [0, 100) from the seeded generator (splitmix64). */

@@ -49,6 +49,15 @@
  *  - os_max_map_count(): vm.max_map_count, or 65530 if it cannot be read.
  *  - os_write_err(buf, len): write(2) to stderr, retrying short writes; safe
  *    in signal handlers and never allocates.
+ *  - os_protect(addr, size): mprotect(PROT_NONE) on committed pages; their
+ *    contents are kept, any access faults (SIGSEGV) until os_commit() makes
+ *    them accessible again.  Only for ranges no lockless reader touches
+ *    (KFENCE's pool).  Returns 0 or -errno.
+ *  - os_sigaction(sig, act, old): sigaction(2) as is; 0 or -errno.
+ *  - os_sigaltstack(): gives the calling thread an alternate signal stack
+ *    (64 KiB, mmap'd, never freed) unless it has one; 0 or -errno.  A
+ *    handler installed with SA_ONSTACK then runs there, even when the fault
+ *    is a stack overflow.
  *  - os_tid(): the calling thread's id (gettid(2)); the "pid" of slub_debug
  *    tracks, as the kernel's current->pid is a thread's.
  */
@@ -77,6 +86,10 @@ unsigned long os_rss_kb(void);
 unsigned long os_max_map_count(void);
 void os_write_err(const char *buf, size_t len);
 int os_tid(void);
+int os_protect(void *addr, size_t size);
+struct sigaction;
+int os_sigaction(int sig, const struct sigaction *act, struct sigaction *old);
+int os_sigaltstack(void);
 
 /* glibc's rseq registration (glibc >= 2.35); see os_cpu(). */
 extern const ptrdiff_t __rseq_offset __attribute__((weak));
