@@ -18,6 +18,7 @@
  */
 #include "internal.h"
 #include "debug/kfence.h"
+#include "debug/kmemleak.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@ static const struct kheap_layer *const layers[] = {
 	&vmalloc_layer,
 	&kmalloc_layer,
 	&kfence_layer,
+	&kmemleak_layer,
 };
 
 static void fork_prepare(void)

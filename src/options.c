@@ -19,6 +19,7 @@
 #include "debug/fault_inject.h"
 #include "debug/slub_debug.h"
 #include "debug/kfence.h"
+#include "debug/kmemleak.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -157,6 +158,9 @@ static const struct kheap_option options[] = {
 	  1, 65535, NULL, NULL, NULL },
 	{ "kfence.deferrable", OPT_BOOL, &kfence_deferrable, "0",
 	  "KFENCE: accepted for compatibility; the sampling thread has no timer slack to defer",
+	  0, 0, NULL, NULL, NULL },
+	{ "kmemleak.scan_at_exit", OPT_BOOL, &kmemleak_scan_at_exit, "0",
+	  "run kheap_kmemleak_scan() when the program exits and report unreferenced slab objects",
 	  0, 0, NULL, NULL, NULL },
 	{ "failslab", OPT_FUNC, NULL, "1,0,0,1",
 	  "slab allocation fault injection: <interval>,<probability%>,<space>,<times>",

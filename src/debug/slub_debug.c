@@ -302,6 +302,24 @@ static void format_sym(char *buf, size_t len, const void *addr)
 	}
 }
 
+/* kmemleak: the alloc track of @object (its cache has SLAB_STORE_USER). */
+const struct track *slub_debug_alloc_track(struct kmem_cache *s, void *object)
+{
+	const struct track *t = get_track(s, object, TRACK_ALLOC);
+
+	return t->addr ? t : NULL;
+}
+
+void slub_debug_print_stack(const struct track *t, const char *indent)
+{
+	char sym[160];
+
+	for (unsigned int i = 0; i < t->nr; i++) {
+		format_sym(sym, sizeof(sym), t->stack[i]);
+		pr_err("%s%s\n", indent, sym);
+	}
+}
+
 static void print_track(const char *s, const struct track *t,
 			unsigned long pr_time)
 {

@@ -39,6 +39,10 @@ void slub_debug_capture_track(struct track *t, unsigned long addr);
 /* kmalloc.c: __ksize() lets the caller use the whole object */
 void skip_orig_size_check(struct kmem_cache *s, const void *object);
 
+/* kmemleak */
+const struct track *slub_debug_alloc_track(struct kmem_cache *s, void *object);
+void slub_debug_print_stack(const struct track *t, const char *indent);
+
 /* reports printed so far (tests) */
 unsigned long slub_debug_reports(void);
 
