@@ -60,6 +60,7 @@
 #include "slab.h"
 #include "debug/slub_debug.h"
 #include "debug/kfence.h"
+#include "debug/sanitizer.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -196,13 +197,20 @@ void *__kmalloc_large_node(size_t size, gfp_t flags, int node)
  */
 void *kmalloc(size_t size, gfp_t flags)
 {
+	struct kmem_cache *s;
+	void *p;
+
 	kheap_ensure_init();
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
 		return ___kmalloc_large_node(size, flags);
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	return __kmem_cache_alloc_kmalloc(kmalloc_slab(size, flags), flags,
-					  size, _RET_IP_);
+	s = kmalloc_slab(size, flags);
+	p = __kmem_cache_alloc_kmalloc(s, flags, size, _RET_IP_);
+	/* ASan: the bytes past the request are red zone until ksize() */
+	if (KHEAP_ASAN && p && kheap_asan_cache(s) && !is_kfence_address(p))
+		kheap_asan_poison((char *)p + size, s->object_size - size);
+	return p;
 }
 
 void *kmalloc_node(size_t size, gfp_t flags, int node)
@@ -305,6 +313,8 @@ size_t __ksize(const void *object)
 		/* the caller may use all of it: no kmalloc red zone (v6.12) */
 		if (unlikely(kmem_cache_debug(slab->slab_cache)))
 			skip_orig_size_check(slab->slab_cache, object);
+		if (KHEAP_ASAN && kheap_asan_cache(slab->slab_cache))
+			kheap_asan_unpoison(object, slab->slab_cache->object_size);
 		return slab_ksize(slab->slab_cache);
 	}
 	page = large_kmalloc_head(object);

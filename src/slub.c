@@ -117,6 +117,7 @@
 #include "debug/fault_inject.h"
 #include "debug/slub_debug.h"
 #include "debug/kfence.h"
+#include "debug/sanitizer.h"
 
 #include <errno.h>
 #include <string.h>
@@ -521,6 +522,7 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags)
 				fixup_red_left(s, p + s->size - s->red_left_pad) : NULL);
 	}
 	slab->freelist = fixup_red_left(s, start);
+	kheap_asan_poison_slab(s, start, n);
 	return slab;
 }
 
@@ -531,6 +533,7 @@ static void __free_slab(struct kmem_cache *s, struct slab *slab)
 	unsigned int order = slab_order(slab);
 
 	mod_node_page_state(slab_stat_item(s), -(1L << order));
+	kheap_asan_unpoison(slab_address(slab), PAGE_SIZE << order);
 	slab->__page_flags &= ~(1UL << SL_partial);
 	slab->slab_cache = NULL;
 	slab->slab_list.next = NULL;
@@ -1043,6 +1046,8 @@ redo:
 		}
 		stat(s, c, ALLOC_FASTPATH);
 	}
+	if (KHEAP_ASAN && likely(object) && kheap_asan_cache(s))
+		kheap_asan_unpoison(object, s->object_size);
 	if (unlikely(gfp & __GFP_ZERO) && likely(object))
 		memset(object, 0, s->object_size);
 	return object;
@@ -1119,6 +1124,9 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 		}
 		i++;
 	}
+	if (KHEAP_ASAN && kheap_asan_cache(s))
+		for (i = 0; i < size; i++)
+			kheap_asan_unpoison(p[i], s->object_size);
 	if (unlikely(flags & __GFP_ZERO))
 		for (i = 0; i < size; i++)
 			memset(p[i], 0, s->object_size);
@@ -1334,8 +1342,10 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x,
 		return;
 	}
 	slab = free_check(s, x, "kmem_cache_free");
-	if (likely(slab))
+	if (likely(slab)) {
+		kheap_asan_poison_object(s, x);
 		do_slab_free(s, slab, x, x, 1, addr);
+	}
 }
 
 void kmem_cache_free(struct kmem_cache *s, void *x)
@@ -1372,6 +1382,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 		if (!slab)
 			continue;
 		head = tail = object;
+		kheap_asan_poison_object(s, object);
 		set_freepointer(s, object, NULL);
 		for (size_t j = size; j > 0;) {
 			void *o = p[--j];
@@ -1379,6 +1390,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 			if (!o)
 				continue;
 			if (virt_to_slab(o) == slab && free_check(s, o, __func__)) {
+				kheap_asan_poison_object(s, o);
 				set_freepointer(s, o, head);
 				head = o;
 				cnt++;
