@@ -534,6 +534,7 @@ static void __free_slab(struct kmem_cache *s, struct slab *slab)
 
 	mod_node_page_state(slab_stat_item(s), -(1L << order));
 	kheap_asan_unpoison(slab_address(slab), PAGE_SIZE << order);
+	kheap_vg_release(slab_address(slab), PAGE_SIZE << order);
 	slab->__page_flags &= ~(1UL << SL_partial);
 	slab->slab_cache = NULL;
 	slab->slab_list.next = NULL;
@@ -1048,6 +1049,8 @@ redo:
 	}
 	if (KHEAP_ASAN && likely(object) && kheap_asan_cache(s))
 		kheap_asan_unpoison(object, s->object_size);
+	if (KHEAP_VALGRIND && likely(object))
+		kheap_vg_alloc(s, object);
 	if (unlikely(gfp & __GFP_ZERO) && likely(object))
 		memset(object, 0, s->object_size);
 	return object;
@@ -1127,6 +1130,9 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 	if (KHEAP_ASAN && kheap_asan_cache(s))
 		for (i = 0; i < size; i++)
 			kheap_asan_unpoison(p[i], s->object_size);
+	if (KHEAP_VALGRIND)
+		for (i = 0; i < size; i++)
+			kheap_vg_alloc(s, p[i]);
 	if (unlikely(flags & __GFP_ZERO))
 		for (i = 0; i < size; i++)
 			memset(p[i], 0, s->object_size);
@@ -1344,6 +1350,7 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x,
 	slab = free_check(s, x, "kmem_cache_free");
 	if (likely(slab)) {
 		kheap_asan_poison_object(s, x);
+		kheap_vg_free(s, x);
 		do_slab_free(s, slab, x, x, 1, addr);
 	}
 }
@@ -1383,6 +1390,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 			continue;
 		head = tail = object;
 		kheap_asan_poison_object(s, object);
+		kheap_vg_free(s, object);
 		set_freepointer(s, object, NULL);
 		for (size_t j = size; j > 0;) {
 			void *o = p[--j];
@@ -1391,6 +1399,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 				continue;
 			if (virt_to_slab(o) == slab && free_check(s, o, __func__)) {
 				kheap_asan_poison_object(s, o);
+				kheap_vg_free(s, o);
 				set_freepointer(s, o, head);
 				head = o;
 				cnt++;
