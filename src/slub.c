@@ -992,6 +992,7 @@ retry_load_slab:
  * object.
  */
 static __noinline __cold bool slab_alloc_hook(struct kmem_cache *s, gfp_t gfp,
+					      unsigned int orig_size,
 					      void **objp)
 {
 	int hooks = READ_ONCE(slab_alloc_hooks);
@@ -1000,7 +1001,7 @@ static __noinline __cold bool slab_alloc_hook(struct kmem_cache *s, gfp_t gfp,
 	if ((hooks & SLAB_HOOK_FAILSLAB) && should_failslab(s, gfp))
 		return true;
 	if (hooks & SLAB_HOOK_KFENCE) {
-		*objp = __kfence_alloc(s, s->object_size, gfp);
+		*objp = __kfence_alloc(s, orig_size, gfp);	/* as v6.12 */
 		return *objp != NULL;
 	}
 	return false;
@@ -1025,7 +1026,7 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp,
 	if (unlikely(READ_ONCE(slab_alloc_hooks))) {
 		void *obj;
 
-		if (slab_alloc_hook(s, gfp, &obj))
+		if (slab_alloc_hook(s, gfp, orig_size, &obj))
 			return obj;
 	}
 redo:

@@ -639,7 +639,7 @@ static int kfence_init(void)
 	os_sigaltstack();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = kfence_segv;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;	/* a fault in here kills */
 	sigemptyset(&sa.sa_mask);
 	os_sigaction(SIGSEGV, &sa, &old_segv);
 	if (pthread_create(&t, NULL, sampler, NULL) == 0)
