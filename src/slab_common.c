@@ -27,6 +27,7 @@
 #include "internal.h"
 #include "slab.h"
 #include "debug/slub_debug.h"
+#include "debug/kfence.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -311,6 +312,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	}
 	list_del(&s->list);
 	slab_mutex_unlock();
+	kfence_shutdown_cache(s);		/* its pool objects: "<destroyed>" */
 	if (rcu)
 		urcu_memb_barrier();		/* the slabs' call_rcu callbacks */
 	while (s->aliases) {

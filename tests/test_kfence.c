@@ -178,6 +178,9 @@ static void test_cache_objects(void)
 	CHECK_EQ(ksize(p), 100);
 	kmem_cache_free(test_cache, p);
 	kmem_cache_destroy(test_cache);
+	run(p, 0, 0);			/* after its cache is gone */
+	CHECK(strstr(out, "BUG: KFENCE: use-after-free read in ") != NULL);
+	CHECK(strstr(out, ", size=100, cache=<destroyed>\n") != NULL);
 }
 
 static void test_foreign_segv_kills(void)

@@ -504,6 +504,22 @@ bool __kfence_free(void *addr)
 	return true;
 }
 
+/*
+ * kfence_shutdown_cache - @s is being destroyed: its pool objects (live
+ * ones are the caller's leak; they stay valid to kfree()) forget it, so a
+ * later report names the cache "<destroyed>".
+ */
+void kfence_shutdown_cache(struct kmem_cache *s)
+{
+	if (!pool)
+		return;
+	kh_lock(&kfence_lock);
+	for (unsigned int i = 0; i < kfence_num_objects; i++)
+		if (metadata[i].cache == s)
+			metadata[i].cache = NULL;
+	kh_unlock(&kfence_lock);
+}
+
 /* ksize() of a pool object: its size. */
 size_t kfence_ksize(const void *addr)
 {

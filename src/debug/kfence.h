@@ -28,6 +28,7 @@ bool is_kfence_address(const void *addr);
 void *__kfence_alloc(struct kmem_cache *s, size_t size, gfp_t flags);
 bool __kfence_free(void *addr);		/* true: it was a KFENCE object */
 size_t kfence_ksize(const void *addr);
+void kfence_shutdown_cache(struct kmem_cache *s);
 struct kmem_cache *kfence_cache(const void *addr);
 void kfence_stats(unsigned long *allocs, unsigned long *freed,
 		  unsigned long *nbugs);
