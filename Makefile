@@ -10,7 +10,7 @@
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages the build and tests need beyond the compiler and CMake.
-export KHEAP_EXTRA_PKGS = liburcu-dev python3 perl git sqlite3 gzip
+export KHEAP_EXTRA_PKGS = liburcu-dev valgrind python3 perl git sqlite3 gzip
 CMAKE_GEN = -G Ninja
 
 .PHONY: all build deps test test-release test-asan test-tsan demo bench install clean

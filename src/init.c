@@ -17,6 +17,8 @@
  * exist in the child) and resets per-CPU state where a layer needs it.
  */
 #include "internal.h"
+#include "debug/kfence.h"
+#include "debug/kmemleak.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -36,6 +38,8 @@ static const struct kheap_layer *const layers[] = {
 	&slab_layer,
 	&vmalloc_layer,
 	&kmalloc_layer,
+	&kfence_layer,
+	&kmemleak_layer,
 };
 
 static void fork_prepare(void)

@@ -58,6 +58,9 @@
  */
 #include "internal.h"
 #include "slab.h"
+#include "debug/slub_debug.h"
+#include "debug/kfence.h"
+#include "debug/sanitizer.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -194,12 +197,20 @@ void *__kmalloc_large_node(size_t size, gfp_t flags, int node)
  */
 void *kmalloc(size_t size, gfp_t flags)
 {
+	struct kmem_cache *s;
+	void *p;
+
 	kheap_ensure_init();
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
 		return ___kmalloc_large_node(size, flags);
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	return kmem_cache_alloc(kmalloc_slab(size, flags), flags);
+	s = kmalloc_slab(size, flags);
+	p = __kmem_cache_alloc_kmalloc(s, flags, size, _RET_IP_);
+	/* ASan: the bytes past the request are red zone until ksize() */
+	if (KHEAP_ASAN && p && kheap_asan_cache(s) && !is_kfence_address(p))
+		kheap_asan_poison((char *)p + size, s->object_size - size);
+	return p;
 }
 
 void *kmalloc_node(size_t size, gfp_t flags, int node)
@@ -270,7 +281,7 @@ void kfree(const void *objp)
 		return;
 	slab = virt_to_slab(objp);
 	if (likely(slab)) {
-		kfree_slab_object(slab, (void *)objp);
+		kfree_slab_object(slab, (void *)objp, _RET_IP_);
 		return;
 	}
 	page = large_kmalloc_head(objp);
@@ -278,6 +289,8 @@ void kfree(const void *objp)
 		free_large_kmalloc(page, objp);
 		return;
 	}
+	if (__kfence_free((void *)objp))
+		return;
 	if (is_vmalloc_addr(objp))
 		kfree_invalid(objp, "a vmalloc address: use vfree() or kvfree()");
 	else
@@ -304,11 +317,19 @@ size_t __ksize(const void *object)
 	if (object == ZERO_SIZE_PTR)
 		return 0;
 	slab = virt_to_slab(object);
-	if (slab)
+	if (slab) {
+		/* the caller may use all of it: no kmalloc red zone (v6.12) */
+		if (unlikely(kmem_cache_debug(slab->slab_cache)))
+			skip_orig_size_check(slab->slab_cache, object);
+		if (KHEAP_ASAN && kheap_asan_cache(slab->slab_cache))
+			kheap_asan_unpoison(object, slab->slab_cache->object_size);
 		return slab_ksize(slab->slab_cache);
+	}
 	page = large_kmalloc_head(object);
 	if (page && object == page_address(page))
 		return page_size(page);
+	if (is_kfence_address(object))
+		return kfence_ksize(object);
 	pr_warn("WARNING: ksize(%p): not a kmalloc object\n", object);
 	dump_stack();
 	return 0;

@@ -17,6 +17,9 @@
  */
 #include "internal.h"
 #include "debug/fault_inject.h"
+#include "debug/slub_debug.h"
+#include "debug/kfence.h"
+#include "debug/kmemleak.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -144,6 +147,23 @@ static const struct kheap_option options[] = {
 	{ "fail_page_alloc.verbose", OPT_UINT, &fail_page_alloc.attr.verbose, "2",
 	  "0: quiet, 1: print each injected failure, 2: and a backtrace", 0, 2,
 	  NULL, NULL, NULL },
+	{ "slab_debug", OPT_FUNC, NULL, "(off)",
+	  "SLUB debugging: [<FZPUTAO->][,<cache>[,...]][;...] (F checks, Z red zones, P poison, U tracks, T trace, A failslab, O not if the order grows; '*' globs; bare: FZPU)",
+	  0, 0, slub_debug_parse, slub_debug_show, NULL },
+	{ "slub_debug", OPT_FUNC, NULL, "(off)", "alias of slab_debug", 0, 0,
+	  slub_debug_parse, slub_debug_show, "slab_debug" },
+	{ "kfence.sample_interval", OPT_UINT, &kfence_sample_interval, "0",
+	  "KFENCE: serve one slab allocation every this many ms from the guarded pool (0: off; a SIGSEGV handler and a thread only when on)",
+	  0, 3600000, NULL, NULL, NULL },
+	{ "kfence.num_objects", OPT_UINT, &kfence_num_objects, "255",
+	  "KFENCE: objects in the pool ((num_objects + 1) * 2 pages)",
+	  1, 65535, NULL, NULL, NULL },
+	{ "kfence.deferrable", OPT_BOOL, &kfence_deferrable, "0",
+	  "KFENCE: accepted for compatibility; the sampling thread has no timer slack to defer",
+	  0, 0, NULL, NULL, NULL },
+	{ "kmemleak.scan_at_exit", OPT_BOOL, &kmemleak_scan_at_exit, "0",
+	  "run kheap_kmemleak_scan() when the program exits and report unreferenced slab objects",
+	  0, 0, NULL, NULL, NULL },
 	{ "failslab", OPT_FUNC, NULL, "1,0,0,1",
 	  "slab allocation fault injection: <interval>,<probability%>,<space>,<times>",
 	  0, 0, fault_inject_parse_failslab, fault_inject_show_failslab, NULL },

@@ -169,6 +169,8 @@ struct kmem_cache_node {
 	kh_lock_t list_lock;		/* guards partial, nr_partial */
 	unsigned long nr_partial;	/* slabs on partial */
 	struct list_head partial;	/* slabs with free objects, not frozen */
+	struct list_head full;		/* debug caches: slabs without free
+					   objects (for validate, shutdown) */
 	long nr_slabs;			/* slabs of the cache (atomic) */
 	long total_objects;		/* objects in those slabs (atomic) */
 };
@@ -255,14 +257,40 @@ static inline unsigned int oo_objects(struct kmem_cache_order_objects x)
 #define SLAB_NO_CMPXCHG		(SLAB_CONSISTENCY_CHECKS | SLAB_STORE_USER | \
 				 SLAB_TRACE)
 
-/* The debug tracking record (struct track) the layout leaves room for. */
+/*
+ * The debug tracking record (struct track), two per object with
+ * SLAB_STORE_USER: the kernel keeps a stack depot handle, kheap the first
+ * TRACK_ADDRS return addresses themselves (handle = how many).
+ */
+#define TRACK_ADDRS	8
 struct track {
 	unsigned long addr;		/* caller */
-	unsigned int handle;		/* stack depot handle */
+	unsigned int handle;		/* frames in stack[] */
 	int cpu;			/* CPU of the operation */
 	int pid;			/* thread id */
-	unsigned long when;		/* jiffies */
+	unsigned int nr;		/* frames in stack[] */
+	unsigned long when;		/* jiffies (ms) */
+	void *stack[TRACK_ADDRS];	/* backtrace from the caller */
 };
+
+enum track_item { TRACK_ALLOC, TRACK_FREE };
+
+#define _RET_IP_	((unsigned long)__builtin_return_address(0))
+
+#define DEBUG_DEFAULT_FLAGS	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
+				 SLAB_POISON | SLAB_STORE_USER)
+#define DEBUG_METADATA_FLAGS	(SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
+
+static inline void *get_freepointer(const struct kmem_cache *s, void *object)
+{
+	return *(void **)((char *)object + s->offset);
+}
+
+static inline void set_freepointer(const struct kmem_cache *s, void *object,
+				   void *fp)
+{
+	*(void **)((char *)object + s->offset) = fp;
+}
 
 static inline bool kmem_cache_debug(const struct kmem_cache *s)
 {
@@ -297,7 +325,7 @@ struct slabinfo {
 	unsigned int objects_per_slab;
 	unsigned int cache_order;
 };
-void kfree_slab_object(struct slab *slab, void *x);
+void kfree_slab_object(struct slab *slab, void *x, unsigned long addr);
 int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 			 unsigned int size, struct kmem_cache_args *args,
 			 slab_flags_t flags);
@@ -314,5 +342,8 @@ void slub_lock_cache(struct kmem_cache *s);	/* fork: every lock of @s */
 void slub_unlock_cache(struct kmem_cache *s);
 void slub_reinit_cache(struct kmem_cache *s);
 unsigned long slub_stat(struct kmem_cache *s, enum stat_item si);
+void *__kmem_cache_alloc_kmalloc(struct kmem_cache *s, gfp_t gfpflags,
+				 size_t orig_size, unsigned long caller);
+void __kmem_cache_free(struct kmem_cache *s, void *x, unsigned long addr);
 
 #endif /* _KHEAP_SLAB_H */

@@ -26,6 +26,8 @@
  */
 #include "internal.h"
 #include "slab.h"
+#include "debug/slub_debug.h"
+#include "debug/kfence.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -86,11 +88,10 @@ unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
 	return ALIGN(align, (unsigned int)sizeof(void *));
 }
 
-/* The debug issue fills this in from slab_debug=; nothing yet. */
+/* slab_debug= adds its debug flags to cache @name (debug/slub_debug.c). */
 static slab_flags_t kmem_cache_flags(slab_flags_t flags, const char *name)
 {
-	(void)name;
-	return flags;
+	return slub_debug_flags(flags, name);
 }
 
 int slab_unmergeable(struct kmem_cache *s)
@@ -311,6 +312,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	}
 	list_del(&s->list);
 	slab_mutex_unlock();
+	kfence_shutdown_cache(s);		/* its pool objects: "<destroyed>" */
 	if (rcu)
 		urcu_memb_barrier();		/* the slabs' call_rcu callbacks */
 	while (s->aliases) {

@@ -114,6 +114,10 @@
  */
 #include "internal.h"
 #include "slab.h"
+#include "debug/fault_inject.h"
+#include "debug/slub_debug.h"
+#include "debug/kfence.h"
+#include "debug/sanitizer.h"
 
 #include <errno.h>
 #include <string.h>
@@ -215,16 +219,6 @@ get_freepointer_safe(const struct kmem_cache *s, const void *object)
 	return *(void *const volatile *)((const char *)object + s->offset);
 }
 
-static inline void *get_freepointer(const struct kmem_cache *s, void *object)
-{
-	return *(void **)((char *)object + s->offset);
-}
-
-static inline void set_freepointer(const struct kmem_cache *s, void *object,
-				   void *fp)
-{
-	*(void **)((char *)object + s->offset) = fp;
-}
 
 /* ------------------------------------------------------------------ */
 /* slab helpers                                                        */
@@ -363,7 +357,9 @@ static bool calculate_sizes(struct kmem_cache_args *args, struct kmem_cache *s)
 
 	if (((flags & SLAB_TYPESAFE_BY_RCU) && !args->use_freeptr_offset) ||
 	    (flags & SLAB_POISON) || s->ctor ||
-	    ((flags & SLAB_RED_ZONE) && s->object_size < sizeof(void *))) {
+	    ((flags & SLAB_RED_ZONE) && (s->object_size < sizeof(void *) ||
+					 ((flags & SLAB_STORE_USER) &&
+					  (flags & SLAB_KMALLOC))))) {
 		s->offset = size;		/* outside the object */
 		size += sizeof(void *);
 	} else if ((flags & SLAB_TYPESAFE_BY_RCU) && args->use_freeptr_offset) {
@@ -447,12 +443,21 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 		s->flags |= __CMPXCHG_DOUBLE;
 	if (!calculate_sizes(args, s))
 		return -EINVAL;
+	/* slab_debug=O: no debug metadata where it would raise the order */
+	if (slub_debug_disable_higher_order() &&
+	    get_order(s->size) > get_order(s->object_size)) {
+		s->flags &= ~DEBUG_METADATA_FLAGS;
+		s->offset = 0;
+		if (!calculate_sizes(args, s))
+			return -EINVAL;
+	}
 	s->min_partial = min((unsigned long)MAX_PARTIAL,
 			     (unsigned long)(31 - __builtin_clz(s->size)) / 2);
 	s->min_partial = max((unsigned long)MIN_PARTIAL, s->min_partial);
 	set_cpu_partial(s);
 	kh_lock_init(&s->node.list_lock);
 	INIT_LIST_HEAD(&s->node.partial);
+	INIT_LIST_HEAD(&s->node.full);
 	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++)
 		kh_lock_init(&s->cpu_slab[cpu].lock);
 	return 0;
@@ -507,6 +512,8 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags)
 	mod_node_page_state(slab_stat_item(s), 1L << oo_order(oo));
 
 	start = slab_address(slab);
+	if (kmem_cache_debug(s))
+		setup_slab_debug(s, slab);
 	for (unsigned int i = 0; i < n; i++) {
 		p = fixup_red_left(s, start + (size_t)i * s->size);
 		if (s->ctor)
@@ -515,6 +522,7 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags)
 				fixup_red_left(s, p + s->size - s->red_left_pad) : NULL);
 	}
 	slab->freelist = fixup_red_left(s, start);
+	kheap_asan_poison_slab(s, start, n);
 	return slab;
 }
 
@@ -525,6 +533,8 @@ static void __free_slab(struct kmem_cache *s, struct slab *slab)
 	unsigned int order = slab_order(slab);
 
 	mod_node_page_state(slab_stat_item(s), -(1L << order));
+	kheap_asan_unpoison(slab_address(slab), PAGE_SIZE << order);
+	kheap_vg_release(slab_address(slab), PAGE_SIZE << order);
 	slab->__page_flags &= ~(1UL << SL_partial);
 	slab->slab_cache = NULL;
 	slab->slab_list.next = NULL;
@@ -830,6 +840,67 @@ static __noinline __cold void slab_out_of_memory(struct kmem_cache *s,
 }
 
 /*
+ * alloc_from_debug_slab - allocation for a cache with debug flags (the
+ * kernel's alloc_single_from_partial() / alloc_single_from_new_slab()):
+ * such a cache has no CPU slab, every object comes off a node slab under
+ * list_lock after alloc_debug_processing() checked and initialised it.
+ * Full slabs go on n->full so validate and shutdown can find them.
+ */
+static __noinline __cold void *alloc_from_debug_slab(struct kmem_cache *s,
+						     gfp_t gfp,
+						     unsigned int orig_size,
+						     unsigned long addr)
+{
+	struct kmem_cache_node *n = &s->node;
+	struct slab *slab;
+	void *object;
+
+	for (;;) {
+		kh_lock(&n->list_lock);
+		if (list_empty(&n->partial)) {
+			kh_unlock(&n->list_lock);
+			slab = allocate_slab(s, gfp);
+			if (unlikely(!slab)) {
+				slab_out_of_memory(s, gfp);
+				return NULL;
+			}
+			inc_slabs_node(s, slab->objects);
+			kh_lock(&n->list_lock);
+			add_partial(n, slab, DEACTIVATE_HEAD);
+		}
+		slab = list_first_entry(&n->partial, struct slab, slab_list);
+		object = slab->freelist;
+		if (unlikely(!alloc_debug_processing(s, slab, object,
+						     orig_size))) {
+			remove_partial(n, slab);	/* marked full */
+			list_add(&slab->slab_list, &n->full);
+			kh_unlock(&n->list_lock);
+			continue;
+		}
+		slab->freelist = get_freepointer(s, object);
+		slab->inuse++;
+		if (!slab->freelist) {
+			remove_partial(n, slab);
+			list_add(&slab->slab_list, &n->full);
+		}
+		kh_unlock(&n->list_lock);
+		break;
+	}
+	if (s->flags & SLAB_STORE_USER) {
+		struct track t;
+
+		slub_debug_capture_track(&t, addr);
+		set_track(s, object, TRACK_ALLOC, &t);
+	}
+	/* kzalloc zeroes what was asked for: the rest is kmalloc red zone */
+	if (unlikely(gfp & __GFP_ZERO))
+		memset(object, 0, ((s->flags & (SLAB_STORE_USER | SLAB_RED_ZONE)) &&
+				   (s->flags & SLAB_KMALLOC)) ? orig_size
+							      : s->object_size);
+	return object;
+}
+
+/*
  * ___slab_alloc - the slow path: the CPU freelist is empty (or claimed).
  * Refill from the CPU slab's freelist, then a CPU partial slab, then the
  * node partial list, then a new slab; returns one object or NULL.
@@ -837,6 +908,8 @@ static __noinline __cold void slab_out_of_memory(struct kmem_cache *s,
 static __noinline void *___slab_alloc(struct kmem_cache *s, gfp_t gfp,
 				      struct kmem_cache_cpu *c)
 {
+	VM_BUG_ON(kmem_cache_debug(s));
+
 	void **freelist, *object;
 	struct slab *slab;
 	unsigned long tid;
@@ -913,20 +986,56 @@ retry_load_slab:
 }
 
 /*
- * slab_alloc_node - the fast path: pop c->freelist with one 16-byte CAS.
- * Cost: a CPU id load, 3 loads and cmpxchg16b; no lock.
+ * slab_alloc_hook - failslab and KFENCE, before the fast path (the kernel's
+ * slab_pre_alloc_hook() and kfence_alloc()).  Returns true when the
+ * allocation is decided here: *objp is NULL (injected failure) or a KFENCE
+ * object.
  */
-static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp)
+static __noinline __cold bool slab_alloc_hook(struct kmem_cache *s, gfp_t gfp,
+					      unsigned int orig_size,
+					      void **objp)
+{
+	int hooks = READ_ONCE(slab_alloc_hooks);
+
+	*objp = NULL;
+	if ((hooks & SLAB_HOOK_FAILSLAB) && should_failslab(s, gfp))
+		return true;
+	if (hooks & SLAB_HOOK_KFENCE) {
+		*objp = __kfence_alloc(s, orig_size, gfp);	/* as v6.12 */
+		return *objp != NULL;
+	}
+	return false;
+}
+
+/*
+ * slab_alloc_node - the fast path: pop c->freelist with one 16-byte CAS.
+ * Cost: a CPU id load, 3 loads and cmpxchg16b; no lock; plus one load and
+ * branch for the allocation hooks (failslab, KFENCE: slab_alloc_hooks).  A debug cache never has
+ * a CPU freelist, so it costs the fast path nothing: its allocations find
+ * c->freelist empty and take the slow path, which tests the flags.
+ * @orig_size (kmalloc's request) and @addr (the caller) are used only there.
+ */
+static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp,
+					     unsigned int orig_size,
+					     unsigned long addr)
 {
 	struct kmem_cache_cpu *c;
 	unsigned long tid;
 	void **object;
 
+	if (unlikely(READ_ONCE(slab_alloc_hooks))) {
+		void *obj;
+
+		if (slab_alloc_hook(s, gfp, orig_size, &obj))
+			return obj;
+	}
 redo:
 	c = &s->cpu_slab[os_cpu()];
 	tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
 	object = READ_ONCE(c->freelist);
 	if (unlikely(!object || (tid & 1))) {
+		if (kmem_cache_debug(s))
+			return alloc_from_debug_slab(s, gfp, orig_size, addr);
 		object = ___slab_alloc(s, gfp, c);
 	} else {
 		void *next = get_freepointer_safe(s, object);
@@ -939,6 +1048,10 @@ redo:
 		}
 		stat(s, c, ALLOC_FASTPATH);
 	}
+	if (KHEAP_ASAN && likely(object) && kheap_asan_cache(s))
+		kheap_asan_unpoison(object, s->object_size);
+	if (KHEAP_VALGRIND && likely(object))
+		kheap_vg_alloc(s, object);
 	if (unlikely(gfp & __GFP_ZERO) && likely(object))
 		memset(object, 0, s->object_size);
 	return object;
@@ -954,7 +1067,14 @@ redo:
  */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfpflags)
 {
-	return slab_alloc_node(s, gfpflags);
+	return slab_alloc_node(s, gfpflags, s->object_size, _RET_IP_);
+}
+
+/* kmalloc(): an object of @s for a request of @orig_size bytes. */
+void *__kmem_cache_alloc_kmalloc(struct kmem_cache *s, gfp_t gfpflags,
+				 size_t orig_size, unsigned long caller)
+{
+	return slab_alloc_node(s, gfpflags, (unsigned int)orig_size, caller);
 }
 
 /**
@@ -964,7 +1084,7 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfpflags)
 void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfpflags, int node)
 {
 	(void)node;			/* one node */
-	return slab_alloc_node(s, gfpflags);
+	return slab_alloc_node(s, gfpflags, s->object_size, _RET_IP_);
 }
 
 /**
@@ -977,6 +1097,8 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 	size_t i = 0;
 
 	if (unlikely(!s || !size))
+		return 0;
+	if (should_failslab(s, flags))
 		return 0;
 	while (i < size) {
 		struct kmem_cache_cpu *c = &s->cpu_slab[os_cpu()];
@@ -994,7 +1116,10 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 		kh_unlock(&c->lock);
 		if (i == size)
 			break;
-		p[i] = ___slab_alloc(s, flags, c);
+		p[i] = kmem_cache_debug(s) ?
+			alloc_from_debug_slab(s, flags & ~__GFP_ZERO,
+					      s->object_size, _RET_IP_) :
+			___slab_alloc(s, flags, c);
 		if (unlikely(!p[i])) {
 			kmem_cache_free_bulk(s, i, p);
 			for (size_t j = 0; j < size; j++)
@@ -1003,6 +1128,12 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 		}
 		i++;
 	}
+	if (KHEAP_ASAN && kheap_asan_cache(s))
+		for (i = 0; i < size; i++)
+			kheap_asan_unpoison(p[i], s->object_size);
+	if (KHEAP_VALGRIND)
+		for (i = 0; i < size; i++)
+			kheap_vg_alloc(s, p[i]);
 	if (unlikely(flags & __GFP_ZERO))
 		for (i = 0; i < size; i++)
 			memset(p[i], 0, s->object_size);
@@ -1014,12 +1145,53 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 /* ------------------------------------------------------------------ */
 
 /*
+ * free_to_debug_slab - free for a cache with debug flags (the kernel's
+ * free_to_partial_list()): under list_lock, after free_debug_processing()
+ * checked the object (valid, not already free, red zones intact with F);
+ * an object that fails is reported and not freed.
+ */
+static __noinline __cold void free_to_debug_slab(struct kmem_cache *s,
+						 struct slab *slab,
+						 void *object,
+						 unsigned long addr)
+{
+	struct kmem_cache_node *n = &s->node;
+	struct track t;
+	void *prior;
+
+	if (s->flags & SLAB_STORE_USER)
+		slub_debug_capture_track(&t, addr);
+	kh_lock(&n->list_lock);
+	if (unlikely(!free_debug_processing(s, slab, object, &t))) {
+		kh_unlock(&n->list_lock);
+		return;
+	}
+	prior = slab->freelist;
+	set_freepointer(s, object, prior);
+	slab->freelist = object;
+	slab->inuse--;
+	if (!prior) {				/* was full */
+		list_del(&slab->slab_list);
+		add_partial(n, slab, DEACTIVATE_TAIL);
+	}
+	if (!slab->inuse && n->nr_partial > s->min_partial) {
+		remove_partial(n, slab);
+		kh_unlock(&n->list_lock);
+		stat(s, NULL, FREE_SLAB);
+		discard_slab(s, slab);
+		return;
+	}
+	kh_unlock(&n->list_lock);
+}
+
+/*
  * __slab_free - free @cnt objects (@head .. @tail, chained) of @slab that is
  * not this CPU's slab: cmpxchg on (freelist, counters), taking the node
  * lock only when the slab must change lists.
  */
 static __noinline void __slab_free(struct kmem_cache *s, struct slab *slab,
-				   void *head, void *tail, int cnt)
+				   void *head, void *tail, int cnt,
+				   unsigned long addr)
 {
 	struct kmem_cache_node *n = NULL;
 	bool was_frozen, on_node_partial = false;
@@ -1027,6 +1199,10 @@ static __noinline void __slab_free(struct kmem_cache *s, struct slab *slab,
 	struct slab new;
 	void *prior;
 
+	if (kmem_cache_debug(s)) {		/* one object: see free_bulk */
+		free_to_debug_slab(s, slab, head, addr);
+		return;
+	}
 	stat(s, NULL, FREE_SLOWPATH);
 	do {
 		if (unlikely(n)) {
@@ -1095,7 +1271,8 @@ slab_empty:
  */
 static __always_inline void do_slab_free(struct kmem_cache *s,
 					 struct slab *slab, void *head,
-					 void *tail, int cnt)
+					 void *tail, int cnt,
+					 unsigned long addr)
 {
 	struct kmem_cache_cpu *c;
 	unsigned long tid;
@@ -1121,7 +1298,7 @@ redo:
 		}
 		stat(s, c, FREE_FASTPATH);
 	} else {
-		__slab_free(s, slab, head, tail, cnt);
+		__slab_free(s, slab, head, tail, cnt, addr);
 	}
 }
 
@@ -1147,6 +1324,8 @@ static __always_inline struct slab *free_check(struct kmem_cache *s,
 {
 	struct slab *slab = virt_to_slab(x);
 
+	if (unlikely(!slab) && __kfence_free((void *)x))
+		return NULL;			/* a KFENCE object: done */
 	if (unlikely(!slab || slab->slab_cache != s)) {
 		slab_report_bad_free(fn, x, s, slab ? slab->slab_cache : NULL);
 		return NULL;
@@ -1166,27 +1345,49 @@ static __always_inline struct slab *free_check(struct kmem_cache *s,
  * A pointer that is not an object of @s (not kheap's, another cache's, not
  * at an object boundary) is reported on stderr and the free is ignored.
  */
-void kmem_cache_free(struct kmem_cache *s, void *x)
+/* The free itself, once @x is known to be an object of @slab of @s. */
+static __always_inline void slab_free_object(struct kmem_cache *s,
+					     struct slab *slab, void *x,
+					     unsigned long addr)
+{
+	kheap_asan_poison_object(s, x);
+	kheap_vg_free(s, x);
+	do_slab_free(s, slab, x, x, 1, addr);
+}
+
+static __always_inline void slab_free(struct kmem_cache *s, void *x,
+				      unsigned long addr)
 {
 	struct slab *slab;
 
 	if (unlikely(!x))
 		return;
 	if (unlikely(!s)) {
-		slab_report_bad_free(__func__, x, NULL, NULL);
+		slab_report_bad_free("kmem_cache_free", x, NULL, NULL);
 		return;
 	}
-	slab = free_check(s, x, __func__);
+	slab = free_check(s, x, "kmem_cache_free");
 	if (likely(slab))
-		do_slab_free(s, slab, x, x, 1);
+		slab_free_object(s, slab, x, addr);
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *x)
+{
+	slab_free(s, x, _RET_IP_);
+}
+
+/* kmem_cache_free() on behalf of the caller @addr. */
+void __kmem_cache_free(struct kmem_cache *s, void *x, unsigned long addr)
+{
+	slab_free(s, x, addr);
 }
 
 /**
- * kfree_slab_object - free @x, an object kfree() found in @slab (the
- * kernel's slab_free() call in kfree()): the slab and cache are known, so
- * only the object boundary is checked.
+ * kfree_slab_object - free @x, an object kfree() found in @slab, on behalf
+ * of @addr (the kernel's slab_free() call in kfree()): the slab and cache
+ * are known, so only the object boundary is checked.
  */
-void kfree_slab_object(struct slab *slab, void *x)
+void kfree_slab_object(struct slab *slab, void *x, unsigned long addr)
 {
 	struct kmem_cache *s = slab->slab_cache;
 
@@ -1194,7 +1395,7 @@ void kfree_slab_object(struct slab *slab, void *x)
 		slab_report_bad_free("kfree", x, s, s);
 		return;
 	}
-	do_slab_free(s, slab, x, x, 1);
+	slab_free_object(s, slab, x, addr);
 }
 
 /**
@@ -1203,6 +1404,12 @@ void kfree_slab_object(struct slab *slab, void *x)
  */
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 {
+	/* a debug cache checks objects one by one: no chaining through them */
+	if (unlikely(s && kmem_cache_debug(s))) {
+		while (size)
+			__kmem_cache_free(s, p[--size], _RET_IP_);
+		return;
+	}
 	while (size) {
 		void *object = p[--size], *head, *tail;
 		struct slab *slab;
@@ -1214,6 +1421,8 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 		if (!slab)
 			continue;
 		head = tail = object;
+		kheap_asan_poison_object(s, object);
+		kheap_vg_free(s, object);
 		set_freepointer(s, object, NULL);
 		for (size_t j = size; j > 0;) {
 			void *o = p[--j];
@@ -1221,6 +1430,8 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 			if (!o)
 				continue;
 			if (virt_to_slab(o) == slab && free_check(s, o, __func__)) {
+				kheap_asan_poison_object(s, o);
+				kheap_vg_free(s, o);
 				set_freepointer(s, o, head);
 				head = o;
 				cnt++;
@@ -1229,7 +1440,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 				break;
 			}
 		}
-		do_slab_free(s, slab, head, tail, cnt);
+		do_slab_free(s, slab, head, tail, cnt, _RET_IP_);
 	}
 }
 
@@ -1322,14 +1533,17 @@ static void list_slab_objects(struct kmem_cache *s, struct slab *slab)
 	pr_err("BUG %s (Not tainted): Objects remaining in %s on __kmem_cache_shutdown()\n",
 	       s->name, s->name);
 	pr_err("-----------------------------------------------------------------------------\n\n");
-	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%s\n", (void *)slab,
-	       slab->objects, slab->inuse, slab->freelist, flags);
+	slub_debug_print_slab_info(slab);
 	dump_stack();
 	for (unsigned int i = 0; i < slab->objects; i++) {
 		char *p = fixup_red_left(s, addr + (size_t)i * s->size);
 
-		if (!(map[i / 64] & (1UL << (i % 64))))
-			pr_err("Object 0x%p @offset=%tu\n", (void *)p, p - addr);
+		if (!(map[i / 64] & (1UL << (i % 64)))) {
+			pr_err("Object 0x%016lx @offset=%tu\n",
+			       (unsigned long)p, p - addr);
+			if (kmem_cache_debug(s))
+				slub_debug_print_leaked(s, p);
+		}
 	}
 }
 
@@ -1353,6 +1567,8 @@ int __kmem_cache_shutdown(struct kmem_cache *s)
 			list_slab_objects(s, slab);
 		}
 	}
+	list_for_each_entry(slab, &n->full, slab_list)	/* debug caches */
+		list_slab_objects(s, slab);
 	kh_unlock(&n->list_lock);
 	list_for_each_entry_safe(slab, t, &discard, slab_list)
 		discard_slab(s, slab);
@@ -1528,6 +1744,14 @@ int slub_validate_cache(struct kmem_cache *s)
 			       s->name, (void *)slab, nfree,
 			       slab->objects - slab->inuse);
 			errors++;
+		}
+	}
+	if (kmem_cache_debug(s)) {		/* every object's bytes */
+		list_for_each_entry(slab, &n->partial, slab_list)
+			errors += validate_slab(s, slab);
+		list_for_each_entry(slab, &n->full, slab_list) {
+			slabs++;
+			errors += validate_slab(s, slab);
 		}
 	}
 	if (nr_partial != (long)n->nr_partial) {

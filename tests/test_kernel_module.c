@@ -177,9 +177,11 @@ static void run_driver(bool faults)
 	if (err)
 		return;
 	if (faults) {
-		/* the injected failures really hit probe */
+		/* both failures were injected during probe; each either failed
+		 * probe (cleanly) or was absorbed inside kheap, as a failed
+		 * high-order slab allocation is by its order fallback */
 		fprintf(stderr, "  probe failed %d times before it succeeded\n", tries);
-		CHECK(tries >= 1 && tries <= 2);
+		CHECK(tries <= 2);
 		CHECK_EQ(fail_page_alloc.attr.times, 0);
 		/* and then 30% of page allocations fail while requests flow */
 		CHECK_EQ(kheap_parse_cmdline("fail_page_alloc=1,30,0,-1", "test"), 0);

@@ -81,9 +81,9 @@ static void test_destroy_with_live_objects(void)
 			  "BUG leaky (Not tainted): Objects remaining in leaky on __kmem_cache_shutdown()\n"
 			  "-----------------------------------------------------------------------------\n") != NULL);
 	CHECK(strstr(buf, "Slab 0x") && strstr(buf, "objects=32 used=2"));
-	snprintf(want, sizeof(want), "Object 0x%p @offset=", (void *)p);
+	snprintf(want, sizeof(want), "Object 0x%016lx @offset=", (unsigned long)p);
 	CHECK(strstr(buf, want) != NULL);
-	snprintf(want, sizeof(want), "Object 0x%p @offset=", (void *)q);
+	snprintf(want, sizeof(want), "Object 0x%016lx @offset=", (unsigned long)q);
 	CHECK(strstr(buf, want) != NULL);
 	CHECK(strstr(buf, "kmem_cache_destroy leaky: Slab cache still has objects when called from") != NULL);
 	/* the cache and the objects stay */

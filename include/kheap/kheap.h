@@ -69,6 +69,15 @@ int kheap_validate(void);
 unsigned long kheap_page_reporting_flush(void);
 
 /**
+ * kheap_kmemleak_scan - report slab objects that no pointer reaches, in
+ * kmemleak's format on stderr (roots: data and bss of every loaded object,
+ * the calling thread's stack and registers)
+ *
+ * Return: the number of newly found suspected leaks.
+ */
+int kheap_kmemleak_scan(void);
+
+/**
  * kheap_fail_nth - make the calling thread's @nth next candidate for fault
  * injection fail, as writing to /proc/thread-self/fail-nth does
  * @nth: 1 fails the next candidate; 0 disarms

@@ -23,7 +23,9 @@
  * fault_inject_armed and a predictable branch.
  */
 #include "../internal.h"
+#include "../slab.h"
 #include "fault_inject.h"
+#include "kfence.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -55,6 +57,12 @@ void fault_inject_update(void)
 		    __atomic_load_n(&fail_nth_users, __ATOMIC_RELAXED) != 0;
 
 	__atomic_store_n(&fault_inject_armed, armed, __ATOMIC_RELAXED);
+	if (armed)
+		__atomic_fetch_or(&slab_alloc_hooks, SLAB_HOOK_FAILSLAB,
+				  __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&slab_alloc_hooks, ~SLAB_HOOK_FAILSLAB,
+				   __ATOMIC_RELAXED);
 }
 
 /* A number in [0, 100) from the seeded generator (splitmix64). */
@@ -170,6 +178,24 @@ bool __should_fail_alloc_page(gfp_t gfp_mask, unsigned int order)
 	if (gfp_mask & __GFP_NOWARN)
 		flags |= FAULT_NOWARN;
 	return should_fail_ex(&fail_page_alloc.attr, (ssize_t)1 << order, flags);
+}
+
+/* mm/failslab.c (v6.12's should_failslab, behind a static key there) */
+bool __should_failslab(struct kmem_cache *s, gfp_t gfpflags)
+{
+	int flags = 0;
+
+	if (unlikely(s == kmem_cache))	/* never the bootstrap cache */
+		return false;
+	if (gfpflags & __GFP_NOFAIL)
+		return false;
+	if (failslab.ignore_gfp_reclaim && (gfpflags & __GFP_DIRECT_RECLAIM))
+		return false;
+	if (failslab.cache_filter && !(s->flags & SLAB_FAILSLAB))
+		return false;
+	if (gfpflags & __GFP_NOWARN)
+		flags |= FAULT_NOWARN;
+	return should_fail_ex(&failslab.attr, (ssize_t)s->object_size, flags);
 }
 
 /**

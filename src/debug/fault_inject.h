@@ -64,6 +64,24 @@ static inline bool should_fail_alloc_page(gfp_t gfp_mask, unsigned int order)
 	return __should_fail_alloc_page(gfp_mask, order);
 }
 
+struct kmem_cache;
+bool __should_failslab(struct kmem_cache *s, gfp_t gfpflags);
+
+/*
+ * should_failslab - fail this slab allocation?  (mm/failslab.c)  Never for
+ * the kmem_cache bootstrap cache or __GFP_NOFAIL; not for requests that may
+ * reclaim with ignore-gfp-wait; only SLAB_FAILSLAB caches with
+ * cache-filter.  Cost when nothing is armed: one load and one predictable
+ * branch (the kernel's static key).
+ */
+static inline bool should_failslab(struct kmem_cache *s, gfp_t gfpflags)
+{
+	if (__builtin_expect(!__atomic_load_n(&fault_inject_armed,
+					      __ATOMIC_RELAXED), 1))
+		return false;
+	return __should_failslab(s, gfpflags);
+}
+
 /* Recompute fault_inject_armed after an attribute changed. */
 void fault_inject_update(void);
 

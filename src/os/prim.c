@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/un.h>
 #include <time.h>
@@ -214,6 +216,36 @@ unsigned long os_max_map_count(void)
 		return 65530;
 	unsigned long v = strtoul(buf, NULL, 10);
 	return v ? v : 65530;
+}
+
+int os_protect(void *addr, size_t size)
+{
+	return mprotect(addr, size, PROT_NONE) ? -errno : 0;
+}
+
+int os_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	return sigaction(sig, act, old) ? -errno : 0;
+}
+
+int os_sigaltstack(void)
+{
+	stack_t cur, ss;
+
+	if (!sigaltstack(NULL, &cur) && !(cur.ss_flags & SS_DISABLE))
+		return 0;
+	ss.ss_size = 64 << 10;
+	ss.ss_sp = mmap(NULL, ss.ss_size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ss.ss_sp == MAP_FAILED)
+		return -errno;
+	ss.ss_flags = 0;
+	return sigaltstack(&ss, NULL) ? -errno : 0;
+}
+
+int os_tid(void)
+{
+	return (int)syscall(SYS_gettid);
 }
 
 void os_write_err(const char *buf, size_t len)

@@ -72,6 +72,17 @@
  *  - os_dup_cloexec(fd): a close-on-exec duplicate of @fd numbered >= 64
  *    (out of the way of programs that close or reuse low descriptors), or
  *    -errno.
+ *  - os_protect(addr, size): mprotect(PROT_NONE) on committed pages; their
+ *    contents are kept, any access faults (SIGSEGV) until os_commit() makes
+ *    them accessible again.  Only for ranges no lockless reader touches
+ *    (KFENCE's pool).  Returns 0 or -errno.
+ *  - os_sigaction(sig, act, old): sigaction(2) as is; 0 or -errno.
+ *  - os_sigaltstack(): gives the calling thread an alternate signal stack
+ *    (64 KiB, mmap'd, never freed) unless it has one; 0 or -errno.  A
+ *    handler installed with SA_ONSTACK then runs there, even when the fault
+ *    is a stack overflow.
+ *  - os_tid(): the calling thread's id (gettid(2)); the "pid" of slub_debug
+ *    tracks, as the kernel's current->pid is a thread's.
  */
 #ifndef _KHEAP_OS_PRIM_H
 #define _KHEAP_OS_PRIM_H
@@ -97,6 +108,11 @@ uint64_t os_ns(void);
 unsigned long os_rss_kb(void);
 unsigned long os_max_map_count(void);
 void os_write_err(const char *buf, size_t len);
+int os_tid(void);
+int os_protect(void *addr, size_t size);
+struct sigaction;
+int os_sigaction(int sig, const struct sigaction *act, struct sigaction *old);
+int os_sigaltstack(void);
 
 int os_private_dir(const char *path);
 int os_unix_listen(const char *path);

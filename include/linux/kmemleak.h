@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * linux/kmemleak.h - tell kheap's leak scan (kheap_kmemleak_scan()) about
+ * objects it cannot judge, with the kernel's names.
+ */
+#ifndef _LINUX_KMEMLEAK_H
+#define _LINUX_KMEMLEAK_H
+
+/* Never report @ptr (a slab object) as a leak; it is still scanned. */
+void kmemleak_not_leak(const void *ptr);
+/* Neither report nor scan @ptr. */
+void kmemleak_ignore(const void *ptr);
+
+#endif /* _LINUX_KMEMLEAK_H */

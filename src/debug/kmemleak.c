@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: MIT
+/*
+ * debug/kmemleak.c - a kmemleak-style leak scan (mm/kmemleak.c, v6.12),
+ * on request: kheap_kmemleak_scan(), and at exit with
+ * kmemleak.scan_at_exit=1.
+ *
+ * The kernel's kmemleak records every allocation in its own object tree as
+ * it happens.  kheap needs no such hook (so allocation pays nothing): the
+ * allocated objects are read from the slabs themselves at scan time.  The
+ * struct page array is walked for slab pages; a slab's allocated objects
+ * are those on neither its freelist nor, for a CPU slab, that CPU's
+ * freelist.  Walking pages in pfn order gives the objects sorted by
+ * address, so a pointer is looked up by binary search.
+ *
+ * Then mm/kmemleak.c's colouring: every object starts white (count 0,
+ * min_count 1); the roots - the writable segments of every loaded object
+ * (dl_iterate_phdr: .data, .bss, kheap's own globals among them), the
+ * calling thread's stack, its registers (getcontext) - are scanned word by
+ * word; a word pointing into an object counts one reference, and an object
+ * reaching min_count turns grey and is queued to be scanned in turn.
+ * kmemleak_not_leak() makes an object grey for good (min_count 0: scanned,
+ * never reported); kmemleak_ignore() makes it black (neither).  What stays
+ * white is reported in kmemleak's format.  Objects are reported once
+ * (OBJECT_REPORTED), so a second scan prints only new leaks.
+ *
+ * Limits, said plainly: only slab objects (kmalloc up to 8 KiB and cache
+ * objects), not large kmalloc or vmalloc areas; other threads' stacks are
+ * not roots (a pointer held only there makes its object look leaked), and
+ * the scan assumes other threads are not allocating from or freeing to the
+ * caches meanwhile (the result is then approximate, never a crash: slab
+ * pages stay mapped).  The backtrace and pid come from the object's
+ * slub_debug alloc track when its cache has one (slab_debug=U), and the
+ * 5-second minimum age is not applied (there is no allocation time
+ * without a track).
+ */
+#include "../internal.h"
+#include "../slab.h"
+#include "slub_debug.h"
+#include "kmemleak.h"
+
+#include <link.h>
+#include <stdlib.h>
+#include <pthread.h>
+#include <string.h>
+#include <ucontext.h>
+#include <linux/kmemleak.h>
+
+#define KMEMLEAK_GREY	0
+#define KMEMLEAK_BLACK	-1
+#define MAX_MARKS	4096
+
+bool kmemleak_scan_at_exit;
+
+struct kmemleak_object {
+	unsigned long pointer;
+	unsigned int size;
+	int count;
+	int min_count;
+	bool queued;
+	struct kmem_cache *cache;
+};
+
+/* objects marked by kmemleak_not_leak / kmemleak_ignore (min_count) */
+static struct { const void *ptr; int min_count; } marks[MAX_MARKS];
+static unsigned int nr_marks;
+/* objects already reported (OBJECT_REPORTED) */
+static const void *reported[MAX_MARKS];
+static unsigned int nr_reported;
+static kh_lock_t kmemleak_lock = KH_LOCK_INIT;
+
+static struct kmemleak_object *objs;	/* scratch, sorted by pointer */
+static size_t nr_objs, max_objs;
+static unsigned int *grey;		/* indices into objs */
+static size_t nr_grey;
+
+static void mark_object(const void *ptr, int min_count)
+{
+	kh_lock(&kmemleak_lock);
+	for (unsigned int i = 0; i < nr_marks; i++)
+		if (marks[i].ptr == ptr) {
+			marks[i].min_count = min_count;
+			goto out;
+		}
+	if (nr_marks < MAX_MARKS) {
+		marks[nr_marks].ptr = ptr;
+		marks[nr_marks++].min_count = min_count;
+	} else {
+		pr_warn("kmemleak: more than %d marked objects; %p not marked\n",
+			MAX_MARKS, ptr);
+	}
+out:
+	kh_unlock(&kmemleak_lock);
+}
+
+/**
+ * kmemleak_not_leak - never report @ptr as a leak (it is still scanned)
+ */
+void kmemleak_not_leak(const void *ptr)
+{
+	if (ptr)
+		mark_object(ptr, KMEMLEAK_GREY);
+}
+
+/**
+ * kmemleak_ignore - neither report nor scan @ptr
+ */
+void kmemleak_ignore(const void *ptr)
+{
+	if (ptr)
+		mark_object(ptr, KMEMLEAK_BLACK);
+}
+
+static int marked_min_count(const void *ptr)
+{
+	for (unsigned int i = 0; i < nr_marks; i++)
+		if (marks[i].ptr == ptr)
+			return marks[i].min_count;
+	return 1;
+}
+
+static bool was_reported(const void *ptr)
+{
+	for (unsigned int i = 0; i < nr_reported; i++)
+		if (reported[i] == ptr)
+			return true;
+	return false;
+}
+
+/* ---- collecting the allocated objects ---- */
+
+static bool grow_scratch(void)
+{
+	size_t n = max_objs ? max_objs * 2 : 65536;
+	size_t bytes = PAGE_ALIGN(n * (sizeof(*objs) + sizeof(*grey)));
+	char *mem = os_reserve(bytes, PAGE_SIZE);
+
+	if (!mem || os_commit(mem, bytes))
+		return false;
+	if (objs) {
+		memcpy(mem, objs, nr_objs * sizeof(*objs));
+		os_release(objs, PAGE_ALIGN(max_objs * (sizeof(*objs) + sizeof(*grey))));
+	}
+	objs = (struct kmemleak_object *)mem;
+	grey = (unsigned int *)(mem + n * sizeof(*objs));
+	max_objs = n;
+	return true;
+}
+
+static void collect_slab(struct kmem_cache *s, struct slab *slab)
+{
+	static unsigned long map[MAX_OBJS_PER_PAGE / 64 + 1];
+	char *addr = slab_address(slab);
+	unsigned int objects = slab->objects;
+
+	memset(map, 0, DIV_ROUND_UP(objects, 64) * sizeof(long));
+#define MARK_FREE(p) do {						\
+		unsigned long off = (unsigned long)((char *)(p) - addr) - s->red_left_pad; \
+		if (off < (unsigned long)objects * s->size)		\
+			map[off / s->size / 64] |= 1UL << (off / s->size % 64); \
+	} while (0)
+	for (void *p = READ_ONCE(slab->freelist); p; p = get_freepointer(s, p))
+		MARK_FREE(p);
+	if (slab->frozen) {
+		for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++) {
+			struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
+
+			kh_lock(&c->lock);
+			if (c->slab == slab)
+				for (void *p = READ_ONCE(c->freelist); p;
+				     p = get_freepointer(s, p))
+					MARK_FREE(p);
+			kh_unlock(&c->lock);
+		}
+	}
+#undef MARK_FREE
+	for (unsigned int i = 0; i < objects; i++) {
+		struct kmemleak_object *o;
+
+		if (map[i / 64] & (1UL << (i % 64)))
+			continue;
+		if (nr_objs == max_objs && !grow_scratch())
+			return;
+		o = &objs[nr_objs++];
+		o->pointer = (unsigned long)addr + (size_t)i * s->size +
+			     s->red_left_pad;
+		o->size = s->object_size;
+		o->count = 0;
+		o->min_count = marked_min_count((void *)o->pointer);
+		o->queued = false;
+		o->cache = s;
+	}
+}
+
+static void collect_objects(void)
+{
+	nr_objs = 0;
+	for (unsigned long pfn = 0; pfn < max_pfn;) {
+		struct page *page;
+
+		if (!pfn_section_online(pfn)) {
+			pfn = section_nr_to_pfn(pfn_to_section_nr(pfn) + 1);
+			continue;
+		}
+		page = pfn_to_page(pfn);
+		if (PageSlab(page) && !PageTail(page)) {
+			struct slab *slab = page_slab(page);
+			struct kmem_cache *s = READ_ONCE(slab->slab_cache);
+
+			if (s)
+				collect_slab(s, slab);
+			pfn += 1UL << compound_order(page);
+		} else {
+			pfn++;
+		}
+	}
+}
+
+/* ---- colouring ---- */
+
+static struct kmemleak_object *lookup_object(unsigned long ptr)
+{
+	size_t lo = 0, hi = nr_objs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		struct kmemleak_object *o = &objs[mid];
+
+		if (ptr < o->pointer)
+			hi = mid;
+		else if (ptr >= o->pointer + o->size)
+			lo = mid + 1;
+		else
+			return o;
+	}
+	return NULL;
+}
+
+static bool color_gray(const struct kmemleak_object *o)
+{
+	return o->min_count != KMEMLEAK_BLACK && o->count >= o->min_count;
+}
+
+static bool color_white(const struct kmemleak_object *o)
+{
+	return o->count != KMEMLEAK_BLACK && o->count < o->min_count;
+}
+
+static void queue_grey(struct kmemleak_object *o)
+{
+	if (!o->queued && color_gray(o)) {
+		o->queued = true;
+		grey[nr_grey++] = (unsigned int)(o - objs);
+	}
+}
+
+__attribute__((no_sanitize_address))
+static void scan_block(const void *start, const void *end,
+		       const struct kmemleak_object *self)
+{
+	const unsigned long *p = (const unsigned long *)ALIGN((unsigned long)start,
+							      sizeof(long));
+
+	for (; (const char *)(p + 1) <= (const char *)end; p++) {
+		unsigned long v = *(const volatile unsigned long *)p;
+		struct kmemleak_object *o;
+
+		if (!v || !(o = lookup_object(v)) || o == self)
+			continue;
+		if (o->min_count == KMEMLEAK_BLACK)
+			continue;
+		o->count++;
+		queue_grey(o);
+	}
+}
+
+static int scan_phdr(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	(void)data;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		const char *start;
+
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_W))
+			continue;
+		start = (const char *)(info->dlpi_addr + ph->p_vaddr);
+		scan_block(start, start + ph->p_memsz, NULL);
+	}
+	return 0;
+}
+
+/* The top of the calling thread's stack (pthread_getattr_np may malloc:
+ * called before any lock is taken). */
+static char *stack_top(void)
+{
+	pthread_attr_t attr;
+	void *stack_addr;
+	size_t stack_size;
+
+	if (pthread_getattr_np(pthread_self(), &attr))
+		return NULL;
+	pthread_attr_getstack(&attr, &stack_addr, &stack_size);
+	pthread_attr_destroy(&attr);
+	return (char *)stack_addr + stack_size;
+}
+
+
+
+/* ---- the report ---- */
+
+static u32 crc32_frames(void *const *f, unsigned int n)
+{
+	u32 crc = ~0U;
+	const u8 *b = (const u8 *)f;
+
+	for (size_t i = 0; i < n * sizeof(void *); i++) {
+		crc ^= b[i];
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320U & -(crc & 1));
+	}
+	return ~crc;
+}
+
+static void print_unreferenced(const struct kmemleak_object *o)
+{
+	const u8 *p = (const u8 *)o->pointer;
+	size_t len = min((size_t)o->size, (size_t)32);
+	const struct track *t = NULL;
+	char line[128];
+
+	if (o->cache->flags & SLAB_STORE_USER)
+		t = slub_debug_alloc_track(o->cache, (void *)o->pointer);
+	pr_err("unreferenced object 0x%08lx (size %u):\n", o->pointer, o->size);
+	pr_err("  comm \"%s\", pid %d, jiffies %lu\n", kheap_comm(),
+	       t ? t->pid : os_tid(), t ? t->when : 0UL);
+	pr_err("  hex dump (first %zu bytes):\n", len);
+	for (size_t off = 0; off < len; off += 16) {
+		size_t n = min(len - off, (size_t)16), lx = 0;
+
+		for (size_t j = 0; j < n; j++)
+			lx += (size_t)snprintf(line + lx, sizeof(line) - lx,
+					       j ? " %02x" : "%02x", p[off + j]);
+		while (lx < 49)
+			line[lx++] = ' ';
+		for (size_t j = 0; j < n; j++)
+			line[lx++] = (p[off + j] >= 0x20 && p[off + j] < 0x7f) ?
+				     (char)p[off + j] : '.';
+		line[lx] = 0;
+		pr_err("    %s\n", line);
+	}
+	pr_err("  backtrace (crc %x):\n",
+	       t ? crc32_frames(t->stack, t->nr) : 0U);
+	if (t)
+		slub_debug_print_stack(t, "    ");
+}
+
+/**
+ * kheap_kmemleak_scan - find slab objects no pointer reaches
+ *
+ * Prints each newly found one in kmemleak's format on stderr, then
+ * "kmemleak: N new suspected memory leaks".
+ * Return: the number of new suspected leaks.
+ */
+__attribute__((noinline)) int kheap_kmemleak_scan(void)
+{
+	/*
+	 * The caller's registers and stack, taken before the scan's own work
+	 * leaves object addresses in registers and dead stack slots: the
+	 * stack is scanned from our caller's frame up.
+	 */
+	char *bottom = (char *)__builtin_frame_address(0) + 2 * sizeof(void *);
+	ucontext_t uc;
+	int leaks = 0;
+	char *top;
+
+	getcontext(&uc);
+	kheap_ensure_init();
+	top = stack_top();
+	kh_lock(&slab_mutex);
+	kh_lock(&kmemleak_lock);
+	collect_objects();
+	nr_grey = 0;
+	dl_iterate_phdr(scan_phdr, NULL);
+	scan_block(&uc, &uc + 1, NULL);
+	if (top)
+		scan_block(bottom, top, NULL);
+	/* not_leak objects are grey from the start */
+	for (size_t i = 0; i < nr_objs; i++)
+		queue_grey(&objs[i]);
+	for (size_t i = 0; i < nr_grey; i++) {
+		struct kmemleak_object *o = &objs[grey[i]];
+
+		scan_block((void *)o->pointer, (char *)o->pointer + o->size, o);
+	}
+	for (size_t i = 0; i < nr_objs; i++) {
+		struct kmemleak_object *o = &objs[i];
+
+		if (!color_white(o) || was_reported((void *)o->pointer))
+			continue;
+		if (nr_reported < MAX_MARKS)
+			reported[nr_reported++] = (void *)o->pointer;
+		print_unreferenced(o);
+		leaks++;
+	}
+	kh_unlock(&kmemleak_lock);
+	kh_unlock(&slab_mutex);
+	if (leaks)
+		pr_info("kmemleak: %d new suspected memory leaks\n", leaks);
+	return leaks;
+}
+
+static void scan_at_exit(void)
+{
+	kheap_kmemleak_scan();
+}
+
+static int kmemleak_init(void)
+{
+	if (kmemleak_scan_at_exit)
+		atexit(scan_at_exit);
+	return 0;
+}
+
+const struct kheap_layer kmemleak_layer = {
+	.name = "kmemleak",
+	.init = kmemleak_init,
+};

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * debug/kmemleak.h - the leak scan (debug/kmemleak.c); the public calls
+ * are kheap_kmemleak_scan() (kheap/kheap.h) and <linux/kmemleak.h>.
+ */
+#ifndef _KHEAP_DEBUG_KMEMLEAK_H
+#define _KHEAP_DEBUG_KMEMLEAK_H
+
+#include <stdbool.h>
+
+extern bool kmemleak_scan_at_exit;		/* option */
+extern const struct kheap_layer kmemleak_layer;	/* init: atexit scan */
+
+#endif /* _KHEAP_DEBUG_KMEMLEAK_H */

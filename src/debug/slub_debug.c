@@ -1,0 +1,858 @@
+// SPDX-License-Identifier: MIT
+/*
+ * debug/slub_debug.c - SLUB's object debugging (mm/slub.c, CONFIG_SLUB_DEBUG,
+ * v6.12), in userspace.
+ *
+ * 1. Which caches.  slab_debug= (alias slub_debug=) is the kernel's grammar:
+ *    ';'-separated blocks "<letters>[,<cache>[,<cache>...]]", letters
+ *    F (SLAB_CONSISTENCY_CHECKS), Z (SLAB_RED_ZONE), P (SLAB_POISON),
+ *    U (SLAB_STORE_USER), T (SLAB_TRACE), A (SLAB_FAILSLAB), O (no debug
+ *    metadata for caches whose order it would raise), '-' (none); a cache
+ *    name ending in '*' is a prefix glob.  A block without a cache list sets
+ *    the global flags; a block starting with ',' means F, Z, P, U for its
+ *    caches; a bare "slab_debug" means F, Z, P, U everywhere.
+ *    kmem_cache_flags() (slab_common.c) asks slub_debug_flags() for every
+ *    cache created: the first block naming the cache wins, otherwise the
+ *    global flags are ORed in.  The same flags passed to kmem_cache_create()
+ *    act the same.
+ *
+ * 2. Where the bytes are (slub.c's calculate_sizes() lays them out):
+ *
+ *    [left red zone][object (object_size)][right red zone up to inuse]
+ *    [free pointer, if outside][alloc track][free track][orig_size][padding]
+ *
+ *    free object:  red zones 0xbb, object 0x6b..0x6b 0xa5 (P), padding 0x5a
+ *    live object:  red zones 0xcc, the caller's bytes; for a kmalloc cache
+ *                  with U, bytes from the request (orig_size) up to
+ *                  object_size are red zone too ("kmalloc Redzone")
+ *    new slab:     all 0x5a (P) before the objects are initialised
+ *
+ * 3. When it is checked.  A debug cache never has a CPU slab: slub.c sends
+ *    every allocation and free of it to the slow path, under the node's
+ *    list_lock (the kernel's alloc_single_from_partial() and
+ *    free_to_partial_list()), so the fast path of other caches pays nothing.
+ *    With F, alloc_debug_processing() checks the object it hands out (still
+ *    0xbb/0x6b?) and free_debug_processing() the object coming back (a valid
+ *    object of this slab, not already free, red zones 0xcc).  Without F the
+ *    bytes are only rewritten (and checked by a validate walk, slub_validate
+ *    and kheap_validate()).
+ *
+ * 4. What happens then.  A report in the kernel's words on stderr (BUG,
+ *    the tracks, "Slab 0x..", "Object 0x..", hex dumps, a backtrace), then
+ *    the FIX the kernel applies: damaged bytes restored, a double free or an
+ *    object that fails its check not freed ("Object at 0x.. not freed"), a
+ *    slab whose freelist is corrupt marked full ("Marking all objects
+ *    used").  The program goes on.  Reports are written with write(2)
+ *    (report.c) and never allocate; tracks capture their stack (backtrace())
+ *    before the list lock is taken.
+ */
+#include "../internal.h"
+#include "../slab.h"
+#include "slub_debug.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <string.h>
+#include <linux/poison.h>
+
+/* ------------------------------------------------------------------ */
+/* slab_debug= (setup_slub_debug, parse_slub_debug_flags)              */
+/* ------------------------------------------------------------------ */
+
+slab_flags_t slub_debug;			/* global flags */
+static char slub_debug_buf[512];		/* the option's value */
+static const char *slub_debug_string;		/* blocks with cache lists */
+static bool disable_higher_order_debug;		/* 'O' */
+static bool slub_debug_given;			/* for the config printout */
+
+/*
+ * Parse one block at @str into @flags; @slabs gets its cache list (or NULL).
+ * Returns the next block or NULL.  @init: report unknown letters.
+ */
+static const char *parse_slub_debug_flags(const char *str, slab_flags_t *flags,
+					  const char **slabs, bool init)
+{
+	bool higher_order_disable = false;
+
+	while (*str && *str == ';')
+		str++;
+	if (*str == ',') {
+		*flags = DEBUG_DEFAULT_FLAGS;
+		goto check_slabs;
+	}
+	*flags = 0;
+	for (; *str && *str != ',' && *str != ';'; str++) {
+		switch (tolower((unsigned char)*str)) {
+		case '-': *flags = 0; break;
+		case 'f': *flags |= SLAB_CONSISTENCY_CHECKS; break;
+		case 'z': *flags |= SLAB_RED_ZONE; break;
+		case 'p': *flags |= SLAB_POISON; break;
+		case 'u': *flags |= SLAB_STORE_USER; break;
+		case 't': *flags |= SLAB_TRACE; break;
+		case 'a': *flags |= SLAB_FAILSLAB; break;
+		case 'o': higher_order_disable = true; break;
+		default:
+			if (init)
+				pr_err("slab_debug option '%c' unknown. skipped\n",
+				       *str);
+		}
+	}
+check_slabs:
+	*slabs = (*str == ',') ? ++str : NULL;
+	while (*str && *str != ';')
+		str++;
+	while (*str && *str == ';')
+		str++;
+	if (init && higher_order_disable)
+		disable_higher_order_debug = true;
+	return *str ? str : NULL;
+}
+
+/* options.c: "slab_debug" (val "") or "slab_debug=<blocks>". */
+int slub_debug_parse(const char *val)
+{
+	slab_flags_t flags, global_flags = DEBUG_DEFAULT_FLAGS;
+	bool global_changed = false, list_given = false;
+	const char *str, *slabs;
+
+	if (strlen(val) >= sizeof(slub_debug_buf))
+		return -EINVAL;
+	slub_debug_given = true;
+	slub_debug_string = NULL;
+	disable_higher_order_debug = false;
+	strcpy(slub_debug_buf, val);
+	str = slub_debug_buf;
+	if (*str) {
+		while (str) {
+			str = parse_slub_debug_flags(str, &flags, &slabs, true);
+			if (!slabs) {
+				global_flags = flags;
+				global_changed = true;
+			} else {
+				list_given = true;
+			}
+		}
+		if (list_given) {
+			if (!global_changed)
+				global_flags = 0;	/* no SLUB_DEBUG_ON */
+			slub_debug_string = slub_debug_buf;
+		}
+	}
+	slub_debug = global_flags;
+	return 0;
+}
+
+void slub_debug_show(char *buf, size_t len)
+{
+	if (!slub_debug_given)
+		snprintf(buf, len, "(off)");
+	else if (!slub_debug_buf[0])
+		snprintf(buf, len, "FZPU");
+	else
+		snprintf(buf, len, "%s", slub_debug_buf);
+}
+
+bool slub_debug_disable_higher_order(void)
+{
+	return disable_higher_order_debug;
+}
+
+/* kmem_cache_flags(): the debug flags slab_debug= gives cache @name. */
+slab_flags_t slub_debug_flags(slab_flags_t flags, const char *name)
+{
+	slab_flags_t local = slub_debug, block_flags;
+	const char *next_block = slub_debug_string, *iter;
+	size_t len = strlen(name);
+
+	if (flags & SLAB_NO_USER_FLAGS)
+		return flags;
+	if (flags & SLAB_NOLEAKTRACE)
+		local &= ~SLAB_STORE_USER;
+	while (next_block) {
+		next_block = parse_slub_debug_flags(next_block, &block_flags,
+						    &iter, false);
+		if (!iter)
+			continue;
+		const char *block_end = strchrnul(iter, ';');
+
+		while (iter < block_end) {
+			const char *end = strchrnul(iter, ',');
+			const char *glob;
+			size_t cmplen;
+
+			if (end > block_end)
+				end = block_end;
+			glob = memchr(iter, '*', (size_t)(end - iter));
+			cmplen = glob ? (size_t)(glob - iter)
+				      : max(len, (size_t)(end - iter));
+			if (!strncmp(name, iter, cmplen))
+				return flags | block_flags;
+			iter = end + 1;
+		}
+	}
+	return flags | local;
+}
+
+/* ------------------------------------------------------------------ */
+/* geometry                                                            */
+/* ------------------------------------------------------------------ */
+
+static inline bool freeptr_outside_object(const struct kmem_cache *s)
+{
+	return s->offset >= s->inuse;
+}
+
+static inline unsigned int get_info_end(const struct kmem_cache *s)
+{
+	return freeptr_outside_object(s) ? s->inuse + (unsigned int)sizeof(void *)
+					 : s->inuse;
+}
+
+static inline unsigned int size_from_object(const struct kmem_cache *s)
+{
+	return (s->flags & SLAB_RED_ZONE) ? s->size - s->red_left_pad : s->size;
+}
+
+static inline struct track *get_track(const struct kmem_cache *s, void *object,
+				      enum track_item alloc)
+{
+	return (struct track *)((char *)object + get_info_end(s)) + alloc;
+}
+
+static inline unsigned int *orig_size_ptr(const struct kmem_cache *s,
+					  void *object)
+{
+	return (unsigned int *)((char *)object + get_info_end(s) +
+				2 * sizeof(struct track));
+}
+
+static inline bool slub_debug_orig_size(const struct kmem_cache *s)
+{
+	return (s->flags & SLAB_STORE_USER) && (s->flags & SLAB_KMALLOC);
+}
+
+static unsigned int get_orig_size(const struct kmem_cache *s, void *object)
+{
+	if (!slub_debug_orig_size(s))
+		return s->object_size;
+	return *orig_size_ptr(s, object);
+}
+
+static void set_orig_size(const struct kmem_cache *s, void *object,
+			  unsigned int orig_size)
+{
+	if (slub_debug_orig_size(s))
+		*orig_size_ptr(s, object) = orig_size;
+}
+
+/* __ksize(): a ksize() caller may use the whole object from now on. */
+void skip_orig_size_check(struct kmem_cache *s, const void *object)
+{
+	set_orig_size(s, (void *)object, s->object_size);
+}
+
+static unsigned long jiffies_now(void)
+{
+	return (unsigned long)(os_ns() / 1000000);	/* HZ = 1000 */
+}
+
+/* ------------------------------------------------------------------ */
+/* tracks                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Fill @t for the caller @addr; call with no kheap lock held. */
+void slub_debug_capture_track(struct track *t, unsigned long addr)
+{
+	void *frames[TRACK_ADDRS + 3];
+	int n = backtrace(frames, TRACK_ADDRS + 3), skip = 0;
+
+	/* drop kheap's own frames up to the caller's return address */
+	for (int i = 0; i < n; i++)
+		if ((unsigned long)frames[i] == addr) {
+			skip = i;
+			break;
+		}
+	t->nr = 0;
+	for (int i = skip; i < n && t->nr < TRACK_ADDRS; i++)
+		t->stack[t->nr++] = frames[i];
+	t->addr = addr;
+	t->cpu = (int)os_cpu();
+	t->pid = os_tid();
+	t->when = jiffies_now();
+	t->handle = t->nr;
+}
+
+/* %pS: "symbol+0xoff", "module+0xoff" or the bare address. */
+static void format_sym(char *buf, size_t len, const void *addr)
+{
+	Dl_info info;
+
+	if (dladdr(addr, &info) && info.dli_sname && info.dli_saddr)
+		snprintf(buf, len, "%s+0x%lx", info.dli_sname,
+			 (unsigned long)((const char *)addr - (const char *)info.dli_saddr));
+	else if (info.dli_fname && info.dli_fbase) {
+		const char *base = strrchr(info.dli_fname, '/');
+
+		snprintf(buf, len, "%s+0x%lx", base ? base + 1 : info.dli_fname,
+			 (unsigned long)((const char *)addr - (const char *)info.dli_fbase));
+	} else {
+		snprintf(buf, len, "0x%lx", (unsigned long)addr);
+	}
+}
+
+/* kmemleak: the alloc track of @object (its cache has SLAB_STORE_USER). */
+const struct track *slub_debug_alloc_track(struct kmem_cache *s, void *object)
+{
+	const struct track *t = get_track(s, object, TRACK_ALLOC);
+
+	return t->addr ? t : NULL;
+}
+
+void slub_debug_print_stack(const struct track *t, const char *indent)
+{
+	char sym[160];
+
+	for (unsigned int i = 0; i < t->nr; i++) {
+		format_sym(sym, sizeof(sym), t->stack[i]);
+		pr_err("%s%s\n", indent, sym);
+	}
+}
+
+static void print_track(const char *s, const struct track *t,
+			unsigned long pr_time)
+{
+	char sym[160];
+
+	if (!t->addr)
+		return;
+	format_sym(sym, sizeof(sym), (void *)t->addr);
+	pr_err("%s in %s age=%lu cpu=%u pid=%d\n", s, sym, pr_time - t->when,
+	       (unsigned int)t->cpu, t->pid);
+	if (!t->nr) {
+		pr_err("object allocation/free stack trace missing\n");
+		return;
+	}
+	for (unsigned int i = 0; i < t->nr; i++) {
+		format_sym(sym, sizeof(sym), t->stack[i]);
+		pr_err(" %s\n", sym);
+	}
+}
+
+static void print_tracking(struct kmem_cache *s, void *object)
+{
+	unsigned long pr_time = jiffies_now();
+
+	if (!(s->flags & SLAB_STORE_USER))
+		return;
+	print_track("Allocated", get_track(s, object, TRACK_ALLOC), pr_time);
+	print_track("Freed", get_track(s, object, TRACK_FREE), pr_time);
+}
+
+/* ------------------------------------------------------------------ */
+/* reports                                                             */
+/* ------------------------------------------------------------------ */
+
+static bool tainted_bad_page;	/* TAINT_BAD_PAGE after the first report */
+static unsigned long nr_reports;
+
+unsigned long slub_debug_reports(void)
+{
+	return __atomic_load_n(&nr_reports, __ATOMIC_RELAXED);
+}
+
+static void print_hex_dump(const char *prefix, const u8 *addr, size_t len)
+{
+	for (size_t off = 0; off < len; off += 16) {
+		char line[128];
+		size_t n = min(len - off, (size_t)16), lx = 0;
+
+		for (size_t j = 0; j < n; j++)
+			lx += (size_t)snprintf(line + lx, sizeof(line) - lx,
+					       j ? " %02x" : "%02x", addr[off + j]);
+		while (lx < 49)
+			line[lx++] = ' ';
+		for (size_t j = 0; j < n; j++) {
+			u8 c = addr[off + j];
+
+			line[lx++] = (isascii(c) && isprint(c)) ? (char)c : '.';
+		}
+		line[lx] = 0;
+		pr_err("%s%016lx: %s\n", prefix, (unsigned long)(addr + off), line);
+	}
+}
+
+static void slab_bug(struct kmem_cache *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void slab_bug(struct kmem_cache *s, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	__atomic_fetch_add(&nr_reports, 1, __ATOMIC_RELAXED);
+	pr_err("=============================================================================\n");
+	pr_err("BUG %s (%s): %s\n", s ? s->name : "<unknown>",
+	       tainted_bad_page ? "Tainted: G    B             " : "Not tainted",
+	       msg);
+	pr_err("-----------------------------------------------------------------------------\n\n");
+}
+
+static void slab_fix(struct kmem_cache *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void slab_fix(struct kmem_cache *s, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("FIX %s: %s\n", s->name, msg);
+}
+
+static void add_taint(void)
+{
+	tainted_bad_page = true;
+}
+
+void slub_debug_print_slab_info(const struct slab *slab)
+{
+	pr_err("Slab 0x%016lx objects=%u used=%u fp=0x%016lx flags=%#lx(%s)\n",
+	       (unsigned long)slab, slab->objects, slab->inuse,
+	       (unsigned long)slab->freelist, slab->__page_flags,
+	       PageHead(slab_page(slab)) ? "slab|head" : "slab");
+}
+
+static void print_trailer(struct kmem_cache *s, struct slab *slab, u8 *p)
+{
+	u8 *addr = slab_address(slab);
+	unsigned int off;
+
+	print_tracking(s, p);
+	slub_debug_print_slab_info(slab);
+	pr_err("Object 0x%016lx @offset=%tu fp=0x%016lx\n\n", (unsigned long)p,
+	       p - addr, (unsigned long)get_freepointer(s, p));
+	if (s->flags & SLAB_RED_ZONE)
+		print_hex_dump("Redzone  ", p - s->red_left_pad, s->red_left_pad);
+	else if (p > addr + 16)
+		print_hex_dump("Bytes b4 ", p - 16, 16);
+	print_hex_dump("Object   ", p, min(s->object_size, (unsigned int)PAGE_SIZE));
+	if (s->flags & SLAB_RED_ZONE)
+		print_hex_dump("Redzone  ", p + s->object_size,
+			       s->inuse - s->object_size);
+	off = get_info_end(s);
+	if (s->flags & SLAB_STORE_USER)
+		off += 2 * sizeof(struct track);
+	if (slub_debug_orig_size(s))
+		off += sizeof(unsigned int);
+	if (off != size_from_object(s))
+		print_hex_dump("Padding  ", p + off, size_from_object(s) - off);
+	dump_stack();
+}
+
+static void object_err(struct kmem_cache *s, struct slab *slab, u8 *object,
+		       const char *reason)
+{
+	slab_bug(s, "%s", reason);
+	print_trailer(s, slab, object);
+	add_taint();
+}
+
+static void slab_err(struct kmem_cache *s, struct slab *slab,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void slab_err(struct kmem_cache *s, struct slab *slab,
+		     const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	slab_bug(s, "%s", msg);
+	slub_debug_print_slab_info(slab);
+	dump_stack();
+	add_taint();
+}
+
+/* ------------------------------------------------------------------ */
+/* writing and checking the bytes                                      */
+/* ------------------------------------------------------------------ */
+
+static const u8 *memchr_inv(const u8 *start, u8 c, size_t bytes)
+{
+	for (size_t i = 0; i < bytes; i++)
+		if (start[i] != c)
+			return start + i;
+	return NULL;
+}
+
+/* init_object: red zones and poison for a free or a live object. */
+static void init_object(struct kmem_cache *s, void *object, u8 val)
+{
+	u8 *p = object;
+	unsigned int poison_size = s->object_size;
+
+	if (s->flags & SLAB_RED_ZONE) {
+		memset(p - s->red_left_pad, val, s->red_left_pad);
+		if (slub_debug_orig_size(s) && val == SLUB_RED_ACTIVE)
+			poison_size = get_orig_size(s, object);
+	}
+	if (s->flags & __OBJECT_POISON) {
+		memset(p, POISON_FREE, poison_size - 1);
+		p[poison_size - 1] = POISON_END;
+	}
+	if (s->flags & SLAB_RED_ZONE)
+		memset(p + poison_size, val, s->inuse - poison_size);
+}
+
+static int check_bytes_and_report(struct kmem_cache *s, struct slab *slab,
+				  u8 *object, const char *what, u8 *start,
+				  u8 value, unsigned int bytes)
+{
+	u8 *addr = slab_address(slab), *fault, *end;
+
+	(void)object;
+	fault = (u8 *)memchr_inv(start, value, bytes);
+	if (!fault)
+		return 1;
+	end = start + bytes;
+	while (end > fault && end[-1] == value)
+		end--;
+	slab_bug(s, "%s overwritten", what);
+	pr_err("0x%016lx-0x%016lx @offset=%tu. First byte 0x%x instead of 0x%x\n",
+	       (unsigned long)fault, (unsigned long)(end - 1), fault - addr,
+	       fault[0], value);
+	slab_fix(s, "Restoring %s 0x%016lx-0x%016lx=0x%x", what,
+		 (unsigned long)fault, (unsigned long)(end - 1), value);
+	memset(fault, value, (size_t)(end - fault));
+	return 0;
+}
+
+static int check_pad_bytes(struct kmem_cache *s, struct slab *slab, u8 *p)
+{
+	unsigned int off = get_info_end(s);
+
+	if (s->flags & SLAB_STORE_USER) {
+		off += 2 * sizeof(struct track);
+		if (s->flags & SLAB_KMALLOC)
+			off += sizeof(unsigned int);
+	}
+	if (size_from_object(s) == off)
+		return 1;
+	return check_bytes_and_report(s, slab, p, "Object padding", p + off,
+				      POISON_INUSE, size_from_object(s) - off);
+}
+
+/* The slab tail after the last object: 0x5a with SLAB_POISON. */
+static int slab_pad_check(struct kmem_cache *s, struct slab *slab)
+{
+	u8 *start = slab_address(slab), *fault, *end, *pad;
+	size_t length = slab_size(slab), remainder;
+
+	if (!(s->flags & SLAB_POISON))
+		return 1;
+	remainder = length % s->size;
+	if (!remainder)
+		return 1;
+	end = start + length;
+	pad = end - remainder;
+	fault = (u8 *)memchr_inv(pad, POISON_INUSE, remainder);
+	if (!fault)
+		return 1;
+	while (end > fault && end[-1] == POISON_INUSE)
+		end--;
+	slab_bug(s, "Padding overwritten. 0x%016lx-0x%016lx @offset=%tu",
+		 (unsigned long)fault, (unsigned long)(end - 1), fault - start);
+	print_hex_dump("Padding  ", pad, remainder);
+	add_taint();
+	slab_fix(s, "Restoring %s 0x%016lx-0x%016lx=0x%x", "slab padding",
+		 (unsigned long)fault, (unsigned long)(end - 1), POISON_INUSE);
+	memset(fault, POISON_INUSE, (size_t)(end - fault));
+	return 0;
+}
+
+static bool check_valid_pointer(struct kmem_cache *s, struct slab *slab,
+				void *object)
+{
+	u8 *base;
+
+	if (!object)
+		return true;
+	base = slab_address(slab);
+	object = (u8 *)object - s->red_left_pad;
+	if ((u8 *)object < base ||
+	    (u8 *)object >= base + (size_t)slab->objects * s->size ||
+	    ((u8 *)object - base) % s->size)
+		return false;
+	return true;
+}
+
+static int check_object(struct kmem_cache *s, struct slab *slab, void *object,
+			u8 val)
+{
+	u8 *p = object, *endobject = p + s->object_size;
+	int ret = 1;
+
+	if (s->flags & SLAB_RED_ZONE) {
+		if (!check_bytes_and_report(s, slab, object, "Left Redzone",
+					    p - s->red_left_pad, val,
+					    s->red_left_pad))
+			ret = 0;
+		if (!check_bytes_and_report(s, slab, object, "Right Redzone",
+					    endobject, val,
+					    s->inuse - s->object_size))
+			ret = 0;
+		if (slub_debug_orig_size(s) && val == SLUB_RED_ACTIVE) {
+			unsigned int orig_size = get_orig_size(s, object);
+
+			if (s->object_size > orig_size &&
+			    !check_bytes_and_report(s, slab, object,
+						    "kmalloc Redzone",
+						    p + orig_size, val,
+						    s->object_size - orig_size))
+				ret = 0;
+		}
+	} else if ((s->flags & SLAB_POISON) && s->object_size < s->inuse) {
+		if (!check_bytes_and_report(s, slab, p, "Alignment padding",
+					    endobject, POISON_INUSE,
+					    s->inuse - s->object_size))
+			ret = 0;
+	}
+	if (s->flags & SLAB_POISON) {
+		if (val != SLUB_RED_ACTIVE && (s->flags & __OBJECT_POISON)) {
+			if (!check_bytes_and_report(s, slab, p, "Poison", p,
+						    POISON_FREE,
+						    s->object_size - 1))
+				ret = 0;
+			if (!check_bytes_and_report(s, slab, p, "End Poison",
+						    p + s->object_size - 1,
+						    POISON_END, 1))
+				ret = 0;
+		}
+		if (!check_pad_bytes(s, slab, p))
+			ret = 0;
+	}
+	/* the free pointer of a live object may be the caller's bytes */
+	if ((freeptr_outside_object(s) || val != SLUB_RED_ACTIVE) &&
+	    !check_valid_pointer(s, slab, get_freepointer(s, p))) {
+		object_err(s, slab, p, "Freepointer corrupt");
+		set_freepointer(s, p, NULL);	/* loses the rest of the chain */
+		ret = 0;
+	}
+	if (!ret) {
+		print_trailer(s, slab, object);
+		add_taint();
+	}
+	return ret;
+}
+
+static int check_slab(struct kmem_cache *s, struct slab *slab)
+{
+	unsigned int maxobj = (unsigned int)(slab_size(slab) / s->size);
+
+	if (!PageSlab(slab_page(slab))) {
+		slab_err(s, slab, "Not a valid slab page");
+		return 0;
+	}
+	if (slab->objects > maxobj) {
+		slab_err(s, slab, "objects %u > max %u", slab->objects, maxobj);
+		return 0;
+	}
+	if (slab->inuse > slab->objects) {
+		slab_err(s, slab, "inuse %u > max %u", slab->inuse,
+			 slab->objects);
+		return 0;
+	}
+	slab_pad_check(s, slab);
+	return 1;
+}
+
+/*
+ * on_freelist - is @search on @slab's freelist?  (NULL: just walk it and
+ * repair the counts.)  A corrupt link ends the list there.
+ */
+static int on_freelist(struct kmem_cache *s, struct slab *slab, void *search)
+{
+	void *fp = slab->freelist, *object = NULL;
+	int nr = 0, max_objects = (int)slab->objects;
+
+	while (fp && nr <= max_objects) {
+		if (fp == search)
+			return 1;
+		if (!check_valid_pointer(s, slab, fp)) {
+			if (object) {
+				object_err(s, slab, object, "Freechain corrupt");
+				set_freepointer(s, object, NULL);
+			} else {
+				slab_err(s, slab, "Freepointer corrupt");
+				slab->freelist = NULL;
+				slab->inuse = slab->objects;
+				slab_fix(s, "Freelist cleared");
+				return 0;
+			}
+			break;
+		}
+		object = fp;
+		fp = get_freepointer(s, object);
+		nr++;
+	}
+	if (nr > max_objects) {
+		slab_err(s, slab, "Freelist cycle detected");
+		slab->freelist = NULL;
+		slab->inuse = slab->objects;
+		slab_fix(s, "Freelist cleared");
+		return 0;
+	}
+	if ((int)slab->inuse != max_objects - nr) {
+		slab_err(s, slab, "Wrong object count. Counter is %d but counted were %d",
+			 slab->inuse, max_objects - nr);
+		slab->inuse = (unsigned int)(max_objects - nr);
+		slab_fix(s, "Object count adjusted");
+	}
+	return search == NULL;
+}
+
+static void trace(struct kmem_cache *s, struct slab *slab, void *object,
+		  int alloc)
+{
+	if (!(s->flags & SLAB_TRACE))
+		return;
+	pr_info("TRACE %s %s 0x%016lx inuse=%d fp=0x%016lx\n", s->name,
+		alloc ? "alloc" : "free", (unsigned long)object, slab->inuse,
+		(unsigned long)slab->freelist);
+	if (!alloc)
+		print_hex_dump("Object ", object, s->object_size);
+	dump_stack();
+}
+
+/* ------------------------------------------------------------------ */
+/* the hooks slub.c calls (n->list_lock held unless said otherwise)    */
+/* ------------------------------------------------------------------ */
+
+/* A new slab, before its objects are chained: poison and red zones. */
+void setup_slab_debug(struct kmem_cache *s, struct slab *slab)
+{
+	u8 *start = slab_address(slab);
+
+	if (s->flags & SLAB_POISON)
+		memset(start, POISON_INUSE, slab_size(slab));
+	for (unsigned int i = 0; i < slab->objects; i++) {
+		u8 *p = start + (size_t)i * s->size + s->red_left_pad;
+
+		if (s->flags & (SLAB_STORE_USER | SLAB_RED_ZONE | __OBJECT_POISON))
+			init_object(s, p, SLUB_RED_INACTIVE);
+		if (s->flags & SLAB_STORE_USER)
+			memset(get_track(s, p, TRACK_ALLOC), 0,
+			       2 * sizeof(struct track));
+	}
+}
+
+/*
+ * alloc_debug_processing - @object is about to be handed out from @slab.
+ * Returns false (slab marked full: nothing more is taken from it) if the
+ * checks failed.
+ */
+bool alloc_debug_processing(struct kmem_cache *s, struct slab *slab,
+			    void *object, unsigned int orig_size)
+{
+	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
+		if (!check_slab(s, slab))
+			goto bad;
+		if (!check_valid_pointer(s, slab, object)) {
+			object_err(s, slab, object, "Freelist Pointer check fails");
+			goto bad;
+		}
+		if (!check_object(s, slab, object, SLUB_RED_INACTIVE))
+			goto bad;
+	}
+	trace(s, slab, object, 1);
+	set_orig_size(s, object, orig_size);
+	init_object(s, object, SLUB_RED_ACTIVE);
+	return true;
+bad:
+	slab_fix(s, "Marking all objects used");
+	slab->inuse = slab->objects;
+	slab->freelist = NULL;
+	return false;
+}
+
+void set_track(struct kmem_cache *s, void *object, enum track_item alloc,
+	       const struct track *t)
+{
+	*get_track(s, object, alloc) = *t;
+}
+
+/*
+ * free_debug_processing - @object comes back to @slab; false if it must not
+ * be freed (reported).  @t: the free track, captured by the caller.
+ */
+bool free_debug_processing(struct kmem_cache *s, struct slab *slab,
+			   void *object, const struct track *t)
+{
+	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
+		if (!check_valid_pointer(s, slab, object)) {
+			slab_err(s, slab, "Invalid object pointer 0x%016lx",
+				 (unsigned long)object);
+			goto fail;
+		}
+		if (on_freelist(s, slab, object)) {
+			object_err(s, slab, object, "Object already free");
+			goto fail;
+		}
+		if (!check_object(s, slab, object, SLUB_RED_ACTIVE))
+			goto fail;
+		if (unlikely(s != slab->slab_cache)) {
+			slab_err(s, slab, "Attempt to free object(0x%016lx) outside of slab",
+				 (unsigned long)object);
+			goto fail;
+		}
+	}
+	if (s->flags & SLAB_STORE_USER)
+		set_track(s, object, TRACK_FREE, t);
+	trace(s, slab, object, 0);
+	init_object(s, object, SLUB_RED_INACTIVE);
+	return true;
+fail:
+	slab_fix(s, "Object at 0x%016lx not freed", (unsigned long)object);
+	return false;
+}
+
+/*
+ * validate_slab - the kernel's validate_slab(): the slab, its freelist and
+ * every object (free ones 0xbb/0x6b, live ones 0xcc).  Returns the number
+ * of problems found (each reported and repaired).
+ */
+int validate_slab(struct kmem_cache *s, struct slab *slab)
+{
+	static unsigned long map[MAX_OBJS_PER_PAGE / 64 + 1];
+	u8 *addr = slab_address(slab);
+	unsigned long before = slub_debug_reports();
+
+	if (!check_slab(s, slab) || !on_freelist(s, slab, NULL))
+		return (int)(slub_debug_reports() - before);
+	memset(map, 0, DIV_ROUND_UP(slab->objects, 64) * sizeof(long));
+	for (void *p = slab->freelist; p; p = get_freepointer(s, p)) {
+		unsigned long idx = (unsigned long)((u8 *)p - addr - s->red_left_pad) / s->size;
+
+		map[idx / 64] |= 1UL << (idx % 64);
+	}
+	for (unsigned int i = 0; i < slab->objects; i++) {
+		u8 *p = addr + (size_t)i * s->size + s->red_left_pad;
+		bool is_free = map[i / 64] & (1UL << (i % 64));
+
+		check_object(s, slab, p, is_free ? SLUB_RED_INACTIVE
+						 : SLUB_RED_ACTIVE);
+	}
+	return (int)(slub_debug_reports() - before);
+}
+
+/* list_slab_objects(): a live object at cache shutdown. */
+void slub_debug_print_leaked(struct kmem_cache *s, void *object)
+{
+	print_tracking(s, object);
+}
