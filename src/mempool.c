@@ -21,19 +21,110 @@
  * guarantees that a free refills the reserve whenever curr_nr + (elements
  * in use) == min_nr, and waiters exist only while curr_nr is 0.
  *
+ * Debugging, as the kernel's under CONFIG_SLUB_DEBUG_ON: elements waiting
+ * in the reserve are poisoned (POISON_FREE, the last byte POISON_END) and
+ * checked when taken out again; a mismatch - someone wrote to an element
+ * after giving it back - prints "BUG: mempool element poison mismatch" with
+ * the bytes around the first bad one.  kheap does it for slab pools whose
+ * cache has SLAB_POISON, and for every stock pool when slab_debug= turns
+ * poisoning on globally (kheap's run-time counterpart of the config).
+ *
  * Lock order: pool->lock is a leaf; pool->alloc and pool->free are called
  * without it.
  */
 #include "internal.h"
+#include "slab.h"
+#include "debug/slub_debug.h"
 
 #include <errno.h>
 #include <time.h>
+#include <linux/poison.h>
+
+/* Bytes of an element to poison, or 0 when this pool is not debugged. */
+static size_t poison_size(const mempool_t *pool)
+{
+	bool global = slub_debug & SLAB_POISON;
+
+	if (pool->alloc == mempool_alloc_slab) {
+		struct kmem_cache *s = pool->pool_data;
+
+		return (global || (s->flags & SLAB_POISON)) ? s->object_size : 0;
+	}
+	if (!global)
+		return 0;
+	if (pool->alloc == mempool_kmalloc)
+		return (size_t)pool->pool_data;
+	if (pool->alloc == mempool_alloc_pages)
+		return PAGE_SIZE << (unsigned int)(long)pool->pool_data;
+	return 0;
+}
+
+static void *element_bytes(const mempool_t *pool, void *element)
+{
+	if (pool->alloc == mempool_alloc_pages)
+		return page_address((struct page *)element);
+	return element;
+}
+
+static void poison_element(mempool_t *pool, void *element)
+{
+	size_t size = poison_size(pool);
+	u8 *obj;
+
+	if (!size)
+		return;
+	obj = element_bytes(pool, element);
+	memset(obj, POISON_FREE, size - 1);
+	obj[size - 1] = POISON_END;
+}
+
+static __noinline __cold void poison_error(mempool_t *pool, void *element,
+					   size_t size, size_t byte)
+{
+	const int nr = pool->curr_nr;
+	size_t start = byte > sizeof(long) ? byte - sizeof(long) : 0;
+	size_t end = min(byte + sizeof(long), size);
+	const u8 *obj = element_bytes(pool, element);
+	char line[160];
+	int n;
+
+	pr_err("BUG: mempool element poison mismatch\n");
+	pr_err("Mempool %p size %zu\n", (void *)pool, size);
+	n = snprintf(line, sizeof(line), " nr=%d @ %p: %s0x", nr, element,
+		     start > 0 ? "... " : "");
+	for (size_t i = start; i < end && n < (int)sizeof(line) - 8; i++)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%x ", obj[i]);
+	snprintf(line + n, sizeof(line) - (size_t)n, "%s\n",
+		 end < size ? "..." : "");
+	pr_err("%s", line);
+	dump_stack();
+}
+
+static void check_element(mempool_t *pool, void *element)
+{
+	size_t size = poison_size(pool);
+	u8 *obj;
+
+	if (!size)
+		return;
+	obj = element_bytes(pool, element);
+	for (size_t i = 0; i < size; i++) {
+		u8 exp = (i < size - 1) ? POISON_FREE : POISON_END;
+
+		if (obj[i] != exp) {
+			poison_error(pool, element, size, i);
+			return;
+		}
+	}
+	memset(obj, POISON_INUSE, size);
+}
 
 #define MEMPOOL_WAIT_NS	(5ULL * 1000000000ULL)	/* io_schedule_timeout(5*HZ) */
 
 static void add_element(mempool_t *pool, void *element)
 {
 	BUG_ON(pool->curr_nr >= pool->min_nr);
+	poison_element(pool, element);
 	pool->elements[pool->curr_nr] = element;
 	__atomic_store_n(&pool->curr_nr, pool->curr_nr + 1, __ATOMIC_RELAXED);
 }
@@ -44,6 +135,7 @@ static void *remove_element(mempool_t *pool)
 
 	BUG_ON(nr < 0);
 	__atomic_store_n(&pool->curr_nr, nr, __ATOMIC_RELAXED);
+	check_element(pool, pool->elements[nr]);
 	return pool->elements[nr];
 }
 

@@ -259,6 +259,53 @@ static void test_reserve_under_real_memory_pressure(void)
 	CHECK_EQ(kheap_validate(), 0);
 }
 
+static void use_after_free_of_reserve(void *arg)
+{
+	mempool_t *pool = arg;
+	void *e = mempool_alloc(pool, GFP_KERNEL);	/* from the reserve */
+
+	mempool_free(e, pool);		/* back in: poisoned */
+	((unsigned char *)e)[10] = 0x42;	/* written after being freed */
+	e = mempool_alloc(pool, GFP_KERNEL);	/* taken out: checked */
+	mempool_free(e, pool);
+}
+
+static void test_reserve_poisoned_under_slub_debug(void)
+{
+	char buf[8192];
+	struct kmem_cache *kc = kmem_cache_create("mempool_poison", 100, 0,
+						  SLAB_POISON, NULL);
+	mempool_t *pool = mempool_create_slab_pool(2, kc);
+	unsigned char *e;
+
+	/* elements in the reserve carry POISON_FREE, the last POISON_END */
+	e = pool->elements[0];
+	CHECK_EQ(e[0], 0x6b);
+	CHECK_EQ(e[98], 0x6b);
+	CHECK_EQ(e[99], 0xa5);
+	/* the allocator fails (failslab), so the reserve serves, and an
+	 * element taken out clean is filled with POISON_INUSE */
+	CHECK_EQ(kheap_parse_cmdline("failslab=1,100,0,-1 failslab.ignore-gfp-wait=0 "
+				     "failslab.verbose=0", "test"), 0);
+	e = mempool_alloc(pool, GFP_KERNEL);
+	CHECK(e != NULL && e[0] == 0x5a && e[99] == 0x5a);
+	mempool_free(e, pool);
+	/* a write to an element while it sits in the reserve is reported */
+	check_capture_stderr(use_after_free_of_reserve, pool, buf, sizeof(buf));
+	CHECK(strstr(buf, "BUG: mempool element poison mismatch") != NULL);
+	CHECK(strstr(buf, "size 100") != NULL);
+	CHECK(strstr(buf, "42") != NULL);
+	CHECK_EQ(kheap_parse_cmdline("failslab=1,0,0,1", "test"), 0);
+	mempool_destroy(pool);
+	kmem_cache_destroy(kc);
+	/* a pool without debugging is left alone */
+	mempool_t *plain = mempool_create_kmalloc_pool(1, 64);
+	e = plain->elements[0];
+	bool poisoned = e[0] == 0x6b && e[63] == 0xa5;
+	CHECK(!poisoned);
+	mempool_destroy(plain);
+}
+
 int main(void)
 {
 	CHECK_EQ(kheap_init("mem=128M"), 0);
@@ -270,5 +317,6 @@ int main(void)
 	RUN(test_stock_pools);
 	RUN(test_embedded_pool);
 	RUN(test_reserve_under_real_memory_pressure);
+	RUN(test_reserve_poisoned_under_slub_debug);
 	return check_summary();
 }

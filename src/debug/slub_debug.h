@@ -13,6 +13,9 @@ struct slab;
 struct track;
 enum track_item;
 
+/* the global flags slab_debug= set (mempool.c poisons pools by them) */
+extern slab_flags_t slub_debug;
+
 /* options.c */
 int slub_debug_parse(const char *val);
 void slub_debug_show(char *buf, size_t len);
