@@ -165,7 +165,7 @@ unsigned long zone_free_pages(const struct zone *z);
 unsigned long zone_uncommitted_pages(const struct zone *z);
 static inline unsigned long wmark_pages(const struct zone *z, int i)
 {
-	return z->_watermark[i] + z->watermark_boost;
+	return READ_ONCE(z->_watermark[i]) + z->watermark_boost;
 }
 int page_alloc_init(void);
 int page_alloc_validate(void);

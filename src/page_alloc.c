@@ -41,9 +41,14 @@
  * 5. Memory hot-add.  A zone starts with no memory online; when its lists
  *    cannot serve a request (after the fallback types), the next section of
  *    the zone is hot-added (memmap_commit_section) and its pages freed into
- *    the buddy lists in maximal aligned blocks.  Memory not yet hot-added
- *    counts as free for watermarks and MemFree.  Hot-add is allowed in every
- *    GFP mode; only when mem= is exhausted do watermarks and reclaim decide.
+ *    the buddy lists in maximal aligned blocks.  As the kernel's
+ *    online_pages() does, hot-adding adds the pages to the zone's
+ *    present/managed pages and recomputes what depends on them
+ *    (min_free_kbytes, watermarks, lowmem_reserve, the per-CPU lists'
+ *    batch and high), so a small process keeps small reserves and lists.
+ *    Memory not yet hot-added counts as free for watermarks and MemFree.
+ *    Hot-add is allowed in every GFP mode; only when mem= is exhausted do
+ *    watermarks and reclaim decide.
  *
  * 6. Slow path.  When the low watermark fails: retry at the min watermark
  *    (less min/2 for __GFP_HIGH, less a further quarter for non-blocking
@@ -547,9 +552,11 @@ static void reserve_highatomic_pageblock(struct page *page, unsigned int order,
 	unsigned long max_managed;
 	int mt;
 
-	if (zone->managed_pages / 100 < pageblock_nr_pages)
+	unsigned long managed = READ_ONCE(zone->managed_pages);
+
+	if (managed / 100 < pageblock_nr_pages)
 		return;
-	max_managed = ALIGN(zone->managed_pages / 100, pageblock_nr_pages);
+	max_managed = ALIGN(managed / 100, pageblock_nr_pages);
 	if (READ_ONCE(zone->nr_reserved_highatomic) >= max_managed)
 		return;
 	kh_lock(&zone->lock);
@@ -619,6 +626,7 @@ static bool unreserve_highatomic_pageblock(int highest_zoneidx, int mt,
 }
 
 static int zone_grow(struct zone *zone);
+static void online_update(void);
 
 /*
  * __rmqueue - one block of @order and type @mt from the buddy lists: own
@@ -677,6 +685,7 @@ static int zone_grow(struct zone *zone)
 		return -ENOMEM;
 	WRITE_ONCE(zone->online_end_pfn, end);
 	__free_pfn_range(zone, start, end);
+	online_update();
 	return 0;
 }
 
@@ -749,24 +758,24 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 
 static int nr_pcp_high(struct per_cpu_pages *pcp, int batch, bool free_high)
 {
-	int high = clamp(pcp->high, pcp->high_min, pcp->high_max);
+	int high_min = READ_ONCE(pcp->high_min), high_max = READ_ONCE(pcp->high_max);
+	int high = clamp(pcp->high, high_min, high_max);
 
 	WRITE_ONCE(pcp->high, high);
 	if (!high)
 		return 0;
 	if (free_high) {
 		WRITE_ONCE(pcp->high, max(high - (batch << CONFIG_PCP_BATCH_SCALE_MAX),
-					  pcp->high_min));
+					  high_min));
 		return 0;
 	}
-	if (pcp->high_min == pcp->high_max)
+	if (high_min == high_max)
 		return high;
 	if (pcp->count >= high) {
 		int need = pcp->free_count + batch;
 
 		if (pcp->high < need)
-			WRITE_ONCE(pcp->high, clamp(need, pcp->high_min,
-						    pcp->high_max));
+			WRITE_ONCE(pcp->high, clamp(need, high_min, high_max));
 	}
 	return high;
 }
@@ -783,15 +792,16 @@ static int nr_pcp_free(struct per_cpu_pages *pcp, int batch, int high,
 
 static int nr_pcp_alloc(struct per_cpu_pages *pcp, unsigned int order)
 {
-	int base_batch = pcp->batch, batch, high, max_nr;
+	int base_batch = READ_ONCE(pcp->batch), batch, high, max_nr;
+	int high_min = READ_ONCE(pcp->high_min), high_max = READ_ONCE(pcp->high_max);
 
-	high = clamp(pcp->high, pcp->high_min, pcp->high_max);
+	high = clamp(pcp->high, high_min, high_max);
 	WRITE_ONCE(pcp->high, high);
 	if (high < base_batch)
 		return 1;
 	batch = order ? base_batch : base_batch << pcp->alloc_factor;
-	if (pcp->high_min != pcp->high_max) {
-		high = min(high + batch, pcp->high_max);
+	if (high_min != high_max) {
+		high = min(high + batch, high_max);
 		WRITE_ONCE(pcp->high, high);
 	}
 	if (!order) {
@@ -939,7 +949,7 @@ static bool __zone_watermark_ok(struct zone *z, unsigned int order,
 		if (alloc_flags & ALLOC_OOM)
 			min -= min / 2;
 	}
-	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+	if (free_pages <= min + READ_ONCE(z->lowmem_reserve[highest_zoneidx]))
 		return false;
 	if (!order)
 		return true;
@@ -1705,8 +1715,11 @@ static unsigned int min_free_kbytes;
 
 static void calculate_min_free_kbytes(void)
 {
-	unsigned long lowmem_kbytes = K(max_pfn);
-	unsigned long v = int_sqrt(lowmem_kbytes * 16);
+	unsigned long lowmem_pages = 0;
+
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		lowmem_pages += kheap_zones[i].managed_pages;
+	unsigned long v = int_sqrt(K(lowmem_pages) * 16);
 
 	if (kheap_config.min_free_kbytes)
 		min_free_kbytes = kheap_config.min_free_kbytes;
@@ -1729,15 +1742,14 @@ static void setup_per_zone_wmarks(void)
 			break;
 		tmp = (unsigned long)((unsigned long long)pages_min *
 				      z->managed_pages / lowmem_pages);
-		z->_watermark[WMARK_MIN] = tmp;
+		WRITE_ONCE(z->_watermark[WMARK_MIN], tmp);
 		tmp = max(tmp >> 2,
 			  (unsigned long)((unsigned long long)z->managed_pages *
 					  kheap_config.watermark_scale_factor /
 					  10000));
-		z->watermark_boost = 0;
-		z->_watermark[WMARK_LOW] = z->_watermark[WMARK_MIN] + tmp;
-		z->_watermark[WMARK_HIGH] = z->_watermark[WMARK_LOW] + tmp;
-		z->_watermark[WMARK_PROMO] = z->_watermark[WMARK_HIGH] + tmp;
+		WRITE_ONCE(z->_watermark[WMARK_LOW], z->_watermark[WMARK_MIN] + tmp);
+		WRITE_ONCE(z->_watermark[WMARK_HIGH], z->_watermark[WMARK_LOW] + tmp);
+		WRITE_ONCE(z->_watermark[WMARK_PROMO], z->_watermark[WMARK_HIGH] + tmp);
 	}
 }
 
@@ -1749,13 +1761,14 @@ static void setup_per_zone_lowmem_reserve(void)
 		bool clear = !ratio || !z->managed_pages;
 		unsigned long acc = 0;
 
-		z->lowmem_reserve[i] = 0;
+		WRITE_ONCE(z->lowmem_reserve[i], 0);
 		for (int j = i + 1; j < MAX_NR_ZONES; j++) {
 			acc += kheap_zones[j].managed_pages;
-			z->lowmem_reserve[j] = clear ? 0 : (long)(acc / (unsigned long)ratio);
+			WRITE_ONCE(z->lowmem_reserve[j],
+				   clear ? 0 : (long)(acc / (unsigned long)ratio));
 		}
 	}
-	totalreserve_pages = 0;
+	unsigned long total = 0;
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		struct zone *z = &kheap_zones[i];
 		long m = 0;
@@ -1765,8 +1778,9 @@ static void setup_per_zone_lowmem_reserve(void)
 		m += (long)z->_watermark[WMARK_HIGH];
 		if (m > (long)z->managed_pages)
 			m = (long)z->managed_pages;
-		totalreserve_pages += (unsigned long)m;
+		total += (unsigned long)m;
 	}
+	WRITE_ONCE(totalreserve_pages, total);
 }
 
 static unsigned long rounddown_pow_of_two(unsigned long n)
@@ -1794,37 +1808,86 @@ static int zone_highsize(struct zone *zone, int batch, unsigned int fraction)
 	return (int)max(high, (unsigned long)batch << 2);
 }
 
+/*
+ * zone_set_pageset_high_and_batch - size the zone's per-CPU lists from its
+ * managed pages and low watermark (zone_batchsize, zone_highsize), and
+ * publish the values to every CPU's list, as the kernel's
+ * zone_pcp_update() does: with WRITE_ONCE, without the pcp locks (the
+ * lists' owners read them with READ_ONCE).
+ */
+static void zone_set_pageset_high_and_batch(struct zone *zone)
+{
+	unsigned int frac = kheap_config.percpu_pagelist_high_fraction;
+	int batch = zone_batchsize(zone), high_min, high_max;
+
+	if (frac) {
+		high_min = high_max = zone_highsize(zone, batch, frac);
+	} else {
+		high_min = zone_highsize(zone, batch, 0);
+		high_max = zone_highsize(zone, batch, 8);
+	}
+	zone->pageset_batch = batch;
+	zone->pageset_high_min = high_min;
+	zone->pageset_high_max = high_max;
+	for (unsigned int cpu = 0; cpu < nr_pcp_cpus; cpu++) {
+		struct per_cpu_pages *p = &zone->pcp[cpu];
+
+		WRITE_ONCE(p->batch, batch);
+		WRITE_ONCE(p->high_min, high_min);
+		WRITE_ONCE(p->high_max, high_max);
+	}
+}
+
 static int zone_pcp_init(struct zone *zone)
 {
 	size_t sz = ALIGN(nr_pcp_cpus * sizeof(struct per_cpu_pages),
 			  (size_t)PAGE_SIZE);
 	struct per_cpu_pages *pcp = os_reserve(sz, PAGE_SIZE);
-	unsigned int frac = kheap_config.percpu_pagelist_high_fraction;
 
 	if (!pcp || os_commit(pcp, sz))
 		return -ENOMEM;
 	mod_node_page_state(NR_PERCPU_B, (long)sz);
 	zone->pcp = pcp;
-	zone->pageset_batch = zone_batchsize(zone);
-	if (frac) {
-		zone->pageset_high_min = zone->pageset_high_max =
-			zone_highsize(zone, zone->pageset_batch, frac);
-	} else {
-		zone->pageset_high_min = zone_highsize(zone, zone->pageset_batch, 0);
-		zone->pageset_high_max = zone_highsize(zone, zone->pageset_batch, 8);
-	}
 	for (unsigned int cpu = 0; cpu < nr_pcp_cpus; cpu++) {
 		struct per_cpu_pages *p = &pcp[cpu];
 
 		kh_lock_init(&p->lock);
 		for (int i = 0; i < NR_PCP_LISTS; i++)
 			INIT_LIST_HEAD(&p->lists[i]);
-		p->batch = zone->pageset_batch;
-		p->high_min = zone->pageset_high_min;
-		p->high_max = zone->pageset_high_max;
-		p->high = p->high_min;
 	}
+	zone_set_pageset_high_and_batch(zone);
+	for (unsigned int cpu = 0; cpu < nr_pcp_cpus; cpu++)
+		pcp[cpu].high = pcp[cpu].high_min;
 	return 0;
+}
+
+/* Serialises online_update(): a leaf lock, taken under a zone lock. */
+static kh_lock_t online_update_lock = KH_LOCK_INIT;
+
+/*
+ * online_update - memory was hot-added: recompute what depends on managed
+ * pages, as the kernel's online_pages() does (init_per_zone_wmark_min():
+ * min_free_kbytes, watermarks, lowmem_reserve; zone_pcp_update()).  So a
+ * small process has small watermarks and per-CPU lists, and they grow with
+ * the memory it brings online.  Called with a zone lock held.
+ */
+static void online_update(void)
+{
+	kh_lock(&online_update_lock);
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &kheap_zones[i];
+		unsigned long online = READ_ONCE(z->online_end_pfn) - z->zone_start_pfn;
+
+		WRITE_ONCE(z->present_pages, online);
+		WRITE_ONCE(z->managed_pages, online);
+	}
+	calculate_min_free_kbytes();
+	setup_per_zone_wmarks();
+	setup_per_zone_lowmem_reserve();
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		if (kheap_zones[i].pcp)
+			zone_set_pageset_high_and_batch(&kheap_zones[i]);
+	kh_unlock(&online_update_lock);
 }
 
 /**
@@ -1848,8 +1911,8 @@ int page_alloc_init(void)
 		z->idx = i;
 		z->zone_start_pfn = start;
 		z->spanned_pages = end - start;
-		z->present_pages = z->spanned_pages;
-		z->managed_pages = z->spanned_pages;
+		z->present_pages = 0;	/* grows as memory is hot-added */
+		z->managed_pages = 0;
 		z->online_end_pfn = start;
 		for (int o = 0; o < NR_PAGE_ORDERS; o++)
 			for (int t = 0; t < MIGRATE_TYPES; t++)

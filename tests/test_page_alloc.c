@@ -281,8 +281,13 @@ static void test_pcp_lists_serve_and_drain(void)
 
 static void test_watermarks_as_kernel(void)
 {
-	/* min_free_kbytes = int_sqrt(lowmem_kB * 16), 128..262144 */
-	unsigned long kb = K(max_pfn);
+	/* min_free_kbytes = int_sqrt(lowmem_kB * 16), 128..262144, over the
+	 * managed (hot-added) pages, as memory hotplug recomputes it */
+	unsigned long managed = 0;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		managed += kheap_zones[z].managed_pages;
+	CHECK(managed > 0);
+	unsigned long kb = K(managed);
 	unsigned long r = 0;
 	while ((r + 1) * (r + 1) <= kb * 16)
 		r++;
@@ -405,6 +410,29 @@ static void test_gfp_names_as_kernel(void)
 	CHECK_EQ(__GFP_NO_OBJ_EXT, 0x1000000);
 }
 
+static void test_watermarks_grow_with_hot_added_memory(void)
+{
+	/* online_pages(): managed pages, watermarks and the per-CPU lists'
+	 * high mark follow the memory brought online */
+	struct zone *z = &kheap_zones[ZONE_NORMAL];
+	unsigned long managed = z->managed_pages, min = z->_watermark[WMARK_MIN];
+	int high_min = z->pcp[0].high_min;
+	struct page *big[40];
+
+	CHECK_EQ(managed, z->online_end_pfn - z->zone_start_pfn);
+	/* take more than a section of Normal memory: a new one comes online */
+	for (int i = 0; i < 40; i++)
+		big[i] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER);
+	CHECK(z->managed_pages > managed);
+	CHECK(z->_watermark[WMARK_MIN] > min);
+	CHECK(z->pcp[0].high_min >= high_min);
+	CHECK_EQ(z->managed_pages, z->online_end_pfn - z->zone_start_pfn);
+	for (int i = 0; i < 40; i++)
+		if (big[i])
+			__free_pages(big[i], MAX_PAGE_ORDER);
+	VALID();
+}
+
 static void test_section_hot_add_is_lazy(void)
 {
 	/* only sections that were needed are committed */
@@ -436,6 +464,7 @@ int main(void)
 	RUN(test_invalid_pointers_are_reported);
 	RUN(test_freeing_a_tail_page_is_reported);
 	RUN(test_gfp_names_as_kernel);
+	RUN(test_watermarks_grow_with_hot_added_memory);
 	RUN(test_section_hot_add_is_lazy);
 	return check_summary();
 }
