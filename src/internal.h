@@ -109,6 +109,8 @@ extern __thread int kheap_in_backtrace;	/* inside dump_stack's backtrace() */
 /* "GFP_KERNEL|__GFP_ZERO" for @gfp, as %pGg prints it */
 int kheap_format_gfp(char *buf, size_t len, gfp_t gfp);
 const char *kheap_comm(void);
+void kheap_print_hex_dump(const char *prefix, bool with_address,
+			  const void *buf, size_t len);
 /* Allow one message per @interval_ns; false when rate-limited. */
 bool kheap_ratelimit(unsigned long long *last_ns, unsigned long long interval_ns);
 

@@ -171,3 +171,37 @@ int kheap_format_gfp(char *buf, size_t len, gfp_t gfp)
 					"%s%#x", first ? "" : "|", gfp);
 	return (int)pos;
 }
+
+/**
+ * kheap_print_hex_dump - the kernel's print_hex_dump() with rowsize 16,
+ * groupsize 1 and the ASCII column: lines of up to 16 bytes, each prefixed
+ * with @prefix and, when @with_address, the address
+ * (DUMP_PREFIX_ADDRESS; DUMP_PREFIX_NONE otherwise).
+ */
+void kheap_print_hex_dump(const char *prefix, bool with_address,
+			  const void *buf, size_t len)
+{
+	const u8 *addr = buf;
+
+	for (size_t off = 0; off < len; off += 16) {
+		char line[128];
+		size_t n = min(len - off, (size_t)16), lx = 0;
+
+		for (size_t j = 0; j < n; j++)
+			lx += (size_t)snprintf(line + lx, sizeof(line) - lx,
+					       j ? " %02x" : "%02x", addr[off + j]);
+		while (lx < 49)
+			line[lx++] = ' ';
+		for (size_t j = 0; j < n; j++) {
+			u8 c = addr[off + j];
+
+			line[lx++] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
+		}
+		line[lx] = 0;
+		if (with_address)
+			pr_err("%s%016lx: %s\n", prefix,
+			       (unsigned long)(addr + off), line);
+		else
+			pr_err("%s%s\n", prefix, line);
+	}
+}

@@ -326,7 +326,6 @@ static void print_unreferenced(const struct kmemleak_object *o)
 	const u8 *p = (const u8 *)o->pointer;
 	size_t len = min((size_t)o->size, (size_t)32);
 	const struct track *t = NULL;
-	char line[128];
 
 	if (o->cache->flags & SLAB_STORE_USER)
 		t = slub_debug_alloc_track(o->cache, (void *)o->pointer);
@@ -334,20 +333,7 @@ static void print_unreferenced(const struct kmemleak_object *o)
 	pr_err("  comm \"%s\", pid %d, jiffies %lu\n", kheap_comm(),
 	       t ? t->pid : os_tid(), t ? t->when : 0UL);
 	pr_err("  hex dump (first %zu bytes):\n", len);
-	for (size_t off = 0; off < len; off += 16) {
-		size_t n = min(len - off, (size_t)16), lx = 0;
-
-		for (size_t j = 0; j < n; j++)
-			lx += (size_t)snprintf(line + lx, sizeof(line) - lx,
-					       j ? " %02x" : "%02x", p[off + j]);
-		while (lx < 49)
-			line[lx++] = ' ';
-		for (size_t j = 0; j < n; j++)
-			line[lx++] = (p[off + j] >= 0x20 && p[off + j] < 0x7f) ?
-				     (char)p[off + j] : '.';
-		line[lx] = 0;
-		pr_err("    %s\n", line);
-	}
+	kheap_print_hex_dump("    ", false, p, len);
 	pr_err("  backtrace (crc %x):\n",
 	       t ? crc32_frames(t->stack, t->nr) : 0U);
 	if (t)

@@ -362,25 +362,10 @@ unsigned long slub_debug_reports(void)
 	return __atomic_load_n(&nr_reports, __ATOMIC_RELAXED);
 }
 
-static void print_hex_dump(const char *prefix, const u8 *addr, size_t len)
+/* print_hex_dump(KERN_ERR, prefix, DUMP_PREFIX_ADDRESS, 16, 1, ...) */
+static inline void print_hex_dump(const char *prefix, const u8 *addr, size_t len)
 {
-	for (size_t off = 0; off < len; off += 16) {
-		char line[128];
-		size_t n = min(len - off, (size_t)16), lx = 0;
-
-		for (size_t j = 0; j < n; j++)
-			lx += (size_t)snprintf(line + lx, sizeof(line) - lx,
-					       j ? " %02x" : "%02x", addr[off + j]);
-		while (lx < 49)
-			line[lx++] = ' ';
-		for (size_t j = 0; j < n; j++) {
-			u8 c = addr[off + j];
-
-			line[lx++] = (isascii(c) && isprint(c)) ? (char)c : '.';
-		}
-		line[lx] = 0;
-		pr_err("%s%016lx: %s\n", prefix, (unsigned long)(addr + off), line);
-	}
+	kheap_print_hex_dump(prefix, true, addr, len);
 }
 
 static void slab_bug(struct kmem_cache *s, const char *fmt, ...)
