@@ -1332,6 +1332,19 @@ static void vmallocinfo_next(unsigned long from, struct vmallocinfo_line *l)
 	kh_unlock(&vmap_area_lock);
 }
 
+/* vmallocinfo's flag words, in vmalloc_info_show()'s order */
+static const struct {
+	unsigned long flag;
+	const char *name;
+} vm_flag_names[] = {
+	{ VM_IOREMAP,		"ioremap" },
+	{ VM_SPARSE,		"sparse" },
+	{ VM_ALLOC,		"vmalloc" },
+	{ VM_MAP,		"vmap" },
+	{ VM_USERMAP,		"user" },
+	{ VM_DMA_COHERENT,	"dma-coherent" },
+};
+
 static int vmallocinfo_show(FILE *out)
 {
 	struct vmallocinfo_line l;
@@ -1351,18 +1364,9 @@ static int vmallocinfo_show(FILE *out)
 		}
 		if (l.nr_pages)
 			fprintf(out, " pages=%d", (int)l.nr_pages);
-		if (l.flags & VM_IOREMAP)
-			fputs(" ioremap", out);
-		if (l.flags & VM_SPARSE)
-			fputs(" sparse", out);
-		if (l.flags & VM_ALLOC)
-			fputs(" vmalloc", out);
-		if (l.flags & VM_MAP)
-			fputs(" vmap", out);
-		if (l.flags & VM_USERMAP)
-			fputs(" user", out);
-		if (l.flags & VM_DMA_COHERENT)
-			fputs(" dma-coherent", out);
+		for (size_t f = 0; f < ARRAY_SIZE(vm_flag_names); f++)
+			if (l.flags & vm_flag_names[f].flag)
+				fprintf(out, " %s", vm_flag_names[f].name);
 		if (l.vpages)
 			fputs(" vpages", out);
 		/* show_numa_info() on a CONFIG_NUMA kernel: one node */
