@@ -416,33 +416,32 @@ def malloc_tables(samples, allocs, mallocs):
     head = "| benchmark | " + " | ".join(shown) + " |"
     sep = "|---|" + "---|" * len(shown)
     time_rows, other_rows, rss_rows = [head, sep], [head, sep], [head, sep]
-    for b, _ in mallocs:
-        base = samples.get((b.name, "glibc"))
-        for metric in b.metrics():
-            unit = base.units.get(metric, "s") if base else "s"
-            bv = base.median(metric) if base else None
-            cells = []
-            for a in shown:
-                s = samples.get((b.name, a))
-                if a not in allocs:
-                    cells.append("—")
-                elif cell_error(s):
-                    cells.append(cell_error(s))
-                else:
-                    cells.append(ratio_cell(s.median(metric), bv, unit))
-            row = f"| {metric} | " + " | ".join(cells) + " |"
-            (time_rows if unit == "s" else other_rows).append(row)
-        brss = statistics.median(base.maxrss) if base and base.maxrss else None
+
+    def row(label, bench, cell_of):
+        """One table row: "—" for an allocator not run, its error if it
+        failed, else cell_of(its samples)."""
         cells = []
         for a in shown:
-            s = samples.get((b.name, a))
+            s = samples.get((bench, a))
             if a not in allocs:
                 cells.append("—")
             elif cell_error(s):
                 cells.append(cell_error(s))
             else:
-                cells.append(ratio_cell(statistics.median(s.maxrss), brss, "kB"))
-        rss_rows.append(f"| {b.name} | " + " | ".join(cells) + " |")
+                cells.append(cell_of(s))
+        return f"| {label} | " + " | ".join(cells) + " |"
+
+    for b, _ in mallocs:
+        base = samples.get((b.name, "glibc"))
+        for metric in b.metrics():
+            unit = base.units.get(metric, "s") if base else "s"
+            bv = base.median(metric) if base else None
+            line = row(metric, b.name,
+                       lambda s, m=metric, v=bv, u=unit: ratio_cell(s.median(m), v, u))
+            (time_rows if unit == "s" else other_rows).append(line)
+        brss = statistics.median(base.maxrss) if base and base.maxrss else None
+        rss_rows.append(row(b.name, b.name,
+                            lambda s: ratio_cell(statistics.median(s.maxrss), brss, "kB")))
     return time_rows, other_rows if len(other_rows) > 2 else [], rss_rows
 
 
