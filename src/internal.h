@@ -91,6 +91,7 @@ struct kheap_config {
 	bool slab_nomerge;		/* slab_nomerge / slab_merge */
 	bool stats;			/* kheap.stats: shim prints views at exit */
 	bool publish;			/* kheap.publish: shim serves its views */
+	bool rseq;			/* kheap.rseq: per-CPU fast paths on rseq */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);

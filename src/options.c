@@ -45,6 +45,7 @@ struct kheap_config kheap_config = {
 	.slab_nomerge = false,		/* CONFIG_SLAB_MERGE_DEFAULT=y */
 	.stats = false,
 	.publish = false,
+	.rseq = true,
 };
 
 enum opt_type {
@@ -190,6 +191,9 @@ static const struct kheap_option options[] = {
 	  0, 0, NULL, NULL, NULL },
 	{ "kheap.publish", OPT_BOOL, &kheap_config.publish, "0",
 	  "malloc shim: serve the views to `kheap VIEW --pid PID` (one thread, a 0600 Unix socket; `kheap run` sets it)",
+	  0, 0, NULL, NULL, NULL },
+	{ "kheap.rseq", OPT_BOOL, &kheap_config.rseq, "1",
+	  "SLUB's per-CPU fast paths as restartable sequences, without atomics (0: the kernel's 16-byte compare-and-swap; also 0 without rseq or membarrier, and in sanitizer builds)",
 	  0, 0, NULL, NULL, NULL },
 	{ "slab_min_order", OPT_UINT, &kheap_config.slab_min_order, "0",
 	  "smallest page order of a slab (the kernel's slab_min_order=)",

@@ -302,6 +302,8 @@ extern kh_lock_t slab_mutex;		/* the cache list, create, destroy */
 extern struct list_head slab_caches;	/* every cache, creation order */
 extern struct kmem_cache *kmem_cache;	/* the cache of struct kmem_cache */
 extern unsigned int slab_nr_cpus;	/* os_ncpus(), fixed at init */
+void slub_init_fastpath(void);		/* rseq or cmpxchg16b, once */
+bool slub_uses_rseq(void);
 unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
 				 unsigned int size);
 int slab_unmergeable(struct kmem_cache *s);

@@ -455,6 +455,7 @@ static int slab_init(void)
 	int err;
 
 	slab_nr_cpus = os_ncpus();
+	slub_init_fastpath();
 	if (kheap_config.slab_min_order > kheap_config.slab_max_order)
 		kheap_config.slab_max_order = kheap_config.slab_min_order;
 	size = kmem_cache_struct_size();

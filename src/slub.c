@@ -118,6 +118,7 @@
 #include "debug/slub_debug.h"
 #include "debug/kfence.h"
 #include "debug/sanitizer.h"
+#include "os/rseq.h"
 
 #include <errno.h>
 #include <string.h>
@@ -219,6 +220,155 @@ get_freepointer_safe(const struct kmem_cache *s, const void *object)
 	return *(void *const volatile *)((const char *)object + s->offset);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* the rseq fast paths (os/rseq.h)                                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * With restartable sequences (slub_rseq, chosen once at init) the fast
+ * paths change c->freelist with a plain store that the kernel commits only
+ * if the thread stayed on the CPU: no atomic instruction at all.  Then:
+ *  - c->freelist is written only by sequences running on c's CPU, or by a
+ *    c->lock holder that claimed c;
+ *  - c->tid is written only by c->lock holders: odd while claimed.  It
+ *    moves by 1 per claim and release, not per operation;
+ *  - a claim makes tid odd first (a sequence on c's CPU, or a store
+ *    followed by os_rseq_fence_cpu()), so every sequence that could still
+ *    commit has seen the odd tid and bailed, or restarts and sees it.
+ * The sequences read only free objects of their own CPU's list: no stale
+ * reads, unlike the compare-and-swap path.
+ */
+#if KHEAP_HAVE_RSEQ
+static bool slub_rseq;
+#else
+#define slub_rseq	false
+#endif
+
+#if KHEAP_HAVE_RSEQ
+
+enum { RSEQ_DONE, RSEQ_SLOW, RSEQ_DOUBLE_FREE };
+
+/* Pop this CPU's freelist; NULL: empty, claimed or no CPU slot (slow path). */
+static __always_inline void *rseq_cpu_pop(struct kmem_cache *s)
+{
+	unsigned long c;
+	void *object, *next;
+
+retry:
+	asm volatile goto(KH_RSEQ_ENTER(rs, c)
+		 KH_RSEQ_LOAD_CPU(rs, c)
+		 "cmpl %[n], %k[c]\n\t"
+		 "jae %l[slow]\n\t"
+		 "imulq $%c[sz], %[c], %[c]\n\t"
+		 "addq %[base], %[c]\n\t"
+		 "testb $1, %c[tid](%[c])\n\t"
+		 "jnz %l[slow]\n\t"
+		 "movq %c[fl](%[c]), %[obj]\n\t"
+		 "testq %[obj], %[obj]\n\t"
+		 "jz %l[slow]\n\t"
+		 "movq (%[obj], %[off]), %[next]\n\t"
+		 "movq %[next], %c[fl](%[c])\n"
+		 "2:\n\t"
+		 KH_RSEQ_ABORT(abort)
+		 : [c] "=&r"(c), [obj] "=&r"(object), [next] "=&r"(next)
+		 : [rs] "r"(os_rseq_offset), [n] "m"(slab_nr_cpus),
+		   [base] "r"(s->cpu_slab), [off] "r"((unsigned long)s->offset),
+		   [sz] "i"(sizeof(struct kmem_cache_cpu)),
+		   [fl] "i"(offsetof(struct kmem_cache_cpu, freelist)),
+		   [tid] "i"(offsetof(struct kmem_cache_cpu, tid))
+		 : "memory", "cc"
+		 : slow, abort);
+	return object;
+abort:
+	goto retry;
+slow:
+	return NULL;
+}
+
+/*
+ * Push @head..@tail onto this CPU's freelist if @slab is this CPU's slab;
+ * RSEQ_DOUBLE_FREE if @tail is already the list's head (the kernel's naive
+ * check in set_freepointer()).
+ */
+static __always_inline int rseq_cpu_push(struct kmem_cache *s,
+					 struct slab *slab, void *head,
+					 void *tail)
+{
+	unsigned long c;
+	void *old;
+
+retry:
+	asm volatile goto(KH_RSEQ_ENTER(rs, c)
+		 KH_RSEQ_LOAD_CPU(rs, c)
+		 "cmpl %[n], %k[c]\n\t"
+		 "jae %l[slow]\n\t"
+		 "imulq $%c[sz], %[c], %[c]\n\t"
+		 "addq %[base], %[c]\n\t"
+		 "testb $1, %c[tid](%[c])\n\t"
+		 "jnz %l[slow]\n\t"
+		 "cmpq %[slab], %c[sl](%[c])\n\t"
+		 "jne %l[slow]\n\t"
+		 "movq %c[fl](%[c]), %[old]\n\t"
+		 "cmpq %[old], %[tail]\n\t"
+		 "je %l[dbl]\n\t"
+		 "movq %[old], (%[tail], %[off])\n\t"
+		 "movq %[head], %c[fl](%[c])\n"
+		 "2:\n\t"
+		 KH_RSEQ_ABORT(abort)
+		 : [c] "=&r"(c), [old] "=&r"(old)
+		 : [rs] "r"(os_rseq_offset), [n] "m"(slab_nr_cpus),
+		   [base] "r"(s->cpu_slab), [off] "r"((unsigned long)s->offset),
+		   [slab] "r"(slab), [head] "r"(head), [tail] "r"(tail),
+		   [sz] "i"(sizeof(struct kmem_cache_cpu)),
+		   [fl] "i"(offsetof(struct kmem_cache_cpu, freelist)),
+		   [tid] "i"(offsetof(struct kmem_cache_cpu, tid)),
+		   [sl] "i"(offsetof(struct kmem_cache_cpu, slab))
+		 : "memory", "cc"
+		 : slow, dbl, abort);
+	return RSEQ_DONE;
+abort:
+	goto retry;
+slow:
+	return RSEQ_SLOW;
+dbl:
+	return RSEQ_DOUBLE_FREE;
+}
+#endif
+
+/* Choose the fast paths once, before the first cache exists. */
+void slub_init_fastpath(void)
+{
+#if KHEAP_HAVE_RSEQ
+	slub_rseq = kheap_config.rseq && os_rseq_usable();
+#endif
+}
+
+bool slub_uses_rseq(void)
+{
+	return slub_rseq;
+}
+
+#if !KHEAP_HAVE_RSEQ
+enum { RSEQ_DONE, RSEQ_SLOW, RSEQ_DOUBLE_FREE };
+static inline void *rseq_cpu_pop(struct kmem_cache *s)
+{
+	(void)s;
+	return NULL;
+}
+static inline int rseq_cpu_push(struct kmem_cache *s, struct slab *slab,
+				void *head, void *tail)
+{
+	(void)s; (void)slab; (void)head; (void)tail;
+	return RSEQ_SLOW;
+}
+static inline bool os_rseq_store_on_cpu(unsigned long *p, unsigned long v,
+					unsigned int cpu)
+{
+	(void)p; (void)v; (void)cpu;
+	return false;
+}
+#endif
 
 /* ------------------------------------------------------------------ */
 /* slab helpers                                                        */
@@ -607,9 +757,30 @@ static void remove_partial(struct kmem_cache_node *n, struct slab *slab)
 /*
  * cpu_claim - with c->lock held, take c->freelist and make tid odd, so that
  * no fast path commits until cpu_release().  Returns the freelist taken.
+ * With slub_rseq: on c's own CPU the odd tid is committed in a sequence
+ * (every other sequence there was preempted by us and restarts); from
+ * another CPU it is stored, then that CPU's sequences are fenced.
  */
-static void **cpu_claim(struct kmem_cache_cpu *c, unsigned long *tidp)
+static void **cpu_claim(struct kmem_cache *s, struct kmem_cache_cpu *c,
+			unsigned long *tidp)
 {
+	if (slub_rseq) {
+		unsigned int cpu = (unsigned int)(c - s->cpu_slab);
+		unsigned long tid = READ_ONCE(c->tid);
+		void **fl;
+
+		VM_BUG_ON(tid & 1);
+		if (!os_rseq_store_on_cpu(&c->tid, tid + 1, cpu)) {
+			__atomic_store_n(&c->tid, tid + 1, __ATOMIC_SEQ_CST);
+			if (unlikely(os_rseq_fence_cpu(cpu)))
+				pr_err("SLUB: %s: membarrier failed, CPU %u not fenced\n",
+				       s->name, cpu);
+		}
+		fl = READ_ONCE(c->freelist);
+		WRITE_ONCE(c->freelist, NULL);
+		*tidp = tid + 1;
+		return fl;
+	}
 	for (;;) {
 		unsigned long tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
 		void **fl = READ_ONCE(c->freelist);
@@ -625,6 +796,14 @@ static void **cpu_claim(struct kmem_cache_cpu *c, unsigned long *tidp)
 
 static void cpu_release(struct kmem_cache_cpu *c, unsigned long tid, void *fl)
 {
+	if (slub_rseq) {
+		VM_BUG_ON(READ_ONCE(c->tid) != tid || READ_ONCE(c->freelist));
+		WRITE_ONCE(c->freelist, fl);
+		/* the freelist is visible before the even tid that admits it */
+		__atomic_store_n(&c->tid, tid + 1, __ATOMIC_RELEASE);
+		return;
+	}
+
 	bool ok = __cmpxchg_pair(&c->freelist_tid, 0, tid,
 				 (unsigned long)fl, tid + 1);
 
@@ -916,7 +1095,7 @@ static __noinline void *___slab_alloc(struct kmem_cache *s, gfp_t gfp,
 
 	stat(s, c, ALLOC_SLOWPATH);
 	kh_lock(&c->lock);
-	freelist = cpu_claim(c, &tid);
+	freelist = cpu_claim(s, c, &tid);
 	slab = c->slab;
 	if (!slab)
 		goto new_slab;
@@ -968,7 +1147,7 @@ new_slab:
 retry_load_slab:
 	kh_lock(&c->lock);
 	{
-		void **flush_freelist = cpu_claim(c, &tid);
+		void **flush_freelist = cpu_claim(s, c, &tid);
 		struct slab *flush_slab = c->slab;
 
 		if (unlikely(flush_slab)) {
@@ -1029,11 +1208,21 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp,
 		if (slab_alloc_hook(s, gfp, orig_size, &obj))
 			return obj;
 	}
+	if (slub_rseq) {
+		object = rseq_cpu_pop(s);
+		if (likely(object)) {
+			stat(s, NULL, ALLOC_FASTPATH);
+			goto out;
+		}
+		c = &s->cpu_slab[os_cpu()];
+		goto slow;
+	}
 redo:
 	c = &s->cpu_slab[os_cpu()];
 	tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
 	object = READ_ONCE(c->freelist);
 	if (unlikely(!object || (tid & 1))) {
+slow:
 		if (kmem_cache_debug(s))
 			return alloc_from_debug_slab(s, gfp, orig_size, addr);
 		object = ___slab_alloc(s, gfp, c);
@@ -1048,6 +1237,7 @@ redo:
 		}
 		stat(s, c, ALLOC_FASTPATH);
 	}
+out:
 	if (KHEAP_ASAN && likely(object) && kheap_asan_cache(s))
 		kheap_asan_unpoison(object, s->object_size);
 	if (KHEAP_VALGRIND && likely(object))
@@ -1106,7 +1296,7 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 		unsigned long tid;
 
 		kh_lock(&c->lock);
-		freelist = cpu_claim(c, &tid);
+		freelist = cpu_claim(s, c, &tid);
 		while (freelist && i < size) {
 			p[i++] = freelist;
 			freelist = get_freepointer(s, freelist);
@@ -1278,6 +1468,19 @@ static __always_inline void do_slab_free(struct kmem_cache *s,
 	unsigned long tid;
 	void **freelist;
 
+	if (slub_rseq) {
+		switch (rseq_cpu_push(s, slab, head, tail)) {
+		case RSEQ_DONE:
+			stat(s, NULL, FREE_FASTPATH);
+			return;
+		case RSEQ_DOUBLE_FREE:
+			slab_report_double_free(s, tail);
+			return;
+		default:
+			__slab_free(s, slab, head, tail, cnt, addr);
+			return;
+		}
+	}
 redo:
 	c = &s->cpu_slab[os_cpu()];
 	tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
@@ -1456,7 +1659,7 @@ static void flush_cpu(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	unsigned long tid;
 
 	kh_lock(&c->lock);
-	freelist = cpu_claim(c, &tid);
+	freelist = cpu_claim(s, c, &tid);
 	slab = c->slab;
 	WRITE_ONCE(c->slab, NULL);
 	partial = c->partial;

@@ -5,8 +5,10 @@
  */
 #define _GNU_SOURCE
 #include "prim.h"
+#include "rseq.h"
 
 #include <dirent.h>
+#include <linux/membarrier.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -148,6 +150,67 @@ __attribute__((constructor(101))) static void os_cpu_init(void)
 		os_rseq_cpu_offset = __rseq_offset + 4;
 	}
 	__atomic_store_n(&os_cpu_inited, 1, __ATOMIC_RELEASE);
+}
+
+/* ---- restartable sequences (os/rseq.h) ---- */
+
+ptrdiff_t os_rseq_offset;
+static int os_rseq_state;		/* 0 unknown, 1 usable, -1 not */
+
+static long os_membarrier(int cmd, unsigned int flags, int cpu)
+{
+	return syscall(__NR_membarrier, cmd, flags, cpu);
+}
+
+/*
+ * os_rseq_usable - may per-CPU fast paths use restartable sequences?  Needs
+ * glibc's registration of this thread (cpu_id >= 0) and the membarrier
+ * command that restarts another CPU's sequences, for which the process
+ * registers here, once (the registration costs an RCU grace period when
+ * other threads exist already; a forked child inherits it with the mm,
+ * exec drops it with the program).  Decided once.
+ */
+bool os_rseq_usable(void)
+{
+	int state = __atomic_load_n(&os_rseq_state, __ATOMIC_ACQUIRE);
+
+	if (state)
+		return state > 0;
+	state = -1;
+	os_cpu_init();
+	if (KHEAP_HAVE_RSEQ && os_rseq_cpu_offset && __rseq_size >= 20) {
+		int cpu = *(volatile int *)((char *)__builtin_thread_pointer() +
+					    os_rseq_cpu_offset);
+		long cmds = os_membarrier(MEMBARRIER_CMD_QUERY, 0, 0);
+
+		if (cpu >= 0 && cmds > 0 &&
+		    (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) &&
+		    (cmds & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ) &&
+		    !os_membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ,
+				   0, 0)) {
+			os_rseq_offset = __rseq_offset;
+			state = 1;
+		}
+	}
+	__atomic_store_n(&os_rseq_state, state, __ATOMIC_RELEASE);
+	return state > 0;
+}
+
+/*
+ * os_rseq_fence_cpu - restart every restartable sequence running on @cpu
+ * now; when it returns, no sequence there that started before the call can
+ * still commit.  A syscall and an IPI: for rare paths only.  Falls back to
+ * all CPUs if @cpu is not one the kernel takes.  Returns 0, or -errno if
+ * even that failed (not expected once os_rseq_usable() said yes).
+ */
+int os_rseq_fence_cpu(unsigned int cpu)
+{
+	if (!os_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ,
+			   MEMBARRIER_CMD_FLAG_CPU, (int)cpu))
+		return 0;
+	if (!os_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, 0, 0))
+		return 0;
+	return -errno;
 }
 
 unsigned int os_ncpus(void)
