@@ -92,6 +92,7 @@ struct kheap_config {
 	bool stats;			/* kheap.stats: shim prints views at exit */
 	bool publish;			/* kheap.publish: shim serves its views */
 	bool rseq;			/* kheap.rseq: per-CPU fast paths on rseq */
+	bool sheaves;			/* kheap.sheaves: per-CPU object arrays */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);

@@ -46,6 +46,7 @@ struct kheap_config kheap_config = {
 	.stats = false,
 	.publish = false,
 	.rseq = true,
+	.sheaves = true,
 };
 
 enum opt_type {
@@ -194,6 +195,9 @@ static const struct kheap_option options[] = {
 	  0, 0, NULL, NULL, NULL },
 	{ "kheap.rseq", OPT_BOOL, &kheap_config.rseq, "1",
 	  "SLUB's per-CPU fast paths as restartable sequences, without atomics (0: the kernel's 16-byte compare-and-swap; also 0 without rseq or membarrier, and in sanitizer builds)",
+	  0, 0, NULL, NULL, NULL },
+	{ "kheap.sheaves", OPT_BOOL, &kheap_config.sheaves, "1",
+	  "per-CPU sheaves (arrays of free objects, the kernel's 6.18+ design) in front of SLUB's CPU slabs, for caches without debug flags; needs kheap.rseq",
 	  0, 0, NULL, NULL, NULL },
 	{ "slab_min_order", OPT_UINT, &kheap_config.slab_min_order, "0",
 	  "smallest page order of a slab (the kernel's slab_min_order=)",

@@ -158,11 +158,24 @@ struct kmem_cache_cpu {
 	};
 	struct slab *slab;		/* the CPU slab (frozen), or NULL */
 	struct slab *partial;		/* per-CPU partial slabs (not frozen) */
+	struct slab_sheaf *main;	/* sheaf the fast paths use (rseq) */
+	struct slab_sheaf *spare;	/* swapped in when main is empty/full */
 	kh_lock_t lock;			/* guards slab, partial; any thread */
 #ifdef CONFIG_SLUB_STATS
 	unsigned long stat[NR_SLUB_STAT_ITEMS];	/* per-CPU event counts */
 #endif
 } __cacheline_aligned;
+
+/*
+ * A sheaf: an array of free objects of one cache, per CPU (the kernel's
+ * struct slab_sheaf, 6.18+).  The objects count as allocated for their
+ * slabs; the fast paths pop and push them in restartable sequences.
+ */
+struct slab_sheaf {
+	unsigned int size;		/* objects held; the rseq commit word */
+	unsigned int capacity;		/* room in objects[] */
+	void *objects[];
+};
 
 /* The one node's state (kheap has one NUMA node). */
 struct kmem_cache_node {
@@ -218,6 +231,9 @@ struct kmem_cache {
 	 * so that struct kmem_cache keeps 8-byte alignment for list walks.
 	 */
 	struct kmem_cache_cpu *cpu_slab;
+	unsigned int sheaf_capacity;	/* objects per sheaf; 0: no sheaves */
+	void *sheaf_mem;		/* every CPU's two sheaves (pages) */
+	size_t sheaf_mem_size;
 };
 
 #define KMEM_CACHE_CPU_OFFSET	ALIGN(sizeof(struct kmem_cache), L1_CACHE_BYTES)
@@ -303,6 +319,7 @@ extern struct list_head slab_caches;	/* every cache, creation order */
 extern struct kmem_cache *kmem_cache;	/* the cache of struct kmem_cache */
 extern unsigned int slab_nr_cpus;	/* os_ncpus(), fixed at init */
 void slub_init_fastpath(void);		/* rseq or cmpxchg16b, once */
+void __kmem_cache_release(struct kmem_cache *s);	/* its sheaves */
 bool slub_uses_rseq(void);
 unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
 				 unsigned int size);

@@ -160,6 +160,7 @@ static struct kmem_cache *create_cache(const char *name, unsigned int size,
 	}
 	*err = do_kmem_cache_create(s, name, size, args, flags);
 	if (*err) {
+		__kmem_cache_release(s);
 		kmem_cache_free(kmem_cache, s);
 		return NULL;
 	}
@@ -321,6 +322,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		s->aliases = a->next;
 		kmem_cache_free(alias_cache, a);
 	}
+	__kmem_cache_release(s);
 	kmem_cache_free(kmem_cache, s);
 }
 

@@ -334,6 +334,97 @@ slow:
 dbl:
 	return RSEQ_DOUBLE_FREE;
 }
+
+/* Pop this CPU's main sheaf; NULL: empty, claimed or no CPU slot. */
+static __always_inline void *rseq_sheaf_pop(struct kmem_cache *s)
+{
+	unsigned long c, n;
+	void *sheaf, *object;
+
+retry:
+	asm volatile goto(KH_RSEQ_ENTER(rs, c)
+		 KH_RSEQ_LOAD_CPU(rs, c)
+		 "cmpl %[ncpu], %k[c]\n\t"
+		 "jae %l[slow]\n\t"
+		 "imulq $%c[sz], %[c], %[c]\n\t"
+		 "addq %[base], %[c]\n\t"
+		 "testb $1, %c[tid](%[c])\n\t"
+		 "jnz %l[slow]\n\t"
+		 "movq %c[main](%[c]), %[sh]\n\t"
+		 "movl %c[size](%[sh]), %k[n]\n\t"
+		 "subl $1, %k[n]\n\t"
+		 "jb %l[slow]\n\t"
+		 "movq %c[objs](%[sh], %[n], 8), %[obj]\n\t"
+		 "movl %k[n], %c[size](%[sh])\n"
+		 "2:\n\t"
+		 KH_RSEQ_ABORT(abort)
+		 : [c] "=&r"(c), [n] "=&r"(n), [sh] "=&r"(sheaf),
+		   [obj] "=&r"(object)
+		 : [rs] "r"(os_rseq_offset), [ncpu] "m"(slab_nr_cpus),
+		   [base] "r"(s->cpu_slab),
+		   [sz] "i"(sizeof(struct kmem_cache_cpu)),
+		   [tid] "i"(offsetof(struct kmem_cache_cpu, tid)),
+		   [main] "i"(offsetof(struct kmem_cache_cpu, main)),
+		   [size] "i"(offsetof(struct slab_sheaf, size)),
+		   [objs] "i"(offsetof(struct slab_sheaf, objects))
+		 : "memory", "cc"
+		 : slow, abort);
+	return object;
+abort:
+	goto retry;
+slow:
+	return NULL;
+}
+
+/*
+ * Push @x onto this CPU's main sheaf; RSEQ_SLOW when it is full (or
+ * claimed), RSEQ_DOUBLE_FREE when @x is already its top object (the naive
+ * check SLUB makes on the freelist head, kept here).
+ */
+static __always_inline int rseq_sheaf_push(struct kmem_cache *s, void *x)
+{
+	unsigned long c, n;
+	void *sheaf;
+
+retry:
+	asm volatile goto(KH_RSEQ_ENTER(rs, c)
+		 KH_RSEQ_LOAD_CPU(rs, c)
+		 "cmpl %[ncpu], %k[c]\n\t"
+		 "jae %l[slow]\n\t"
+		 "imulq $%c[sz], %[c], %[c]\n\t"
+		 "addq %[base], %[c]\n\t"
+		 "testb $1, %c[tid](%[c])\n\t"
+		 "jnz %l[slow]\n\t"
+		 "movq %c[main](%[c]), %[sh]\n\t"
+		 "movl %c[size](%[sh]), %k[n]\n\t"
+		 "cmpl %c[cap](%[sh]), %k[n]\n\t"
+		 "jae %l[slow]\n\t"
+		 "cmpq %[x], %c[objs]-8(%[sh], %[n], 8)\n\t"
+		 "je %l[dbl]\n\t"
+		 "movq %[x], %c[objs](%[sh], %[n], 8)\n\t"
+		 "addl $1, %k[n]\n\t"
+		 "movl %k[n], %c[size](%[sh])\n"
+		 "2:\n\t"
+		 KH_RSEQ_ABORT(abort)
+		 : [c] "=&r"(c), [n] "=&r"(n), [sh] "=&r"(sheaf)
+		 : [rs] "r"(os_rseq_offset), [ncpu] "m"(slab_nr_cpus),
+		   [base] "r"(s->cpu_slab), [x] "r"(x),
+		   [sz] "i"(sizeof(struct kmem_cache_cpu)),
+		   [tid] "i"(offsetof(struct kmem_cache_cpu, tid)),
+		   [main] "i"(offsetof(struct kmem_cache_cpu, main)),
+		   [size] "i"(offsetof(struct slab_sheaf, size)),
+		   [cap] "i"(offsetof(struct slab_sheaf, capacity)),
+		   [objs] "i"(offsetof(struct slab_sheaf, objects))
+		 : "memory", "cc"
+		 : slow, dbl, abort);
+	return RSEQ_DONE;
+abort:
+	goto retry;
+slow:
+	return RSEQ_SLOW;
+dbl:
+	return RSEQ_DOUBLE_FREE;
+}
 #endif
 
 /* Choose the fast paths once, before the first cache exists. */
@@ -360,6 +451,16 @@ static inline int rseq_cpu_push(struct kmem_cache *s, struct slab *slab,
 				void *head, void *tail)
 {
 	(void)s; (void)slab; (void)head; (void)tail;
+	return RSEQ_SLOW;
+}
+static inline void *rseq_sheaf_pop(struct kmem_cache *s)
+{
+	(void)s;
+	return NULL;
+}
+static inline int rseq_sheaf_push(struct kmem_cache *s, void *x)
+{
+	(void)s; (void)x;
 	return RSEQ_SLOW;
 }
 static inline bool os_rseq_store_on_cpu(unsigned long *p, unsigned long v,
@@ -569,6 +670,82 @@ static void set_cpu_partial(struct kmem_cache *s)
 	s->cpu_partial_slabs = DIV_ROUND_UP(nr_objects * 2, oo_objects(s->oo));
 }
 
+/* ------------------------------------------------------------------ */
+/* sheaves: per-CPU arrays of free objects (with rseq only)            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The kernel's sheaves (6.18 for caches that ask, later for all): each CPU
+ * has a main and a spare sheaf of free objects in front of its CPU slab.
+ * kmem_cache_alloc() pops the main sheaf and kmem_cache_free() pushes onto
+ * it, in restartable sequences, whatever slab the object is from: a free
+ * to another slab than the CPU slab costs no cmpxchg on that slab.  An
+ * empty main is swapped with a non-empty spare or refilled from the CPU
+ * slab's freelist under the claim; a full main is swapped with an empty
+ * spare, or the spare's objects go back to their slabs (one chain per
+ * slab) first.  kheap has no barn (the kernel's per-node store of full and
+ * empty sheaves): sheaves stay with their CPU.  Objects in sheaves count
+ * as allocated for slabinfo, as in the kernel; flush_all() (shrink,
+ * destroy, reclaim) empties them.  Debug caches have no sheaves.
+ */
+#define SHEAF_MAX_CAPACITY	32
+
+static unsigned int sheaf_capacity_for(const struct kmem_cache *s)
+{
+	if (s->size <= 1024)
+		return SHEAF_MAX_CAPACITY;
+	return s->size <= 4096 ? 16 : 8;
+}
+
+static size_t sheaf_bytes(unsigned int capacity)
+{
+	return ALIGN(sizeof(struct slab_sheaf) + capacity * sizeof(void *),
+		     L1_CACHE_BYTES);
+}
+
+static void init_sheaves(struct kmem_cache *s)
+{
+	unsigned int cap;
+	size_t bytes;
+	char *mem;
+
+	if (!slub_rseq || !kheap_config.sheaves || kmem_cache_debug(s))
+		return;
+	cap = sheaf_capacity_for(s);
+	bytes = sheaf_bytes(cap);
+	mem = alloc_pages_exact(bytes * 2 * slab_nr_cpus,
+				GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+	if (!mem)
+		return;			/* the cache works without */
+	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++) {
+		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
+
+		c->main = (struct slab_sheaf *)(mem + bytes * 2 * cpu);
+		c->spare = (struct slab_sheaf *)(mem + bytes * (2 * cpu + 1));
+		c->main->capacity = cap;
+		c->spare->capacity = cap;
+	}
+	s->sheaf_mem = mem;
+	s->sheaf_mem_size = bytes * 2 * slab_nr_cpus;
+	s->sheaf_capacity = cap;
+}
+
+/* Free the sheaves of @s, which holds no object any more. */
+void __kmem_cache_release(struct kmem_cache *s)
+{
+	if (!s->sheaf_mem)
+		return;
+	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++) {
+		VM_BUG_ON(s->cpu_slab[cpu].main->size ||
+			  s->cpu_slab[cpu].spare->size);
+		s->cpu_slab[cpu].main = NULL;
+		s->cpu_slab[cpu].spare = NULL;
+	}
+	s->sheaf_capacity = 0;
+	free_pages_exact(s->sheaf_mem, s->sheaf_mem_size);
+	s->sheaf_mem = NULL;
+}
+
 /**
  * do_kmem_cache_create - set up @s (zeroed) for objects of @size
  * Return: 0 or -EINVAL / -ENOSYS when no slab can hold the objects.
@@ -610,6 +787,7 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 	INIT_LIST_HEAD(&s->node.full);
 	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++)
 		kh_lock_init(&s->cpu_slab[cpu].lock);
+	init_sheaves(s);
 	return 0;
 }
 
@@ -1165,6 +1343,42 @@ retry_load_slab:
 }
 
 /*
+ * sheaf_alloc_slow - this CPU's main sheaf is empty (or claimed): swap in
+ * a non-empty spare, or refill the main sheaf from the CPU slab's freelist
+ * (taken with the claim); if the CPU slab has nothing either, one object
+ * from ___slab_alloc(), which installs a new CPU slab for the next refill.
+ */
+static __noinline void *sheaf_alloc_slow(struct kmem_cache *s, gfp_t gfp)
+{
+	struct kmem_cache_cpu *c = &s->cpu_slab[os_cpu()];
+	struct slab_sheaf *main;
+	void **freelist, *object = NULL;
+	unsigned long tid;
+
+	kh_lock(&c->lock);
+	freelist = cpu_claim(s, c, &tid);
+	main = c->main;
+	if (!main->size && c->spare->size) {
+		c->main = c->spare;
+		c->spare = main;
+		main = c->main;
+	}
+	while (freelist && main->size < main->capacity) {
+		main->objects[main->size++] = freelist;
+		freelist = get_freepointer(s, freelist);
+	}
+	if (main->size)
+		object = main->objects[--main->size];
+	cpu_release(c, tid, freelist);
+	kh_unlock(&c->lock);
+	if (object) {
+		stat(s, c, ALLOC_REFILL);
+		return object;
+	}
+	return ___slab_alloc(s, gfp, c);
+}
+
+/*
  * slab_alloc_hook - failslab and KFENCE, before the fast path (the kernel's
  * slab_pre_alloc_hook() and kfence_alloc()).  Returns true when the
  * allocation is decided here: *objp is NULL (injected failure) or a KFENCE
@@ -1207,6 +1421,14 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp,
 
 		if (slab_alloc_hook(s, gfp, orig_size, &obj))
 			return obj;
+	}
+	if (slub_rseq && s->sheaf_capacity) {
+		object = rseq_sheaf_pop(s);
+		if (likely(object))
+			stat(s, NULL, ALLOC_FASTPATH);
+		else
+			object = sheaf_alloc_slow(s, gfp);
+		goto out;
 	}
 	if (slub_rseq) {
 		object = rseq_cpu_pop(s);
@@ -1506,6 +1728,120 @@ redo:
 }
 
 /*
+ * sheaf_free_objects - give @n objects taken out of sheaves back to their
+ * slabs: one chain and one do_slab_free() per slab (the kernel's
+ * build_detached_freelist() idea).  No lock held.
+ */
+static void sheaf_free_objects(struct kmem_cache *s, void **objs,
+			       unsigned int n)
+{
+	struct slab *slabs[2 * SHEAF_MAX_CAPACITY];
+
+	VM_BUG_ON(n > 2 * SHEAF_MAX_CAPACITY);
+	for (unsigned int i = 0; i < n; i++)
+		slabs[i] = virt_to_slab(objs[i]);
+	for (unsigned int i = 0; i < n; i++) {
+		void *head = objs[i], *tail = head;
+		int cnt = 1;
+
+		if (!head)
+			continue;
+		for (unsigned int j = i + 1; j < n; j++) {
+			if (objs[j] && slabs[j] == slabs[i]) {
+				set_freepointer(s, objs[j], head);
+				head = objs[j];
+				objs[j] = NULL;
+				cnt++;
+			}
+		}
+		do_slab_free(s, slabs[i], head, tail, cnt, _RET_IP_);
+	}
+}
+
+/*
+ * sheaf_free_slow - this CPU's main sheaf is full (or claimed): swap it
+ * with the spare if that is empty; otherwise first take the spare's
+ * objects out, to go back to their slabs once the lock is dropped.
+ */
+static __noinline void sheaf_free_slow(struct kmem_cache *s, void *x)
+{
+	struct kmem_cache_cpu *c = &s->cpu_slab[os_cpu()];
+	void *flush[SHEAF_MAX_CAPACITY];
+	struct slab_sheaf *main;
+	unsigned int n = 0;
+	void **freelist;
+	unsigned long tid;
+	bool dbl;
+
+	kh_lock(&c->lock);
+	freelist = cpu_claim(s, c, &tid);
+	main = c->main;
+	if (main->size == main->capacity) {
+		struct slab_sheaf *spare = c->spare;
+
+		n = spare->size;
+		memcpy(flush, spare->objects, n * sizeof(void *));
+		spare->size = 0;
+		c->main = spare;
+		c->spare = main;
+		main = spare;
+	}
+	dbl = main->size && main->objects[main->size - 1] == x;
+	if (!dbl)
+		main->objects[main->size++] = x;
+	cpu_release(c, tid, freelist);
+	kh_unlock(&c->lock);
+	if (dbl)
+		slab_report_double_free(s, x);
+	if (n)
+		sheaf_free_objects(s, flush, n);
+}
+
+static __always_inline void free_to_sheaf(struct kmem_cache *s, void *x)
+{
+	switch (rseq_sheaf_push(s, x)) {
+	case RSEQ_DONE:
+		stat(s, NULL, FREE_FASTPATH);
+		return;
+	case RSEQ_DOUBLE_FREE:
+		slab_report_double_free(s, x);
+		return;
+	default:
+		sheaf_free_slow(s, x);
+	}
+}
+
+/* Empty @c's sheaves back into the slabs (any thread, no lock held). */
+static void flush_cpu_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c)
+{
+	void *objs[2 * SHEAF_MAX_CAPACITY];
+	struct slab_sheaf *sheaves[2];
+	unsigned int n = 0;
+	void **freelist;
+	unsigned long tid;
+
+	if (!s->sheaf_capacity)
+		return;
+	kh_lock(&c->lock);
+	if (!READ_ONCE(c->main->size) && !READ_ONCE(c->spare->size)) {
+		kh_unlock(&c->lock);	/* nothing to take: no claim */
+		return;
+	}
+	freelist = cpu_claim(s, c, &tid);
+	sheaves[0] = c->main;
+	sheaves[1] = c->spare;
+	for (int i = 0; i < 2; i++) {
+		memcpy(objs + n, sheaves[i]->objects,
+		       sheaves[i]->size * sizeof(void *));
+		n += sheaves[i]->size;
+		sheaves[i]->size = 0;
+	}
+	cpu_release(c, tid, freelist);
+	kh_unlock(&c->lock);
+	sheaf_free_objects(s, objs, n);
+}
+
+/*
  * free_check - the slab of @x if @x is an object of @s; otherwise report
  * (a pointer kheap does not own, the wrong cache, not an object start) and
  * return NULL: the caller ignores the free.
@@ -1555,7 +1891,10 @@ static __always_inline void slab_free_object(struct kmem_cache *s,
 {
 	kheap_asan_poison_object(s, x);
 	kheap_vg_free(s, x);
-	do_slab_free(s, slab, x, x, 1, addr);
+	if (slub_rseq && s->sheaf_capacity)
+		free_to_sheaf(s, x);
+	else
+		do_slab_free(s, slab, x, x, 1, addr);
 }
 
 static __always_inline void slab_free(struct kmem_cache *s, void *x,
@@ -1674,8 +2013,14 @@ static void flush_cpu(struct kmem_cache *s, struct kmem_cache_cpu *c)
 		__put_partials(s, partial);
 }
 
+/*
+ * flush_all - every CPU's sheaves first (their frees may land on CPU slabs
+ * and CPU partial lists), then every CPU's slabs.
+ */
 static void flush_all(struct kmem_cache *s)
 {
+	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++)
+		flush_cpu_sheaves(s, &s->cpu_slab[cpu]);
 	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++)
 		flush_cpu(s, &s->cpu_slab[cpu]);
 }
@@ -1876,6 +2221,60 @@ static int check_slab(struct kmem_cache *s, struct slab *slab, const char *where
 	return 0;
 }
 
+/*
+ * check_sheaves - @c's sheaves (c->lock held): present exactly when the
+ * cache has sheaves, within capacity, holding distinct objects of @s at
+ * object boundaries.
+ */
+static int check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
+			 unsigned int cpu)
+{
+	struct slab_sheaf *sheaves[2] = { c->main, c->spare };
+	int errors = 0;
+
+	if (!s->sheaf_capacity) {
+		if (c->main || c->spare) {
+			pr_err("slab_validate: %s: cpu %u has sheaves\n", s->name, cpu);
+			errors++;
+		}
+		return errors;
+	}
+	if (!c->main || !c->spare || c->main == c->spare) {
+		pr_err("slab_validate: %s: cpu %u sheaves missing\n", s->name, cpu);
+		return 1;
+	}
+	for (int k = 0; k < 2; k++) {
+		struct slab_sheaf *sh = sheaves[k];
+
+		if (sh->capacity != s->sheaf_capacity ||
+		    sh->size > sh->capacity) {
+			pr_err("slab_validate: %s: cpu %u sheaf size %u capacity %u\n",
+			       s->name, cpu, sh->size, sh->capacity);
+			errors++;
+			continue;
+		}
+		for (unsigned int i = 0; i < sh->size; i++) {
+			void *x = sh->objects[i];
+			struct slab *slab = virt_to_slab(x);
+
+			if (!slab || slab->slab_cache != s ||
+			    !object_start_ok(s, slab, x)) {
+				pr_err("slab_validate: %s: cpu %u sheaf object %p is not one of the cache's\n",
+				       s->name, cpu, x);
+				errors++;
+				continue;
+			}
+			for (unsigned int j = i + 1; j < sh->size; j++)
+				if (sh->objects[j] == x) {
+					pr_err("slab_validate: %s: cpu %u object %p twice in a sheaf\n",
+					       s->name, cpu, x);
+					errors++;
+				}
+		}
+	}
+	return errors;
+}
+
 /**
  * slub_validate_cache - check every invariant of @s that holds while no
  * other thread uses it: CPU slabs frozen and their freelists inside them,
@@ -1914,6 +2313,7 @@ int slub_validate_cache(struct kmem_cache *s)
 			       s->name, cpu);
 			errors++;
 		}
+		errors += check_sheaves(s, c, cpu);
 		for (slab = c->partial; slab; slab = slab->next) {
 			slabs++;
 			errors += check_slab(s, slab, "cpu partial");

@@ -15,6 +15,11 @@
  *   twice, or changed while free, breaks a stamp.
  * - A claim of the caller's own CPU (kmem_cache_shrink() from a pinned
  *   thread) leaves the fast path usable.
+ * - Sheaves (with rseq and kheap.sheaves=1): a free of an object from an
+ *   old slab goes to the CPU's sheaf and is the next object handed out;
+ *   more frees than two sheaves hold send the spare's objects back to
+ *   their slabs; a double free of the sheaf's top object is reported and
+ *   not handed out twice; shrink empties the sheaves.
  */
 #include "internal.h"
 #include "slab.h"
@@ -188,11 +193,80 @@ static void test_own_cpu_claim(void)
 	sched_setaffinity(0, sizeof(all), &all);
 }
 
+
+static void free_twice(void *arg)
+{
+	void **pair = arg;
+
+	kmem_cache_free(pair[0], pair[1]);
+}
+
+static void test_sheaves(void)
+{
+	struct kmem_cache *s = kmem_cache_create("sheaf64", 64, 0,
+						 SLAB_NO_MERGE, NULL);
+	struct kmem_cache_cpu *c;
+	struct slabinfo_line li;
+	void *objs[200], *a, *b, *pair[2];
+	char out[4096];
+	cpu_set_t all;
+	unsigned int held;
+
+	CHECK(s != NULL);
+	CHECK_EQ(s->sheaf_capacity != 0,
+		 slub_uses_rseq() && kheap_config.sheaves);
+	if (!s->sheaf_capacity) {
+		kmem_cache_destroy(s);
+		return;
+	}
+	CHECK_EQ(s->sheaf_capacity, 32);
+	sched_getaffinity(0, sizeof(all), &all);
+	move_to(0);
+	c = &s->cpu_slab[0];
+	for (int i = 0; i < 200; i++) {	/* four 64-object slabs and more */
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		CHECK(objs[i] != NULL);
+	}
+	CHECK(virt_to_slab(objs[0]) != virt_to_slab(objs[199]));
+	held = c->main->size;		/* left over from the last refill */
+	CHECK(held < s->sheaf_capacity);
+	kmem_cache_free(s, objs[0]);	/* an old slab's object */
+	CHECK_EQ(c->main->size, held + 1);
+	CHECK(kmem_cache_alloc(s, GFP_KERNEL) == objs[0]);
+	for (int i = 0; i < 200; i++)
+		kmem_cache_free(s, objs[i]);
+	held = c->main->size + c->spare->size;
+	CHECK(held > 0 && held <= 2 * s->sheaf_capacity);
+	CHECK_EQ(slab_validate(), 0);
+
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, a);
+	pair[0] = s;
+	pair[1] = a;
+	check_capture_stderr(free_twice, pair, out, sizeof(out));
+	CHECK(strstr(out, "double free") != NULL);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	CHECK(a != b);
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b);
+	CHECK_EQ(slab_validate(), 0);
+
+	CHECK_EQ(kmem_cache_shrink(s), 0);
+	CHECK_EQ(c->main->size + c->spare->size, 0);
+	CHECK(slabinfo_get("sheaf64", &li));
+	CHECK_EQ(li.active_objs, 0);
+	CHECK_EQ(li.num_slabs, 0);
+	kmem_cache_destroy(s);
+	sched_setaffinity(0, sizeof(all), &all);
+}
+
 int main(void)
 {
 	CHECK_EQ(kheap_init("mem=256M"), 0);
 	RUN(test_fastpath_choice);
 	RUN(test_own_cpu_claim);
+	RUN(test_sheaves);
 	RUN(test_remote_claims);
 	return check_summary();
 }

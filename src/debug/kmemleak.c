@@ -9,7 +9,7 @@
  * allocated objects are read from the slabs themselves at scan time.  The
  * struct page array is walked for slab pages; a slab's allocated objects
  * are those on neither its freelist nor, for a CPU slab, that CPU's
- * freelist.  Walking pages in pfn order gives the objects sorted by
+ * freelist, nor in a CPU's sheaf.  Walking pages in pfn order gives the objects sorted by
  * address, so a pointer is looked up by binary search.
  *
  * Then mm/kmemleak.c's colouring: every object starts white (count 0,
@@ -171,6 +171,17 @@ static void collect_slab(struct kmem_cache *s, struct slab *slab)
 					MARK_FREE(p);
 			kh_unlock(&c->lock);
 		}
+	}
+	/* objects in the CPUs' sheaves are free too (any slab) */
+	for (unsigned int cpu = 0; s->sheaf_capacity && cpu < slab_nr_cpus; cpu++) {
+		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
+
+		kh_lock(&c->lock);
+		for (unsigned int i = 0; i < READ_ONCE(c->main->size); i++)
+			MARK_FREE(c->main->objects[i]);
+		for (unsigned int i = 0; i < READ_ONCE(c->spare->size); i++)
+			MARK_FREE(c->spare->objects[i]);
+		kh_unlock(&c->lock);
 	}
 #undef MARK_FREE
 	for (unsigned int i = 0; i < objects; i++) {
