@@ -703,9 +703,17 @@ static size_t sheaf_bytes(unsigned int capacity)
 		     L1_CACHE_BYTES);
 }
 
+/*
+ * init_sheaves - every CPU's two sheaves, in pages of their own.  Each
+ * cache's sheaves start at another cache-line colour within the page:
+ * page-aligned sheaf headers of many caches would all fall in one L1 set
+ * (and alias at 4 KiB for store forwarding), which made a malloc loop of
+ * mixed sizes ~5 ns a pair slower.
+ */
 static void init_sheaves(struct kmem_cache *s)
 {
-	unsigned int cap;
+	static unsigned int colour;
+	unsigned int cap, off;
 	size_t bytes;
 	char *mem;
 
@@ -713,10 +721,16 @@ static void init_sheaves(struct kmem_cache *s)
 		return;
 	cap = sheaf_capacity_for(s);
 	bytes = sheaf_bytes(cap);
-	mem = alloc_pages_exact(bytes * 2 * slab_nr_cpus,
+	/* 5 lines on per cache: every line of the page before repeating */
+	colour = (colour + 5) % (PAGE_SIZE / L1_CACHE_BYTES);
+	off = colour * L1_CACHE_BYTES;
+	mem = alloc_pages_exact(off + bytes * 2 * slab_nr_cpus,
 				GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 	if (!mem)
 		return;			/* the cache works without */
+	s->sheaf_mem = mem;
+	s->sheaf_mem_size = off + bytes * 2 * slab_nr_cpus;
+	mem += off;
 	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++) {
 		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
 
@@ -725,8 +739,6 @@ static void init_sheaves(struct kmem_cache *s)
 		c->main->capacity = cap;
 		c->spare->capacity = cap;
 	}
-	s->sheaf_mem = mem;
-	s->sheaf_mem_size = bytes * 2 * slab_nr_cpus;
 	s->sheaf_capacity = cap;
 }
 

@@ -281,13 +281,17 @@ static void shim_free(void *p)
 	if (unlikely(!p))
 		return;
 	switch (owner_of(p)) {
-	case OWN_KMALLOC:
-		if (unlikely(!virt_to_slab(p))) {
+	case OWN_KMALLOC: {
+		/* kfree()'s slab case, without looking the slab up again */
+		struct slab *slab = virt_to_slab(p);
+
+		if (unlikely(!slab)) {
 			shim_free_large(p);
 			return;
 		}
-		kfree(p);
+		kfree_slab_object(slab, p, _RET_IP_);
 		return;
+	}
 	case OWN_VMALLOC:
 		shim_vfree(p);
 		return;
