@@ -76,6 +76,20 @@
  *    another thread just took (the CAS then fails); slab pages stay mapped
  *    for ever (DESIGN.md, "Committed memory stays readable").
  *
+ *    That is the kernel's own fast path, and kheap's whenever restartable
+ *    sequences are not available (sanitizer builds, Valgrind, kheap.rseq=0,
+ *    no rseq or membarrier).  With them (slub_rseq) the same per-CPU
+ *    freelist is popped and pushed by rseq critical sections that commit
+ *    with a plain store: no atomic instruction (about 2x faster here), and
+ *    claims work as "the rseq fast paths" below explain.  On top of that,
+ *    caches without debug flags get the kernel's newer per-CPU sheaves
+ *    (arrays of free objects, "sheaves" below): a free of an object of any
+ *    slab is a push onto the CPU's sheaf, so frees to slabs other than the
+ *    CPU slab (most of them in a mixed workload) no longer cost a
+ *    cmpxchg16b on that slab.  Both are kheap's userspace forms of the
+ *    kernel's preemption-disabled sections; docs/perf-notes.md has the
+ *    measurements.
+ *
  * 4. Lock order (outermost first); no slab lock is held across a call into
  *    the page allocator, so reclaim may call our shrinker from any
  *    allocation:
