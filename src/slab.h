@@ -174,7 +174,21 @@ struct kmem_cache_cpu {
 struct slab_sheaf {
 	unsigned int size;		/* objects held; the rseq commit word */
 	unsigned int capacity;		/* room in objects[] */
+	struct list_head barn_list;	/* on the barn's full or empty list */
 	void *objects[];
+};
+
+/*
+ * The barn (the kernel's struct node_barn): the node's store of sheaves
+ * that no CPU holds, full ones and empty ones, so a CPU that frees more
+ * than it allocates hands whole sheaves of objects to one that allocates
+ * more than it frees, without touching their slabs.
+ */
+struct sheaf_barn {
+	kh_lock_t lock;			/* innermost slab lock: after c->lock */
+	struct list_head full;		/* sheaves with capacity objects */
+	struct list_head empty;		/* sheaves with none */
+	unsigned int nr_full, nr_empty;
 };
 
 /* The one node's state (kheap has one NUMA node). */
@@ -186,6 +200,7 @@ struct kmem_cache_node {
 					   objects (for validate, shutdown) */
 	long nr_slabs;			/* slabs of the cache (atomic) */
 	long total_objects;		/* objects in those slabs (atomic) */
+	struct sheaf_barn barn;		/* sheaves no CPU holds (sheaf caches) */
 };
 
 /* Object counts and order of a slab, packed as the kernel does. */

@@ -99,9 +99,10 @@
  *          n->list_lock (node partial list)
  *            c->lock (per-(cache, CPU); get_partial_node() refills the CPU
  *                     partial list holding list_lock)
+ *              barn.lock (the node's spare sheaves; taken under c->lock)
  *              zone / pcp locks (page_alloc.c, when a slab is freed)
- *    The fork handlers take slab_mutex, then per cache list_lock and every
- *    c->lock, after liburcu's call_rcu_before_fork().
+ *    The fork handlers take slab_mutex, then per cache list_lock, every
+ *    c->lock and the barn lock, after liburcu's call_rcu_before_fork().
  *
  * 5. SLAB_TYPESAFE_BY_RCU: an empty slab goes back to the buddy allocator
  *    from a liburcu call_rcu() callback (memb flavour), so a reader inside
@@ -697,12 +698,19 @@ static void set_cpu_partial(struct kmem_cache *s)
  * empty main is swapped with a non-empty spare or refilled from the CPU
  * slab's freelist under the claim; a full main is swapped with an empty
  * spare, or the spare's objects go back to their slabs (one chain per
- * slab) first.  kheap has no barn (the kernel's per-node store of full and
- * empty sheaves): sheaves stay with their CPU.  Objects in sheaves count
- * as allocated for slabinfo, as in the kernel; flush_all() (shrink,
- * destroy, reclaim) empties them.  Debug caches have no sheaves.
+ * slab) first.  Between the two, the barn (the kernel's per-node store of
+ * sheaves) trades: an empty main takes a full sheaf from the barn before
+ * refilling from the CPU slab, and a full main goes to the barn for an
+ * empty one before the spare is flushed, so objects freed on one CPU and
+ * allocated on another (producer/consumer) travel as whole sheaves.  The
+ * sheaves are a fixed set per cache, 2 per CPU plus BARN_SHEAVES, made at
+ * cache creation; a swap exchanges pointers.  Objects in sheaves count as
+ * allocated for slabinfo, as in the kernel; flush_all() (shrink, destroy,
+ * reclaim) empties the CPUs' sheaves and the barn's.  Debug caches have no
+ * sheaves.
  */
 #define SHEAF_MAX_CAPACITY	32
+#define BARN_SHEAVES		8	/* sheaves the barn holds beyond the CPUs' */
 
 static unsigned int sheaf_capacity_for(const struct kmem_cache *s)
 {
@@ -718,19 +726,22 @@ static size_t sheaf_bytes(unsigned int capacity)
 }
 
 /*
- * init_sheaves - every CPU's two sheaves, in pages of their own.  Each
- * cache's sheaves start at another cache-line colour within the page:
- * page-aligned sheaf headers of many caches would all fall in one L1 set
- * (and alias at 4 KiB for store forwarding), which made a malloc loop of
- * mixed sizes ~5 ns a pair slower.
+ * init_sheaves - every CPU's two sheaves and the barn's, in pages of their
+ * own.  Each cache's sheaves start at another cache-line colour within the
+ * page: page-aligned sheaf headers of many caches would all fall in one L1
+ * set, which made a malloc loop of mixed sizes ~5 % slower.
  */
 static void init_sheaves(struct kmem_cache *s)
 {
+	struct sheaf_barn *barn = &s->node.barn;
 	static unsigned int colour;
-	unsigned int cap, off;
+	unsigned int cap, off, nr = 2 * slab_nr_cpus + BARN_SHEAVES;
 	size_t bytes;
 	char *mem;
 
+	kh_lock_init(&barn->lock);
+	INIT_LIST_HEAD(&barn->full);
+	INIT_LIST_HEAD(&barn->empty);
 	if (!slub_rseq || !kheap_config.sheaves || kmem_cache_debug(s))
 		return;
 	cap = sheaf_capacity_for(s);
@@ -738,20 +749,27 @@ static void init_sheaves(struct kmem_cache *s)
 	/* 5 lines on per cache: every line of the page before repeating */
 	colour = (colour + 5) % (PAGE_SIZE / L1_CACHE_BYTES);
 	off = colour * L1_CACHE_BYTES;
-	mem = alloc_pages_exact(off + bytes * 2 * slab_nr_cpus,
+	mem = alloc_pages_exact(off + bytes * nr,
 				GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 	if (!mem)
 		return;			/* the cache works without */
 	s->sheaf_mem = mem;
-	s->sheaf_mem_size = off + bytes * 2 * slab_nr_cpus;
+	s->sheaf_mem_size = off + bytes * nr;
 	mem += off;
-	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++) {
-		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
+	for (unsigned int i = 0; i < nr; i++) {
+		struct slab_sheaf *sh = (struct slab_sheaf *)(mem + bytes * i);
 
-		c->main = (struct slab_sheaf *)(mem + bytes * 2 * cpu);
-		c->spare = (struct slab_sheaf *)(mem + bytes * (2 * cpu + 1));
-		c->main->capacity = cap;
-		c->spare->capacity = cap;
+		sh->capacity = cap;
+		INIT_LIST_HEAD(&sh->barn_list);
+		if (i < 2 * slab_nr_cpus) {
+			if (i & 1)
+				s->cpu_slab[i / 2].spare = sh;
+			else
+				s->cpu_slab[i / 2].main = sh;
+		} else {
+			list_add_tail(&sh->barn_list, &barn->empty);
+			barn->nr_empty++;
+		}
 	}
 	s->sheaf_capacity = cap;
 }
@@ -767,9 +785,47 @@ void __kmem_cache_release(struct kmem_cache *s)
 		s->cpu_slab[cpu].main = NULL;
 		s->cpu_slab[cpu].spare = NULL;
 	}
+	VM_BUG_ON(s->node.barn.nr_full);
+	INIT_LIST_HEAD(&s->node.barn.full);
+	INIT_LIST_HEAD(&s->node.barn.empty);
+	s->node.barn.nr_empty = 0;
 	s->sheaf_capacity = 0;
 	free_pages_exact(s->sheaf_mem, s->sheaf_mem_size);
 	s->sheaf_mem = NULL;
+}
+
+/*
+ * barn_swap - with c->lock and the claim held: give the barn @c's main
+ * sheaf (to its full list if @give_full, else to its empty list) in
+ * exchange for one from the other list.  False, changing nothing, if the
+ * barn has none to give.
+ */
+static bool barn_swap(struct kmem_cache *s, struct kmem_cache_cpu *c,
+		      bool give_full)
+{
+	struct sheaf_barn *barn = &s->node.barn;
+	struct list_head *take = give_full ? &barn->empty : &barn->full;
+	struct list_head *give = give_full ? &barn->full : &barn->empty;
+	struct slab_sheaf *sh = NULL;
+
+	if (!(give_full ? READ_ONCE(barn->nr_empty) : READ_ONCE(barn->nr_full)))
+		return false;
+	kh_lock(&barn->lock);
+	if (!list_empty(take)) {
+		sh = list_first_entry(take, struct slab_sheaf, barn_list);
+		list_del_init(&sh->barn_list);
+		list_add(&c->main->barn_list, give);
+		if (give_full) {
+			WRITE_ONCE(barn->nr_empty, barn->nr_empty - 1);
+			WRITE_ONCE(barn->nr_full, barn->nr_full + 1);
+		} else {
+			WRITE_ONCE(barn->nr_full, barn->nr_full - 1);
+			WRITE_ONCE(barn->nr_empty, barn->nr_empty + 1);
+		}
+		c->main = sh;
+	}
+	kh_unlock(&barn->lock);
+	return sh != NULL;
 }
 
 /**
@@ -1387,8 +1443,10 @@ static __noinline void *sheaf_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 	if (!main->size && c->spare->size) {
 		c->main = c->spare;
 		c->spare = main;
-		main = c->main;
+	} else if (!main->size) {
+		barn_swap(s, c, false);		/* a full sheaf for the empty */
 	}
+	main = c->main;
 	while (freelist && main->size < main->capacity) {
 		main->objects[main->size++] = freelist;
 		freelist = get_freepointer(s, freelist);
@@ -1755,8 +1813,10 @@ redo:
 
 /*
  * sheaf_free_objects - give @n objects taken out of sheaves back to their
- * slabs: one chain and one do_slab_free() per slab (the kernel's
- * build_detached_freelist() idea).  No lock held.
+ * slabs, chaining the objects of one slab for one do_slab_free() as the
+ * kernel's build_detached_freelist() does: look ahead past at most 3
+ * objects of other slabs (a sheaf's neighbours are usually slab
+ * neighbours), so the work stays linear.  No lock held.
  */
 static void sheaf_free_objects(struct kmem_cache *s, void **objs,
 			       unsigned int n)
@@ -1768,17 +1828,22 @@ static void sheaf_free_objects(struct kmem_cache *s, void **objs,
 		slabs[i] = virt_to_slab(objs[i]);
 	for (unsigned int i = 0; i < n; i++) {
 		void *head = objs[i], *tail = head;
-		int cnt = 1;
+		int cnt = 1, lookahead = 3;
 
 		if (!head)
 			continue;
 		for (unsigned int j = i + 1; j < n; j++) {
-			if (objs[j] && slabs[j] == slabs[i]) {
-				set_freepointer(s, objs[j], head);
-				head = objs[j];
-				objs[j] = NULL;
-				cnt++;
+			if (!objs[j])
+				continue;
+			if (slabs[j] != slabs[i]) {
+				if (!--lookahead)
+					break;
+				continue;
 			}
+			set_freepointer(s, objs[j], head);
+			head = objs[j];
+			objs[j] = NULL;
+			cnt++;
 		}
 		do_slab_free(s, slabs[i], head, tail, cnt, _RET_IP_);
 	}
@@ -1802,7 +1867,10 @@ static __noinline void sheaf_free_slow(struct kmem_cache *s, void *x)
 	kh_lock(&c->lock);
 	freelist = cpu_claim(s, c, &tid);
 	main = c->main;
-	if (main->size == main->capacity) {
+	if (main->size == main->capacity && !c->spare->size) {
+		c->main = c->spare;
+		c->spare = main;
+	} else if (main->size == main->capacity && !barn_swap(s, c, true)) {
 		struct slab_sheaf *spare = c->spare;
 
 		n = spare->size;
@@ -1810,8 +1878,8 @@ static __noinline void sheaf_free_slow(struct kmem_cache *s, void *x)
 		spare->size = 0;
 		c->main = spare;
 		c->spare = main;
-		main = spare;
 	}
+	main = c->main;
 	dbl = main->size && main->objects[main->size - 1] == x;
 	if (!dbl)
 		main->objects[main->size++] = x;
@@ -2039,14 +2107,43 @@ static void flush_cpu(struct kmem_cache *s, struct kmem_cache_cpu *c)
 		__put_partials(s, partial);
 }
 
+/* Empty the barn's full sheaves back into the slabs, one at a time. */
+static void flush_barn(struct kmem_cache *s)
+{
+	struct sheaf_barn *barn = &s->node.barn;
+	void *objs[SHEAF_MAX_CAPACITY];
+
+	while (READ_ONCE(barn->nr_full)) {
+		struct slab_sheaf *sh = NULL;
+		unsigned int n = 0;
+
+		kh_lock(&barn->lock);
+		if (!list_empty(&barn->full)) {
+			sh = list_first_entry(&barn->full, struct slab_sheaf,
+					      barn_list);
+			n = sh->size;
+			memcpy(objs, sh->objects, n * sizeof(void *));
+			sh->size = 0;
+			list_move(&sh->barn_list, &barn->empty);
+			WRITE_ONCE(barn->nr_full, barn->nr_full - 1);
+			WRITE_ONCE(barn->nr_empty, barn->nr_empty + 1);
+		}
+		kh_unlock(&barn->lock);
+		if (!sh)
+			break;
+		sheaf_free_objects(s, objs, n);
+	}
+}
+
 /*
- * flush_all - every CPU's sheaves first (their frees may land on CPU slabs
- * and CPU partial lists), then every CPU's slabs.
+ * flush_all - every CPU's sheaves and the barn's first (their frees may
+ * land on CPU slabs and CPU partial lists), then every CPU's slabs.
  */
 static void flush_all(struct kmem_cache *s)
 {
 	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++)
 		flush_cpu_sheaves(s, &s->cpu_slab[cpu]);
+	flush_barn(s);
 	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++)
 		flush_cpu(s, &s->cpu_slab[cpu]);
 }
@@ -2301,6 +2398,56 @@ static int check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 	return errors;
 }
 
+/*
+ * check_barn - the barn's lists match their counts, full sheaves are full
+ * of the cache's objects, empty ones empty, and with the CPUs' sheaves
+ * they are all of the cache's sheaves.
+ */
+static int check_barn(struct kmem_cache *s)
+{
+	struct sheaf_barn *barn = &s->node.barn;
+	unsigned int full = 0, empty = 0;
+	struct slab_sheaf *sh;
+	int errors = 0;
+
+	kh_lock(&barn->lock);
+	list_for_each_entry(sh, &barn->full, barn_list) {
+		full++;
+		if (sh->size != sh->capacity) {
+			pr_err("slab_validate: %s: barn sheaf %p not full (%u)\n",
+			       s->name, (void *)sh, sh->size);
+			errors++;
+		}
+		for (unsigned int i = 0; i < sh->size && i < sh->capacity; i++) {
+			struct slab *slab = virt_to_slab(sh->objects[i]);
+
+			if (!slab || slab->slab_cache != s ||
+			    !object_start_ok(s, slab, sh->objects[i])) {
+				pr_err("slab_validate: %s: barn object %p is not one of the cache's\n",
+				       s->name, sh->objects[i]);
+				errors++;
+			}
+		}
+	}
+	list_for_each_entry(sh, &barn->empty, barn_list) {
+		empty++;
+		if (sh->size) {
+			pr_err("slab_validate: %s: barn sheaf %p not empty (%u)\n",
+			       s->name, (void *)sh, sh->size);
+			errors++;
+		}
+	}
+	if (full != barn->nr_full || empty != barn->nr_empty ||
+	    (s->sheaf_capacity && full + empty != BARN_SHEAVES) ||
+	    (!s->sheaf_capacity && full + empty)) {
+		pr_err("slab_validate: %s: barn holds %u full, %u empty sheaves (counted %u, %u)\n",
+		       s->name, full, empty, barn->nr_full, barn->nr_empty);
+		errors++;
+	}
+	kh_unlock(&barn->lock);
+	return errors;
+}
+
 /**
  * slub_validate_cache - check every invariant of @s that holds while no
  * other thread uses it: CPU slabs frozen and their freelists inside them,
@@ -2354,6 +2501,7 @@ int slub_validate_cache(struct kmem_cache *s)
 		}
 		kh_unlock(&c->lock);
 	}
+	errors += check_barn(s);
 	kh_lock(&n->list_lock);
 	list_for_each_entry(slab, &n->partial, slab_list) {
 		long nfree;
@@ -2402,10 +2550,12 @@ void slub_lock_cache(struct kmem_cache *s)
 	kh_lock(&s->node.list_lock);
 	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++)
 		kh_lock(&s->cpu_slab[cpu].lock);
+	kh_lock(&s->node.barn.lock);
 }
 
 void slub_unlock_cache(struct kmem_cache *s)
 {
+	kh_unlock(&s->node.barn.lock);
 	for (unsigned int cpu = slab_nr_cpus; cpu-- > 0;)
 		kh_unlock(&s->cpu_slab[cpu].lock);
 	kh_unlock(&s->node.list_lock);
@@ -2416,4 +2566,5 @@ void slub_reinit_cache(struct kmem_cache *s)
 	kh_lock_reinit(&s->node.list_lock);
 	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++)
 		kh_lock_reinit(&s->cpu_slab[cpu].lock);
+	kh_lock_reinit(&s->node.barn.lock);
 }

@@ -20,6 +20,9 @@
  *   more frees than two sheaves hold send the spare's objects back to
  *   their slabs; a double free of the sheaf's top object is reported and
  *   not handed out twice; shrink empties the sheaves.
+ * - The barn: objects freed on CPU 1 beyond its two sheaves go to the barn
+ *   as a full sheaf, and CPU 0, once its own sheaves are empty, allocates
+ *   exactly those objects from it.
  */
 #include "internal.h"
 #include "slab.h"
@@ -261,12 +264,88 @@ static void test_sheaves(void)
 	sched_setaffinity(0, sizeof(all), &all);
 }
 
+static bool on_cpu(int cpu)
+{
+	move_to(cpu);
+	return sched_getcpu() == cpu;
+}
+
+static void test_barn(void)
+{
+	struct kmem_cache *s = kmem_cache_create("barn64", 64, 0,
+						 SLAB_NO_MERGE, NULL);
+	struct sheaf_barn *barn;
+	struct slabinfo_line li;
+	static void *objs[160], *taken[1000];
+	unsigned int nr_taken = 0, cap, full;
+	bool from_cpu1 = false;
+	cpu_set_t all;
+
+	CHECK(s != NULL);
+	barn = &s->node.barn;
+	if (!s->sheaf_capacity) {
+		CHECK_EQ(barn->nr_full + barn->nr_empty, 0);
+		kmem_cache_destroy(s);
+		return;
+	}
+	cap = s->sheaf_capacity;
+	CHECK_EQ(barn->nr_empty, 8);
+	sched_getaffinity(0, sizeof(all), &all);
+	if (!on_cpu(0)) {
+		fprintf(stderr, "  (needs CPUs 0 and 1: skipped)\n");
+		goto out;
+	}
+	for (int i = 0; i < 160; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	if (!on_cpu(1)) {
+		fprintf(stderr, "  (needs CPUs 0 and 1: skipped)\n");
+		for (int i = 0; i < 160; i++)
+			kmem_cache_free(s, objs[i]);
+		goto out;
+	}
+	/* 160 frees: CPU 1's main and spare take 2 * cap, the barn the rest */
+	for (int i = 0; i < 160; i++)
+		kmem_cache_free(s, objs[i]);
+	full = (160 - 2 * cap) / cap;
+	CHECK_EQ(barn->nr_full, full);
+	CHECK_EQ(slab_validate(), 0);
+	CHECK(on_cpu(0));
+	/* CPU 0 empties its own sheaves, then takes a full one from the barn */
+	while (barn->nr_full == full && nr_taken < 1000)
+		taken[nr_taken++] = kmem_cache_alloc(s, GFP_KERNEL);
+	CHECK(nr_taken < 1000);
+	/* that allocation and the next come from the sheaf CPU 1 filled */
+	taken[nr_taken] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (int i = 0; i < 160; i++)
+		from_cpu1 |= objs[i] == taken[nr_taken - 1] &&
+			     objs[i] != NULL;
+	CHECK(from_cpu1);
+	from_cpu1 = false;
+	for (int i = 0; i < 160; i++)
+		from_cpu1 |= objs[i] == taken[nr_taken];
+	CHECK(from_cpu1);
+	nr_taken++;
+	CHECK_EQ(slab_validate(), 0);
+	for (unsigned int i = 0; i < nr_taken; i++)
+		kmem_cache_free(s, taken[i]);
+	CHECK_EQ(kmem_cache_shrink(s), 0);
+	CHECK_EQ(barn->nr_full, 0);
+	CHECK_EQ(barn->nr_empty, 8);
+	CHECK(slabinfo_get("barn64", &li));
+	CHECK_EQ(li.active_objs, 0);
+	CHECK_EQ(slab_validate(), 0);
+out:
+	sched_setaffinity(0, sizeof(all), &all);
+	kmem_cache_destroy(s);
+}
+
 int main(void)
 {
 	CHECK_EQ(kheap_init("mem=256M"), 0);
 	RUN(test_fastpath_choice);
 	RUN(test_own_cpu_claim);
 	RUN(test_sheaves);
+	RUN(test_barn);
 	RUN(test_remote_claims);
 	return check_summary();
 }

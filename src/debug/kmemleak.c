@@ -9,7 +9,7 @@
  * allocated objects are read from the slabs themselves at scan time.  The
  * struct page array is walked for slab pages; a slab's allocated objects
  * are those on neither its freelist nor, for a CPU slab, that CPU's
- * freelist, nor in a CPU's sheaf.  Walking pages in pfn order gives the objects sorted by
+ * freelist, nor in a sheaf (a CPU's or the barn's).  Walking pages in pfn order gives the objects sorted by
  * address, so a pointer is looked up by binary search.
  *
  * Then mm/kmemleak.c's colouring: every object starts white (count 0,
@@ -182,6 +182,15 @@ static void collect_slab(struct kmem_cache *s, struct slab *slab)
 		for (unsigned int i = 0; i < READ_ONCE(c->spare->size); i++)
 			MARK_FREE(c->spare->objects[i]);
 		kh_unlock(&c->lock);
+	}
+	if (s->sheaf_capacity) {
+		struct slab_sheaf *sh;
+
+		kh_lock(&s->node.barn.lock);
+		list_for_each_entry(sh, &s->node.barn.full, barn_list)
+			for (unsigned int i = 0; i < sh->size; i++)
+				MARK_FREE(sh->objects[i]);
+		kh_unlock(&s->node.barn.lock);
 	}
 #undef MARK_FREE
 	for (unsigned int i = 0; i < objects; i++) {
