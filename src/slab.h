@@ -247,8 +247,6 @@ struct kmem_cache {
 	 */
 	struct kmem_cache_cpu *cpu_slab;
 	unsigned int sheaf_capacity;	/* objects per sheaf; 0: no sheaves */
-	void *sheaf_mem;		/* every CPU's two sheaves (pages) */
-	size_t sheaf_mem_size;
 };
 
 #define KMEM_CACHE_CPU_OFFSET	ALIGN(sizeof(struct kmem_cache), L1_CACHE_BYTES)
@@ -335,6 +333,8 @@ extern struct kmem_cache *kmem_cache;	/* the cache of struct kmem_cache */
 extern unsigned int slab_nr_cpus;	/* os_ncpus(), fixed at init */
 void slub_init_fastpath(void);		/* rseq or cmpxchg16b, once */
 void __kmem_cache_release(struct kmem_cache *s);	/* its sheaves */
+extern struct kmem_cache *sheaf_cache;	/* slab_sheaf: sheaves' memory */
+size_t slub_sheaf_size(void);
 bool slub_uses_rseq(void);
 unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
 				 unsigned int size);

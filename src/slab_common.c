@@ -479,6 +479,12 @@ static int slab_init(void)
 	if (!alias_cache)
 		return err;
 	alias_cache->refcount = -1;
+	args.align = L1_CACHE_BYTES;
+	sheaf_cache = create_cache("slab_sheaf", (unsigned int)slub_sheaf_size(),
+				   &args, SLAB_NO_MERGE, &err);
+	if (!sheaf_cache)
+		return err;
+	sheaf_cache->refcount = -1;
 	kheap_proc_register("slabinfo", slabinfo_show);
 	kheap_proc_register("slab_aliases", slab_aliases_show);
 	slab_shrinker = shrinker_alloc(0, "slab-caches");

@@ -350,7 +350,7 @@ dbl:
 	return RSEQ_DOUBLE_FREE;
 }
 
-/* Pop this CPU's main sheaf; NULL: empty, claimed or no CPU slot. */
+/* Pop this CPU's main sheaf; NULL: empty, none yet, claimed or no CPU slot. */
 static __always_inline void *rseq_sheaf_pop(struct kmem_cache *s)
 {
 	unsigned long c, n;
@@ -366,6 +366,8 @@ retry:
 		 "testb $1, %c[tid](%[c])\n\t"
 		 "jnz %l[slow]\n\t"
 		 "movq %c[main](%[c]), %[sh]\n\t"
+		 "testq %[sh], %[sh]\n\t"
+		 "jz %l[slow]\n\t"
 		 "movl %c[size](%[sh]), %k[n]\n\t"
 		 "subl $1, %k[n]\n\t"
 		 "jb %l[slow]\n\t"
@@ -392,8 +394,8 @@ slow:
 }
 
 /*
- * Push @x onto this CPU's main sheaf; RSEQ_SLOW when it is full (or
- * claimed), RSEQ_DOUBLE_FREE when @x is already its top object (the naive
+ * Push @x onto this CPU's main sheaf; RSEQ_SLOW when it is full (or not
+ * made yet, or claimed), RSEQ_DOUBLE_FREE when @x is already its top object (the naive
  * check SLUB makes on the freelist head, kept here).
  */
 static __always_inline int rseq_sheaf_push(struct kmem_cache *s, void *x)
@@ -411,6 +413,8 @@ retry:
 		 "testb $1, %c[tid](%[c])\n\t"
 		 "jnz %l[slow]\n\t"
 		 "movq %c[main](%[c]), %[sh]\n\t"
+		 "testq %[sh], %[sh]\n\t"
+		 "jz %l[slow]\n\t"
 		 "movl %c[size](%[sh]), %k[n]\n\t"
 		 "cmpl %c[cap](%[sh]), %k[n]\n\t"
 		 "jae %l[slow]\n\t"
@@ -702,15 +706,15 @@ static void set_cpu_partial(struct kmem_cache *s)
  * sheaves) trades: an empty main takes a full sheaf from the barn before
  * refilling from the CPU slab, and a full main goes to the barn for an
  * empty one before the spare is flushed, so objects freed on one CPU and
- * allocated on another (producer/consumer) travel as whole sheaves.  The
- * sheaves are a fixed set per cache, 2 per CPU plus BARN_SHEAVES, made at
- * cache creation; a swap exchanges pointers.  Objects in sheaves count as
+ * allocated on another (producer/consumer) travel as whole sheaves.
+ * Sheaves are objects of the "slab_sheaf" cache, made when first needed
+ * (init_sheaves()); a swap exchanges pointers.  Objects in sheaves count as
  * allocated for slabinfo, as in the kernel; flush_all() (shrink, destroy,
  * reclaim) empties the CPUs' sheaves and the barn's.  Debug caches have no
  * sheaves.
  */
 #define SHEAF_MAX_CAPACITY	32
-#define BARN_SHEAVES		8	/* sheaves the barn holds beyond the CPUs' */
+#define BARN_SHEAVES		8	/* full sheaves the barn holds at most */
 
 static unsigned int sheaf_capacity_for(const struct kmem_cache *s)
 {
@@ -725,80 +729,117 @@ static size_t sheaf_bytes(unsigned int capacity)
 		     L1_CACHE_BYTES);
 }
 
+struct kmem_cache *sheaf_cache;	/* "slab_sheaf": where sheaves come from */
+
+static void **cpu_claim(struct kmem_cache *s, struct kmem_cache_cpu *c,
+			unsigned long *tidp);
+static void cpu_release(struct kmem_cache_cpu *c, unsigned long tid, void *fl);
+
+/* The size of the sheaf cache's objects: the largest sheaf. */
+size_t slub_sheaf_size(void)
+{
+	return sheaf_bytes(SHEAF_MAX_CAPACITY);
+}
+
 /*
- * init_sheaves - every CPU's two sheaves and the barn's, in pages of their
- * own.  Each cache's sheaves start at another cache-line colour within the
- * page: page-aligned sheaf headers of many caches would all fall in one L1
- * set, which made a malloc loop of mixed sizes ~5 % slower.
+ * init_sheaves - decide whether @s gets sheaves (not the bootstrap caches,
+ * nor the sheaf cache itself, nor debug caches).  The sheaves themselves
+ * are made lazily, from sheaf_cache: a CPU's pair when it first takes a
+ * sheaf slow path, the barn's when a CPU first has a full sheaf to give
+ * it, so a cache nobody uses on a CPU costs that CPU nothing.
  */
 static void init_sheaves(struct kmem_cache *s)
 {
 	struct sheaf_barn *barn = &s->node.barn;
-	static unsigned int colour;
-	unsigned int cap, off, nr = 2 * slab_nr_cpus + BARN_SHEAVES;
-	size_t bytes;
-	char *mem;
 
 	kh_lock_init(&barn->lock);
 	INIT_LIST_HEAD(&barn->full);
 	INIT_LIST_HEAD(&barn->empty);
-	if (!slub_rseq || !kheap_config.sheaves || kmem_cache_debug(s))
+	if (!slub_rseq || !kheap_config.sheaves || kmem_cache_debug(s) ||
+	    !sheaf_cache)
 		return;
-	cap = sheaf_capacity_for(s);
-	bytes = sheaf_bytes(cap);
-	/* 5 lines on per cache: every line of the page before repeating */
-	colour = (colour + 5) % (PAGE_SIZE / L1_CACHE_BYTES);
-	off = colour * L1_CACHE_BYTES;
-	mem = alloc_pages_exact(off + bytes * nr,
-				GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
-	if (!mem)
-		return;			/* the cache works without */
-	s->sheaf_mem = mem;
-	s->sheaf_mem_size = off + bytes * nr;
-	mem += off;
-	for (unsigned int i = 0; i < nr; i++) {
-		struct slab_sheaf *sh = (struct slab_sheaf *)(mem + bytes * i);
+	s->sheaf_capacity = sheaf_capacity_for(s);
+}
 
-		sh->capacity = cap;
+/* An empty sheaf for @s; NULL if none could be had at once. */
+static struct slab_sheaf *alloc_sheaf(struct kmem_cache *s, gfp_t gfp)
+{
+	struct slab_sheaf *sh = kmem_cache_alloc(sheaf_cache,
+						 gfp | __GFP_NOWARN);
+
+	if (sh) {
+		sh->size = 0;
+		sh->capacity = s->sheaf_capacity;
 		INIT_LIST_HEAD(&sh->barn_list);
-		if (i < 2 * slab_nr_cpus) {
-			if (i & 1)
-				s->cpu_slab[i / 2].spare = sh;
-			else
-				s->cpu_slab[i / 2].main = sh;
-		} else {
-			list_add_tail(&sh->barn_list, &barn->empty);
-			barn->nr_empty++;
-		}
 	}
-	s->sheaf_capacity = cap;
+	return sh;
+}
+
+/*
+ * install_cpu_sheaves - give @c its main and spare sheaf (no lock held on
+ * entry; allocations may reclaim).  False if there was no memory: the
+ * caller uses the CPU slab directly this time.
+ */
+static __noinline bool install_cpu_sheaves(struct kmem_cache *s,
+					   struct kmem_cache_cpu *c, gfp_t gfp)
+{
+	struct slab_sheaf *main = alloc_sheaf(s, gfp);
+	struct slab_sheaf *spare = main ? alloc_sheaf(s, gfp) : NULL;
+	void **freelist;
+	unsigned long tid;
+
+	if (!spare) {
+		if (main)
+			kmem_cache_free(sheaf_cache, main);
+		return false;
+	}
+	kh_lock(&c->lock);
+	if (!c->main) {
+		freelist = cpu_claim(s, c, &tid);
+		c->spare = spare;
+		c->main = main;
+		main = spare = NULL;
+		cpu_release(c, tid, freelist);
+	}
+	kh_unlock(&c->lock);
+	if (main) {			/* another thread was first */
+		kmem_cache_free(sheaf_cache, main);
+		kmem_cache_free(sheaf_cache, spare);
+	}
+	return true;
 }
 
 /* Free the sheaves of @s, which holds no object any more. */
 void __kmem_cache_release(struct kmem_cache *s)
 {
-	if (!s->sheaf_mem)
-		return;
+	struct sheaf_barn *barn = &s->node.barn;
+	struct slab_sheaf *sh, *t;
+
 	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++) {
-		VM_BUG_ON(s->cpu_slab[cpu].main->size ||
-			  s->cpu_slab[cpu].spare->size);
-		s->cpu_slab[cpu].main = NULL;
-		s->cpu_slab[cpu].spare = NULL;
+		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
+
+		if (!c->main)
+			continue;
+		VM_BUG_ON(c->main->size || c->spare->size);
+		kmem_cache_free(sheaf_cache, c->main);
+		kmem_cache_free(sheaf_cache, c->spare);
+		c->main = c->spare = NULL;
 	}
-	VM_BUG_ON(s->node.barn.nr_full);
-	INIT_LIST_HEAD(&s->node.barn.full);
-	INIT_LIST_HEAD(&s->node.barn.empty);
-	s->node.barn.nr_empty = 0;
+	VM_BUG_ON(barn->nr_full);
+	list_for_each_entry_safe(sh, t, &barn->empty, barn_list)
+		kmem_cache_free(sheaf_cache, sh);
+	INIT_LIST_HEAD(&barn->empty);
+	barn->nr_empty = 0;
 	s->sheaf_capacity = 0;
-	free_pages_exact(s->sheaf_mem, s->sheaf_mem_size);
-	s->sheaf_mem = NULL;
 }
 
 /*
  * barn_swap - with c->lock and the claim held: give the barn @c's main
  * sheaf (to its full list if @give_full, else to its empty list) in
- * exchange for one from the other list.  False, changing nothing, if the
- * barn has none to give.
+ * exchange for one from the other list.  Giving a full sheaf when the
+ * barn has no empty one makes a new one (GFP_NOWAIT: no reclaim under
+ * c->lock), up to BARN_SHEAVES full sheaves.  False, changing nothing, if
+ * the barn has none to give.
  */
 static bool barn_swap(struct kmem_cache *s, struct kmem_cache_cpu *c,
 		      bool give_full)
@@ -806,11 +847,24 @@ static bool barn_swap(struct kmem_cache *s, struct kmem_cache_cpu *c,
 	struct sheaf_barn *barn = &s->node.barn;
 	struct list_head *take = give_full ? &barn->empty : &barn->full;
 	struct list_head *give = give_full ? &barn->full : &barn->empty;
-	struct slab_sheaf *sh = NULL;
+	struct slab_sheaf *sh = NULL, *fresh = NULL;
 
-	if (!(give_full ? READ_ONCE(barn->nr_empty) : READ_ONCE(barn->nr_full)))
+	if (give_full) {
+		if (READ_ONCE(barn->nr_full) >= BARN_SHEAVES)
+			return false;
+		if (!READ_ONCE(barn->nr_empty)) {
+			fresh = alloc_sheaf(s, GFP_NOWAIT);
+			if (!fresh)
+				return false;
+		}
+	} else if (!READ_ONCE(barn->nr_full)) {
 		return false;
+	}
 	kh_lock(&barn->lock);
+	if (fresh) {
+		list_add(&fresh->barn_list, &barn->empty);
+		WRITE_ONCE(barn->nr_empty, barn->nr_empty + 1);
+	}
 	if (!list_empty(take)) {
 		sh = list_first_entry(take, struct slab_sheaf, barn_list);
 		list_del_init(&sh->barn_list);
@@ -1437,6 +1491,9 @@ static __noinline void *sheaf_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 	void **freelist, *object = NULL;
 	unsigned long tid;
 
+	if (unlikely(!READ_ONCE(c->main)) &&
+	    !install_cpu_sheaves(s, c, gfp & ~__GFP_ZERO))
+		return ___slab_alloc(s, gfp, c);
 	kh_lock(&c->lock);
 	freelist = cpu_claim(s, c, &tid);
 	main = c->main;
@@ -1864,6 +1921,11 @@ static __noinline void sheaf_free_slow(struct kmem_cache *s, void *x)
 	unsigned long tid;
 	bool dbl;
 
+	if (unlikely(!READ_ONCE(c->main)) &&
+	    !install_cpu_sheaves(s, c, GFP_NOWAIT)) {
+		do_slab_free(s, virt_to_slab(x), x, x, 1, _RET_IP_);
+		return;
+	}
 	kh_lock(&c->lock);
 	freelist = cpu_claim(s, c, &tid);
 	main = c->main;
@@ -1914,7 +1976,7 @@ static void flush_cpu_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	void **freelist;
 	unsigned long tid;
 
-	if (!s->sheaf_capacity)
+	if (!s->sheaf_capacity || !READ_ONCE(c->main))
 		return;
 	kh_lock(&c->lock);
 	if (!READ_ONCE(c->main->size) && !READ_ONCE(c->spare->size)) {
@@ -2362,8 +2424,10 @@ static int check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 		}
 		return errors;
 	}
+	if (!c->main && !c->spare)
+		return 0;			/* not made yet */
 	if (!c->main || !c->spare || c->main == c->spare) {
-		pr_err("slab_validate: %s: cpu %u sheaves missing\n", s->name, cpu);
+		pr_err("slab_validate: %s: cpu %u sheaves half made\n", s->name, cpu);
 		return 1;
 	}
 	for (int k = 0; k < 2; k++) {
@@ -2438,8 +2502,7 @@ static int check_barn(struct kmem_cache *s)
 		}
 	}
 	if (full != barn->nr_full || empty != barn->nr_empty ||
-	    (s->sheaf_capacity && full + empty != BARN_SHEAVES) ||
-	    (!s->sheaf_capacity && full + empty)) {
+	    full > BARN_SHEAVES || (!s->sheaf_capacity && full + empty)) {
 		pr_err("slab_validate: %s: barn holds %u full, %u empty sheaves (counted %u, %u)\n",
 		       s->name, full, empty, barn->nr_full, barn->nr_empty);
 		errors++;

@@ -185,7 +185,8 @@ bool __should_failslab(struct kmem_cache *s, gfp_t gfpflags)
 {
 	int flags = 0;
 
-	if (unlikely(s == kmem_cache))	/* never the bootstrap cache */
+	/* never the bootstrap cache, nor the sheaves' (kheap's own memory) */
+	if (unlikely(s == kmem_cache || s == sheaf_cache))
 		return false;
 	if (gfpflags & __GFP_NOFAIL)
 		return false;

@@ -176,6 +176,8 @@ static void collect_slab(struct kmem_cache *s, struct slab *slab)
 	for (unsigned int cpu = 0; s->sheaf_capacity && cpu < slab_nr_cpus; cpu++) {
 		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
 
+		if (!READ_ONCE(c->main))
+			continue;
 		kh_lock(&c->lock);
 		for (unsigned int i = 0; i < READ_ONCE(c->main->size); i++)
 			MARK_FREE(c->main->objects[i]);
