@@ -870,30 +870,38 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
 	return i;
 }
 
-static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
-				    int mt, unsigned int alloc_flags)
+/* A block from @pcp's list (pcp->lock held), refilled from the buddy. */
+static struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order,
+				      int mt, unsigned int alloc_flags,
+				      struct per_cpu_pages *pcp)
 {
-	struct per_cpu_pages *pcp = this_cpu_pcp(zone);
-	struct list_head *list;
+	struct list_head *list = &pcp->lists[order_to_pindex(mt, order)];
 	struct page *page;
 
-	if (!kh_trylock(&pcp->lock))
-		return NULL;	/* held by a migrated thread or a drain */
-	pcp->free_count >>= 1;
-	list = &pcp->lists[order_to_pindex(mt, order)];
 	if (list_empty(list)) {
 		int batch = nr_pcp_alloc(pcp, order);
 		int got = rmqueue_bulk(zone, order, batch, list, mt,
 				       alloc_flags);
 		WRITE_ONCE(pcp->count, pcp->count + (got << order));
-		if (!got) {
-			kh_unlock(&pcp->lock);
+		if (!got)
 			return NULL;
-		}
 	}
 	page = list_first_entry(list, struct page, pcp_list);
 	list_del(&page->pcp_list);
 	WRITE_ONCE(pcp->count, pcp->count - (1 << order));
+	return page;
+}
+
+static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
+				    int mt, unsigned int alloc_flags)
+{
+	struct per_cpu_pages *pcp = this_cpu_pcp(zone);
+	struct page *page;
+
+	if (!kh_trylock(&pcp->lock))
+		return NULL;	/* held by a migrated thread or a drain */
+	pcp->free_count >>= 1;
+	page = __rmqueue_pcplist(zone, order, mt, alloc_flags, pcp);
 	kh_unlock(&pcp->lock);
 	return page;
 }
@@ -1282,10 +1290,57 @@ unsigned long get_zeroed_page(gfp_t gfp_mask)
 	return __get_free_pages(gfp_mask | __GFP_ZERO, 0);
 }
 
+/*
+ * alloc_pages_bulk_pcp - the kernel's __alloc_pages_bulk() fast path: the
+ * first zone whose low watermark stays met after all @nr_pages, and its
+ * per-CPU list under one lock for the lot.  Fills entries from @n on;
+ * returns how far the array is filled.  Anything left goes page by page.
+ */
+static unsigned long alloc_pages_bulk_pcp(gfp_t gfp, unsigned long nr_pages,
+					  struct page **page_array,
+					  unsigned long n)
+{
+	int highest_zoneidx = gfp_zone(gfp), mt = gfp_migratetype(gfp);
+	struct per_cpu_pages *pcp;
+	struct zone *zone = NULL;
+
+	if (unlikely(mt >= MIGRATE_PCPTYPES))
+		mt = MIGRATE_MOVABLE;
+	for (int zi = highest_zoneidx; zi >= 0; zi--) {
+		struct zone *z = &kheap_zones[zi];
+
+		if (populated_zone(z) &&
+		    zone_watermark_ok(z, 0, wmark_pages(z, WMARK_LOW) + nr_pages,
+				      highest_zoneidx, ALLOC_WMARK_LOW)) {
+			zone = z;
+			break;
+		}
+	}
+	if (!zone)
+		return n;
+	pcp = this_cpu_pcp(zone);
+	if (!kh_trylock(&pcp->lock))
+		return n;
+	for (; n < nr_pages; n++) {
+		struct page *page;
+
+		if (page_array[n])
+			continue;
+		page = __rmqueue_pcplist(zone, 0, mt, ALLOC_WMARK_LOW, pcp);
+		if (!page)
+			break;
+		prep_new_page(page, 0, gfp);
+		page_array[n] = page;
+	}
+	kh_unlock(&pcp->lock);
+	return n;
+}
+
 /**
  * alloc_pages_bulk_array - fill the NULL entries of @page_array with order-0
  * pages.  As the kernel's, the request is prepared (and may be failed by
- * fault injection) once, not once per page.
+ * fault injection) once, not once per page, and served from one zone's
+ * per-CPU list under one lock while it can be.
  * Return: the number of entries that hold a page afterwards (counting from
  * the start of the array, up to the first that could not be filled).
  */
@@ -1298,6 +1353,8 @@ unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_pages,
 		n++;
 	if (n == nr_pages || !prepare_alloc_pages(&gfp, 0))
 		return n;
+	if (nr_pages - n > 1)
+		n = alloc_pages_bulk_pcp(gfp, nr_pages, page_array, n);
 	for (unsigned long i = n; i < nr_pages; i++) {
 		if (!page_array[i]) {
 			page_array[i] = __alloc_pages_noprep(gfp | __GFP_NOWARN, 0);
@@ -1476,6 +1533,65 @@ void put_page(struct page *page)
 		return;
 	if (put_page_testzero(head))
 		free_unref_page(head, compound_order(head), FPI_NONE);
+}
+
+/**
+ * release_pages - put_page() on each of @nr pages (NULL entries skipped),
+ * freeing those whose last reference goes as the kernel's
+ * free_unref_folios() does: onto the per-CPU list under one lock while the
+ * pages are of one zone, instead of a lock round trip per page.
+ */
+void release_pages(struct page **pages, int nr)
+{
+	struct per_cpu_pages *pcp = NULL;
+	struct zone *locked = NULL;
+
+	for (int i = 0; i < nr; i++) {
+		struct page *page = pages[i], *head;
+		unsigned int order;
+		struct zone *zone;
+		int mt;
+
+		if (!page)
+			continue;
+		if (unlikely(!page_in_memmap(page))) {
+			free_page_ok(page, "release_pages");
+			continue;
+		}
+		head = compound_head(page);
+		if (unlikely(!free_page_ok(head, "release_pages")) ||
+		    !put_page_testzero(head))
+			continue;
+		order = compound_order(head);
+		if (!free_pages_prepare(head, order))
+			continue;
+		zone = page_zone(head);
+		if (zone != locked || !pcp_allowed_order(order)) {
+			if (pcp)
+				kh_unlock(&pcp->lock);
+			pcp = NULL;
+			locked = NULL;
+			if (pcp_allowed_order(order)) {
+				pcp = this_cpu_pcp(zone);
+				if (kh_trylock(&pcp->lock))
+					locked = zone;
+				else
+					pcp = NULL;
+			}
+			if (!pcp) {
+				free_one_page(zone, head, page_to_pfn(head),
+					      order, FPI_NONE);
+				continue;
+			}
+		}
+		mt = get_pageblock_migratetype(head);
+		if (unlikely(mt > MIGRATE_RECLAIMABLE))
+			mt = MIGRATE_MOVABLE;
+		free_unref_page_commit(zone, pcp, head, mt, order);
+	}
+	if (pcp)
+		kh_unlock(&pcp->lock);
+	wake_nofail_waiters();
 }
 
 /* Make each page of a non-compound block separately freeable. */

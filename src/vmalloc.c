@@ -887,9 +887,8 @@ static void vm_pages_array_free(struct page **pages)
 
 static void vm_free_pages(struct vm_struct *vm)
 {
-	for (unsigned int i = 0; i < vm->nr_pages; i++)
-		if (vm->pages[i])
-			__free_pages(vm->pages[i], 0);
+	/* one per-CPU list lock for the lot, not one per page */
+	release_pages(vm->pages, (int)vm->nr_pages);
 	if (vm->nr_pages)
 		mod_node_page_state(NR_VMALLOC, -(long)vm->nr_pages);
 	vm_pages_array_free(vm->pages);

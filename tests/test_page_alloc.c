@@ -266,6 +266,51 @@ static void test_bulk_array_fills_holes(void)
 	VALID();
 }
 
+static void release_bad(void *arg)
+{
+	release_pages(arg, 3);
+}
+
+/*
+ * release_pages (the kernel's batch put): NULL entries skipped, a page
+ * with another reference kept until its last put_page(), a compound block
+ * freed whole, every page back where it came from (nr_free_pages() as
+ * before once the per-CPU lists are drained), a bad entry reported and
+ * skipped.
+ */
+static void test_release_pages(void)
+{
+	struct page *arr[70] = { 0 }, *bad[3];
+	unsigned long before;
+	char buf[8192];
+
+	drain_all_pages(NULL);
+	before = nr_free_pages();
+	CHECK_EQ(alloc_pages_bulk_array(GFP_KERNEL, 64, arr), 64);
+	arr[64] = alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
+	arr[66] = alloc_page(GFP_KERNEL);
+	CHECK(arr[64] && arr[66]);
+	get_page(arr[66]);		/* a second reference */
+	drain_all_pages(NULL);		/* per-CPU pages do not count free */
+	CHECK_EQ(nr_free_pages() + 64 + 4 + 1, before);
+	release_pages(arr, 70);
+	drain_all_pages(NULL);
+	CHECK_EQ(nr_free_pages() + 1, before);	/* arr[66] still held */
+	CHECK_EQ(page_ref_count(arr[66]), 1);
+	put_page(arr[66]);
+	drain_all_pages(NULL);
+	CHECK_EQ(nr_free_pages(), before);
+
+	bad[0] = alloc_page(GFP_KERNEL);
+	bad[1] = (struct page *)((char *)bad[0] + 3);	/* not a struct page */
+	bad[2] = alloc_page(GFP_KERNEL);
+	check_capture_stderr(release_bad, bad, buf, sizeof(buf));
+	CHECK(strstr(buf, "release_pages: invalid page pointer") != NULL);
+	drain_all_pages(NULL);
+	CHECK_EQ(nr_free_pages(), before);
+	VALID();
+}
+
 static void test_pcp_lists_serve_and_drain(void)
 {
 	drain_all_pages(NULL);
@@ -458,6 +503,7 @@ int main(void)
 	RUN(test_zones_dma_and_dma32);
 	RUN(test_migratetypes_group_by_pageblock);
 	RUN(test_bulk_array_fills_holes);
+	RUN(test_release_pages);
 	RUN(test_pcp_lists_serve_and_drain);
 	RUN(test_watermarks_as_kernel);
 	RUN(test_double_free_is_reported_not_corrupting);
