@@ -478,6 +478,9 @@ static void print_stats(void)
 {
 	static const char *const views[] = {
 		"meminfo", "slabinfo", "buddyinfo", "vmallocinfo",
+#ifdef CONFIG_SLUB_STATS
+		"slub_stats",
+#endif
 	};
 	FILE *out = stats_fd >= 0 ? fdopen(stats_fd, "w") : NULL;
 
