@@ -82,7 +82,8 @@
  *
  * Cost: malloc of a small size is one load and branch for init, the size
  * test, then kmalloc()'s slab fast path (one 16-byte CAS); free is two
- * range compares and kfree()'s virt_to_slab() and CAS.
+ * range compares, one virt_to_slab() and the slab free (kfree_slab_object(),
+ * what kfree() would call after looking the slab up a second time).
  */
 #include "internal.h"
 #include "shim/shim.h"
@@ -278,15 +279,19 @@ static __noinline void shim_free_large(void *p)
 
 static void shim_free(void *p)
 {
+	struct slab *slab;
+
 	if (unlikely(!p))
 		return;
 	switch (owner_of(p)) {
 	case OWN_KMALLOC:
-		if (unlikely(!virt_to_slab(p))) {
+		/* kfree() would look the slab up again: hand it over */
+		slab = virt_to_slab(p);
+		if (unlikely(!slab)) {
 			shim_free_large(p);
 			return;
 		}
-		kfree(p);
+		kfree_slab_object(slab, p, _RET_IP_);
 		return;
 	case OWN_VMALLOC:
 		shim_vfree(p);
