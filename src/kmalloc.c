@@ -79,7 +79,7 @@ kmem_buckets kmalloc_caches[NR_KMALLOC_TYPES];
 /* ------------------------------------------------------------------ */
 
 /* kmalloc_size_index[(bytes - 1) / 8] for 1..192 bytes (v6.12). */
-static const u8 kmalloc_size_index[24] = {
+const u8 kmalloc_size_index[24] = {
 	3, 4, 5, 5, 6, 6, 6, 6,		/*   8 ..  64 */
 	1, 1, 1, 1, 7, 7, 7, 7,		/*  72 .. 128 */
 	2, 2, 2, 2, 2, 2, 2, 2,		/* 136 .. 192 */
@@ -108,33 +108,6 @@ static const struct {
 	INFO(8192, 8k),
 #undef INFO
 };
-
-static inline unsigned int fls_long(unsigned long x)
-{
-	return x ? 64 - (unsigned int)__builtin_clzl(x) : 0;
-}
-
-/* The cache index of a request of 1..KMALLOC_MAX_CACHE_SIZE bytes. */
-static inline unsigned int kmalloc_index(size_t size)
-{
-	if (size <= 192)
-		return kmalloc_size_index[(size - 1) / 8];
-	return fls_long(size - 1);
-}
-
-/* Which array of caches: KMALLOC_NORMAL unless reclaimable or DMA. */
-static inline enum kmalloc_cache_type kmalloc_type(gfp_t flags)
-{
-	if (likely(!(flags & (__GFP_RECLAIMABLE | __GFP_DMA))))
-		return KMALLOC_NORMAL;
-	return (flags & __GFP_DMA) ? KMALLOC_DMA : KMALLOC_RECLAIM;
-}
-
-/* The cache for a request of 1..KMALLOC_MAX_CACHE_SIZE bytes. */
-static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags)
-{
-	return kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
-}
 
 static int create_kmalloc_caches(void)
 {

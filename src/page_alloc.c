@@ -37,6 +37,13 @@
  *    cannot, so each pcp has a lock: the owner takes it with a trylock and
  *    falls back to the buddy lists if another thread (one that migrated, or
  *    a drain) holds it, exactly as the kernel's pcp_spin_trylock() does.
+ *    Every refill raises a tuned high mark by a batch, so a CPU that both
+ *    allocates and frees pages ends up holding up to high_max; the kernel
+ *    lowers it again with decay_pcp_high() from the vmstat worker once a
+ *    second (an eighth of the way to high_min, the excess drained).  kheap
+ *    has no worker: every 64th operation on a pcp looks at the clock, and
+ *    the first one after PCP_DECAY_INTERVAL_NS decays every CPU's list of
+ *    the zone (trylock; a busy list waits for the next pass).
  *
  * 5. Memory hot-add.  A zone starts with no memory online; when its lists
  *    cannot serve a request (after the fallback types), the next section of
@@ -816,6 +823,60 @@ static int nr_pcp_alloc(struct per_cpu_pages *pcp, unsigned int order)
 	return batch;
 }
 
+/* vmstat_update()'s period (sysctl_stat_interval = HZ) */
+#define PCP_DECAY_INTERVAL_NS	1000000000ULL
+
+/*
+ * decay_pcp_high - lower a tuned high mark by an eighth, towards high_min
+ * and never below count - 32 batches, and drain what lies above it, as
+ * v6.12's decay_pcp_high() does each second.  Called with pcp->lock held.
+ */
+static void decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
+{
+	int high_min = READ_ONCE(pcp->high_min), batch = READ_ONCE(pcp->batch);
+
+	if (pcp->high > high_min)
+		WRITE_ONCE(pcp->high,
+			   max(max(pcp->count - (batch << CONFIG_PCP_BATCH_SCALE_MAX),
+				   pcp->high - (pcp->high >> 3)), high_min));
+	if (pcp->count > pcp->high)
+		free_pcppages_bulk(zone, pcp->count - pcp->high, pcp, 0);
+}
+
+/*
+ * pcp_decay_tick - count an operation on @pcp (lock held); true when the
+ * zone's decay pass is due, for the caller to run after unlocking.
+ */
+static inline bool pcp_decay_tick(struct zone *zone, struct per_cpu_pages *pcp)
+{
+	if (likely(++pcp->decay_tick & 63))
+		return false;
+	return os_ns() >= __atomic_load_n(&zone->pcp_decay_ns, __ATOMIC_RELAXED);
+}
+
+/* The vmstat worker's pass over every CPU's list of @zone (no pcp held). */
+static __noinline __cold void pcp_decay_zone(struct zone *zone)
+{
+	unsigned long long due = __atomic_load_n(&zone->pcp_decay_ns,
+						 __ATOMIC_RELAXED);
+	unsigned long long now = os_ns();
+
+	/* one thread runs a pass; the others see the next due time */
+	if (now < due ||
+	    !__atomic_compare_exchange_n(&zone->pcp_decay_ns, &due,
+					 now + PCP_DECAY_INTERVAL_NS, false,
+					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		return;
+	for (unsigned int cpu = 0; cpu < nr_pcp_cpus; cpu++) {
+		struct per_cpu_pages *pcp = &zone->pcp[cpu];
+
+		if (!kh_trylock(&pcp->lock))
+			continue;
+		decay_pcp_high(zone, pcp);
+		kh_unlock(&pcp->lock);
+	}
+}
+
 /* Put @page on this CPU's list; drain a batch when above high. */
 static void free_unref_page_commit(struct zone *zone,
 				   struct per_cpu_pages *pcp,
@@ -897,12 +958,17 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 {
 	struct per_cpu_pages *pcp = this_cpu_pcp(zone);
 	struct page *page;
+	bool decay = false;
 
 	if (!kh_trylock(&pcp->lock))
 		return NULL;	/* held by a migrated thread or a drain */
 	pcp->free_count >>= 1;
 	page = __rmqueue_pcplist(zone, order, mt, alloc_flags, pcp);
+	if (page)
+		decay = pcp_decay_tick(zone, pcp);
 	kh_unlock(&pcp->lock);
+	if (unlikely(decay))
+		pcp_decay_zone(zone);
 	return page;
 }
 
@@ -1303,6 +1369,7 @@ static unsigned long alloc_pages_bulk_pcp(gfp_t gfp, unsigned long nr_pages,
 	int highest_zoneidx = gfp_zone(gfp), mt = gfp_migratetype(gfp);
 	struct per_cpu_pages *pcp;
 	struct zone *zone = NULL;
+	bool decay;
 
 	if (unlikely(mt >= MIGRATE_PCPTYPES))
 		mt = MIGRATE_MOVABLE;
@@ -1332,7 +1399,10 @@ static unsigned long alloc_pages_bulk_pcp(gfp_t gfp, unsigned long nr_pages,
 		prep_new_page(page, 0, gfp);
 		page_array[n] = page;
 	}
+	decay = pcp_decay_tick(zone, pcp);
 	kh_unlock(&pcp->lock);
+	if (unlikely(decay))
+		pcp_decay_zone(zone);
 	return n;
 }
 
@@ -1452,9 +1522,14 @@ static void free_unref_page(struct page *page, unsigned int order, int fpi)
 		mt = MIGRATE_MOVABLE;
 	struct per_cpu_pages *pcp = this_cpu_pcp(zone);
 	if (kh_trylock(&pcp->lock)) {
+		bool decay;
+
 		free_unref_page_commit(zone, pcp, page, mt, order);
+		decay = pcp_decay_tick(zone, pcp);
 		kh_unlock(&pcp->lock);
 		wake_nofail_waiters();
+		if (unlikely(decay))
+			pcp_decay_zone(zone);
 	} else {
 		free_one_page(zone, page, pfn, order, FPI_NONE);
 	}
@@ -1589,8 +1664,13 @@ void release_pages(struct page **pages, int nr)
 			mt = MIGRATE_MOVABLE;
 		free_unref_page_commit(zone, pcp, head, mt, order);
 	}
-	if (pcp)
+	if (pcp) {
+		bool decay = pcp_decay_tick(locked, pcp);
+
 		kh_unlock(&pcp->lock);
+		if (unlikely(decay))
+			pcp_decay_zone(locked);
+	}
 	wake_nofail_waiters();
 }
 

@@ -350,6 +350,36 @@ void slab_report_double_free(struct kmem_cache *s, const void *x);
 void slab_report_bad_free(const char *fn, const void *x,
 			  struct kmem_cache *s, struct kmem_cache *cachep);
 
+/* ---- kmalloc.c: the size classes, inline (kmalloc() and the malloc shim) ---- */
+extern const u8 kmalloc_size_index[24];
+
+static inline unsigned int fls_long(unsigned long x)
+{
+	return x ? 64 - (unsigned int)__builtin_clzl(x) : 0;
+}
+
+/* The cache index of a request of 1..KMALLOC_MAX_CACHE_SIZE bytes. */
+static inline unsigned int kmalloc_index(size_t size)
+{
+	if (size <= 192)
+		return kmalloc_size_index[(size - 1) / 8];
+	return fls_long(size - 1);
+}
+
+/* Which array of caches: KMALLOC_NORMAL unless reclaimable or DMA. */
+static inline enum kmalloc_cache_type kmalloc_type(gfp_t flags)
+{
+	if (likely(!(flags & (__GFP_RECLAIMABLE | __GFP_DMA))))
+		return KMALLOC_NORMAL;
+	return (flags & __GFP_DMA) ? KMALLOC_DMA : KMALLOC_RECLAIM;
+}
+
+/* The cache for a request of 1..KMALLOC_MAX_CACHE_SIZE bytes. */
+static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags)
+{
+	return kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
+}
+
 /* ---- slub.c ---- */
 struct slabinfo {
 	unsigned long active_objs;

@@ -407,6 +407,47 @@ static int slab_aliases_show(FILE *out)
 	return 0;
 }
 
+#ifdef CONFIG_SLUB_STATS
+/* The kernel's /sys/kernel/slab/<cache>/<stat> files, in one view. */
+static const char *const stat_item_names[NR_SLUB_STAT_ITEMS] = {
+	"alloc_fastpath", "alloc_slowpath", "free_fastpath", "free_slowpath",
+	"free_frozen", "free_add_partial", "free_remove_partial",
+	"alloc_from_partial", "alloc_slab", "alloc_refill",
+	"alloc_node_mismatch", "free_slab", "cpuslab_flush",
+	"deactivate_full", "deactivate_empty", "deactivate_to_head",
+	"deactivate_to_tail", "deactivate_remote_frees", "deactivate_bypass",
+	"order_fallback", "cmpxchg_double_cpu_fail", "cmpxchg_double_fail",
+	"cpu_partial_alloc", "cpu_partial_free", "cpu_partial_node",
+	"cpu_partial_drain",
+};
+
+/* "cache stat=count ..." for every cache with a non-zero counter. */
+static int slub_stats_show(FILE *out)
+{
+	struct kmem_cache *s;
+
+	slab_mutex_lock();
+	list_for_each_entry(s, &slab_caches, list) {
+		bool any = false;
+
+		for (int si = 0; si < NR_SLUB_STAT_ITEMS; si++) {
+			unsigned long n = slub_stat(s, si);
+
+			if (!n)
+				continue;
+			if (!any)
+				fputs(s->name, out);
+			fprintf(out, " %s=%lu", stat_item_names[si], n);
+			any = true;
+		}
+		if (any)
+			fputc('\n', out);
+	}
+	slab_mutex_unlock();
+	return 0;
+}
+#endif
+
 /* ---- the shrinker: empty slabs back under memory pressure ---- */
 
 static unsigned long slab_shrink_count(struct shrinker *sh,
@@ -487,6 +528,9 @@ static int slab_init(void)
 	sheaf_cache->refcount = -1;
 	kheap_proc_register("slabinfo", slabinfo_show);
 	kheap_proc_register("slab_aliases", slab_aliases_show);
+#ifdef CONFIG_SLUB_STATS
+	kheap_proc_register("slub_stats", slub_stats_show);
+#endif
 	slab_shrinker = shrinker_alloc(0, "slab-caches");
 	if (slab_shrinker) {
 		slab_shrinker->count_objects = slab_shrink_count;

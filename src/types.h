@@ -64,6 +64,7 @@ struct per_cpu_pages {
 	u8 alloc_factor;		/* refill batch scale (<< factor) */
 	u8 flags;			/* PCPF_* */
 	short free_count;		/* consecutive frees, for free_high */
+	u8 decay_tick;			/* operations since the decay check */
 	struct list_head lists[NR_PCP_LISTS];	/* by order_to_pindex() */
 } __cacheline_aligned;
 
@@ -97,6 +98,7 @@ struct zone {
 	int pageset_high_max;		/* zone_highsize(.., 8) */
 	int pageset_batch;		/* zone_batchsize() */
 	unsigned long long report_due_ns; /* a reporting pass is due then; 0: none */
+	unsigned long long pcp_decay_ns; /* next decay_pcp_high() pass due then */
 	unsigned long reported_total;	/* pages ever given back to the OS */
 	bool reporting;			/* a reporting pass is running */
 	struct free_area free_area[NR_PAGE_ORDERS];	/* the buddy lists */

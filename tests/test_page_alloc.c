@@ -7,6 +7,7 @@
 #include "check.h"
 
 #include <pthread.h>
+#include <unistd.h>
 
 #define VALID() CHECK_EQ(page_alloc_validate(), 0)
 
@@ -324,6 +325,48 @@ static void test_pcp_lists_serve_and_drain(void)
 	VALID();
 }
 
+/* Sum of every CPU's pcp high mark (or count) in @z. */
+static long pcp_sum(struct zone *z, bool count)
+{
+	long n = 0;
+
+	for (unsigned int cpu = 0; cpu < os_ncpus(); cpu++)
+		n += count ? READ_ONCE(z->pcp[cpu].count)
+			   : READ_ONCE(z->pcp[cpu].high);
+	return n;
+}
+
+static void test_pcp_high_decays_after_a_second(void)
+{
+	/* v6.12's decay_pcp_high(): refills raised the high mark; a second
+	 * later it falls by an eighth and the pages above it are drained */
+	enum { N = 4096 };
+	struct zone *z = &kheap_zones[ZONE_NORMAL];
+	struct page **pages = calloc(N, sizeof(*pages));
+	long high, count;
+
+	CHECK(pages != NULL);
+	if (!pages)
+		return;
+	drain_all_pages(NULL);
+	for (int i = 0; i < N; i++)
+		pages[i] = alloc_page(GFP_KERNEL);
+	for (int i = 0; i < N; i++)
+		if (pages[i])
+			__free_page(pages[i]);
+	high = pcp_sum(z, false);
+	count = pcp_sum(z, true);
+	CHECK(high > (long)z->pageset_high_min * (long)os_ncpus());
+	usleep(1100 * 1000);
+	/* every 64th operation on a list looks at the clock */
+	for (int i = 0; i < 256; i++)
+		__free_page(alloc_page(GFP_KERNEL));
+	CHECK(pcp_sum(z, false) < high);
+	CHECK(pcp_sum(z, true) < count);
+	free(pages);
+	VALID();
+}
+
 static void test_watermarks_as_kernel(void)
 {
 	/* min_free_kbytes = int_sqrt(lowmem_kB * 16), 128..262144, over the
@@ -512,5 +555,7 @@ int main(void)
 	RUN(test_gfp_names_as_kernel);
 	RUN(test_watermarks_grow_with_hot_added_memory);
 	RUN(test_section_hot_add_is_lazy);
+	/* last: its 4096 pages change which blocks later tests merge into */
+	RUN(test_pcp_high_decays_after_a_second);
 	return check_summary();
 }

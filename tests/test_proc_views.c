@@ -117,6 +117,31 @@ static void test_zoneinfo_format(void)
 	free(t);
 }
 
+/* The tests link the debug library, which counts SLUB events. */
+static void test_slub_stats_counts_one_cache(void)
+{
+	struct kmem_cache *s = kmem_cache_create("stats_probe", 64, 0,
+						 SLAB_NO_MERGE, NULL);
+	void *obj = kmem_cache_alloc(s, GFP_KERNEL);
+	char *t, *line;
+
+	CHECK(obj != NULL);
+	kmem_cache_free(s, obj);
+	t = view("slub_stats");		/* newest cache first */
+	line = t;
+	while (line && strncmp(line, "stats_probe ", 12))
+		line = (line = strchr(line, '\n')) ? line + 1 : NULL;
+	CHECK(line != NULL);
+	if (line) {
+		/* the first allocation of a new cache takes a new slab */
+		CHECK(!strncmp(line, "stats_probe alloc_slowpath=1 ", 29));
+		CHECK(strstr(line, " alloc_slab=1") != NULL);
+		CHECK(strchr(line, '\n') != NULL);
+	}
+	free(t);
+	kmem_cache_destroy(s);
+}
+
 int main(void)
 {
 	CHECK_EQ(kheap_init("mem=512M"), 0);
@@ -125,5 +150,6 @@ int main(void)
 	RUN(test_meminfo_format_and_numbers);
 	RUN(test_pagetypeinfo_format);
 	RUN(test_zoneinfo_format);
+	RUN(test_slub_stats_counts_one_cache);
 	return check_summary();
 }

@@ -46,7 +46,7 @@ void kheap_print_options(FILE *out);
 /**
  * kheap_proc_show - print a /proc-style view in the kernel's format
  * @name: "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo", "slabinfo",
- *        or "vmallocinfo"
+ *        "vmallocinfo", or "slub_stats" (CONFIG_SLUB_STATS builds only)
  * @out: stream to print to
  *
  * Return: 0, or -ENOENT for an unknown view.

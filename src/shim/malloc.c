@@ -81,8 +81,11 @@
  *    one publisher thread of publish.c.
  *
  * Cost: malloc of a small size is one load and branch for init, the size
- * test, then kmalloc()'s slab fast path (one 16-byte CAS); free is two
- * range compares and kfree()'s virt_to_slab() and CAS.
+ * test, the size-class lookup inlined from kmalloc() (a table load below
+ * 192 bytes, a bsr above), then the slab fast path (one 16-byte CAS);
+ * free is two range compares, one virt_to_slab() and the slab free
+ * (kfree_slab_object(), what kfree() would call after looking the slab up
+ * a second time).
  */
 #include "internal.h"
 #include "shim/shim.h"
@@ -195,7 +198,12 @@ static inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
 		if (size <= KMALLOC_MAX_CACHE_SIZE)
 			size = roundup_pow2(size);
 	}
-	if (likely(size - 1 < KMALLOC_MAX_SIZE))
+	/* kmalloc() without its second init check and size tests (the
+	 * shim is never built with ASan, whose poisoning kmalloc() adds) */
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE))
+		p = __kmem_cache_alloc_kmalloc(kmalloc_slab(size, gfp), gfp,
+					       size, _RET_IP_);
+	else if (size - 1 < KMALLOC_MAX_SIZE)
 		p = kmalloc(size, gfp);
 	else if (!size)
 		p = kmalloc(1, gfp);	/* a unique pointer, not ZERO_SIZE_PTR */
@@ -278,12 +286,14 @@ static __noinline void shim_free_large(void *p)
 
 static void shim_free(void *p)
 {
+	struct slab *slab;
+
 	if (unlikely(!p))
 		return;
 	switch (owner_of(p)) {
 	case OWN_KMALLOC: {
 		/* kfree()'s slab case, without looking the slab up again */
-		struct slab *slab = virt_to_slab(p);
+		slab = virt_to_slab(p);
 
 		if (unlikely(!slab)) {
 			shim_free_large(p);
@@ -482,6 +492,9 @@ static void print_stats(void)
 {
 	static const char *const views[] = {
 		"meminfo", "slabinfo", "buddyinfo", "vmallocinfo",
+#ifdef CONFIG_SLUB_STATS
+		"slub_stats",
+#endif
 	};
 	FILE *out = stats_fd >= 0 ? fdopen(stats_fd, "w") : NULL;
 
