@@ -134,6 +134,7 @@
 #include "debug/kfence.h"
 #include "debug/sanitizer.h"
 #include "os/rseq.h"
+#include "slub_fast.h"
 
 #include <errno.h>
 #include <string.h>
@@ -141,7 +142,6 @@
 #define MIN_PARTIAL		5
 #define MAX_PARTIAL		10
 #define SHRINK_PROMOTE_MAX	32
-#define RECIP_SHIFT		44	/* exact for offsets < 2^22 (4 MiB) */
 
 enum { DEACTIVATE_HEAD, DEACTIVATE_TAIL };
 
@@ -255,14 +255,10 @@ get_freepointer_safe(const struct kmem_cache *s, const void *object)
  * reads, unlike the compare-and-swap path.
  */
 #if KHEAP_HAVE_RSEQ
-static bool slub_rseq;
-#else
-#define slub_rseq	false
+bool slub_rseq;
 #endif
 
 #if KHEAP_HAVE_RSEQ
-
-enum { RSEQ_DONE, RSEQ_SLOW, RSEQ_DOUBLE_FREE };
 
 /* Pop this CPU's freelist; NULL: empty, claimed or no CPU slot (slow path). */
 static __always_inline void *rseq_cpu_pop(struct kmem_cache *s)
@@ -350,100 +346,6 @@ dbl:
 	return RSEQ_DOUBLE_FREE;
 }
 
-/* Pop this CPU's main sheaf; NULL: empty, none yet, claimed or no CPU slot. */
-static __always_inline void *rseq_sheaf_pop(struct kmem_cache *s)
-{
-	unsigned long c, n;
-	void *sheaf, *object;
-
-retry:
-	asm volatile goto(KH_RSEQ_ENTER(rs, c)
-		 KH_RSEQ_LOAD_CPU(rs, c)
-		 "cmpl %[ncpu], %k[c]\n\t"
-		 "jae %l[slow]\n\t"
-		 "imulq $%c[sz], %[c], %[c]\n\t"
-		 "addq %[base], %[c]\n\t"
-		 "testb $1, %c[tid](%[c])\n\t"
-		 "jnz %l[slow]\n\t"
-		 "movq %c[main](%[c]), %[sh]\n\t"
-		 "testq %[sh], %[sh]\n\t"
-		 "jz %l[slow]\n\t"
-		 "movl %c[size](%[sh]), %k[n]\n\t"
-		 "subl $1, %k[n]\n\t"
-		 "jb %l[slow]\n\t"
-		 "movq %c[objs](%[sh], %[n], 8), %[obj]\n\t"
-		 "movl %k[n], %c[size](%[sh])\n"
-		 "2:\n\t"
-		 KH_RSEQ_ABORT(abort)
-		 : [c] "=&r"(c), [n] "=&r"(n), [sh] "=&r"(sheaf),
-		   [obj] "=&r"(object)
-		 : [rs] "r"(os_rseq_offset), [ncpu] "m"(slab_nr_cpus),
-		   [base] "r"(s->cpu_slab),
-		   [sz] "i"(sizeof(struct kmem_cache_cpu)),
-		   [tid] "i"(offsetof(struct kmem_cache_cpu, tid)),
-		   [main] "i"(offsetof(struct kmem_cache_cpu, main)),
-		   [size] "i"(offsetof(struct slab_sheaf, size)),
-		   [objs] "i"(offsetof(struct slab_sheaf, objects))
-		 : "memory", "cc"
-		 : slow, abort);
-	return object;
-abort:
-	goto retry;
-slow:
-	return NULL;
-}
-
-/*
- * Push @x onto this CPU's main sheaf; RSEQ_SLOW when it is full (or not
- * made yet, or claimed), RSEQ_DOUBLE_FREE when @x is already its top object (the naive
- * check SLUB makes on the freelist head, kept here).
- */
-static __always_inline int rseq_sheaf_push(struct kmem_cache *s, void *x)
-{
-	unsigned long c, n;
-	void *sheaf;
-
-retry:
-	asm volatile goto(KH_RSEQ_ENTER(rs, c)
-		 KH_RSEQ_LOAD_CPU(rs, c)
-		 "cmpl %[ncpu], %k[c]\n\t"
-		 "jae %l[slow]\n\t"
-		 "imulq $%c[sz], %[c], %[c]\n\t"
-		 "addq %[base], %[c]\n\t"
-		 "testb $1, %c[tid](%[c])\n\t"
-		 "jnz %l[slow]\n\t"
-		 "movq %c[main](%[c]), %[sh]\n\t"
-		 "testq %[sh], %[sh]\n\t"
-		 "jz %l[slow]\n\t"
-		 "movl %c[size](%[sh]), %k[n]\n\t"
-		 "cmpl %c[cap](%[sh]), %k[n]\n\t"
-		 "jae %l[slow]\n\t"
-		 "cmpq %[x], %c[objs]-8(%[sh], %[n], 8)\n\t"
-		 "je %l[dbl]\n\t"
-		 "movq %[x], %c[objs](%[sh], %[n], 8)\n\t"
-		 "addl $1, %k[n]\n\t"
-		 "movl %k[n], %c[size](%[sh])\n"
-		 "2:\n\t"
-		 KH_RSEQ_ABORT(abort)
-		 : [c] "=&r"(c), [n] "=&r"(n), [sh] "=&r"(sheaf)
-		 : [rs] "r"(os_rseq_offset), [ncpu] "m"(slab_nr_cpus),
-		   [base] "r"(s->cpu_slab), [x] "r"(x),
-		   [sz] "i"(sizeof(struct kmem_cache_cpu)),
-		   [tid] "i"(offsetof(struct kmem_cache_cpu, tid)),
-		   [main] "i"(offsetof(struct kmem_cache_cpu, main)),
-		   [size] "i"(offsetof(struct slab_sheaf, size)),
-		   [cap] "i"(offsetof(struct slab_sheaf, capacity)),
-		   [objs] "i"(offsetof(struct slab_sheaf, objects))
-		 : "memory", "cc"
-		 : slow, dbl, abort);
-	return RSEQ_DONE;
-abort:
-	goto retry;
-slow:
-	return RSEQ_SLOW;
-dbl:
-	return RSEQ_DOUBLE_FREE;
-}
 #endif
 
 /* Choose the fast paths once, before the first cache exists. */
@@ -460,7 +362,6 @@ bool slub_uses_rseq(void)
 }
 
 #if !KHEAP_HAVE_RSEQ
-enum { RSEQ_DONE, RSEQ_SLOW, RSEQ_DOUBLE_FREE };
 static inline void *rseq_cpu_pop(struct kmem_cache *s)
 {
 	(void)s;
@@ -470,16 +371,6 @@ static inline int rseq_cpu_push(struct kmem_cache *s, struct slab *slab,
 				void *head, void *tail)
 {
 	(void)s; (void)slab; (void)head; (void)tail;
-	return RSEQ_SLOW;
-}
-static inline void *rseq_sheaf_pop(struct kmem_cache *s)
-{
-	(void)s;
-	return NULL;
-}
-static inline int rseq_sheaf_push(struct kmem_cache *s, void *x)
-{
-	(void)s; (void)x;
 	return RSEQ_SLOW;
 }
 static inline bool os_rseq_store_on_cpu(unsigned long *p, unsigned long v,
@@ -530,11 +421,6 @@ static inline void *fixup_red_left(const struct kmem_cache *s, void *p)
 	return (char *)p + s->red_left_pad;
 }
 
-/* Reciprocal of s->size for the boundary check (see RECIP_SHIFT). */
-static inline unsigned long size_reciprocal(const struct kmem_cache *s)
-{
-	return s->reciprocal_size;
-}
 
 /* ------------------------------------------------------------------ */
 /* geometry: calculate_order() and calculate_sizes()                   */
@@ -2002,18 +1888,6 @@ static void flush_cpu_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c)
  * (a pointer kheap does not own, the wrong cache, not an object start) and
  * return NULL: the caller ignores the free.
  */
-/* True if @x is the start of an object of @slab (a cheap division). */
-static __always_inline bool object_start_ok(struct kmem_cache *s,
-					    struct slab *slab, const void *x)
-{
-	unsigned long off = (unsigned long)((const char *)x -
-					    (const char *)slab_address(slab)) -
-			    s->red_left_pad;
-
-	return likely(off < (size_t)slab->objects * s->size &&
-		      ((off * size_reciprocal(s)) >> RECIP_SHIFT) * s->size == off);
-}
-
 static __always_inline struct slab *free_check(struct kmem_cache *s,
 					       const void *x, const char *fn)
 {

@@ -90,6 +90,16 @@
 #include "internal.h"
 #include "shim/shim.h"
 #include "slab.h"
+#include "slub_fast.h"
+#include "debug/kfence.h"
+#include "debug/sanitizer.h"
+
+/* statistics and Valgrind annotations live in the out-of-line paths */
+#if defined(CONFIG_SLUB_STATS) || KHEAP_VALGRIND
+#define SHIM_INLINE_SLAB	0
+#else
+#define SHIM_INLINE_SLAB	1
+#endif
 
 #include <errno.h>
 #include <malloc.h>
@@ -199,11 +209,19 @@ static inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
 			size = roundup_pow2(size);
 	}
 	/* kmalloc() without its second init check and size tests (the
-	 * shim is never built with ASan, whose poisoning kmalloc() adds) */
-	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE))
-		p = __kmem_cache_alloc_kmalloc(kmalloc_slab(size, gfp), gfp,
-					       size, _RET_IP_);
-	else if (size - 1 < KMALLOC_MAX_SIZE)
+	 * shim is never built with ASan, whose poisoning kmalloc() adds),
+	 * and the sheaf pop inline when no hook (failslab, KFENCE) is on */
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
+		struct kmem_cache *s = kmalloc_slab(size, gfp);
+
+		p = NULL;
+		if (SHIM_INLINE_SLAB && likely(slub_rseq && s->sheaf_capacity &&
+					       !READ_ONCE(slab_alloc_hooks) &&
+					       !(gfp & __GFP_ZERO)))
+			p = rseq_sheaf_pop(s);
+		if (unlikely(!p))
+			p = __kmem_cache_alloc_kmalloc(s, gfp, size, _RET_IP_);
+	} else if (size - 1 < KMALLOC_MAX_SIZE)
 		p = kmalloc(size, gfp);
 	else if (!size)
 		p = kmalloc(1, gfp);	/* a unique pointer, not ZERO_SIZE_PTR */
@@ -298,6 +316,22 @@ static void shim_free(void *p)
 		if (unlikely(!slab)) {
 			shim_free_large(p);
 			return;
+		}
+		if (SHIM_INLINE_SLAB) {
+			struct kmem_cache *s = slab->slab_cache;
+
+			/* the sheaf push inline; anything unusual (no sheaf
+			 * yet, full, a bad pointer) goes the whole way */
+			if (likely(slub_rseq && s->sheaf_capacity &&
+				   object_start_ok(s, slab, p))) {
+				switch (rseq_sheaf_push(s, p)) {
+				case RSEQ_DONE:
+					return;
+				case RSEQ_DOUBLE_FREE:
+					slab_report_double_free(s, p);
+					return;
+				}
+			}
 		}
 		kfree_slab_object(slab, p, _RET_IP_);
 		return;
