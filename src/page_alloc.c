@@ -41,9 +41,9 @@
  *    allocates and frees pages ends up holding up to high_max; the kernel
  *    lowers it again with decay_pcp_high() from the vmstat worker once a
  *    second (an eighth of the way to high_min, the excess drained).  kheap
- *    has no worker: every 64th operation on a pcp looks at the clock, and
- *    the first one after PCP_DECAY_INTERVAL_NS decays every CPU's list of
- *    the zone (trylock; a busy list waits for the next pass).
+ *    has no worker: every 64th free to a pcp looks at the clock, and the
+ *    first one after PCP_DECAY_INTERVAL_NS decays every CPU's list of the
+ *    zone (trylock; a busy list waits for the next pass).
  *
  * 5. Memory hot-add.  A zone starts with no memory online; when its lists
  *    cannot serve a request (after the fallback types), the next section of
@@ -844,8 +844,9 @@ static void decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
 }
 
 /*
- * pcp_decay_tick - count an operation on @pcp (lock held); true when the
- * zone's decay pass is due, for the caller to run after unlocking.
+ * pcp_decay_tick - count a free to @pcp (lock held); true when the zone's
+ * decay pass is due, for the caller to run after unlocking.  Frees only:
+ * a list that holds pages it does not need is one that gets freed to.
  */
 static inline bool pcp_decay_tick(struct zone *zone, struct per_cpu_pages *pcp)
 {
@@ -937,7 +938,6 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 	struct per_cpu_pages *pcp = this_cpu_pcp(zone);
 	struct list_head *list;
 	struct page *page;
-	bool decay;
 
 	if (!kh_trylock(&pcp->lock))
 		return NULL;	/* held by a migrated thread or a drain */
@@ -956,10 +956,7 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 	page = list_first_entry(list, struct page, pcp_list);
 	list_del(&page->pcp_list);
 	WRITE_ONCE(pcp->count, pcp->count - (1 << order));
-	decay = pcp_decay_tick(zone, pcp);
 	kh_unlock(&pcp->lock);
-	if (unlikely(decay))
-		pcp_decay_zone(zone);
 	return page;
 }
 
