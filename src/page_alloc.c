@@ -41,9 +41,9 @@
  *    allocates and frees pages ends up holding up to high_max; the kernel
  *    lowers it again with decay_pcp_high() from the vmstat worker once a
  *    second (an eighth of the way to high_min, the excess drained).  kheap
- *    has no worker: every 64th operation on a pcp looks at the clock, and
- *    the first one after PCP_DECAY_INTERVAL_NS decays every CPU's list of
- *    the zone (trylock; a busy list waits for the next pass).
+ *    has no worker: every 64th free to a pcp looks at the clock, and the
+ *    first one after PCP_DECAY_INTERVAL_NS decays every CPU's list of the
+ *    zone (trylock; a busy list waits for the next pass).
  *
  * 5. Memory hot-add.  A zone starts with no memory online; when its lists
  *    cannot serve a request (after the fallback types), the next section of
@@ -844,8 +844,9 @@ static void decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
 }
 
 /*
- * pcp_decay_tick - count an operation on @pcp (lock held); true when the
- * zone's decay pass is due, for the caller to run after unlocking.
+ * pcp_decay_tick - count a free to @pcp (lock held); true when the zone's
+ * decay pass is due, for the caller to run after unlocking.  Frees only:
+ * a list that holds pages it does not need is one that gets freed to.
  */
 static inline bool pcp_decay_tick(struct zone *zone, struct per_cpu_pages *pcp)
 {
@@ -958,17 +959,12 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 {
 	struct per_cpu_pages *pcp = this_cpu_pcp(zone);
 	struct page *page;
-	bool decay = false;
 
 	if (!kh_trylock(&pcp->lock))
 		return NULL;	/* held by a migrated thread or a drain */
 	pcp->free_count >>= 1;
 	page = __rmqueue_pcplist(zone, order, mt, alloc_flags, pcp);
-	if (page)
-		decay = pcp_decay_tick(zone, pcp);
 	kh_unlock(&pcp->lock);
-	if (unlikely(decay))
-		pcp_decay_zone(zone);
 	return page;
 }
 
@@ -1369,7 +1365,6 @@ static unsigned long alloc_pages_bulk_pcp(gfp_t gfp, unsigned long nr_pages,
 	int highest_zoneidx = gfp_zone(gfp), mt = gfp_migratetype(gfp);
 	struct per_cpu_pages *pcp;
 	struct zone *zone = NULL;
-	bool decay;
 
 	if (unlikely(mt >= MIGRATE_PCPTYPES))
 		mt = MIGRATE_MOVABLE;
@@ -1399,10 +1394,7 @@ static unsigned long alloc_pages_bulk_pcp(gfp_t gfp, unsigned long nr_pages,
 		prep_new_page(page, 0, gfp);
 		page_array[n] = page;
 	}
-	decay = pcp_decay_tick(zone, pcp);
 	kh_unlock(&pcp->lock);
-	if (unlikely(decay))
-		pcp_decay_zone(zone);
 	return n;
 }
 

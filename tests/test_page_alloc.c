@@ -358,7 +358,7 @@ static void test_pcp_high_decays_after_a_second(void)
 	count = pcp_sum(z, true);
 	CHECK(high > (long)z->pageset_high_min * (long)os_ncpus());
 	usleep(1100 * 1000);
-	/* every 64th operation on a list looks at the clock */
+	/* every 64th free to a list looks at the clock */
 	for (int i = 0; i < 256; i++)
 		__free_page(alloc_page(GFP_KERNEL));
 	CHECK(pcp_sum(z, false) < high);
