@@ -196,6 +196,10 @@ static void test_nofail_waits_for_another_thread(void)
 
 	exhaust(GFP_KERNEL | __GFP_NORETRY);
 	exhaust(GFP_ATOMIC);	/* even the reserves are gone */
+	/* and what another CPU's list held (the NOFAIL slow path drains
+	 * every CPU's list before it waits) */
+	drain_all_pages(NULL);
+	exhaust(GFP_ATOMIC);
 	CHECK(alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0) == NULL);
 	freer_done = 0;
 	pthread_create(&t, NULL, freer, NULL);
