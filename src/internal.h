@@ -37,6 +37,19 @@
 #ifndef __always_inline
 #define __always_inline	inline __attribute__((always_inline))
 #endif
+/*
+ * smp_mb() - a full memory barrier.  TSan does not model fences (GCC warns
+ * that it ignores them); there an atomic read-modify-write of a private
+ * word, which TSan sees and which is a full barrier on x86 too.
+ */
+#ifdef __SANITIZE_THREAD__
+#define smp_mb()	do {						\
+		static int __kheap_mb;					\
+		__atomic_fetch_add(&__kheap_mb, 0, __ATOMIC_SEQ_CST);	\
+	} while (0)
+#else
+#define smp_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
 #define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define ALIGN(x, a)	(((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))

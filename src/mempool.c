@@ -359,7 +359,7 @@ repeat_alloc:
 		element = remove_element(pool);
 		pthread_mutex_unlock(&pool->lock);
 		/* paired with the barrier in mempool_free() */
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		smp_mb();
 		return element;
 	}
 	/* the reserve is empty: first retry with the caller's full mask */
@@ -392,7 +392,7 @@ void *mempool_alloc_preallocated(mempool_t *pool)
 		element = remove_element(pool);
 	pthread_mutex_unlock(&pool->lock);
 	if (element)
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		smp_mb();
 	return element;
 }
 
@@ -412,7 +412,7 @@ void mempool_free(void *element, mempool_t *pool)
 	 * Paired with the barrier in mempool_alloc(): the curr_nr read must
 	 * come after the allocation of @element; see the essay above.
 	 */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	smp_mb();
 	if (unlikely(__atomic_load_n(&pool->curr_nr, __ATOMIC_RELAXED) <
 		     pool->min_nr)) {
 		pthread_mutex_lock(&pool->lock);
