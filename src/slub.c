@@ -252,100 +252,10 @@ get_freepointer_safe(const struct kmem_cache *s, const void *object)
  *    followed by os_rseq_fence_cpu()), so every sequence that could still
  *    commit has seen the odd tid and bailed, or restarts and sees it.
  * The sequences read only free objects of their own CPU's list: no stale
- * reads, unlike the compare-and-swap path.
+ * reads, unlike the compare-and-swap path.  They are in slub_fast.h.
  */
 #if KHEAP_HAVE_RSEQ
 bool slub_rseq;
-#endif
-
-#if KHEAP_HAVE_RSEQ
-
-/* Pop this CPU's freelist; NULL: empty, claimed or no CPU slot (slow path). */
-static __always_inline void *rseq_cpu_pop(struct kmem_cache *s)
-{
-	unsigned long c;
-	void *object, *next;
-
-retry:
-	asm volatile goto(KH_RSEQ_ENTER(rs, c)
-		 KH_RSEQ_LOAD_CPU(rs, c)
-		 "cmpl %[n], %k[c]\n\t"
-		 "jae %l[slow]\n\t"
-		 "imulq $%c[sz], %[c], %[c]\n\t"
-		 "addq %[base], %[c]\n\t"
-		 "testb $1, %c[tid](%[c])\n\t"
-		 "jnz %l[slow]\n\t"
-		 "movq %c[fl](%[c]), %[obj]\n\t"
-		 "testq %[obj], %[obj]\n\t"
-		 "jz %l[slow]\n\t"
-		 "movq (%[obj], %[off]), %[next]\n\t"
-		 "movq %[next], %c[fl](%[c])\n"
-		 "2:\n\t"
-		 KH_RSEQ_ABORT(abort)
-		 : [c] "=&r"(c), [obj] "=&r"(object), [next] "=&r"(next)
-		 : [rs] "r"(os_rseq_offset), [n] "m"(slab_nr_cpus),
-		   [base] "r"(s->cpu_slab), [off] "r"((unsigned long)s->offset),
-		   [sz] "i"(sizeof(struct kmem_cache_cpu)),
-		   [fl] "i"(offsetof(struct kmem_cache_cpu, freelist)),
-		   [tid] "i"(offsetof(struct kmem_cache_cpu, tid))
-		 : "memory", "cc"
-		 : slow, abort);
-	return object;
-abort:
-	goto retry;
-slow:
-	return NULL;
-}
-
-/*
- * Push @head..@tail onto this CPU's freelist if @slab is this CPU's slab;
- * RSEQ_DOUBLE_FREE if @tail is already the list's head (the kernel's naive
- * check in set_freepointer()).
- */
-static __always_inline int rseq_cpu_push(struct kmem_cache *s,
-					 struct slab *slab, void *head,
-					 void *tail)
-{
-	unsigned long c;
-	void *old;
-
-retry:
-	asm volatile goto(KH_RSEQ_ENTER(rs, c)
-		 KH_RSEQ_LOAD_CPU(rs, c)
-		 "cmpl %[n], %k[c]\n\t"
-		 "jae %l[slow]\n\t"
-		 "imulq $%c[sz], %[c], %[c]\n\t"
-		 "addq %[base], %[c]\n\t"
-		 "testb $1, %c[tid](%[c])\n\t"
-		 "jnz %l[slow]\n\t"
-		 "cmpq %[slab], %c[sl](%[c])\n\t"
-		 "jne %l[slow]\n\t"
-		 "movq %c[fl](%[c]), %[old]\n\t"
-		 "cmpq %[old], %[tail]\n\t"
-		 "je %l[dbl]\n\t"
-		 "movq %[old], (%[tail], %[off])\n\t"
-		 "movq %[head], %c[fl](%[c])\n"
-		 "2:\n\t"
-		 KH_RSEQ_ABORT(abort)
-		 : [c] "=&r"(c), [old] "=&r"(old)
-		 : [rs] "r"(os_rseq_offset), [n] "m"(slab_nr_cpus),
-		   [base] "r"(s->cpu_slab), [off] "r"((unsigned long)s->offset),
-		   [slab] "r"(slab), [head] "r"(head), [tail] "r"(tail),
-		   [sz] "i"(sizeof(struct kmem_cache_cpu)),
-		   [fl] "i"(offsetof(struct kmem_cache_cpu, freelist)),
-		   [tid] "i"(offsetof(struct kmem_cache_cpu, tid)),
-		   [sl] "i"(offsetof(struct kmem_cache_cpu, slab))
-		 : "memory", "cc"
-		 : slow, dbl, abort);
-	return RSEQ_DONE;
-abort:
-	goto retry;
-slow:
-	return RSEQ_SLOW;
-dbl:
-	return RSEQ_DOUBLE_FREE;
-}
-
 #endif
 
 /* Choose the fast paths once, before the first cache exists. */
@@ -362,17 +272,6 @@ bool slub_uses_rseq(void)
 }
 
 #if !KHEAP_HAVE_RSEQ
-static inline void *rseq_cpu_pop(struct kmem_cache *s)
-{
-	(void)s;
-	return NULL;
-}
-static inline int rseq_cpu_push(struct kmem_cache *s, struct slab *slab,
-				void *head, void *tail)
-{
-	(void)s; (void)slab; (void)head; (void)tail;
-	return RSEQ_SLOW;
-}
 static inline bool os_rseq_store_on_cpu(unsigned long *p, unsigned long v,
 					unsigned int cpu)
 {

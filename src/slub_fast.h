@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * slub_fast.h - SLUB's sheaf fast paths and the object boundary check, as
- * inline functions for slub.c and for the malloc shim, which calls them
- * directly from malloc() and free() (two calls fewer per pair than going
- * through kmalloc()/kfree()).  The sequences are explained in slub.c ("the
+ * slub_fast.h - SLUB's rseq fast paths (the CPU freelist's and the
+ * sheaves') and the object boundary check, as inline functions for slub.c
+ * and for the malloc shim, which calls the sheaf ones directly from
+ * malloc() and free() (two calls fewer per pair than going through
+ * kmalloc()/kfree()).  The sequences are explained in slub.c ("the
  * rseq fast paths", "sheaves"); os/rseq.h has the rseq machinery.  Private
  * to kheap.
  */
@@ -43,6 +44,100 @@ static __always_inline bool object_start_ok(struct kmem_cache *s,
 }
 
 #if KHEAP_HAVE_RSEQ
+/*
+ * The start every sequence shares: %[c] = this CPU's struct
+ * kmem_cache_cpu, or to the slow path if the CPU id has no slot (rseq not
+ * registered for this thread: -1) or the CPU is claimed (tid odd).  Its
+ * operands are SLUB_RSEQ_CPU_INPUTS.
+ */
+#define SLUB_RSEQ_THIS_CPU						\
+	KH_RSEQ_LOAD_CPU(rs, c)						\
+	"cmpl %[ncpu], %k[c]\n\t"					\
+	"jae %l[slow]\n\t"						\
+	"imulq $%c[sz], %[c], %[c]\n\t"					\
+	"addq %[base], %[c]\n\t"					\
+	"testb $1, %c[tid](%[c])\n\t"					\
+	"jnz %l[slow]\n\t"
+
+#define SLUB_RSEQ_CPU_INPUTS(s)						\
+	[rs] "r"(os_rseq_offset), [ncpu] "m"(slab_nr_cpus),		\
+	[base] "r"((s)->cpu_slab),					\
+	[sz] "i"(sizeof(struct kmem_cache_cpu)),			\
+	[tid] "i"(offsetof(struct kmem_cache_cpu, tid)),		\
+	[fl] "i"(offsetof(struct kmem_cache_cpu, freelist)),		\
+	[sl] "i"(offsetof(struct kmem_cache_cpu, slab)),		\
+	[main] "i"(offsetof(struct kmem_cache_cpu, main)),		\
+	[size] "i"(offsetof(struct slab_sheaf, size)),			\
+	[cap] "i"(offsetof(struct slab_sheaf, capacity)),		\
+	[objs] "i"(offsetof(struct slab_sheaf, objects))
+
+/* Pop this CPU's freelist; NULL: empty, claimed or no CPU slot (slow path). */
+static __always_inline void *rseq_cpu_pop(struct kmem_cache *s)
+{
+	unsigned long c;
+	void *object, *next;
+
+retry:
+	asm volatile goto(KH_RSEQ_ENTER(rs, c)
+		 SLUB_RSEQ_THIS_CPU
+		 "movq %c[fl](%[c]), %[obj]\n\t"
+		 "testq %[obj], %[obj]\n\t"
+		 "jz %l[slow]\n\t"
+		 "movq (%[obj], %[off]), %[next]\n\t"
+		 "movq %[next], %c[fl](%[c])\n"
+		 "2:\n\t"
+		 KH_RSEQ_ABORT(abort)
+		 : [c] "=&r"(c), [obj] "=&r"(object), [next] "=&r"(next)
+		 : SLUB_RSEQ_CPU_INPUTS(s),
+		   [off] "r"((unsigned long)s->offset)
+		 : "memory", "cc"
+		 : slow, abort);
+	return object;
+abort:
+	goto retry;
+slow:
+	return NULL;
+}
+
+/*
+ * Push @head..@tail onto this CPU's freelist if @slab is this CPU's slab;
+ * RSEQ_DOUBLE_FREE if @tail is already the list's head (the kernel's naive
+ * check in set_freepointer()).
+ */
+static __always_inline int rseq_cpu_push(struct kmem_cache *s,
+					 struct slab *slab, void *head,
+					 void *tail)
+{
+	unsigned long c;
+	void *old;
+
+retry:
+	asm volatile goto(KH_RSEQ_ENTER(rs, c)
+		 SLUB_RSEQ_THIS_CPU
+		 "cmpq %[slab], %c[sl](%[c])\n\t"
+		 "jne %l[slow]\n\t"
+		 "movq %c[fl](%[c]), %[old]\n\t"
+		 "cmpq %[old], %[tail]\n\t"
+		 "je %l[dbl]\n\t"
+		 "movq %[old], (%[tail], %[off])\n\t"
+		 "movq %[head], %c[fl](%[c])\n"
+		 "2:\n\t"
+		 KH_RSEQ_ABORT(abort)
+		 : [c] "=&r"(c), [old] "=&r"(old)
+		 : SLUB_RSEQ_CPU_INPUTS(s),
+		   [off] "r"((unsigned long)s->offset),
+		   [slab] "r"(slab), [head] "r"(head), [tail] "r"(tail)
+		 : "memory", "cc"
+		 : slow, dbl, abort);
+	return RSEQ_DONE;
+abort:
+	goto retry;
+slow:
+	return RSEQ_SLOW;
+dbl:
+	return RSEQ_DOUBLE_FREE;
+}
+
 /* Pop this CPU's main sheaf; NULL: empty, none yet, claimed or no CPU slot. */
 static __always_inline void *rseq_sheaf_pop(struct kmem_cache *s)
 {
@@ -51,13 +146,7 @@ static __always_inline void *rseq_sheaf_pop(struct kmem_cache *s)
 
 retry:
 	asm volatile goto(KH_RSEQ_ENTER(rs, c)
-		 KH_RSEQ_LOAD_CPU(rs, c)
-		 "cmpl %[ncpu], %k[c]\n\t"
-		 "jae %l[slow]\n\t"
-		 "imulq $%c[sz], %[c], %[c]\n\t"
-		 "addq %[base], %[c]\n\t"
-		 "testb $1, %c[tid](%[c])\n\t"
-		 "jnz %l[slow]\n\t"
+		 SLUB_RSEQ_THIS_CPU
 		 "movq %c[main](%[c]), %[sh]\n\t"
 		 "testq %[sh], %[sh]\n\t"
 		 "jz %l[slow]\n\t"
@@ -70,13 +159,7 @@ retry:
 		 KH_RSEQ_ABORT(abort)
 		 : [c] "=&r"(c), [n] "=&r"(n), [sh] "=&r"(sheaf),
 		   [obj] "=&r"(object)
-		 : [rs] "r"(os_rseq_offset), [ncpu] "m"(slab_nr_cpus),
-		   [base] "r"(s->cpu_slab),
-		   [sz] "i"(sizeof(struct kmem_cache_cpu)),
-		   [tid] "i"(offsetof(struct kmem_cache_cpu, tid)),
-		   [main] "i"(offsetof(struct kmem_cache_cpu, main)),
-		   [size] "i"(offsetof(struct slab_sheaf, size)),
-		   [objs] "i"(offsetof(struct slab_sheaf, objects))
+		 : SLUB_RSEQ_CPU_INPUTS(s)
 		 : "memory", "cc"
 		 : slow, abort);
 	return object;
@@ -88,8 +171,8 @@ slow:
 
 /*
  * Push @x onto this CPU's main sheaf; RSEQ_SLOW when it is full (or not
- * made yet, or claimed), RSEQ_DOUBLE_FREE when @x is already its top object (the naive
- * check SLUB makes on the freelist head, kept here).
+ * made yet, or claimed), RSEQ_DOUBLE_FREE when @x is already its top
+ * object (the naive check SLUB makes on the freelist head, kept here).
  */
 static __always_inline int rseq_sheaf_push(struct kmem_cache *s, void *x)
 {
@@ -98,13 +181,7 @@ static __always_inline int rseq_sheaf_push(struct kmem_cache *s, void *x)
 
 retry:
 	asm volatile goto(KH_RSEQ_ENTER(rs, c)
-		 KH_RSEQ_LOAD_CPU(rs, c)
-		 "cmpl %[ncpu], %k[c]\n\t"
-		 "jae %l[slow]\n\t"
-		 "imulq $%c[sz], %[c], %[c]\n\t"
-		 "addq %[base], %[c]\n\t"
-		 "testb $1, %c[tid](%[c])\n\t"
-		 "jnz %l[slow]\n\t"
+		 SLUB_RSEQ_THIS_CPU
 		 "movq %c[main](%[c]), %[sh]\n\t"
 		 "testq %[sh], %[sh]\n\t"
 		 "jz %l[slow]\n\t"
@@ -119,14 +196,7 @@ retry:
 		 "2:\n\t"
 		 KH_RSEQ_ABORT(abort)
 		 : [c] "=&r"(c), [n] "=&r"(n), [sh] "=&r"(sheaf)
-		 : [rs] "r"(os_rseq_offset), [ncpu] "m"(slab_nr_cpus),
-		   [base] "r"(s->cpu_slab), [x] "r"(x),
-		   [sz] "i"(sizeof(struct kmem_cache_cpu)),
-		   [tid] "i"(offsetof(struct kmem_cache_cpu, tid)),
-		   [main] "i"(offsetof(struct kmem_cache_cpu, main)),
-		   [size] "i"(offsetof(struct slab_sheaf, size)),
-		   [cap] "i"(offsetof(struct slab_sheaf, capacity)),
-		   [objs] "i"(offsetof(struct slab_sheaf, objects))
+		 : SLUB_RSEQ_CPU_INPUTS(s), [x] "r"(x)
 		 : "memory", "cc"
 		 : slow, dbl, abort);
 	return RSEQ_DONE;
@@ -138,6 +208,17 @@ dbl:
 	return RSEQ_DOUBLE_FREE;
 }
 #else
+static inline void *rseq_cpu_pop(struct kmem_cache *s)
+{
+	(void)s;
+	return NULL;
+}
+static inline int rseq_cpu_push(struct kmem_cache *s, struct slab *slab,
+				void *head, void *tail)
+{
+	(void)s; (void)slab; (void)head; (void)tail;
+	return RSEQ_SLOW;
+}
 static inline void *rseq_sheaf_pop(struct kmem_cache *s)
 {
 	(void)s;
