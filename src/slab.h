@@ -333,6 +333,7 @@ extern struct kmem_cache *kmem_cache;	/* the cache of struct kmem_cache */
 extern unsigned int slab_nr_cpus;	/* os_ncpus(), fixed at init */
 void slub_init_fastpath(void);		/* rseq or cmpxchg16b, once */
 void __kmem_cache_release(struct kmem_cache *s);	/* its sheaves */
+unsigned long kmem_cache_shrink_all(void);	/* every cache */
 extern struct kmem_cache *sheaf_cache;	/* slab_sheaf: sheaves' memory */
 size_t slub_sheaf_size(void);
 bool slub_uses_rseq(void);

@@ -468,14 +468,12 @@ static unsigned long slab_shrink_count(struct shrinker *sh,
 	return objs ? objs : SHRINK_EMPTY;
 }
 
-static unsigned long slab_shrink_scan(struct shrinker *sh,
-				      struct shrink_control *sc)
+/* __kmem_cache_shrink() every cache (slab_mutex held); objects freed. */
+static unsigned long shrink_all_caches(void)
 {
 	unsigned long freed = 0;
 	struct kmem_cache *s;
 
-	if (!slab_mutex_trylock())
-		return SHRINK_STOP;
 	list_for_each_entry(s, &slab_caches, list) {
 		long before = READ_ONCE(s->node.total_objects), after;
 
@@ -484,8 +482,34 @@ static unsigned long slab_shrink_scan(struct shrinker *sh,
 		if (before > after)
 			freed += (unsigned long)(before - after);
 	}
+	return freed;
+}
+
+static unsigned long slab_shrink_scan(struct shrinker *sh,
+				      struct shrink_control *sc)
+{
+	unsigned long freed;
+
+	if (!slab_mutex_trylock())
+		return SHRINK_STOP;
+	freed = shrink_all_caches();
 	slab_mutex_unlock();
 	return freed ? freed : SHRINK_STOP;
+}
+
+/**
+ * kmem_cache_shrink_all - kmem_cache_shrink() every cache: sheaves, CPU
+ * slabs and partial lists emptied, empty slabs back to the page allocator
+ * (the malloc shim's malloc_trim()).  Return: the slab objects released.
+ */
+unsigned long kmem_cache_shrink_all(void)
+{
+	unsigned long freed;
+
+	slab_mutex_lock();
+	freed = shrink_all_caches();
+	slab_mutex_unlock();
+	return freed;
 }
 
 /* ---- the layer ---- */
