@@ -194,7 +194,7 @@ static const struct kheap_option options[] = {
 	  "malloc shim: serve the views to `kheap VIEW --pid PID` (one thread, a 0600 Unix socket; `kheap run` sets it)",
 	  0, 0, NULL, NULL, NULL },
 	{ "kheap.rseq", OPT_BOOL, &kheap_config.rseq, "1",
-	  "SLUB's per-CPU fast paths as restartable sequences, without atomics (0: the kernel's 16-byte compare-and-swap; also 0 without rseq or membarrier, and in sanitizer builds)",
+	  "SLUB's per-CPU fast paths as restartable sequences, without atomics (0: the kernel's 16-byte compare-and-swap; also 0 without rseq or membarrier, and in TSan builds)",
 	  0, 0, NULL, NULL, NULL },
 	{ "kheap.sheaves", OPT_BOOL, &kheap_config.sheaves, "1",
 	  "per-CPU sheaves (arrays of free objects, the kernel's 6.18+ design) in front of SLUB's CPU slabs, for caches without debug flags; needs kheap.rseq",

@@ -77,7 +77,7 @@
  *    for ever (DESIGN.md, "Committed memory stays readable").
  *
  *    That is the kernel's own fast path, and kheap's whenever restartable
- *    sequences are not available (sanitizer builds, Valgrind, kheap.rseq=0,
+ *    sequences are not available (TSan builds, Valgrind, kheap.rseq=0,
  *    no rseq or membarrier).  With them (slub_rseq) the same per-CPU
  *    freelist is popped and pushed by rseq critical sections that commit
  *    with a plain store: no atomic instruction (about 2x faster here), and

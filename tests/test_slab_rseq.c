@@ -5,7 +5,7 @@
  *
  * - The fast path chosen is the one expected: KHEAP_EXPECT_RSEQ=1 or 0, or
  *   "auto" (rseq where glibc registered it and the kernel has the
- *   membarrier command; never in sanitizer builds).  CTest runs this
+ *   membarrier command; never in TSan builds).  CTest runs this
  *   program three ways: as built, with kheap.rseq=0, and with glibc's rseq
  *   turned off (GLIBC_TUNABLES=glibc.pthread.rseq=0).
  * - Claims from another CPU: two threads pinned one per CPU allocate and

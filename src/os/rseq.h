@@ -40,9 +40,12 @@
  *
  * Availability: os_rseq_usable() is false without glibc's registration
  * (glibc < 2.35, GLIBC_TUNABLES=glibc.pthread.rseq=0, Valgrind), without
- * the membarrier command (Linux < 5.10, seccomp) and in sanitizer builds
- * (neither sanitizer sees inside the assembly); callers then keep their
- * compare-and-swap paths.
+ * the membarrier command (Linux < 5.10, seccomp) and in TSan builds: TSan
+ * does not see inside the assembly, so an object handed from one thread
+ * to another through a per-CPU list would look like a data race to it.
+ * ASan builds use them: the sequences touch only kheap's per-CPU
+ * structures, sheaves and free pointers, which stay unpoisoned.  Callers
+ * keep their compare-and-swap paths for the rest.
  */
 #ifndef _KHEAP_OS_RSEQ_H
 #define _KHEAP_OS_RSEQ_H
@@ -52,8 +55,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__) && \
-	!defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
 #define KHEAP_HAVE_RSEQ	1
 #else
 #define KHEAP_HAVE_RSEQ	0
