@@ -1927,6 +1927,12 @@ static void flush_cpu(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	unsigned long tid;
 
 	kh_lock(&c->lock);
+	/* the kernel's has_cpu_slab(): nothing to flush, so no claim (from
+	 * another CPU a claim is a membarrier system call) */
+	if (!c->slab && !c->partial) {
+		kh_unlock(&c->lock);
+		return;
+	}
 	freelist = cpu_claim(s, c, &tid);
 	slab = c->slab;
 	WRITE_ONCE(c->slab, NULL);
