@@ -1654,40 +1654,100 @@ redo:
 }
 
 /*
+ * free_check - the slab of @x if @x is an object of @s; otherwise report
+ * (a pointer kheap does not own, the wrong cache, not an object start) and
+ * return NULL: the caller ignores the free.
+ */
+static __always_inline struct slab *free_check(struct kmem_cache *s,
+					       const void *x, const char *fn)
+{
+	struct slab *slab = virt_to_slab(x);
+
+	if (unlikely(!slab) && __kfence_free((void *)x))
+		return NULL;			/* a KFENCE object: done */
+	if (unlikely(!slab || slab->slab_cache != s)) {
+		slab_report_bad_free(fn, x, s, slab ? slab->slab_cache : NULL);
+		return NULL;
+	}
+	if (unlikely(!object_start_ok(s, slab, x))) {
+		slab_report_bad_free(fn, x, s, s);
+		return NULL;
+	}
+	return slab;
+}
+
+/* A chain of objects of one slab, ready for do_slab_free(). */
+struct detached_freelist {
+	struct slab *slab;		/* NULL: nothing to free */
+	void *head, *tail;
+	int cnt;
+};
+
+/*
+ * build_detached_freelist - the kernel's: chain p[size - 1] with the other
+ * objects of its slab among p[0..size - 2], looking past at most 3 objects
+ * of other slabs, and NULL the entries taken.  @fn names a caller whose
+ * objects come from outside (kmem_cache_free_bulk()): each is checked
+ * (free_check()) and poisoned here; NULL for objects out of sheaves, which
+ * were when they were freed.  Returns the entries left below (size - 1).
+ */
+static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
+				      void **p, struct detached_freelist *df,
+				      const char *fn)
+{
+	void *object = p[--size];
+	int lookahead = 3;
+
+	df->slab = NULL;
+	if (!object)
+		return size;
+	df->slab = fn ? free_check(s, object, fn) : virt_to_slab(object);
+	if (!df->slab)
+		return size;
+	if (fn) {
+		kheap_asan_poison_object(s, object);
+		kheap_vg_free(s, object);
+	}
+	df->head = df->tail = object;
+	df->cnt = 1;
+	set_freepointer(s, object, NULL);
+	for (size_t j = size; j > 0;) {
+		void *o = p[--j];
+
+		if (!o)
+			continue;
+		if (virt_to_slab(o) == df->slab && (!fn || free_check(s, o, fn))) {
+			if (fn) {
+				kheap_asan_poison_object(s, o);
+				kheap_vg_free(s, o);
+			}
+			set_freepointer(s, o, df->head);
+			df->head = o;
+			df->cnt++;
+			p[j] = NULL;
+		} else if (!--lookahead) {
+			break;
+		}
+	}
+	return size;
+}
+
+/*
  * sheaf_free_objects - give @n objects taken out of sheaves back to their
- * slabs, chaining the objects of one slab for one do_slab_free() as the
- * kernel's build_detached_freelist() does: look ahead past at most 3
- * objects of other slabs (a sheaf's neighbours are usually slab
- * neighbours), so the work stays linear.  No lock held.
+ * slabs, one do_slab_free() per chain of objects of one slab (a sheaf's
+ * neighbours are usually slab neighbours).  No lock held.
  */
 static void sheaf_free_objects(struct kmem_cache *s, void **objs,
 			       unsigned int n)
 {
-	struct slab *slabs[2 * SHEAF_MAX_CAPACITY];
+	struct detached_freelist df;
+	size_t size = n;
 
-	VM_BUG_ON(n > 2 * SHEAF_MAX_CAPACITY);
-	for (unsigned int i = 0; i < n; i++)
-		slabs[i] = virt_to_slab(objs[i]);
-	for (unsigned int i = 0; i < n; i++) {
-		void *head = objs[i], *tail = head;
-		int cnt = 1, lookahead = 3;
-
-		if (!head)
-			continue;
-		for (unsigned int j = i + 1; j < n; j++) {
-			if (!objs[j])
-				continue;
-			if (slabs[j] != slabs[i]) {
-				if (!--lookahead)
-					break;
-				continue;
-			}
-			set_freepointer(s, objs[j], head);
-			head = objs[j];
-			objs[j] = NULL;
-			cnt++;
-		}
-		do_slab_free(s, slabs[i], head, tail, cnt, _RET_IP_);
+	while (size) {
+		size = build_detached_freelist(s, size, objs, &df, NULL);
+		if (df.slab)
+			do_slab_free(s, df.slab, df.head, df.tail, df.cnt,
+				     _RET_IP_);
 	}
 }
 
@@ -1782,29 +1842,6 @@ static void flush_cpu_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	sheaf_free_objects(s, objs, n);
 }
 
-/*
- * free_check - the slab of @x if @x is an object of @s; otherwise report
- * (a pointer kheap does not own, the wrong cache, not an object start) and
- * return NULL: the caller ignores the free.
- */
-static __always_inline struct slab *free_check(struct kmem_cache *s,
-					       const void *x, const char *fn)
-{
-	struct slab *slab = virt_to_slab(x);
-
-	if (unlikely(!slab) && __kfence_free((void *)x))
-		return NULL;			/* a KFENCE object: done */
-	if (unlikely(!slab || slab->slab_cache != s)) {
-		slab_report_bad_free(fn, x, s, slab ? slab->slab_cache : NULL);
-		return NULL;
-	}
-	if (unlikely(!object_start_ok(s, slab, x))) {
-		slab_report_bad_free(fn, x, s, s);
-		return NULL;
-	}
-	return slab;
-}
-
 /**
  * kmem_cache_free - give an object back to its cache
  * @s: the cache it was allocated from
@@ -1882,36 +1919,12 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 		return;
 	}
 	while (size) {
-		void *object = p[--size], *head, *tail;
-		struct slab *slab;
-		int cnt = 1, lookahead = 3;
+		struct detached_freelist df;
 
-		if (!object)
-			continue;
-		slab = free_check(s, object, __func__);
-		if (!slab)
-			continue;
-		head = tail = object;
-		kheap_asan_poison_object(s, object);
-		kheap_vg_free(s, object);
-		set_freepointer(s, object, NULL);
-		for (size_t j = size; j > 0;) {
-			void *o = p[--j];
-
-			if (!o)
-				continue;
-			if (virt_to_slab(o) == slab && free_check(s, o, __func__)) {
-				kheap_asan_poison_object(s, o);
-				kheap_vg_free(s, o);
-				set_freepointer(s, o, head);
-				head = o;
-				cnt++;
-				p[j] = NULL;
-			} else if (!--lookahead) {
-				break;
-			}
-		}
-		do_slab_free(s, slab, head, tail, cnt, _RET_IP_);
+		size = build_detached_freelist(s, size, p, &df, __func__);
+		if (df.slab)
+			do_slab_free(s, df.slab, df.head, df.tail, df.cnt,
+				     _RET_IP_);
 	}
 }
 
