@@ -1348,7 +1348,7 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp,
 		if (slab_alloc_hook(s, gfp, orig_size, &obj))
 			return obj;
 	}
-	if (slub_rseq && s->sheaf_capacity) {
+	if (cache_has_sheaves(s)) {
 		object = rseq_sheaf_pop(s);
 		if (likely(object))
 			stat(s, NULL, ALLOC_FASTPATH);
@@ -1857,7 +1857,7 @@ static __always_inline void slab_free_object(struct kmem_cache *s,
 {
 	kheap_asan_poison_object(s, x);
 	kheap_vg_free(s, x);
-	if (slub_rseq && s->sheaf_capacity)
+	if (cache_has_sheaves(s))
 		free_to_sheaf(s, x);
 	else
 		do_slab_free(s, slab, x, x, 1, addr);
@@ -2198,6 +2198,18 @@ static int check_slab(struct kmem_cache *s, struct slab *slab, const char *where
 	return 0;
 }
 
+/* True if @x, found in a sheaf (@where), is an object of @s; else report. */
+static bool sheaf_object_ok(struct kmem_cache *s, void *x, const char *where)
+{
+	struct slab *slab = virt_to_slab(x);
+
+	if (slab && slab->slab_cache == s && object_start_ok(s, slab, x))
+		return true;
+	pr_err("slab_validate: %s: %s object %p is not one of the cache's\n",
+	       s->name, where, x);
+	return false;
+}
+
 /*
  * check_sheaves - @c's sheaves (c->lock held): present exactly when the
  * cache has sheaves, within capacity, holding distinct objects of @s at
@@ -2207,7 +2219,10 @@ static int check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 			 unsigned int cpu)
 {
 	struct slab_sheaf *sheaves[2] = { c->main, c->spare };
+	char where[32];
 	int errors = 0;
+
+	snprintf(where, sizeof(where), "cpu %u sheaf", cpu);
 
 	if (!s->sheaf_capacity) {
 		if (c->main || c->spare) {
@@ -2234,12 +2249,8 @@ static int check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 		}
 		for (unsigned int i = 0; i < sh->size; i++) {
 			void *x = sh->objects[i];
-			struct slab *slab = virt_to_slab(x);
 
-			if (!slab || slab->slab_cache != s ||
-			    !object_start_ok(s, slab, x)) {
-				pr_err("slab_validate: %s: cpu %u sheaf object %p is not one of the cache's\n",
-				       s->name, cpu, x);
+			if (!sheaf_object_ok(s, x, where)) {
 				errors++;
 				continue;
 			}
@@ -2274,16 +2285,9 @@ static int check_barn(struct kmem_cache *s)
 			       s->name, (void *)sh, sh->size);
 			errors++;
 		}
-		for (unsigned int i = 0; i < sh->size && i < sh->capacity; i++) {
-			struct slab *slab = virt_to_slab(sh->objects[i]);
-
-			if (!slab || slab->slab_cache != s ||
-			    !object_start_ok(s, slab, sh->objects[i])) {
-				pr_err("slab_validate: %s: barn object %p is not one of the cache's\n",
-				       s->name, sh->objects[i]);
+		for (unsigned int i = 0; i < sh->size && i < sh->capacity; i++)
+			if (!sheaf_object_ok(s, sh->objects[i], "barn"))
 				errors++;
-			}
-		}
 	}
 	list_for_each_entry(sh, &barn->empty, barn_list) {
 		empty++;

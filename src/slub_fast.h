@@ -25,6 +25,12 @@ extern bool slub_rseq;			/* rseq fast paths chosen at init */
 #define slub_rseq	false
 #endif
 
+/*
+ * Does @s have sheaves?  Only with the rseq fast paths (init_sheaves()), so
+ * one load decides it, and without rseq support the code goes away.
+ */
+#define cache_has_sheaves(s)	(KHEAP_HAVE_RSEQ && (s)->sheaf_capacity)
+
 /* Reciprocal of s->size for the boundary check (see RECIP_SHIFT). */
 static inline unsigned long size_reciprocal(const struct kmem_cache *s)
 {

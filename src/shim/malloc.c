@@ -215,7 +215,7 @@ static inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
 		struct kmem_cache *s = kmalloc_slab(size, gfp);
 
 		p = NULL;
-		if (SHIM_INLINE_SLAB && likely(slub_rseq && s->sheaf_capacity &&
+		if (SHIM_INLINE_SLAB && likely(cache_has_sheaves(s) &&
 					       !READ_ONCE(slab_alloc_hooks) &&
 					       !(gfp & __GFP_ZERO)))
 			p = rseq_sheaf_pop(s);
@@ -322,7 +322,7 @@ static void shim_free(void *p)
 
 			/* the sheaf push inline; anything unusual (no sheaf
 			 * yet, full, a bad pointer) goes the whole way */
-			if (likely(slub_rseq && s->sheaf_capacity &&
+			if (likely(cache_has_sheaves(s) &&
 				   object_start_ok(s, slab, p))) {
 				switch (rseq_sheaf_push(s, p)) {
 				case RSEQ_DONE:
