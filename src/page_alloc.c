@@ -1497,6 +1497,14 @@ static void free_one_page(struct zone *zone, struct page *page,
 	report_run_if_due(zone);
 }
 
+/* The per-CPU list a freed block of @page's pageblock goes on. */
+static inline int pcp_migratetype(struct page *page)
+{
+	int mt = get_pageblock_migratetype(page);
+
+	return unlikely(mt > MIGRATE_RECLAIMABLE) ? MIGRATE_MOVABLE : mt;
+}
+
 static void free_unref_page(struct page *page, unsigned int order, int fpi)
 {
 	struct zone *zone = page_zone(page);
@@ -1509,9 +1517,7 @@ static void free_unref_page(struct page *page, unsigned int order, int fpi)
 		free_one_page(zone, page, pfn, order, fpi);
 		return;
 	}
-	mt = get_pageblock_migratetype(page);
-	if (unlikely(mt > MIGRATE_RECLAIMABLE))
-		mt = MIGRATE_MOVABLE;
+	mt = pcp_migratetype(page);
 	struct per_cpu_pages *pcp = this_cpu_pcp(zone);
 	if (kh_trylock(&pcp->lock)) {
 		bool decay;
@@ -1651,9 +1657,7 @@ void release_pages(struct page **pages, int nr)
 				continue;
 			}
 		}
-		mt = get_pageblock_migratetype(head);
-		if (unlikely(mt > MIGRATE_RECLAIMABLE))
-			mt = MIGRATE_MOVABLE;
+		mt = pcp_migratetype(head);
 		free_unref_page_commit(zone, pcp, head, mt, order);
 	}
 	if (pcp) {
