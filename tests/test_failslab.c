@@ -9,7 +9,7 @@
  */
 #include "internal.h"
 #include "slab.h"
-#include "debug/fault_inject.h"
+#include "lib/fault-inject.h"
 #include "check.h"
 
 static void opts(const char *cmdline)

@@ -6,7 +6,7 @@
  * __GFP_NOWARN, and the per-thread fail-nth countdown.
  */
 #include "internal.h"
-#include "debug/fault_inject.h"
+#include "lib/fault-inject.h"
 #include "check.h"
 #include <errno.h>
 

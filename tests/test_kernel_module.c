@@ -22,7 +22,7 @@
 
 #include <kheap/kheap.h>
 #include "internal.h"
-#include "debug/fault_inject.h"
+#include "lib/fault-inject.h"
 #include "check.h"
 
 #define RING_SLOTS	256

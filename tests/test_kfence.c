@@ -8,7 +8,7 @@
  */
 #include "internal.h"
 #include "slab.h"
-#include "debug/kfence.h"
+#include "kfence/kfence.h"
 #include "check.h"
 
 #include <signal.h>

@@ -9,7 +9,7 @@
  */
 #include "internal.h"
 #include "slab.h"
-#include "debug/slub_debug.h"
+#include "slub_debug.h"
 #include "check.h"
 
 #define FZPU	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | \

@@ -14,7 +14,7 @@
  */
 #include "internal.h"
 #include "slab.h"
-#include "debug/slub_debug.h"
+#include "slub_debug.h"
 #include "check.h"
 
 #include <linux/poison.h>

@@ -10,7 +10,7 @@
  *
  * Views of another process: a program started by `kheap run` has
  * kheap.publish=1, so the shim in it serves its views on a Unix socket
- * (src/shim/publish.c: $XDG_RUNTIME_DIR/kheap-PID.sock or
+ * (shim/publish.c: $XDG_RUNTIME_DIR/kheap-PID.sock or
  * /tmp/kheap-UID/kheap-PID.sock, 0700 directory, 0600 socket, peer uid
  * checked).  `kheap slabinfo --pid PID` connects, writes the view name and
  * prints the reply.

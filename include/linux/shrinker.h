@@ -4,7 +4,7 @@
  * v6.12's dynamically allocated shrinker API (mm/shrinker.c):
  * shrinker_alloc() / shrinker_register() / shrinker_free().
  *
- * kheap's direct reclaim (see src/vmscan.c) calls count_objects and then
+ * kheap's direct reclaim (see mm/vmscan.c) calls count_objects and then
  * scan_objects in batches of shrinker->batch (SHRINK_BATCH when 0) when an
  * allocation with __GFP_DIRECT_RECLAIM finds memory short.
  */

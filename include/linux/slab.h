@@ -188,7 +188,7 @@ static inline void *kmem_cache_zalloc(struct kmem_cache *k, gfp_t flags)
 }
 
 /* ------------------------------------------------------------------ */
-/* the kmalloc family (src/kmalloc.c)                                  */
+/* the kmalloc family (mm/kmalloc.c)                                  */
 /* ------------------------------------------------------------------ */
 
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * debug/kfence.c - KFENCE (mm/kfence/, v6.12), the sampling memory error
+ * mm/kfence/core.c - KFENCE (mm/kfence/, v6.12), the sampling memory error
  * detector, in userspace.
  *
  * Off by default (kfence.sample_interval=0): kheap runs inside every program
@@ -47,8 +47,8 @@
  * sampled; a fork()ed child has no sampling thread (its objects still work);
  * threads other than the initialising one get no alternate stack.
  */
-#include "../internal.h"
-#include "../slab.h"
+#include "internal.h"
+#include "slab.h"
 #include "kfence.h"
 
 #include <execinfo.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * debug/fault_inject.h - fault injection (lib/fault-inject.c) and its two
+ * lib/fault-inject.h - fault injection (lib/fault-inject.c) and its two
  * users, fail_page_alloc (mm/fail_page_alloc.c) and failslab
  * (mm/failslab.c).  Private to kheap; users drive it through options
  * (`fail_page_alloc=`, `failslab=`, ...) and kheap_fail_nth().
@@ -85,7 +85,7 @@ static inline bool should_failslab(struct kmem_cache *s, gfp_t gfpflags)
 /* Recompute fault_inject_armed after an attribute changed. */
 void fault_inject_update(void);
 
-/* options.c's parsers and printers for the fault_attr options */
+/* params.c's parsers and printers for the fault_attr options */
 int fault_inject_parse_fail_page_alloc(const char *val);
 int fault_inject_parse_failslab(const char *val);
 int fault_inject_parse_seed(const char *val);

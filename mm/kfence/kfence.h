@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * debug/kfence.h - KFENCE (debug/kfence.c): the sampling guard-page pool.
+ * mm/kfence/kfence.h - KFENCE (mm/kfence/core.c): the sampling guard-page pool.
  * Everything here is inert while kfence.sample_interval=0 (the default).
  */
 #ifndef _KHEAP_DEBUG_KFENCE_H

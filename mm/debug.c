@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * report.c - messages in the kernel's shape.
+ * mm/debug.c - messages in the kernel's shape.
  *
  * kheap reports on stderr what the kernel would print to its log: allocation
  * failures (warn_alloc), bad frees, slub_debug findings.  Everything here
@@ -41,7 +41,7 @@ void kheap_printk(const char *fmt, ...)
  * Set while this thread is inside backtrace().  Its first call dlopen()s
  * libgcc_s, which allocates: under the malloc shim that must not re-enter
  * kheap, since a report may be printed with a kheap lock held, so the shim
- * serves this thread from its boot arena meanwhile (src/shim/malloc.c).
+ * serves this thread from its boot arena meanwhile (shim/malloc.c).
  * Also a recursion guard.
  */
 __thread int kheap_in_backtrace;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * proc.c - the /proc-style views of the page allocator, in the kernel's
+ * vmstat.c - the /proc-style views of the page allocator, in the kernel's
  * formats (mm/vmstat.c, fs/proc/meminfo.c, mm/show_mem.c), and the
  * kheap_proc_show() dispatcher that other layers register their views with
  * ("slabinfo" from slab_common.c, "vmallocinfo" from vmalloc.c).

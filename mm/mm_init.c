@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * init.c - bringing kheap up, fork(), and the whole-heap validator.
+ * mm_init.c - bringing kheap up, fork(), and the whole-heap validator.
  *
  * kheap initialises once: explicitly through kheap_init(cmdline), or lazily
  * on the first allocation from $KHEAP_CMDLINE.  Order: options, memory map,
@@ -17,8 +17,8 @@
  * exist in the child) and resets per-CPU state where a layer needs it.
  */
 #include "internal.h"
-#include "debug/kfence.h"
-#include "debug/kmemleak.h"
+#include "kfence/kfence.h"
+#include "kmemleak.h"
 
 #include <errno.h>
 #include <stdlib.h>

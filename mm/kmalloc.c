@@ -58,9 +58,9 @@
  */
 #include "internal.h"
 #include "slab.h"
-#include "debug/slub_debug.h"
-#include "debug/kfence.h"
-#include "debug/sanitizer.h"
+#include "slub_debug.h"
+#include "kfence/kfence.h"
+#include "sanitizer.h"
 
 #include <dlfcn.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * debug/sanitizer.h - tell AddressSanitizer which slab bytes are not the
+ * mm/sanitizer.h - tell AddressSanitizer which slab bytes are not the
  * caller's (the kernel's KASAN hooks, done with ASan's manual poisoning
  * interface).  Compiled in only when kheap itself is built with
  * -fsanitize=address; empty inline stubs otherwise.

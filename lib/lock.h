@@ -10,7 +10,7 @@
  * glibc mutex (which spins briefly, then sleeps on a futex): uncontended it
  * costs one atomic exchange to take and one to release, and ThreadSanitizer
  * understands it.  These locks are taken in the documented lock order of each
- * layer, and all of them by the fork handlers (src/init.c).
+ * layer, and all of them by the fork handlers (mm/mm_init.c).
  */
 #ifndef _KHEAP_LIB_LOCK_H
 #define _KHEAP_LIB_LOCK_H

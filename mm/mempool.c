@@ -34,7 +34,7 @@
  */
 #include "internal.h"
 #include "slab.h"
-#include "debug/slub_debug.h"
+#include "slub_debug.h"
 
 #include <errno.h>
 #include <time.h>

@@ -16,7 +16,7 @@
 #define L1_CACHE_BYTES		64
 
 /* ------------------------------------------------------------------ */
-/* memmap.c: sections of "physical memory"                             */
+/* sparse.c: sections of "physical memory"                             */
 /* ------------------------------------------------------------------ */
 
 #define SECTION_SIZE_BITS	27			/* 128 MiB sections */

@@ -50,7 +50,7 @@
  *  - os_write_err(buf, len): write(2) to stderr, retrying short writes; safe
  *    in signal handlers and never allocates.
  *
- * The malloc shim's view publisher (src/shim/publish.c) talks to other
+ * The malloc shim's view publisher (shim/publish.c) talks to other
  * processes of the same user through these; none of them allocates:
  *  - os_private_dir(path): makes sure @path is a directory owned by this
  *    user with mode 0700 (created if missing).  0 or -errno (-EPERM if it

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * memmap.c - kheap's "physical memory": the direct map, the struct page array
+ * sparse.c - kheap's "physical memory": the direct map, the struct page array
  * (vmemmap) and memory hot-add by sections.
  *
  * Design

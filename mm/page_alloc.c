@@ -2,7 +2,7 @@
 /*
  * page_alloc.c - the buddy page allocator (mm/page_alloc.c of Linux v6.12).
  *
- * 1. Zones.  Physical memory (memmap.c) is split by pfn into ZONE_DMA (below
+ * 1. Zones.  Physical memory (sparse.c) is split by pfn into ZONE_DMA (below
  *    16 MiB), ZONE_DMA32 (below 4 GiB) and ZONE_NORMAL.  A request may use its
  *    gfp_zone() and every zone below it, highest first (the zonelist).  Each
  *    zone has min/low/high watermarks computed as __setup_per_zone_wmarks()
@@ -92,7 +92,7 @@
  * a list unlink, and the struct page writes of prep_new_page().
  */
 #include "internal.h"
-#include "debug/fault_inject.h"
+#include "lib/fault-inject.h"
 
 #include <errno.h>
 #include <string.h>

@@ -26,8 +26,8 @@
  */
 #include "internal.h"
 #include "slab.h"
-#include "debug/slub_debug.h"
-#include "debug/kfence.h"
+#include "slub_debug.h"
+#include "kfence/kfence.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -88,7 +88,7 @@ unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
 	return ALIGN(align, (unsigned int)sizeof(void *));
 }
 
-/* slab_debug= adds its debug flags to cache @name (debug/slub_debug.c). */
+/* slab_debug= adds its debug flags to cache @name (mm/slub_debug.c). */
 static slab_flags_t kmem_cache_flags(slab_flags_t flags, const char *name)
 {
 	return slub_debug_flags(flags, name);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * debug/slub_debug.h - SLUB object debugging (debug/slub_debug.c): the
+ * mm/slub_debug.h - SLUB object debugging (mm/slub_debug.c): the
  * slab_debug= option, and the hooks slub.c calls for caches with debug
  * flags.  Caches without them never reach any of these (slub.c tests
  * kmem_cache_debug() on its slow paths only).
@@ -16,7 +16,7 @@ enum track_item;
 /* the global flags slab_debug= set (mempool.c poisons pools by them) */
 extern slab_flags_t slub_debug;
 
-/* options.c */
+/* params.c */
 int slub_debug_parse(const char *val);
 void slub_debug_show(char *buf, size_t len);
 

@@ -61,12 +61,12 @@
 #define clamp(v, lo, hi) min(max(v, lo), hi)
 #define K(pages)	((pages) << (PAGE_SHIFT - 10))
 
-/* ---- init.c ---- */
+/* ---- mm_init.c ---- */
 extern int kheap_initialized;		/* set once everything is ready */
 void kheap_init_slow(void) __cold;
 /*
  * Layers above the page allocator hook into initialisation, validation and
- * fork through this table (filled in init.c, in layer order): init runs
+ * fork through this table (filled in mm_init.c, in layer order): init runs
  * bottom-up, fork_prepare top-down (outer locks first), the others bottom-up.
  */
 struct kheap_layer {
@@ -85,7 +85,7 @@ static inline void kheap_ensure_init(void)
 		kheap_init_slow();
 }
 
-/* ---- options.c ---- */
+/* ---- params.c ---- */
 struct kheap_config {
 	unsigned long mem;		/* mem=: bytes of "physical memory" */
 	unsigned int min_free_kbytes;	/* 0 = computed as the kernel does */
@@ -111,7 +111,7 @@ extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);
 unsigned long long kheap_memparse(const char *ptr, char **retptr);
 
-/* ---- report.c: messages in the kernel's shape, on stderr ---- */
+/* ---- mm/debug.c: messages in the kernel's shape, on stderr ---- */
 void kheap_printk(const char *fmt, ...) __printf(1, 2);
 void kheap_vprintk(const char *fmt, va_list ap);
 #define pr_err(...)	kheap_printk(__VA_ARGS__)
@@ -129,7 +129,7 @@ void kheap_print_hex_dump(const char *prefix, bool with_address,
 /* Allow one message per @interval_ns; false when rate-limited. */
 bool kheap_ratelimit(unsigned long long *last_ns, unsigned long long interval_ns);
 
-/* ---- memmap.c ---- */
+/* ---- sparse.c ---- */
 struct kheap_memmap {
 	unsigned long nr_sections;	/* sections in mem= */
 	unsigned long nr_committed;	/* sections made accessible so far */
@@ -243,7 +243,7 @@ void vmalloc_fork_prepare(void);
 void vmalloc_fork_parent(void);
 void vmalloc_fork_child(void);
 
-/* ---- proc.c: the /proc-style views ---- */
+/* ---- vmstat.c: the /proc-style views ---- */
 typedef int (*proc_show_fn)(FILE *out);
 void kheap_proc_register(const char *name, proc_show_fn fn);
 void proc_init(void);

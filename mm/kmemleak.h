@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * debug/kmemleak.h - the leak scan (debug/kmemleak.c); the public calls
+ * mm/kmemleak.h - the leak scan (mm/kmemleak.c); the public calls
  * are kheap_kmemleak_scan() (kheap/kheap.h) and <linux/kmemleak.h>.
  */
 #ifndef _KHEAP_DEBUG_KMEMLEAK_H

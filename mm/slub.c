@@ -129,10 +129,10 @@
  */
 #include "internal.h"
 #include "slab.h"
-#include "debug/fault_inject.h"
-#include "debug/slub_debug.h"
-#include "debug/kfence.h"
-#include "debug/sanitizer.h"
+#include "lib/fault-inject.h"
+#include "slub_debug.h"
+#include "kfence/kfence.h"
+#include "sanitizer.h"
 #include "os/rseq.h"
 #include "slub_fast.h"
 

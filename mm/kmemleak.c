@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * debug/kmemleak.c - a kmemleak-style leak scan (mm/kmemleak.c, v6.12),
+ * mm/kmemleak.c - a kmemleak-style leak scan (the kernel's mm/kmemleak.c, v6.12),
  * on request: kheap_kmemleak_scan(), and at exit with
  * kmemleak.scan_at_exit=1.
  *
@@ -33,8 +33,8 @@
  * 5-second minimum age is not applied (there is no allocation time
  * without a track).
  */
-#include "../internal.h"
-#include "../slab.h"
+#include "internal.h"
+#include "slab.h"
 #include "slub_debug.h"
 #include "kmemleak.h"
 

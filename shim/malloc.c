@@ -47,7 +47,7 @@
  *    recursing (shim_in_init marks the initialising thread).  Blocks from
  *    the arena are never freed (free ignores them; realloc copies out).
  *    dump_stack() uses backtrace(), whose first call dlopen()s libgcc_s and
- *    allocates, possibly while a kheap lock is held: report.c marks the
+ *    allocates, possibly while a kheap lock is held: mm/debug.c marks the
  *    thread (kheap_in_backtrace) and the shim serves it from the boot arena
  *    meanwhile.  (Priming backtrace() at start-up instead would cost every
  *    process ~400 KiB of RSS for a report it will almost never print.)
@@ -69,7 +69,7 @@
  *    forever, and a plain ENOMEM prints no allocation-failure report.
  *
  * 7. fork(), threads, dlopen.  libkheap's own pthread_atfork handlers
- *    (init.c) take every kheap lock before fork and release them on both
+ *    (mm_init.c) take every kheap lock before fork and release them on both
  *    sides, so a child of a multi-threaded program allocates at once.
  *    Nothing here is per thread except shim_in_init; kheap's state is per
  *    CPU, so threads created before or after initialisation and code in
@@ -91,8 +91,8 @@
 #include "shim/shim.h"
 #include "slab.h"
 #include "slub_fast.h"
-#include "debug/kfence.h"
-#include "debug/sanitizer.h"
+#include "kfence/kfence.h"
+#include "sanitizer.h"
 
 /* statistics and Valgrind annotations live in the out-of-line paths */
 #if defined(CONFIG_SLUB_STATS) || KHEAP_VALGRIND

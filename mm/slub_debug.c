@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * debug/slub_debug.c - SLUB's object debugging (mm/slub.c, CONFIG_SLUB_DEBUG,
+ * mm/slub_debug.c - SLUB's object debugging (mm/slub.c, CONFIG_SLUB_DEBUG,
  * v6.12), in userspace.
  *
  * 1. Which caches.  slab_debug= (alias slub_debug=) is the kernel's grammar:
@@ -43,11 +43,11 @@
  *    object that fails its check not freed ("Object at 0x.. not freed"), a
  *    slab whose freelist is corrupt marked full ("Marking all objects
  *    used").  The program goes on.  Reports are written with write(2)
- *    (report.c) and never allocate; tracks capture their stack (backtrace())
+ *    (mm/debug.c) and never allocate; tracks capture their stack (backtrace())
  *    before the list lock is taken.
  */
-#include "../internal.h"
-#include "../slab.h"
+#include "internal.h"
+#include "slab.h"
 #include "slub_debug.h"
 
 #include <ctype.h>
@@ -110,7 +110,7 @@ check_slabs:
 	return *str ? str : NULL;
 }
 
-/* options.c: "slab_debug" (val "") or "slab_debug=<blocks>". */
+/* params.c: "slab_debug" (val "") or "slab_debug=<blocks>". */
 int slub_debug_parse(const char *val)
 {
 	slab_flags_t flags, global_flags = DEBUG_DEFAULT_FLAGS;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * options.c - the one options table, and the kernel-style command line parser.
+ * params.c - the one options table, and the kernel-style command line parser.
  *
  * Every tunable of kheap is one row of options[] below: its name as on the
  * kernel's command line, its type, where its value lives, the default as
@@ -16,10 +16,10 @@
  * and kheap_init() returns -EINVAL.
  */
 #include "internal.h"
-#include "debug/fault_inject.h"
-#include "debug/slub_debug.h"
-#include "debug/kfence.h"
-#include "debug/kmemleak.h"
+#include "lib/fault-inject.h"
+#include "slub_debug.h"
+#include "kfence/kfence.h"
+#include "kmemleak.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * debug/fault_inject.c - the kernel's fault injection framework
+ * lib/fault-inject.c - the kernel's fault injection framework
  * (lib/fault-inject.c), with fail_page_alloc (mm/fail_page_alloc.c) and the
  * failslab attribute (mm/failslab.c; the slab layer asks it).
  *
@@ -22,10 +22,10 @@
  * Cost when nothing is armed: should_fail_alloc_page() is one load of
  * fault_inject_armed and a predictable branch.
  */
-#include "../internal.h"
-#include "../slab.h"
-#include "fault_inject.h"
-#include "kfence.h"
+#include "internal.h"
+#include "slab.h"
+#include "fault-inject.h"
+#include "kfence/kfence.h"
 
 #include <errno.h>
 #include <stdlib.h>
