@@ -230,10 +230,13 @@ int vmscan_validate(void);
 /* ---- slab_common.c: the slab layer (see slub.c's essay) ---- */
 extern const struct kheap_layer slab_layer;
 int slab_validate(void);		/* every cache's invariants; errors */
-/* ---- kmalloc.c ---- */
+/* ---- slab_common.c: the kmalloc part ---- */
 extern const struct kheap_layer kmalloc_layer;
 /* bytes of the large kmalloc block starting at @object, else 0 (quiet) */
 size_t kmalloc_large_size(const void *object);
+
+/* ---- kernel/rcu/tree.c: kfree_rcu batching ---- */
+extern const struct kheap_layer kfree_rcu_layer;
 
 /* ---- vmalloc.c ---- */
 extern const struct kheap_layer vmalloc_layer;

@@ -38,6 +38,7 @@ static const struct kheap_layer *const layers[] = {
 	&slab_layer,
 	&vmalloc_layer,
 	&kmalloc_layer,
+	&kfree_rcu_layer,
 	&kfence_layer,
 	&kmemleak_layer,
 };

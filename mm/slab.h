@@ -351,7 +351,7 @@ void slab_report_double_free(struct kmem_cache *s, const void *x);
 void slab_report_bad_free(const char *fn, const void *x,
 			  struct kmem_cache *s, struct kmem_cache *cachep);
 
-/* ---- kmalloc.c: the size classes, inline (kmalloc() and the malloc shim) ---- */
+/* ---- slab_common.c: the kmalloc size classes, inline (kmalloc() and the malloc shim) ---- */
 extern const u8 kmalloc_size_index[24];
 
 static inline unsigned int fls_long(unsigned long x)

@@ -23,13 +23,49 @@
  * at most a word larger and whose alignment and SLAB_MERGE_SAME flags agree;
  * the existing cache gains a reference and the new name as an alias
  * ("slab_aliases" view).  slab_nomerge turns merging off.
+ *
+ * kmalloc (the second half of this file, as in the kernel's slab_common.c
+ * and slub.c): the kmalloc caches and their size classes, kmalloc() and
+ * large kmalloc, kfree(), ksize() and krealloc().
+ *
+ * 1. Size classes.  Requests up to KMALLOC_MAX_CACHE_SIZE (8 KiB) are served
+ *    by the kmalloc caches kmalloc-8 .. kmalloc-8k, with kmalloc-96 and
+ *    kmalloc-192 between the powers of two.  The class of sizes 1..192 comes
+ *    from kmalloc_size_index[(size - 1) / 8], above that from
+ *    fls(size - 1).  Three arrays of caches, as the kernel has them without
+ *    memcg: KMALLOC_NORMAL ("kmalloc-64"), KMALLOC_RECLAIM for
+ *    __GFP_RECLAIMABLE ("kmalloc-rcl-64", SLAB_RECLAIM_ACCOUNT) and
+ *    KMALLOC_DMA for __GFP_DMA ("dma-kmalloc-64", SLAB_CACHE_DMA);
+ *    KMALLOC_CGROUP is KMALLOC_NORMAL.  All 39 are created at
+ *    initialisation, so slabinfo lists them before first use.  A kmalloc
+ *    cache is aligned to the largest power of two dividing its size (so
+ *    power-of-two sizes are naturally aligned, kmalloc-96 is 32-aligned),
+ *    at least ARCH_KMALLOC_MINALIGN (8).
+ *
+ * 2. Large kmalloc.  Larger requests are compound pages of order
+ *    get_order(size) from the page allocator (__kmalloc_large_node), up to
+ *    KMALLOC_MAX_SIZE (4 MiB); beyond that the page allocator fails the
+ *    order and warns once.  Their pages count as unreclaimable slab memory
+ *    (meminfo's SUnreclaim), as in the kernel.  kheap marks the head page
+ *    (PG_large_kmalloc) so that kfree() can tell a large kmalloc from any
+ *    other page and refuse the latter (the kernel of 7.x does the same with
+ *    a page type).
+ *
+ * 3. kfree.  ZERO_SIZE_PTR ((void *)16) and NULL are ignored.  Otherwise
+ *    the struct page of the address is found by arithmetic (virt_to_slab:
+ *    no search): a slab object goes to its cache, a large kmalloc head
+ *    back to the page allocator; anything else - an address outside kheap,
+ *    a stack or malloc pointer, the middle of a large object - prints
+ *    "kfree(): invalid pointer" with a backtrace and is ignored.
  */
 #include "internal.h"
 #include "slab.h"
 #include "slub_debug.h"
 #include "kfence/kfence.h"
+#include "sanitizer.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -619,4 +655,393 @@ static void slab_fork_child(void)
 const struct kheap_layer slab_layer = {
 	"slab", slab_init, slab_validate, slab_fork_prepare, slab_fork_parent,
 	slab_fork_child
+};
+
+/* ------------------------------------------------------------------ */
+/* kmalloc                                                             */
+/* ------------------------------------------------------------------ */
+
+kmem_buckets kmalloc_caches[NR_KMALLOC_TYPES];
+
+/* The head page of a large kmalloc object: a private page flag. */
+#define PG_large_kmalloc	PG_owner_2
+
+/* ------------------------------------------------------------------ */
+/* size classes                                                        */
+/* ------------------------------------------------------------------ */
+
+/* kmalloc_size_index[(bytes - 1) / 8] for 1..192 bytes (v6.12). */
+const u8 kmalloc_size_index[24] = {
+	3, 4, 5, 5, 6, 6, 6, 6,		/*   8 ..  64 */
+	1, 1, 1, 1, 7, 7, 7, 7,		/*  72 .. 128 */
+	2, 2, 2, 2, 2, 2, 2, 2,		/* 136 .. 192 */
+};
+
+static const struct {
+	const char *name[NR_KMALLOC_TYPES];
+	unsigned int size;
+} kmalloc_info[KMALLOC_SHIFT_HIGH + 1] = {
+#define INFO(sz, short_sz)						\
+	{ { "kmalloc-" #short_sz, "kmalloc-rcl-" #short_sz,		\
+	    "dma-kmalloc-" #short_sz }, sz }
+	{ { NULL, NULL, NULL }, 0 },
+	INFO(96, 96),
+	INFO(192, 192),
+	INFO(8, 8),
+	INFO(16, 16),
+	INFO(32, 32),
+	INFO(64, 64),
+	INFO(128, 128),
+	INFO(256, 256),
+	INFO(512, 512),
+	INFO(1024, 1k),
+	INFO(2048, 2k),
+	INFO(4096, 4k),
+	INFO(8192, 8k),
+#undef INFO
+};
+
+static int create_kmalloc_caches(void)
+{
+	static const slab_flags_t type_flags[NR_KMALLOC_TYPES] = {
+		[KMALLOC_NORMAL] = 0,
+		[KMALLOC_RECLAIM] = SLAB_RECLAIM_ACCOUNT,
+		[KMALLOC_DMA] = SLAB_CACHE_DMA,
+	};
+
+	for (int type = KMALLOC_NORMAL; type < NR_KMALLOC_TYPES; type++) {
+		for (unsigned int i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
+			if (i == 1 || i == 2 || i >= KMALLOC_SHIFT_LOW)
+				kmalloc_caches[type][i] = create_kmalloc_cache(
+					kmalloc_info[i].name[type],
+					kmalloc_info[i].size, type_flags[type]);
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* kmalloc                                                             */
+/* ------------------------------------------------------------------ */
+
+static void *___kmalloc_large_node(size_t size, gfp_t flags)
+{
+	unsigned int order = (unsigned int)get_order(size);
+	struct page *page;
+
+	if (size > KMALLOC_MAX_SIZE)	/* the page allocator fails it */
+		order = MAX_PAGE_ORDER + 1;
+	page = alloc_pages(flags | __GFP_COMP, order);
+	if (!page)
+		return NULL;
+	__atomic_fetch_or(&page->flags, 1UL << PG_large_kmalloc,
+			  __ATOMIC_RELAXED);
+	mod_node_page_state(NR_SLAB_UNRECLAIMABLE, 1L << order);
+	return page_address(page);
+}
+
+void *__kmalloc_large(size_t size, gfp_t flags)
+{
+	return ___kmalloc_large_node(size, flags);
+}
+
+void *__kmalloc_large_node(size_t size, gfp_t flags, int node)
+{
+	(void)node;
+	return ___kmalloc_large_node(size, flags);
+}
+
+/**
+ * kmalloc - allocate kernel memory
+ * @size: bytes required; 0 gives ZERO_SIZE_PTR
+ * @flags: GFP flags; __GFP_ZERO zeroes, __GFP_RECLAIMABLE and __GFP_DMA pick
+ *         the kmalloc-rcl-* and dma-kmalloc-* caches
+ *
+ * Return: an object of at least @size bytes (ksize() tells how many),
+ * aligned to the largest power of two dividing its size class, or NULL.
+ */
+void *kmalloc(size_t size, gfp_t flags)
+{
+	struct kmem_cache *s;
+	void *p;
+
+	kheap_ensure_init();
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+		return ___kmalloc_large_node(size, flags);
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	s = kmalloc_slab(size, flags);
+	p = __kmem_cache_alloc_kmalloc(s, flags, size, _RET_IP_);
+	/* ASan: the bytes past the request are red zone until ksize() */
+	if (KHEAP_ASAN && p && kheap_asan_cache(s) && !is_kfence_address(p))
+		kheap_asan_poison((char *)p + size, s->object_size - size);
+	return p;
+}
+
+void *kmalloc_node(size_t size, gfp_t flags, int node)
+{
+	(void)node;
+	return kmalloc(size, flags);
+}
+
+/* ------------------------------------------------------------------ */
+/* kfree, ksize                                                        */
+/* ------------------------------------------------------------------ */
+
+static __noinline __cold void kfree_invalid(const void *object,
+					    const char *why)
+{
+	pr_err("kfree(): invalid pointer %p (%s)\n", object, why);
+	dump_stack();
+}
+
+/* The head page of a large kmalloc object at @object, or NULL. */
+static struct page *large_kmalloc_head(const void *object)
+{
+	struct page *page;
+
+	if (!virt_addr_valid(object) ||
+	    !pfn_section_online(virt_to_pfn(object)))
+		return NULL;
+	page = compound_head(virt_to_page(object));
+	if (!kheap_page_flag(page, PG_large_kmalloc))
+		return NULL;
+	return page;
+}
+
+/* The size of the large kmalloc block starting at @object, else 0; quiet. */
+size_t kmalloc_large_size(const void *object)
+{
+	struct page *page = large_kmalloc_head(object);
+
+	return page && object == page_address(page) ? page_size(page) : 0;
+}
+
+static void free_large_kmalloc(struct page *page, const void *object)
+{
+	unsigned int order = compound_order(page);
+
+	if (unlikely(object != page_address(page))) {
+		kfree_invalid(object, "inside a large kmalloc object");
+		return;
+	}
+	__atomic_fetch_and(&page->flags, ~(1UL << PG_large_kmalloc),
+			   __ATOMIC_RELAXED);
+	mod_node_page_state(NR_SLAB_UNRECLAIMABLE, -(1L << order));
+	__free_pages(page, order);
+}
+
+/**
+ * kfree - free memory kmalloc() (or any kmalloc-family call) returned
+ * @objp: the object; NULL and ZERO_SIZE_PTR are ignored
+ *
+ * A pointer kheap did not hand out is reported and ignored.
+ */
+void kfree(const void *objp)
+{
+	struct slab *slab;
+	struct page *page;
+
+	if (unlikely(ZERO_OR_NULL_PTR(objp)))
+		return;
+	slab = virt_to_slab(objp);
+	if (likely(slab)) {
+		kfree_slab_object(slab, (void *)objp, _RET_IP_);
+		return;
+	}
+	page = large_kmalloc_head(objp);
+	if (page) {
+		free_large_kmalloc(page, objp);
+		return;
+	}
+	if (__kfence_free((void *)objp))
+		return;
+	if (is_vmalloc_addr(objp))
+		kfree_invalid(objp, "a vmalloc address: use vfree() or kvfree()");
+	else
+		kfree_invalid(objp, virt_addr_valid(objp)
+				    ? "not a kmalloc object"
+				    : "not allocated by kheap");
+}
+
+/* The usable size of a slab object (the kernel's slab_ksize()). */
+static size_t slab_ksize(const struct kmem_cache *s)
+{
+	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON))
+		return s->object_size;
+	if (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_STORE_USER))
+		return s->inuse;
+	return s->size;
+}
+
+size_t __ksize(const void *object)
+{
+	struct slab *slab;
+	struct page *page;
+
+	if (object == ZERO_SIZE_PTR)
+		return 0;
+	slab = virt_to_slab(object);
+	if (slab) {
+		/* the caller may use all of it: no kmalloc red zone (v6.12) */
+		if (unlikely(kmem_cache_debug(slab->slab_cache)))
+			skip_orig_size_check(slab->slab_cache, object);
+		if (KHEAP_ASAN && kheap_asan_cache(slab->slab_cache))
+			kheap_asan_unpoison(object, slab->slab_cache->object_size);
+		return slab_ksize(slab->slab_cache);
+	}
+	page = large_kmalloc_head(object);
+	if (page && object == page_address(page))
+		return page_size(page);
+	if (is_kfence_address(object))
+		return kfence_ksize(object);
+	pr_warn("WARNING: ksize(%p): not a kmalloc object\n", object);
+	dump_stack();
+	return 0;
+}
+
+/**
+ * ksize - the number of bytes really usable at @objp (at least what was
+ * asked for); 0 for NULL and ZERO_SIZE_PTR
+ */
+size_t ksize(const void *objp)
+{
+	if (ZERO_OR_NULL_PTR(objp))
+		return 0;
+	return __ksize(objp);
+}
+
+/**
+ * kmalloc_size_roundup - the size kmalloc() really gives for @size bytes
+ */
+size_t kmalloc_size_roundup(size_t size)
+{
+	kheap_ensure_init();
+	if (size && size <= KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_slab(size, GFP_KERNEL)->object_size;
+	if (size && size <= KMALLOC_MAX_SIZE)
+		return PAGE_SIZE << get_order(size);
+	return size;
+}
+
+/**
+ * kfree_sensitive - zero the whole object (ksize() bytes), then free it
+ */
+void kfree_sensitive(const void *p)
+{
+	size_t ks = ksize(p);
+
+	if (ks)
+		memzero_explicit((void *)p, ks);
+	kfree(p);
+}
+
+/**
+ * kfree_bulk - free @size objects from the kmalloc family
+ *
+ * Runs of objects of the same cache go to kmem_cache_free_bulk() together.
+ */
+void kfree_bulk(size_t size, void **p)
+{
+	size_t i = 0;
+
+	while (i < size) {
+		struct slab *slab = ZERO_OR_NULL_PTR(p[i]) ? NULL : virt_to_slab(p[i]);
+		size_t j = i + 1;
+
+		if (!slab) {
+			kfree(p[i]);
+			i++;
+			continue;
+		}
+		while (j < size && !ZERO_OR_NULL_PTR(p[j]) &&
+		       virt_to_slab(p[j]) &&
+		       virt_to_slab(p[j])->slab_cache == slab->slab_cache)
+			j++;
+		kmem_cache_free_bulk(slab->slab_cache, j - i, p + i);
+		i = j;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* krealloc                                                            */
+/* ------------------------------------------------------------------ */
+
+/**
+ * krealloc - resize an object, as v6.12's krealloc does
+ * @p: the object (NULL: allocate)
+ * @new_size: the new size (0: free @p and return ZERO_SIZE_PTR)
+ * @flags: GFP flags; with __GFP_ZERO the bytes from @new_size to the end of
+ *         the object are zeroed when it is reused in place, so a later
+ *         krealloc with __GFP_ZERO finds them zeroed
+ *
+ * The object is reused in place when it is large enough (ksize); otherwise
+ * a new one is allocated, the old contents (ksize bytes) copied, and the
+ * old one freed.  On failure @p is untouched and NULL returned.
+ */
+void *krealloc(const void *p, size_t new_size, gfp_t flags)
+{
+	size_t ks = 0;
+	void *ret;
+
+	if (unlikely(!new_size)) {
+		kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	if (likely(!ZERO_OR_NULL_PTR(p))) {
+		ks = ksize(p);
+		if (!ks)	/* not a kmalloc object: reported by ksize */
+			return NULL;
+	}
+	if (ks >= new_size) {
+		if (flags & __GFP_ZERO)
+			memset((char *)p + new_size, 0, ks - new_size);
+		return (void *)p;
+	}
+	ret = kmalloc(new_size, flags);
+	if (ret && p && !ZERO_OR_NULL_PTR(p)) {
+		memcpy(ret, p, ks);
+		kfree(p);
+	}
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* the kmalloc layer                                                   */
+/* ------------------------------------------------------------------ */
+
+static int kmalloc_init(void)
+{
+	return create_kmalloc_caches();
+}
+
+/*
+ * kmalloc_validate - the size classes: every request size maps to a
+ * cache whose objects hold it, each type array has its caches, names and
+ * flags as the kernel's.  Return: problems found (each reported).
+ */
+static int kmalloc_validate(void)
+{
+	int errors = 0;
+
+	for (int type = 0; type < NR_KMALLOC_TYPES; type++) {
+		for (size_t size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
+			struct kmem_cache *s = kmalloc_caches[type][kmalloc_index(size)];
+
+			if (!s || s->object_size < size ||
+			    !(s->flags & SLAB_KMALLOC)) {
+				pr_err("kmalloc_validate: no proper cache for %zu bytes (type %d)\n",
+				       size, type);
+				errors++;
+				break;
+			}
+		}
+	}
+	return errors;
+}
+
+const struct kheap_layer kmalloc_layer = {
+	.name = "kmalloc",
+	.init = kmalloc_init,
+	.validate = kmalloc_validate,
 };

@@ -39,7 +39,7 @@ void slub_debug_print_slab_info(const struct slab *slab);
 /* slub.c, with no lock held (backtrace() may allocate the first time) */
 void slub_debug_capture_track(struct track *t, unsigned long addr);
 
-/* kmalloc.c: __ksize() lets the caller use the whole object */
+/* slab_common.c: __ksize() lets the caller use the whole object */
 void skip_orig_size_check(struct kmem_cache *s, const void *object);
 
 /* kmemleak */

@@ -188,7 +188,7 @@ static inline void *kmem_cache_zalloc(struct kmem_cache *k, gfp_t flags)
 }
 
 /* ------------------------------------------------------------------ */
-/* the kmalloc family (mm/kmalloc.c)                                  */
+/* the kmalloc family (mm/slab_common.c, mm/util.c, kernel/rcu/tree.c) */
 /* ------------------------------------------------------------------ */
 
 #include <stdarg.h>
