@@ -23,7 +23,7 @@
  * fault_inject_armed and a predictable branch.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "fault-inject.h"
 #include "kfence/kfence.h"
 

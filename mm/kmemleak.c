@@ -34,7 +34,7 @@
  * without a track).
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "slub_debug.h"
 #include "kmemleak.h"
 

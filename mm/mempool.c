@@ -33,7 +33,7 @@
  * without it.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "slub_debug.h"
 
 #include <errno.h>

@@ -59,7 +59,7 @@
  *    "kfree(): invalid pointer" with a backtrace and is ignored.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "slub_debug.h"
 #include "kfence/kfence.h"
 #include "sanitizer.h"

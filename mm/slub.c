@@ -128,7 +128,7 @@
  *    are leaked there, nothing is corrupted.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "lib/fault-inject.h"
 #include "slub_debug.h"
 #include "kfence/kfence.h"

@@ -47,7 +47,7 @@
  *    before the list lock is taken.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "slub_debug.h"
 
 #include <ctype.h>

@@ -12,7 +12,7 @@
 #define _KHEAP_SLUB_FAST_H
 
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "os/rseq.h"
 
 #define RECIP_SHIFT		44	/* exact for offsets < 2^22 (4 MiB) */

@@ -89,7 +89,7 @@
  */
 #include "internal.h"
 #include "shim/shim.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "slub_fast.h"
 #include "kfence/kfence.h"
 #include "sanitizer.h"

@@ -8,7 +8,7 @@
  * SLAB_FAILSLAB.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "lib/fault-inject.h"
 #include "check.h"
 

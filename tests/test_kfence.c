@@ -7,7 +7,7 @@
  * pool still kills (forked child); KFENCE off by default installs nothing.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "kfence/kfence.h"
 #include "check.h"
 

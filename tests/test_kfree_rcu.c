@@ -17,7 +17,7 @@
  * (an uninstrumented library) and would report every free after them.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "check.h"
 
 #include <pthread.h>

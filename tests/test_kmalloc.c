@@ -6,7 +6,7 @@
  * helpers, kfree_sensitive, kfree_bulk, bad frees.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "check.h"
 
 #include <stdint.h>

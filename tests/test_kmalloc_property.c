@@ -10,7 +10,7 @@
  * lists plus the model's large kmalloc pages.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "check.h"
 
 #include <stdint.h>

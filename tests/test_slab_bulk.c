@@ -5,7 +5,7 @@
  * returns 0, leaves nothing allocated, and succeeds once memory is back.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "check.h"
 #include "slabinfo.h"
 

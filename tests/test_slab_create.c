@@ -5,7 +5,7 @@
  * with known values), constructors, accessors and bad frees.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "check.h"
 #include "slabinfo.h"
 

@@ -8,7 +8,7 @@
  * 'T' at work on real caches.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "slub_debug.h"
 #include "check.h"
 

@@ -8,7 +8,7 @@
  * turns merging off.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "check.h"
 #include "slabinfo.h"
 

@@ -7,7 +7,7 @@
  * afterwards every slab is released and slab_validate() is clean.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "check.h"
 #include "slabinfo.h"
 

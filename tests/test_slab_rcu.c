@@ -9,7 +9,7 @@
  * stay readable as the type they were.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "check.h"
 #include "slabinfo.h"
 

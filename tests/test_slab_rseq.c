@@ -25,7 +25,7 @@
  *   exactly those objects from it.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "check.h"
 #include "slabinfo.h"
 #include "os/rseq.h"

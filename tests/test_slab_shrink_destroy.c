@@ -6,7 +6,7 @@
  * the kernel's report and keeps the cache and the objects.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "check.h"
 #include "slabinfo.h"
 

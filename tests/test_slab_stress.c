@@ -8,7 +8,7 @@
  * slab_validate() is clean and the fast path was used.  Runs under TSan.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "check.h"
 #include "slabinfo.h"
 

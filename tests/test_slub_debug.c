@@ -13,7 +13,7 @@
  * tested as such below.)
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "slub_debug.h"
 #include "check.h"
 

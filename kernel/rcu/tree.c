@@ -22,7 +22,7 @@
  * allocator locks are taken only by the calls made outside it.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 
 #include <errno.h>
 

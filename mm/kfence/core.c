@@ -48,7 +48,7 @@
  * threads other than the initialising one get no alternate stack.
  */
 #include "internal.h"
-#include "slab.h"
+#include "slab_internal.h"
 #include "kfence.h"
 
 #include <execinfo.h>

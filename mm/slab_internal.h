@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * slab_internal.h - kheap's private half of the slab layer: the per-CPU
+ * structures, sheaves, statistics items, debug tracks, free pointers, the
+ * kmalloc size classes, and the prototypes of slab_common.c and slub.c that
+ * have no kernel name.  The kernel keeps most of this static inside
+ * mm/slub.c; kheap shares it between slub.c, slub_debug.c, slab_common.c,
+ * kfence, kmemleak and the malloc shim.  mm/slab.h, which kernel code may
+ * include, holds the kernel-shaped half; the design is the essay at the
+ * top of slub.c.
+ */
+#ifndef _KHEAP_SLAB_INTERNAL_H
+#define _KHEAP_SLAB_INTERNAL_H
+
+#include "internal.h"
+#include "slab.h"
+
+typedef unsigned __int128 u128;
+
+/* On a node partial list (the kernel's slab_test_node_partial()). */
+#define SL_partial	PG_workingset
+
+/*
+ * virt_to_slab - the slab an address belongs to, or NULL when it is not in
+ * a slab page.  O(1): the struct page of the address, then its compound
+ * head; nothing is searched.
+ */
+static inline struct slab *virt_to_slab(const void *addr)
+{
+	struct page *page;
+
+	if (unlikely(!virt_addr_valid(addr) ||
+		     !pfn_section_online(virt_to_pfn(addr))))
+		return NULL;
+	page = compound_head(virt_to_page(addr));
+	if (!PageSlab(page))
+		return NULL;
+	return page_slab(page);
+}
+
+/* ---- statistics: the kernel's enum stat_item ---- */
+
+enum stat_item {
+	ALLOC_FASTPATH,		/* allocation from the CPU freelist */
+	ALLOC_SLOWPATH,		/* allocation by getting a new CPU slab */
+	FREE_FASTPATH,		/* free to the CPU slab */
+	FREE_SLOWPATH,		/* freeing not to the CPU slab */
+	FREE_FROZEN,		/* freeing to a frozen slab */
+	FREE_ADD_PARTIAL,	/* freeing moves slab to the partial list */
+	FREE_REMOVE_PARTIAL,	/* freeing removes the last object */
+	ALLOC_FROM_PARTIAL,	/* CPU slab acquired from node partial list */
+	ALLOC_SLAB,		/* CPU slab acquired from the page allocator */
+	ALLOC_REFILL,		/* refill the CPU freelist from the slab's */
+	ALLOC_NODE_MISMATCH,	/* switching CPU slab (never: one node) */
+	FREE_SLAB,		/* slab freed to the page allocator */
+	CPUSLAB_FLUSH,		/* abandoning of the CPU slab */
+	DEACTIVATE_FULL,	/* CPU slab was full when deactivated */
+	DEACTIVATE_EMPTY,	/* CPU slab was empty when deactivated */
+	DEACTIVATE_TO_HEAD,	/* CPU slab put back at the partial head */
+	DEACTIVATE_TO_TAIL,	/* CPU slab put back at the partial tail */
+	DEACTIVATE_REMOTE_FREES,	/* slab had remote frees */
+	DEACTIVATE_BYPASS,	/* implicit deactivation */
+	ORDER_FALLBACK,		/* fell back to the minimum order */
+	CMPXCHG_DOUBLE_CPU_FAIL,	/* the CPU (freelist, tid) CAS failed */
+	CMPXCHG_DOUBLE_FAIL,	/* the slab (freelist, counters) CAS failed */
+	CPU_PARTIAL_ALLOC,	/* used a CPU partial slab */
+	CPU_PARTIAL_FREE,	/* refilled the CPU partial list on free */
+	CPU_PARTIAL_NODE,	/* refilled CPU partial from node partial */
+	CPU_PARTIAL_DRAIN,	/* drained the CPU partial list to the node */
+	NR_SLUB_STAT_ITEMS
+};
+
+/* ---- per-CPU state ---- */
+
+/*
+ * Per-(cache, CPU) state.  (freelist, tid) change only by 16-byte CAS;
+ * slab and partial only under lock, and slab only while the pair is claimed
+ * (tid odd): see "Per-CPU state" in slub.c.
+ */
+struct kmem_cache_cpu {
+	union {
+		struct {
+			void **freelist;	/* next object of slab to hand out */
+			unsigned long tid;	/* bumped by 2 at every change;
+						   odd: claimed by a lock holder */
+		};
+		u128 freelist_tid;
+	};
+	struct slab *slab;		/* the CPU slab (frozen), or NULL */
+	struct slab *partial;		/* per-CPU partial slabs (not frozen) */
+	struct slab_sheaf *main;	/* sheaf the fast paths use (rseq) */
+	struct slab_sheaf *spare;	/* swapped in when main is empty/full */
+	kh_lock_t lock;			/* guards slab, partial; any thread */
+#ifdef CONFIG_SLUB_STATS
+	unsigned long stat[NR_SLUB_STAT_ITEMS];	/* per-CPU event counts */
+#endif
+} __cacheline_aligned;
+
+/*
+ * A sheaf: an array of free objects of one cache, per CPU (the kernel's
+ * struct slab_sheaf, 6.18+).  The objects count as allocated for their
+ * slabs; the fast paths pop and push them in restartable sequences.
+ */
+struct slab_sheaf {
+	unsigned int size;		/* objects held; the rseq commit word */
+	unsigned int capacity;		/* room in objects[] */
+	struct list_head barn_list;	/* on the barn's full or empty list */
+	void *objects[];
+};
+
+struct kmem_cache_alias {
+	struct kmem_cache_alias *next;	/* next alias of the same cache */
+	char name[48];			/* the name it was created with */
+};
+
+#define KMEM_CACHE_CPU_OFFSET	ALIGN(sizeof(struct kmem_cache), L1_CACHE_BYTES)
+
+#define OO_SHIFT		16
+#define OO_MASK			((1U << OO_SHIFT) - 1)
+#define MAX_OBJS_PER_PAGE	32767	/* since slab.objects is u15 */
+
+static inline unsigned int oo_order(struct kmem_cache_order_objects x)
+{
+	return x.x >> OO_SHIFT;
+}
+
+static inline unsigned int oo_objects(struct kmem_cache_order_objects x)
+{
+	return x.x & OO_MASK;
+}
+
+/*
+ * The debug tracking record (struct track), two per object with
+ * SLAB_STORE_USER: the kernel keeps a stack depot handle, kheap the first
+ * TRACK_ADDRS return addresses themselves (handle = how many).
+ */
+#define TRACK_ADDRS	8
+struct track {
+	unsigned long addr;		/* caller */
+	unsigned int handle;		/* frames in stack[] */
+	int cpu;			/* CPU of the operation */
+	int pid;			/* thread id */
+	unsigned int nr;		/* frames in stack[] */
+	unsigned long when;		/* jiffies (ms) */
+	void *stack[TRACK_ADDRS];	/* backtrace from the caller */
+};
+
+enum track_item { TRACK_ALLOC, TRACK_FREE };
+
+#define _RET_IP_	((unsigned long)__builtin_return_address(0))
+
+static inline void *get_freepointer(const struct kmem_cache *s, void *object)
+{
+	return *(void **)((char *)object + s->offset);
+}
+
+static inline void set_freepointer(const struct kmem_cache *s, void *object,
+				   void *fp)
+{
+	*(void **)((char *)object + s->offset) = fp;
+}
+
+static inline bool kmem_cache_debug(const struct kmem_cache *s)
+{
+	return unlikely(s->flags & SLAB_DEBUG_FLAGS);
+}
+
+/* ---- slab_common.c ---- */
+extern unsigned int slab_nr_cpus;	/* os_ncpus(), fixed at init */
+void slub_init_fastpath(void);		/* rseq or cmpxchg16b, once */
+unsigned long kmem_cache_shrink_all(void);	/* every cache */
+extern struct kmem_cache *sheaf_cache;	/* slab_sheaf: sheaves' memory */
+size_t slub_sheaf_size(void);
+bool slub_uses_rseq(void);
+size_t kmem_cache_struct_size(void);
+int slabinfo_show(FILE *out);
+void slab_report_double_free(struct kmem_cache *s, const void *x);
+void slab_report_bad_free(const char *fn, const void *x,
+			  struct kmem_cache *s, struct kmem_cache *cachep);
+
+/* ---- slab_common.c: the kmalloc size classes, inline (kmalloc() and the malloc shim) ---- */
+extern const u8 kmalloc_size_index[24];
+
+static inline unsigned int fls_long(unsigned long x)
+{
+	return x ? 64 - (unsigned int)__builtin_clzl(x) : 0;
+}
+
+/* The cache index of a request of 1..KMALLOC_MAX_CACHE_SIZE bytes. */
+static inline unsigned int kmalloc_index(size_t size)
+{
+	if (size <= 192)
+		return kmalloc_size_index[(size - 1) / 8];
+	return fls_long(size - 1);
+}
+
+/* Which array of caches: KMALLOC_NORMAL unless reclaimable or DMA. */
+static inline enum kmalloc_cache_type kmalloc_type(gfp_t flags)
+{
+	if (likely(!(flags & (__GFP_RECLAIMABLE | __GFP_DMA))))
+		return KMALLOC_NORMAL;
+	return (flags & __GFP_DMA) ? KMALLOC_DMA : KMALLOC_RECLAIM;
+}
+
+/* The cache for a request of 1..KMALLOC_MAX_CACHE_SIZE bytes. */
+static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags)
+{
+	return kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
+}
+
+/* ---- slub.c ---- */
+void kfree_slab_object(struct slab *slab, void *x, unsigned long addr);
+unsigned int calculate_order(unsigned int size);
+int slub_validate_cache(struct kmem_cache *s);
+void slub_init_bootstrap(void);
+void slub_lock_cache(struct kmem_cache *s);	/* fork: every lock of @s */
+void slub_unlock_cache(struct kmem_cache *s);
+void slub_reinit_cache(struct kmem_cache *s);
+unsigned long slub_stat(struct kmem_cache *s, enum stat_item si);
+void *__kmem_cache_alloc_kmalloc(struct kmem_cache *s, gfp_t gfpflags,
+				 size_t orig_size, unsigned long caller);
+void __kmem_cache_free(struct kmem_cache *s, void *x, unsigned long addr);
+
+#endif /* _KHEAP_SLAB_INTERNAL_H */
