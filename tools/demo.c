@@ -367,7 +367,8 @@ static int demo_real_program(void)
 	return 0;
 }
 
-int cmd_demo(int argc, char **argv, const char *cmdline)
+int cmd_demo(const struct command *c, int argc, char **argv,
+	     const char *cmdline)
 {
 	int err = kheap_init("mem=1G");
 

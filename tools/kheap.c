@@ -8,12 +8,10 @@
  * passes the program's own exit status through (126/127 when it cannot be
  * executed, as env(1) does).
  *
- * Views of another process: a program started by `kheap run` has
- * kheap.publish=1, so the shim in it serves its views on a Unix socket
- * (shim/publish.c: $XDG_RUNTIME_DIR/kheap-PID.sock or
- * /tmp/kheap-UID/kheap-PID.sock, 0700 directory, 0600 socket, peer uid
- * checked).  `kheap slabinfo --pid PID` connects, writes the view name and
- * prints the reply.
+ * The command table below drives usage, `kheap help CMD` and dispatch;
+ * each command's handler lives with its kind: the views and `--pid` in
+ * tools/view.c, the demo in tools/demo.c.  A view of another process comes
+ * from its shim's publisher (kheap.publish=1, which `kheap run` sets).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,26 +34,7 @@
 
 const char *prog = "kheap";
 
-/*
- * A command's handler gets argv from the command's name on and the global
- * --cmdline (NULL if none); it returns the exit status.
- */
-typedef int (*command_fn)(int argc, char **argv, const char *cmdline);
-
-static int cmd_run(int argc, char **argv, const char *cmdline);
-static int cmd_view(int argc, char **argv, const char *cmdline);
-static int cmd_config(int argc, char **argv, const char *cmdline);
-static int cmd_help(int argc, char **argv, const char *cmdline);
-
-/* One row per command: the table drives usage, `help CMD` and dispatch. */
-struct command {
-	const char *name;
-	const char *args;
-	const char *summary;
-	const char *help;	/* the text of `kheap help NAME` */
-	command_fn fn;
-	int flags;		/* CMD_* */
-};
+static command_fn cmd_run, cmd_view, cmd_config, cmd_help;
 
 /* Options after `--` or the program name belong to the program (run). */
 #define CMD_OWN_ARGS	0x1
@@ -79,14 +58,26 @@ static const struct command commands[] = {
 	  "  --stats           print meminfo, slabinfo, buddyinfo and vmallocinfo\n"
 	  "                    to stderr when PROG exits (kheap.stats=1)\n",
 	  cmd_run, CMD_OWN_ARGS | CMD_NO_INIT },
-	{ "slabinfo", "[--pid PID]", "print /proc/slabinfo", NULL, cmd_view, 0 },
-	{ "buddyinfo", "[--pid PID]", "print /proc/buddyinfo", NULL, cmd_view, 0 },
+	{ "slabinfo", "[--pid PID]", "print /proc/slabinfo", NULL, cmd_view, 0,
+	  "slabinfo" },
+	{ "buddyinfo", "[--pid PID]", "print /proc/buddyinfo", NULL, cmd_view, 0,
+	  "buddyinfo" },
 	{ "pagetypeinfo", "[--pid PID]", "print /proc/pagetypeinfo", NULL,
-	  cmd_view, 0 },
-	{ "zoneinfo", "[--pid PID]", "print /proc/zoneinfo", NULL, cmd_view, 0 },
+	  cmd_view, 0, "pagetypeinfo" },
+	{ "zoneinfo", "[--pid PID]", "print /proc/zoneinfo", NULL, cmd_view, 0,
+	  "zoneinfo" },
 	{ "vmallocinfo", "[--pid PID]", "print /proc/vmallocinfo", NULL,
-	  cmd_view, 0 },
-	{ "meminfo", "[--pid PID]", "print /proc/meminfo", NULL, cmd_view, 0 },
+	  cmd_view, 0, "vmallocinfo" },
+	{ "meminfo", "[--pid PID]", "print /proc/meminfo", NULL, cmd_view, 0,
+	  "meminfo" },
+	{ "vmstat", "[--pid PID]", "print /proc/vmstat (the counters kheap keeps)",
+	  NULL, cmd_view, 0, "vmstat" },
+	{ "unusable_index", "[--pid PID]",
+	  "print debugfs extfrag/unusable_index per zone and order", NULL,
+	  cmd_view, 0, "extfrag/unusable_index" },
+	{ "extfrag_index", "[--pid PID]",
+	  "print debugfs extfrag/extfrag_index per zone and order", NULL,
+	  cmd_view, 0, "extfrag/extfrag_index" },
 	{ "config", "", "print the options in force", NULL, cmd_config, 0 },
 	{ "options", "", "print the option table (markdown)", NULL, cmd_config, 0 },
 	{ "help", "[COMMAND]", "general help, or a command's", NULL, cmd_help,
@@ -197,7 +188,8 @@ int shim_environment(const char *cmdline, const char *extra)
 	return 0;
 }
 
-static int cmd_run(int argc, char **argv, const char *cmdline)
+static int cmd_run(const struct command *c, int argc, char **argv,
+		   const char *cmdline)
 {
 	const char *run_cmdline = NULL;
 	int stats = 0, i;
@@ -238,100 +230,60 @@ static int cmd_run(int argc, char **argv, const char *cmdline)
 	return errno == ENOENT ? 127 : 126;
 }
 
-/* ---- views of another process (--pid) ---- */
+/* ---- the view commands ---- */
 
-static int connect_view(const char *view, int pid)
+int tool_option_value(const char *cmd, int argc, char **argv, int *i,
+		      const char *name, const char **value)
 {
-	const char *xdgs[] = { getenv("XDG_RUNTIME_DIR"), NULL };
-	int last_err = ENOENT;
+	size_t len = strlen(name);
 
-	for (size_t i = 0; i < 2; i++) {
-		struct sockaddr_un sa = { .sun_family = AF_UNIX };
-		char dir[200], path[200];
-		int fd;
-
-		if (i == 0 && !xdgs[0])
-			continue;
-		if (!kheap_socket_path(dir, path, sizeof(dir), xdgs[i], getuid(), pid))
-			continue;
-		if (strlen(path) >= sizeof(sa.sun_path))
-			continue;
-		memcpy(sa.sun_path, path, strlen(path) + 1);
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			return -errno;
-		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-			char req[64];
-			int n = snprintf(req, sizeof(req), "%s\n", view);
-
-			if (write(fd, req, (size_t)n) != n) {
-				close(fd);
-				return -EIO;
-			}
-			shutdown(fd, SHUT_WR);
-			return fd;
-		}
-		last_err = errno;
-		close(fd);
-	}
-	return -last_err;
-}
-
-static int show_pid_view(const char *view, const char *pidstr)
-{
-	char *end, buf[65536];
-	long pid = strtol(pidstr, &end, 10);
-	ssize_t n;
-	int fd;
-
-	if (*end || pid <= 0 || pid > INT_MAX) {
-		fprintf(stderr, "%s: %s: bad PID '%s'\n", prog, view, pidstr);
-		return 2;
-	}
-	fd = connect_view(view, (int)pid);
-	if (fd < 0) {
-		if (fd == -ENOENT || fd == -ECONNREFUSED)
-			fprintf(stderr, "%s: %s: process %ld does not publish its views (start it with `kheap run`, which sets kheap.publish=1)\n",
-				prog, view, pid);
-		else
-			fprintf(stderr, "%s: %s: process %ld: %s\n", prog, view,
-				pid, strerror(-fd));
-		return 1;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		fwrite(buf, 1, (size_t)n, stdout);
-	close(fd);
-	return n < 0 ? 1 : 0;
-}
-
-static int cmd_view(int argc, char **argv, const char *cmdline)
-{
-	const char *view = argv[0], *pid = NULL;
-	int err;
-
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--pid") && i + 1 < argc)
-			pid = argv[++i];
-		else if (!strncmp(argv[i], "--pid=", 6))
-			pid = argv[i] + 6;
-		else {
-			fprintf(stderr, "%s: %s: unexpected argument '%s'\n", prog,
-				view, argv[i]);
-			command_usage(find_command(view), stderr);
+	if (!strcmp(argv[*i], name)) {
+		if (*i + 1 >= argc) {
+			fprintf(stderr, "%s: %s: option '%s' needs a value\n",
+				prog, cmd, name);
 			return 2;
 		}
+		*value = argv[++*i];
+		return 1;
 	}
-	if (pid)
-		return show_pid_view(view, pid);
-	err = kheap_proc_show(view, stdout);
-	if (err) {
-		fprintf(stderr, "%s: %s: %s\n", prog, view, strerror(-err));
+	if (!strncmp(argv[*i], name, len) && argv[*i][len] == '=') {
+		*value = argv[*i] + len + 1;
 		return 1;
 	}
 	return 0;
 }
 
-static int cmd_config(int argc, char **argv, const char *cmdline)
+static int cmd_view(const struct command *c, int argc, char **argv,
+		    const char *cmdline)
+{
+	const char *pidarg = NULL;
+	char *text;
+	int pid = 0, r;
+
+	for (int i = 1; i < argc; i++) {
+		r = tool_option_value(c->name, argc, argv, &i, "--pid", &pidarg);
+		if (r == 2)
+			return 2;
+		if (!r) {
+			fprintf(stderr, "%s: %s: unexpected argument '%s'\n", prog,
+				c->name, argv[i]);
+			command_usage(c, stderr);
+			return 2;
+		}
+	}
+	if (pidarg && (r = tool_parse_pid(c->name, pidarg, &pid)))
+		return r;
+	if (!pid)
+		tool_note_own_view(c->name);
+	if (tool_fetch_view(c->name, c->view, pid, &text, false))
+		return 1;
+	fputs(text, stdout);
+	free(text);
+	return 0;
+}
+
+static int cmd_config(const struct command *c, int argc, char **argv,
+		      const char *cmdline)
 {
 	if (argc > 1) {
 		fprintf(stderr, "%s: %s: unexpected argument '%s'\n", prog,
@@ -345,7 +297,8 @@ static int cmd_config(int argc, char **argv, const char *cmdline)
 	return 0;
 }
 
-static int cmd_help(int argc, char **argv, const char *cmdline)
+static int cmd_help(const struct command *cmd, int argc, char **argv,
+		    const char *cmdline)
 {
 	const struct command *c;
 
@@ -391,7 +344,12 @@ int main(int argc, char **argv)
 			printf("kheap %s\n", KHEAP_VERSION);
 			return 0;
 		}
-		if (!strcmp(argv[i], "--cmdline") && i + 1 < argc) {
+		if (!strcmp(argv[i], "--cmdline")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "%s: option '--cmdline' needs a value\n",
+					prog);
+				return 2;
+			}
 			cmdline = argv[++i];
 			continue;
 		}
@@ -418,5 +376,5 @@ int main(int argc, char **argv)
 	if (!(c->flags & CMD_NO_INIT) && cmdline &&
 	    kheap_init(cmdline) == -EINVAL)
 		return 2;
-	return c->fn(argc, argv, cmdline);
+	return c->fn(c, argc, argv, cmdline);
 }
