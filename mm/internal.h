@@ -25,6 +25,7 @@
 #include <linux/string.h>
 #include <linux/mempool.h>
 #include <kheap/kheap.h>
+#include <kheap/extfrag.h>
 #pragma GCC visibility pop
 
 #include "debug.h"
@@ -193,6 +194,9 @@ void page_alloc_wake_waiters(void);
 unsigned long global_free_pages(void);	/* buddy + uncommitted */
 unsigned long global_pcp_pages(void);
 unsigned long zone_pcp_pages(const struct zone *zone);
+/* pages allocated from and freed to @zone so far (pgalloc_, pgfree) */
+void zone_page_events(const struct zone *zone, unsigned long *pgalloc,
+		      unsigned long *pgfree);
 extern const char *const migratetype_names[MIGRATE_TYPES];
 extern const char *const zone_names[MAX_NR_ZONES];
 void show_free_areas(FILE *out);
@@ -247,6 +251,27 @@ void vmalloc_fork_parent(void);
 void vmalloc_fork_child(void);
 
 /* ---- vmstat.c: the /proc-style views ---- */
+/*
+ * Events of slow paths (the kernel's enum vm_event_item, the part kheap
+ * counts here; pgalloc_<zone> and pgfree live in the zones and their
+ * per-CPU lists, see zone_page_events()).
+ */
+enum vm_event_item {
+	ALLOCSTALL_DMA,			/* direct reclaim entries, by the */
+	ALLOCSTALL_DMA32,		/* request's highest zone */
+	ALLOCSTALL_NORMAL,
+	SLABS_SCANNED,			/* objects the shrinkers scanned */
+	NR_VM_EVENT_ITEMS
+};
+extern unsigned long kheap_vm_events[NR_VM_EVENT_ITEMS];
+static inline void count_vm_events(enum vm_event_item item, unsigned long n)
+{
+	__atomic_fetch_add(&kheap_vm_events[item], n, __ATOMIC_RELAXED);
+}
+static inline unsigned long vm_event(enum vm_event_item item)
+{
+	return __atomic_load_n(&kheap_vm_events[item], __ATOMIC_RELAXED);
+}
 typedef int (*proc_show_fn)(FILE *out);
 void kheap_proc_register(const char *name, proc_show_fn fn);
 void proc_init(void);

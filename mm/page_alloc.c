@@ -173,6 +173,25 @@ unsigned long zone_pcp_pages(const struct zone *zone)
 	return sum;
 }
 
+/*
+ * zone_page_events - the zone's pgalloc_<zone> and pgfree counts: pages
+ * handed out and freed, through the per-CPU lists or past them.  Each part
+ * is written under the lock of its list (pcp->lock or zone->lock), so the
+ * fast path pays one add to a line it already holds; the sum is racy.
+ */
+void zone_page_events(const struct zone *zone, unsigned long *pgalloc,
+		      unsigned long *pgfree)
+{
+	unsigned long a = READ_ONCE(zone->pgalloc), f = READ_ONCE(zone->pgfree);
+
+	for (unsigned int cpu = 0; zone->pcp && cpu < nr_pcp_cpus; cpu++) {
+		a += READ_ONCE(zone->pcp[cpu].pgalloc);
+		f += READ_ONCE(zone->pcp[cpu].pgfree);
+	}
+	*pgalloc = a;
+	*pgfree = f;
+}
+
 unsigned long global_pcp_pages(void)
 {
 	unsigned long sum = 0;
@@ -891,6 +910,7 @@ static void free_unref_page_commit(struct zone *zone,
 	pcp->alloc_factor >>= 1;
 	list_add(&page->pcp_list, &pcp->lists[pindex]);
 	WRITE_ONCE(pcp->count, pcp->count + (1 << order));
+	WRITE_ONCE(pcp->pgfree, pcp->pgfree + (1UL << order));
 
 	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
 		free_high = pcp->free_count >= batch &&
@@ -951,6 +971,7 @@ static struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order,
 	page = list_first_entry(list, struct page, pcp_list);
 	list_del(&page->pcp_list);
 	WRITE_ONCE(pcp->count, pcp->count - (1 << order));
+	WRITE_ONCE(pcp->pgalloc, pcp->pgalloc + (1UL << order));
 	return page;
 }
 
@@ -981,6 +1002,8 @@ static struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
 	/* atomic and OOM requests may take the reserve as a last resort */
 	if (!page && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
 		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
+	if (page)
+		WRITE_ONCE(zone->pgalloc, zone->pgalloc + (1UL << order));
 	kh_unlock(&zone->lock);
 	return page;
 }
@@ -1232,8 +1255,7 @@ retry:
 		goto nopage;
 
 	/* direct reclaim: pcp lists, shrinkers, slab caches */
-	for (int zi = 0; zi <= highest_zoneidx; zi++)
-		kheap_zones[zi].alloc_stall++;
+	count_vm_events(ALLOCSTALL_DMA + highest_zoneidx, 1);
 	unsigned long progress = try_to_free_pages(gfp, order);
 	page = get_page_from_freelist(gfp, order, alloc_flags,
 				      highest_zoneidx, mt);
@@ -1492,6 +1514,7 @@ static void free_one_page(struct zone *zone, struct page *page,
 	kh_lock(&zone->lock);
 	__free_one_page(page, pfn, zone, order,
 			get_pageblock_migratetype(page), fpi);
+	WRITE_ONCE(zone->pgfree, zone->pgfree + (1UL << order));
 	kh_unlock(&zone->lock);
 	wake_nofail_waiters();
 	report_run_if_due(zone);

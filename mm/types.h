@@ -65,6 +65,8 @@ struct per_cpu_pages {
 	u8 flags;			/* PCPF_* */
 	short free_count;		/* consecutive frees, for free_high */
 	u8 decay_tick;			/* operations since the decay check */
+	unsigned long pgalloc;		/* pages handed out from this list */
+	unsigned long pgfree;		/* pages freed onto this list */
 	struct list_head lists[NR_PCP_LISTS];	/* by order_to_pindex() */
 } __cacheline_aligned;
 
@@ -103,7 +105,8 @@ struct zone {
 	bool reporting;			/* a reporting pass is running */
 	struct free_area free_area[NR_PAGE_ORDERS];	/* the buddy lists */
 	long vm_stat[NR_VM_ZONE_STAT_ITEMS];	/* enum zone_stat_item */
-	unsigned long long alloc_stall;	/* direct reclaim entries */
+	unsigned long pgalloc;		/* pages allocated past the pcp lists */
+	unsigned long pgfree;		/* pages freed past the pcp lists */
 } __cacheline_aligned;
 
 /* Flags for get_page_from_freelist() (mm/internal.h values). */

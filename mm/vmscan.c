@@ -129,6 +129,7 @@ static unsigned long do_shrink_slab(struct shrink_control *sc,
 		if (ret == SHRINK_STOP)
 			break;
 		freed += ret;
+		count_vm_events(SLABS_SCANNED, sc->nr_scanned);
 		total_scan -= sc->nr_scanned;
 		scanned += sc->nr_scanned;
 		if (!sc->nr_scanned)

@@ -1,9 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
  * vmstat.c - the /proc-style views of the page allocator, in the kernel's
- * formats (mm/vmstat.c, fs/proc/meminfo.c, mm/show_mem.c), and the
- * kheap_proc_show() dispatcher that other layers register their views with
- * ("slabinfo" from slab_common.c, "vmallocinfo" from vmalloc.c).
+ * formats (mm/vmstat.c, fs/proc/meminfo.c, mm/show_mem.c): buddyinfo,
+ * pagetypeinfo, zoneinfo, meminfo, vmstat, and debugfs's
+ * extfrag/unusable_index and extfrag/extfrag_index (whose arithmetic is
+ * public, <kheap/extfrag.h>, for tools that judge other snapshots); and
+ * the kheap_proc_show() dispatcher that other layers register their views
+ * with ("slabinfo" from slab_common.c, "vmallocinfo" from vmalloc.c).
+ *
+ * /proc/vmstat's counters are the ones kheap's code paths really keep:
+ * pgalloc_<zone> and pgfree are counted where a page leaves or joins a
+ * free list or a per-CPU list, under that list's lock (zone_page_events()),
+ * the slow-path events (allocstall_<zone>, slabs_scanned) in
+ * kheap_vm_events[] by atomic adds.
  *
  * Views read counters without stopping the allocator, as /proc does: each
  * line is consistent with itself, not with every other line.  Memory not yet
@@ -16,8 +25,9 @@
 #include <string.h>
 
 long kheap_node_stat[NR_VM_NODE_STAT_ITEMS];
+unsigned long kheap_vm_events[NR_VM_EVENT_ITEMS];
 
-#define MAX_VIEWS 16
+#define MAX_VIEWS 32
 static struct {
 	const char *name;
 	proc_show_fn fn;
@@ -191,7 +201,8 @@ static int zoneinfo_show(FILE *out)
 			READ_ONCE(z->reported_total));
 		fprintf(out, "\n      %-12s %lu", "nr_zone_offline",
 			zone_uncommitted_pages(z));
-		fprintf(out, "\n      %-12s %llu", "allocstall", z->alloc_stall);
+		fprintf(out, "\n      %-12s %lu", "allocstall",
+			vm_event(ALLOCSTALL_DMA + zi));
 		fprintf(out, "\n  pagesets");
 		for (unsigned int c = 0; c < os_ncpus(); c++) {
 			struct per_cpu_pages *p = &z->pcp[c];
@@ -289,6 +300,135 @@ static int meminfo_show(FILE *out)
 	return 0;
 }
 
+/* ---- /proc/vmstat ---- */
+
+/* The kernel's TEXTS_FOR_ZONES() suffixes of kheap's zones. */
+static const char *const zone_suffix[MAX_NR_ZONES] = { "dma", "dma32", "normal" };
+
+/*
+ * vmstat_show - /proc/vmstat, "name value" lines in vmstat_text[]'s order
+ * (zone items, node items, events), holding only the counters kheap's code
+ * paths maintain: a kernel counter of something kheap does not have (the
+ * LRU lists, swap, compaction, NUMA, THP) is left out rather than shown as
+ * a 0 that nothing updates.  nr_free_pages counts the pages on the free
+ * lists (zoneinfo's nr_free_pages), not memory that is not hot-added yet;
+ * nr_slab_* are in pages, as the kernel prints them.
+ */
+static int vmstat_show(FILE *out)
+{
+	unsigned long free = 0, pgfree = 0;
+
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		free += zone_page_state(&kheap_zones[zi], NR_FREE_PAGES);
+	fprintf(out, "nr_free_pages %lu\n", free);
+	fprintf(out, "nr_slab_reclaimable %lu\n",
+		node_page_state(NR_SLAB_RECLAIMABLE));
+	fprintf(out, "nr_slab_unreclaimable %lu\n",
+		node_page_state(NR_SLAB_UNRECLAIMABLE));
+	fprintf(out, "nr_kernel_misc_reclaimable %lu\n",
+		node_page_state(NR_KERNEL_MISC_RECLAIMABLE));
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		unsigned long a, f;
+
+		zone_page_events(&kheap_zones[zi], &a, &f);
+		fprintf(out, "pgalloc_%s %lu\n", zone_suffix[zi], a);
+		pgfree += f;
+	}
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		fprintf(out, "allocstall_%s %lu\n", zone_suffix[zi],
+			vm_event(ALLOCSTALL_DMA + zi));
+	fprintf(out, "pgfree %lu\n", pgfree);
+	fprintf(out, "slabs_scanned %lu\n", vm_event(SLABS_SCANNED));
+	return 0;
+}
+
+/* ---- debugfs extfrag/: unusable_index and extfrag_index ---- */
+
+void kheap_fill_contig_page_info(const unsigned long *nr_free,
+				 unsigned int nr_orders,
+				 unsigned int suitable_order,
+				 struct kheap_contig_page_info *info)
+{
+	info->free_pages = 0;
+	info->free_blocks_total = 0;
+	info->free_blocks_suitable = 0;
+	for (unsigned int order = 0; order < nr_orders; order++) {
+		unsigned long blocks = nr_free[order];
+
+		info->free_blocks_total += blocks;
+		info->free_pages += blocks << order;
+		if (order >= suitable_order)
+			info->free_blocks_suitable +=
+				blocks << (order - suitable_order);
+	}
+}
+
+int kheap_unusable_free_index(unsigned int order,
+			      const struct kheap_contig_page_info *info)
+{
+	if (info->free_pages == 0)	/* no free memory: all unusable */
+		return 1000;
+	return (int)((info->free_pages - (info->free_blocks_suitable << order)) *
+		     1000ULL / info->free_pages);
+}
+
+int kheap_fragmentation_index(unsigned int order,
+			      const struct kheap_contig_page_info *info)
+{
+	unsigned long requested = 1UL << order;
+
+	if (order > MAX_PAGE_ORDER || !info->free_blocks_total)
+		return 0;
+	if (info->free_blocks_suitable)	/* the request would succeed */
+		return -1000;
+	return (int)(1000 - (1000 + info->free_pages * 1000ULL / requested) /
+			    info->free_blocks_total);
+}
+
+/* One line per populated zone, one index per order, as mm/vmstat.c. */
+static void extfrag_print(FILE *out, bool fragmentation)
+{
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &kheap_zones[zi];
+		unsigned long nr_free[NR_PAGE_ORDERS];
+
+		if (!populated_zone(z))
+			continue;
+		for (int o = 0; o < NR_PAGE_ORDERS; o++)
+			nr_free[o] = READ_ONCE(z->free_area[o].nr_free);
+		fprintf(out, "Node %d, zone %8s ", 0, z->name);
+		for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++) {
+			struct kheap_contig_page_info info;
+			int index;
+
+			kheap_fill_contig_page_info(nr_free, NR_PAGE_ORDERS, o,
+						    &info);
+			if (fragmentation) {
+				index = kheap_fragmentation_index(o, &info);
+				fprintf(out, "%2d.%03d ", index / 1000,
+					index % 1000);
+			} else {
+				index = kheap_unusable_free_index(o, &info);
+				fprintf(out, "%d.%03d ", index / 1000,
+					index % 1000);
+			}
+		}
+		fputc('\n', out);
+	}
+}
+
+static int unusable_index_show(FILE *out)
+{
+	extfrag_print(out, false);
+	return 0;
+}
+
+static int extfrag_index_show(FILE *out)
+{
+	extfrag_print(out, true);
+	return 0;
+}
+
 /* ---- show_free_areas (warn_alloc's Mem-Info) ---- */
 
 static const char mt_letters[MIGRATE_TYPES] = { 'U', 'M', 'E', 'H' };
@@ -376,4 +516,7 @@ void proc_init(void)
 	kheap_proc_register("pagetypeinfo", pagetypeinfo_show);
 	kheap_proc_register("zoneinfo", zoneinfo_show);
 	kheap_proc_register("meminfo", meminfo_show);
+	kheap_proc_register("vmstat", vmstat_show);
+	kheap_proc_register("extfrag/unusable_index", unusable_index_show);
+	kheap_proc_register("extfrag/extfrag_index", extfrag_index_show);
 }

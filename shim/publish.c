@@ -16,10 +16,11 @@
  * uid is checked with SO_PEERCRED and one from another user is closed
  * unanswered.
  *
- * Protocol: the client writes a view name ("slabinfo", "buddyinfo",
- * "pagetypeinfo", "zoneinfo", "vmallocinfo", "meminfo") and a newline; the
- * reply is the view's text, then the server closes the connection.  An
- * unknown name gets "kheap: unknown view\n".  One request at a time.
+ * Protocol: the client writes a view name (any name kheap_proc_show()
+ * knows: "slabinfo", "vmstat", "kernel/slab", "slab/CACHE/alloc_traces",
+ * ...; at most KHEAP_VIEW_NAME_MAX bytes) and a newline; the reply is the
+ * view's text, then the server closes the connection.  An unknown name
+ * gets "kheap: unknown view\n".  One request at a time.
  *
  * Memory: the view is printed into a 4 MiB buffer taken with malloc (that
  * is, from kheap's vmalloc: only the pages written cost RSS) through an
@@ -51,13 +52,9 @@ static char sock_path[256];
 
 static void serve_one(int fd)
 {
-	static const char *const names[] = {
-		"slabinfo", "buddyinfo", "pagetypeinfo", "zoneinfo",
-		"vmallocinfo", "meminfo",
-	};
-	char req[64];
+	char req[KHEAP_VIEW_NAME_MAX + 2];
 	long n = os_read(fd, req, sizeof(req) - 1);
-	const char *view = NULL;
+	int err = -ENOENT;
 	char *buf;
 	FILE *f;
 
@@ -65,26 +62,21 @@ static void serve_one(int fd)
 		return;
 	req[n] = 0;
 	req[strcspn(req, "\r\n")] = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(req, names[i]))
-			view = names[i];
-	if (!view) {
-		os_write_all(fd, "kheap: unknown view\n", 20);
-		return;
-	}
 	buf = malloc(VIEW_BUF_SIZE);
 	if (!buf)
 		return;
 	f = fmemopen(buf, VIEW_BUF_SIZE, "w");
 	if (f) {
 		setvbuf(f, NULL, _IONBF, 0);
-		kheap_proc_show(view, f);
+		err = kheap_proc_show(req, f);
 		long len = ftell(f);
 
 		fclose(f);
-		if (len > 0)
+		if (!err && len > 0)
 			os_write_all(fd, buf, (size_t)min(len, (long)VIEW_BUF_SIZE - 1));
 	}
+	if (err == -ENOENT)
+		os_write_all(fd, "kheap: unknown view\n", 20);
 	free(buf);
 }
 

@@ -20,6 +20,10 @@ void shim_publish_stop(void);
  */
 #include <stdio.h>
 #include <stdbool.h>
+
+/* The longest view name a client may request ("slab/CACHE/alloc_traces"). */
+#define KHEAP_VIEW_NAME_MAX	200
+
 static inline bool kheap_socket_path(char *dir, char *path, size_t len,
 				     const char *xdg, unsigned int uid, int pid)
 {

@@ -45,8 +45,10 @@ void kheap_print_options(FILE *out);
 
 /**
  * kheap_proc_show - print a /proc-style view in the kernel's format
- * @name: "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo", "slabinfo",
- *        "vmallocinfo", or "slub_stats" (CONFIG_SLUB_STATS builds only)
+ * @name: "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo", "vmstat",
+ *        "slabinfo", "vmallocinfo" (/proc/NAME); "extfrag/unusable_index",
+ *        "extfrag/extfrag_index" (debugfs); "slab_aliases"; or
+ *        "slub_stats" (CONFIG_SLUB_STATS builds only)
  * @out: stream to print to
  *
  * Return: 0, or -ENOENT for an unknown view.

@@ -120,6 +120,9 @@ pid_view)
 	done
 	"$KHEAP" meminfo --pid $pid > mem.txt
 	"$KHEAP" buddyinfo --pid=$pid > buddy.txt
+	"$KHEAP" vmstat --pid $pid > vmstat.txt
+	"$KHEAP" unusable_index --pid $pid > unusable.txt
+	"$KHEAP" buddyinfo > own.txt 2> note.txt
 	kill $pid; wait $pid || true
 	# killed by a signal, it could not remove its socket: do it here
 	rm -f "${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}/kheap-$pid.sock"
@@ -127,11 +130,23 @@ pid_view)
 	grep -q '^kmalloc-64 ' slab.txt || fail "slabinfo --pid has no kmalloc-64"
 	grep -q '^MemTotal:' mem.txt || fail "meminfo --pid"
 	grep -q '^Node 0, zone' buddy.txt || fail "buddyinfo --pid"
+	grep -q '^pgalloc_normal [0-9]' vmstat.txt || fail "vmstat --pid: $(head -3 vmstat.txt)"
+	grep -q '^Node 0, zone .* [01]\.[0-9][0-9][0-9] $' unusable.txt || fail "unusable_index --pid: $(head -3 unusable.txt)"
+	grep -q "publishing their views.* $pid (sleep)" note.txt || fail "kheap VIEW does not list the publishing process: $(cat note.txt)"
 	set +e
 	"$KHEAP" slabinfo --pid $$ 2> err; st=$?
 	[ $st = 1 ] && grep -q 'does not publish' err || fail "a process without the shim: status $st, $(cat err)"
 	"$KHEAP" slabinfo --pid x 2> err; st=$?
 	[ $st = 2 ] || fail "bad pid gave $st"
+	"$KHEAP" slabinfo --pid 2> err; st=$?
+	[ $st = 2 ] && grep -q "option '--pid' needs a value" err || fail "--pid without a value: $st, $(cat err)"
+	"$KHEAP" --cmdline 2> err; st=$?
+	[ $st = 2 ] && grep -q "option '--cmdline' needs a value" err || fail "--cmdline without a value: $st, $(cat err)"
+	"$KHEAP" vmstat --pid 4194398 2> err; st=$?
+	[ $st = 2 ] && grep -q "4194398: no such process" err || fail "a pid that does not exist: $st, $(cat err)"
+	# without --pid: the command says whose heap it shows
+	"$KHEAP" buddyinfo > own.txt 2> err
+	grep -q 'fresh kheap heap inside the kheap command' err || fail "kheap VIEW without --pid does not say what it shows: $(cat err)"
 	set -e
 	# the socket of a process that died without removing it is swept
 	dir=${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}
