@@ -274,6 +274,9 @@ static inline unsigned long vm_event(enum vm_event_item item)
 }
 typedef int (*proc_show_fn)(FILE *out);
 void kheap_proc_register(const char *name, proc_show_fn fn);
+/* Views "PREFIXrest": @fn gets rest; -ENOENT when it names nothing. */
+typedef int (*proc_show_dir_fn)(const char *rest, FILE *out);
+void kheap_proc_register_dir(const char *prefix, proc_show_dir_fn fn);
 void proc_init(void);
 
 #endif /* _KHEAP_INTERNAL_H */

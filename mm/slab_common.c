@@ -3,8 +3,11 @@
  * slab_common.c - what does not depend on the slab strategy (mm/slab_common.c,
  * v6.12): the list of caches and slab_mutex, kmem_cache_create() and its
  * checks, merging of compatible caches (find_mergeable), destroy and
- * shrink, the /proc/slabinfo view, the shrinker that gives empty slabs back
- * under memory pressure, and the slab layer's init / validate / fork hooks.
+ * shrink, the views (/proc/slabinfo; "kernel/slab", the numbers of the
+ * kernel's /sys/kernel/slab/<cache>/ files with where free objects wait;
+ * debugfs's "slab/<cache>/alloc_traces" and "free_traces"; "slab_aliases"),
+ * the shrinker that gives empty slabs back under memory pressure, and the
+ * slab layer's init / validate / fork hooks.
  *
  * The caches form one list, slab_caches, newest first (list_add, as the
  * kernel's create_cache() does); /proc/slabinfo prints it in that order and
@@ -443,6 +446,92 @@ static int slab_aliases_show(FILE *out)
 	return 0;
 }
 
+/*
+ * "kernel/slab": the kernel's /sys/kernel/slab/<cache>/ directories in one
+ * view, a line per cache of "attr=value" pairs named as the sysfs files
+ * (what tools/mm/slabinfo reads), then kheap's own: the objects on CPU
+ * freelists and in sheaves, and the barn.  `kheap slabinfo` builds its
+ * reports from this view, in this process or over --pid.
+ */
+static int slab_sysfs_show(FILE *out)
+{
+	static const struct {
+		const char *name;
+		slab_flags_t flag;
+	} flags[] = {
+		{ "hwcache_align", SLAB_HWCACHE_ALIGN },
+		{ "reclaim_account", SLAB_RECLAIM_ACCOUNT },
+		{ "cache_dma", SLAB_CACHE_DMA },
+		{ "cache_dma32", SLAB_CACHE_DMA32 },
+		{ "destroy_by_rcu", SLAB_TYPESAFE_BY_RCU },
+		{ "sanity_checks", SLAB_CONSISTENCY_CHECKS },
+		{ "red_zone", SLAB_RED_ZONE },
+		{ "poison", SLAB_POISON },
+		{ "store_user", SLAB_STORE_USER },
+		{ "trace", SLAB_TRACE },
+	};
+	struct kmem_cache *s;
+
+	slab_mutex_lock();
+	list_for_each_entry(s, &slab_caches, list) {
+		struct slab_attrs a;
+		int aliases = 0;
+
+		slub_cache_attrs(s, &a);
+		for (struct kmem_cache_alias *al = s->aliases; al; al = al->next)
+			aliases++;
+		fprintf(out, "%s object_size=%u slab_size=%u align=%u order=%u objs_per_slab=%u",
+			s->name, s->object_size, s->size, s->align,
+			oo_order(s->oo), oo_objects(s->oo));
+		fprintf(out, " slabs=%lu partial=%lu cpu_slabs=%lu objects=%lu objects_partial=%lu total_objects=%lu",
+			a.slabs, a.partial, a.cpu_slab + a.cpu_partial_slabs,
+			a.objects, a.objects_partial, a.total_objects);
+		fprintf(out, " aliases=%d ctor=%d min_partial=%lu cpu_partial=%u",
+			aliases, s->ctor != NULL, s->min_partial, s->cpu_partial);
+		for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
+			fprintf(out, " %s=%d", flags[i].name,
+				!!(s->flags & flags[i].flag));
+		fprintf(out, " cpu_slab=%lu cpu_partial_slabs=%lu cpu_freelist=%lu cpu_slab_free=%lu cpu_partial_free=%lu sheaf_capacity=%u sheaf_objects=%lu barn_full=%lu barn_empty=%lu\n",
+			a.cpu_slab, a.cpu_partial_slabs, a.cpu_freelist,
+			a.cpu_slab_free, a.cpu_partial_free, s->sheaf_capacity,
+			a.sheaf_objects, a.barn_full, a.barn_empty);
+	}
+	slab_mutex_unlock();
+	return 0;
+}
+
+/*
+ * "slab/<cache>/alloc_traces" and ".../free_traces": debugfs's files of a
+ * cache with SLAB_STORE_USER (slab_debug=U): where its live objects were
+ * allocated, and where they were last freed before that.
+ */
+static int slab_debugfs_show(const char *rest, FILE *out)
+{
+	const char *slash = strrchr(rest, '/');
+	struct kmem_cache *s, *found = NULL;
+	bool alloc;
+	int err;
+
+	if (!slash)
+		return -ENOENT;
+	if (!strcmp(slash + 1, "alloc_traces"))
+		alloc = true;
+	else if (!strcmp(slash + 1, "free_traces"))
+		alloc = false;
+	else
+		return -ENOENT;
+	slab_mutex_lock();
+	list_for_each_entry(s, &slab_caches, list)
+		if (strlen(s->name) == (size_t)(slash - rest) &&
+		    !strncmp(s->name, rest, (size_t)(slash - rest)))
+			found = s;
+	/* the kernel has the files only for caches that store tracks */
+	err = found && (found->flags & SLAB_STORE_USER)
+	      ? slub_debug_show_traces(found, alloc, out) : -ENOENT;
+	slab_mutex_unlock();
+	return err;
+}
+
 #ifdef CONFIG_SLUB_STATS
 /* The kernel's /sys/kernel/slab/<cache>/<stat> files, in one view. */
 static const char *const stat_item_names[NR_SLUB_STAT_ITEMS] = {
@@ -588,6 +677,8 @@ static int slab_init(void)
 	sheaf_cache->refcount = -1;
 	kheap_proc_register("slabinfo", slabinfo_show);
 	kheap_proc_register("slab_aliases", slab_aliases_show);
+	kheap_proc_register("kernel/slab", slab_sysfs_show);
+	kheap_proc_register_dir("slab/", slab_debugfs_show);
 #ifdef CONFIG_SLUB_STATS
 	kheap_proc_register("slub_stats", slub_stats_show);
 #endif

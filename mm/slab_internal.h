@@ -209,6 +209,30 @@ static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags)
 }
 
 /* ---- slub.c ---- */
+/*
+ * Where a cache's slabs and objects are now (the numbers behind the
+ * kernel's /sys/kernel/slab/<cache>/ files, plus kheap's sheaves); see
+ * slub_cache_attrs().
+ */
+struct slab_attrs {
+	unsigned long slabs;		/* slabs of the cache */
+	unsigned long total_objects;	/* objects in them */
+	unsigned long objects;		/* not free on node partial slabs:
+					   slabinfo's active_objs */
+	unsigned long partial;		/* node partial slabs */
+	unsigned long objects_partial;	/* objects in use on them */
+	unsigned long cpu_slab;		/* CPU slabs (one per CPU at most) */
+	unsigned long cpu_partial_slabs;	/* slabs on CPU partial lists */
+	unsigned long cpu_freelist;	/* free objects on CPU freelists */
+	unsigned long cpu_slab_free;	/* ... on CPU slabs' own freelists
+					   (frees from other CPUs) */
+	unsigned long cpu_partial_free;	/* ... on CPU partial slabs */
+	unsigned long sheaf_objects;	/* free objects in CPU sheaves */
+	unsigned long barn_full;	/* full sheaves in the barn */
+	unsigned long barn_empty;	/* empty sheaves in the barn */
+};
+void slub_cache_attrs(struct kmem_cache *s, struct slab_attrs *a);
+int slub_debug_show_traces(struct kmem_cache *s, bool alloc, FILE *out);
 void kfree_slab_object(struct slab *slab, void *x, unsigned long addr);
 unsigned int calculate_order(unsigned int size);
 int slub_validate_cache(struct kmem_cache *s);

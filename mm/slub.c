@@ -2138,6 +2138,89 @@ void get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo)
 	sinfo->cache_order = oo_order(s->oo);
 }
 
+/*
+ * Free objects on @slab's CPU freelist from @fp.  The fast paths pop it
+ * without c->lock, so a free pointer read here may be user data of an
+ * object just taken: the walk stops at anything that is not an object of
+ * the slab (slab pages stay mapped, so the read itself is safe) and after
+ * the slab's object count.
+ */
+static unsigned long cpu_freelist_length(struct kmem_cache *s,
+					 const struct slab *slab, void *fp)
+{
+	char *start = slab_address(slab);
+	char *end = start + (size_t)slab->objects * s->size;
+	unsigned long n = 0;
+
+	while (fp && n < slab->objects) {
+		char *x = fp;
+
+		if (x < start || x >= end || (size_t)(x - start) % s->size !=
+					     s->red_left_pad)
+			break;
+		n++;
+		fp = get_freepointer_safe(s, x);
+	}
+	return n;
+}
+
+/**
+ * slub_cache_attrs - where @s's slabs and objects are: CPU slabs, CPU
+ * partial slabs, node partial slabs, objects in sheaves and the barn.
+ * Takes each lock in turn (c->lock per CPU, the barn's, n->list_lock),
+ * never two at once, so the numbers are each consistent, not all
+ * together, like the kernel's sysfs files.
+ */
+void slub_cache_attrs(struct kmem_cache *s, struct slab_attrs *a)
+{
+	struct kmem_cache_node *n = &s->node;
+	unsigned long nr_free = 0;
+	struct slab *slab;
+
+	memset(a, 0, sizeof(*a));
+	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++) {
+		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
+
+		kh_lock(&c->lock);
+		if (c->slab) {
+			struct slab v = counters_view(slab_counters(c->slab));
+
+			a->cpu_slab++;
+			a->cpu_freelist += cpu_freelist_length(s, c->slab,
+						READ_ONCE(c->freelist));
+			a->cpu_slab_free += v.objects - v.inuse;
+		}
+		if (c->partial)
+			a->cpu_partial_slabs += (unsigned long)c->partial->slabs;
+		for (slab = c->partial; slab; slab = slab->next) {
+			struct slab v = counters_view(slab_counters(slab));
+
+			a->cpu_partial_free += v.objects - v.inuse;
+		}
+		if (c->main)
+			a->sheaf_objects += READ_ONCE(c->main->size);
+		if (c->spare)
+			a->sheaf_objects += READ_ONCE(c->spare->size);
+		kh_unlock(&c->lock);
+	}
+	kh_lock(&n->barn.lock);
+	a->barn_full = n->barn.nr_full;
+	a->barn_empty = n->barn.nr_empty;
+	kh_unlock(&n->barn.lock);
+	kh_lock(&n->list_lock);
+	a->partial = n->nr_partial;
+	list_for_each_entry(slab, &n->partial, slab_list) {
+		struct slab v = counters_view(slab_counters(slab));
+
+		a->objects_partial += v.inuse;
+		nr_free += v.objects - v.inuse;
+	}
+	kh_unlock(&n->list_lock);
+	a->slabs = (unsigned long)READ_ONCE(n->nr_slabs);
+	a->total_objects = (unsigned long)READ_ONCE(n->total_objects);
+	a->objects = a->total_objects - nr_free;
+}
+
 /**
  * kmem_cache_size - the object size of a cache (its largest merged user's)
  */

@@ -841,3 +841,224 @@ void slub_debug_print_leaked(struct kmem_cache *s, void *object)
 {
 	print_tracking(s, object);
 }
+
+/* ------------------------------------------------------------------ */
+/* debugfs slab/<cache>/alloc_traces and free_traces                   */
+/* ------------------------------------------------------------------ */
+
+#define TRACE_CPU_BITS	1024
+#define TRACE_MAX_LOCATIONS	16384
+
+/* One call site (the kernel's struct location). */
+struct location {
+	unsigned long count;
+	unsigned long addr;		/* caller */
+	unsigned long handle;		/* the whole stack, hashed */
+	const struct track *first;	/* a track with this stack */
+	unsigned long waste;		/* object_size - requested size */
+	unsigned long long sum_time;
+	long min_time, max_time;
+	long min_pid, max_pid;
+	unsigned long cpus[TRACE_CPU_BITS / 64];
+};
+
+static unsigned long track_handle(const struct track *t)
+{
+	unsigned long h = t->nr;
+
+	for (unsigned int i = 0; i < t->nr && i < TRACK_ADDRS; i++)
+		h = (h ^ (unsigned long)t->stack[i]) * 0x100000001b3UL;
+	return h;
+}
+
+/*
+ * add_location - count @t in @loc[0..*nr), kept sorted by (addr, handle,
+ * waste) as the kernel's add_location() keeps it; a new call site is
+ * inserted while there is room.
+ */
+static void add_location(struct location *loc, unsigned long *nr,
+			 unsigned long max, const struct track *t,
+			 unsigned long waste, unsigned long now)
+{
+	unsigned long handle = track_handle(t), lo = 0, hi = *nr;
+	long age = (long)(now - t->when);
+	struct location *l;
+
+	while (lo < hi) {
+		unsigned long mid = (lo + hi) / 2;
+
+		l = &loc[mid];
+		if (l->addr == t->addr && l->handle == handle &&
+		    l->waste == waste) {
+			l->count++;
+			if (t->when) {
+				l->sum_time += (unsigned long long)age;
+				l->min_time = min(l->min_time, age);
+				l->max_time = max(l->max_time, age);
+				l->min_pid = min(l->min_pid, (long)t->pid);
+				l->max_pid = max(l->max_pid, (long)t->pid);
+				if (t->cpu >= 0 && t->cpu < TRACE_CPU_BITS)
+					l->cpus[t->cpu / 64] |= 1UL << (t->cpu % 64);
+			}
+			return;
+		}
+		if (t->addr < l->addr ||
+		    (t->addr == l->addr && handle < l->handle) ||
+		    (t->addr == l->addr && handle == l->handle &&
+		     waste < l->waste))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (*nr >= max)
+		return;
+	memmove(&loc[lo + 1], &loc[lo], (*nr - lo) * sizeof(*loc));
+	(*nr)++;
+	l = &loc[lo];
+	memset(l, 0, sizeof(*l));
+	l->count = 1;
+	l->addr = t->addr;
+	l->handle = handle;
+	l->first = t;
+	l->waste = waste;
+	l->sum_time = (unsigned long long)age;
+	l->min_time = l->max_time = age;
+	l->min_pid = l->max_pid = t->pid;
+	if (t->cpu >= 0 && t->cpu < TRACE_CPU_BITS)
+		l->cpus[t->cpu / 64] |= 1UL << (t->cpu % 64);
+}
+
+/* Every live object of @slab (n->list_lock held): its @which track. */
+static void process_slab(struct kmem_cache *s, struct slab *slab,
+			 enum track_item which, struct location *loc,
+			 unsigned long *nr, unsigned long max, unsigned long now)
+{
+	unsigned long map[(MAX_OBJS_PER_PAGE + 64) / 64] = { 0 };
+	char *addr = slab_address(slab);
+	unsigned long n = 0;
+
+	for (char *p = slab->freelist; p && n < slab->objects; n++) {
+		unsigned long idx = (unsigned long)(p - addr - s->red_left_pad) /
+				    s->size;
+
+		if (p < addr || idx >= slab->objects)
+			break;		/* corrupt: validate reports it */
+		map[idx / 64] |= 1UL << (idx % 64);
+		p = get_freepointer(s, p);
+	}
+	for (unsigned int i = 0; i < slab->objects; i++) {
+		char *p = addr + s->red_left_pad + (size_t)i * s->size;
+
+		if (map[i / 64] & (1UL << (i % 64)))
+			continue;
+		add_location(loc, nr, max, get_track(s, p, which),
+			     which == TRACK_ALLOC ? s->object_size - get_orig_size(s, p)
+						  : 0, now);
+	}
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const struct location *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* "%*pbl": the CPUs as ranges, "0-3,6". */
+static void print_cpu_list(FILE *out, const unsigned long *cpus)
+{
+	bool first = true;
+
+	for (int c = 0; c < TRACE_CPU_BITS; c++) {
+		int e = c;
+
+		if (!(cpus[c / 64] & (1UL << (c % 64))))
+			continue;
+		while (e + 1 < TRACE_CPU_BITS &&
+		       (cpus[(e + 1) / 64] & (1UL << ((e + 1) % 64))))
+			e++;
+		fprintf(out, first ? "%d" : ",%d", c);
+		if (e > c)
+			fprintf(out, "-%d", e);
+		first = false;
+		c = e;
+	}
+}
+
+/**
+ * slub_debug_show_traces - debugfs's slab/<cache>/alloc_traces (@alloc)
+ * or free_traces of a SLAB_STORE_USER cache, in the kernel's format
+ * (slab_debugfs_show(), v6.12): one entry per call site and stack, most
+ * objects first, "count caller [waste=total/each] age=min/avg/max
+ * pid=min-max cpus=list" and the stack; "No data" when there is none.
+ * Only live objects count: for free_traces, where each one was last freed
+ * before its current life.  Ages are in jiffies (ms here).  At most
+ * TRACE_MAX_LOCATIONS call sites; called with slab_mutex held.
+ * Return: 0, or -ENOMEM.
+ */
+int slub_debug_show_traces(struct kmem_cache *s, bool alloc, FILE *out)
+{
+	struct kmem_cache_node *n = &s->node;
+	unsigned long max = min((unsigned long)READ_ONCE(n->total_objects) + 1,
+				(unsigned long)TRACE_MAX_LOCATIONS);
+	enum track_item which = alloc ? TRACK_ALLOC : TRACK_FREE;
+	unsigned long nr = 0, now = jiffies_now();
+	struct location *loc;
+	struct slab *slab;
+	char sym[160];
+
+	loc = kvmalloc_array(max, sizeof(*loc), GFP_KERNEL);
+	if (!loc)
+		return -ENOMEM;
+	kh_lock(&n->list_lock);
+	list_for_each_entry(slab, &n->partial, slab_list)
+		process_slab(s, slab, which, loc, &nr, max, now);
+	list_for_each_entry(slab, &n->full, slab_list)
+		process_slab(s, slab, which, loc, &nr, max, now);
+	qsort(loc, nr, sizeof(*loc), by_count);
+	for (unsigned long i = 0; i < nr; i++) {
+		struct location *l = &loc[i];
+		bool any_cpu = false;
+
+		fprintf(out, "%7lu ", l->count);
+		if (l->addr) {
+			format_sym(sym, sizeof(sym), (void *)l->addr);
+			fputs(sym, out);
+		} else {
+			fputs("<not-available>", out);
+		}
+		if (l->waste)
+			fprintf(out, " waste=%lu/%lu", l->count * l->waste,
+				l->waste);
+		if (l->sum_time != (unsigned long long)l->min_time)
+			fprintf(out, " age=%ld/%llu/%ld", l->min_time,
+				l->sum_time / l->count, l->max_time);
+		else
+			fprintf(out, " age=%ld", l->min_time);
+		if (l->min_pid != l->max_pid)
+			fprintf(out, " pid=%ld-%ld", l->min_pid, l->max_pid);
+		else
+			fprintf(out, " pid=%ld", l->min_pid);
+		for (int w = 0; w < TRACE_CPU_BITS / 64; w++)
+			any_cpu |= l->cpus[w] != 0;
+		if (os_ncpus() > 1 && any_cpu) {
+			fputs(" cpus=", out);
+			print_cpu_list(out, l->cpus);
+		}
+		if (l->first->nr) {
+			fputc('\n', out);
+			for (unsigned int f = 0; f < l->first->nr; f++) {
+				format_sym(sym, sizeof(sym), l->first->stack[f]);
+				fprintf(out, "        %s\n", sym);
+			}
+		}
+		fputc('\n', out);
+	}
+	if (!nr)
+		fputs("No data\n", out);
+	kh_unlock(&n->list_lock);
+	kvfree(loc);
+	return 0;
+}

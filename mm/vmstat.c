@@ -35,6 +35,25 @@ static struct {
 static int nr_views;
 static kh_lock_t views_lock = KH_LOCK_INIT;
 
+/* Views named by a prefix and a rest ("slab/" "kmalloc-64/alloc_traces"). */
+#define MAX_VIEW_DIRS 4
+static struct {
+	const char *prefix;
+	proc_show_dir_fn fn;
+} view_dirs[MAX_VIEW_DIRS];
+static int nr_view_dirs;
+
+void kheap_proc_register_dir(const char *prefix, proc_show_dir_fn fn)
+{
+	kh_lock(&views_lock);
+	if (nr_view_dirs < MAX_VIEW_DIRS) {
+		view_dirs[nr_view_dirs].prefix = prefix;
+		view_dirs[nr_view_dirs].fn = fn;
+		nr_view_dirs++;
+	}
+	kh_unlock(&views_lock);
+}
+
 void kheap_proc_register(const char *name, proc_show_fn fn)
 {
 	kh_lock(&views_lock);
@@ -55,6 +74,8 @@ void kheap_proc_register(const char *name, proc_show_fn fn)
 
 int kheap_proc_show(const char *name, FILE *out)
 {
+	proc_show_dir_fn dir_fn = NULL;
+	const char *rest = NULL;
 	proc_show_fn fn = NULL;
 
 	kheap_ensure_init();
@@ -64,10 +85,20 @@ int kheap_proc_show(const char *name, FILE *out)
 	for (int i = 0; i < nr_views; i++)
 		if (!strcmp(views[i].name, name))
 			fn = views[i].fn;
+	for (int i = 0; !fn && i < nr_view_dirs; i++) {
+		size_t len = strlen(view_dirs[i].prefix);
+
+		if (!strncmp(name, view_dirs[i].prefix, len)) {
+			dir_fn = view_dirs[i].fn;
+			rest = name + len;
+		}
+	}
 	kh_unlock(&views_lock);
-	if (!fn)
-		return -ENOENT;
-	return fn(out);
+	if (fn)
+		return fn(out);
+	if (dir_fn)
+		return dir_fn(rest, out);
+	return -ENOENT;
 }
 
 /* ---- /proc/buddyinfo ---- */
