@@ -58,8 +58,14 @@ static const struct command commands[] = {
 	  "  --stats           print meminfo, slabinfo, buddyinfo and vmallocinfo\n"
 	  "                    to stderr when PROG exits (kheap.stats=1)\n",
 	  cmd_run, CMD_OWN_ARGS | CMD_NO_INIT },
-	{ "slabinfo", "[--pid PID]", "print /proc/slabinfo", NULL, cmd_view, 0,
-	  "slabinfo" },
+	{ "slabinfo", "[--pid PID] [-aBehilLPrStTUz] [-N K] [CACHE-REGEX]",
+	  "print /proc/slabinfo, or tools/mm/slabinfo's reports",
+	  "Without options: /proc/slabinfo.  With options, the reports of the\n"
+	  "kernel's tools/mm/slabinfo: -l the cache list, -T totals, -S/-L/-P\n"
+	  "sort by size/loss/partial slabs, -a aliases, -r a report per cache,\n"
+	  "-t alloc/free call sites (slab_debug=U), -z/-e with/only empty caches\n"
+	  "(`kheap slabinfo -h` lists them all).\n",
+	  cmd_slabinfo, 0, "slabinfo" },
 	{ "buddyinfo", "[--pid PID]", "print /proc/buddyinfo", NULL, cmd_view, 0,
 	  "buddyinfo" },
 	{ "pagetypeinfo", "[--pid PID]", "print /proc/pagetypeinfo", NULL,
@@ -78,6 +84,13 @@ static const struct command commands[] = {
 	{ "extfrag_index", "[--pid PID]",
 	  "print debugfs extfrag/extfrag_index per zone and order", NULL,
 	  cmd_view, 0, "extfrag/extfrag_index" },
+	{ "view", "NAME [--pid PID]", "print any view by its name",
+	  "NAME is one of kheap_proc_show()'s views: the /proc files above,\n"
+	  "kernel/slab (the /sys/kernel/slab files of every cache, one line\n"
+	  "each), slab/CACHE/alloc_traces and slab/CACHE/free_traces (debugfs;\n"
+	  "caches with slab_debug=U), slab_aliases, extfrag/unusable_index,\n"
+	  "extfrag/extfrag_index, slub_stats (CONFIG_SLUB_STATS builds).\n",
+	  cmd_view, 0, NULL },
 	{ "config", "", "print the options in force", NULL, cmd_config, 0 },
 	{ "options", "", "print the option table (markdown)", NULL, cmd_config, 0 },
 	{ "help", "[COMMAND]", "general help, or a command's", NULL, cmd_help,
@@ -232,31 +245,10 @@ static int cmd_run(const struct command *c, int argc, char **argv,
 
 /* ---- the view commands ---- */
 
-int tool_option_value(const char *cmd, int argc, char **argv, int *i,
-		      const char *name, const char **value)
-{
-	size_t len = strlen(name);
-
-	if (!strcmp(argv[*i], name)) {
-		if (*i + 1 >= argc) {
-			fprintf(stderr, "%s: %s: option '%s' needs a value\n",
-				prog, cmd, name);
-			return 2;
-		}
-		*value = argv[++*i];
-		return 1;
-	}
-	if (!strncmp(argv[*i], name, len) && argv[*i][len] == '=') {
-		*value = argv[*i] + len + 1;
-		return 1;
-	}
-	return 0;
-}
-
 static int cmd_view(const struct command *c, int argc, char **argv,
 		    const char *cmdline)
 {
-	const char *pidarg = NULL;
+	const char *pidarg = NULL, *view = c->view;
 	char *text;
 	int pid = 0, r;
 
@@ -264,6 +256,10 @@ static int cmd_view(const struct command *c, int argc, char **argv,
 		r = tool_option_value(c->name, argc, argv, &i, "--pid", &pidarg);
 		if (r == 2)
 			return 2;
+		if (!r && !view && argv[i][0] != '-') {
+			view = argv[i];		/* `kheap view NAME` */
+			continue;
+		}
 		if (!r) {
 			fprintf(stderr, "%s: %s: unexpected argument '%s'\n", prog,
 				c->name, argv[i]);
@@ -271,11 +267,16 @@ static int cmd_view(const struct command *c, int argc, char **argv,
 			return 2;
 		}
 	}
+	if (!view) {
+		fprintf(stderr, "%s: %s: which view? (see `%s help view`)\n",
+			prog, c->name, prog);
+		return 2;
+	}
 	if (pidarg && (r = tool_parse_pid(c->name, pidarg, &pid)))
 		return r;
 	if (!pid)
 		tool_note_own_view(c->name);
-	if (tool_fetch_view(c->name, c->view, pid, &text, false))
+	if (tool_fetch_view(c->name, view, pid, &text, false))
 		return 1;
 	fputs(text, stdout);
 	free(text);

@@ -40,7 +40,10 @@ struct command {
  */
 int shim_environment(const char *cmdline, const char *extra);
 
-/* ---- kheap.c ---- */
+/* ---- view.c: a view's text, from this process or from --pid PID ---- */
+/* Check a --pid argument of command @cmd: 0 and *@pid, or 2 after a
+ * one-line message (not a number, no such process, another user's). */
+int tool_parse_pid(const char *cmd, const char *arg, int *pid);
 /*
  * argv[*@i] is option @name ("--pid VALUE" or "--pid=VALUE"): 1 and
  * *@value (*@i moved past it); 0 if it is another argument; 2 after a
@@ -49,10 +52,6 @@ int shim_environment(const char *cmdline, const char *extra);
 int tool_option_value(const char *cmd, int argc, char **argv, int *i,
 		      const char *name, const char **value);
 
-/* ---- view.c: a view's text, from this process or from --pid PID ---- */
-/* Check a --pid argument of command @cmd: 0 and *@pid, or 2 after a
- * one-line message (not a number, no such process, another user's). */
-int tool_parse_pid(const char *cmd, const char *arg, int *pid);
 /*
  * View @view of process @pid (0: this process's own kheap) as a malloc'd
  * NUL-terminated string in *@text.  0, or 1 after a message naming @cmd
@@ -67,6 +66,9 @@ void tool_comm(int pid, char *buf, size_t len);
 /* On stderr: a view without --pid shows this command's own fresh heap;
  * name the processes that publish theirs. */
 void tool_note_own_view(const char *cmd);
+
+/* ---- slabinfo.c: /proc/slabinfo and tools/mm/slabinfo's reports ---- */
+command_fn cmd_slabinfo;
 
 /* ---- demo.c: the narrated demo ---- */
 command_fn cmd_demo;

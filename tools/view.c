@@ -28,6 +28,27 @@
 #include "shim/shim.h"
 #include "tools/tool.h"
 
+int tool_option_value(const char *cmd, int argc, char **argv, int *i,
+		      const char *name, const char **value)
+{
+	size_t len = strlen(name);
+
+	if (!strcmp(argv[*i], name)) {
+		if (*i + 1 >= argc) {
+			fprintf(stderr, "%s: %s: option '%s' needs a value\n",
+				prog, cmd, name);
+			return 2;
+		}
+		*value = argv[++*i];
+		return 1;
+	}
+	if (!strncmp(argv[*i], name, len) && argv[*i][len] == '=') {
+		*value = argv[*i] + len + 1;
+		return 1;
+	}
+	return 0;
+}
+
 int tool_parse_pid(const char *cmd, const char *arg, int *pid)
 {
 	char *end;
