@@ -10,7 +10,8 @@
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages the build and tests need beyond the compiler and CMake.
-export KHEAP_EXTRA_PKGS = liburcu-dev valgrind python3 perl git sqlite3 gzip
+# libncurses-dev: kheap top; tmux: the test that drives it in a terminal.
+export KHEAP_EXTRA_PKGS = liburcu-dev libncurses-dev valgrind python3 perl git sqlite3 gzip tmux
 CMAKE_GEN = -G Ninja
 
 .PHONY: all build deps test test-release test-asan test-tsan demo bench install clean

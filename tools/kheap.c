@@ -84,6 +84,16 @@ static const struct command commands[] = {
 	{ "extfrag_index", "[--pid PID]",
 	  "print debugfs extfrag/extfrag_index per zone and order", NULL,
 	  cmd_view, 0, "extfrag/extfrag_index" },
+	{ "top", "[--pid PID] [-b] [-n COUNT] [-d SECONDS] [-s KEY] [-z]",
+	  "slabtop for kheap: caches, free blocks, pcp lists, RSS, vmstat, live",
+	  "The kernel's slabtop for a process started by `kheap run` (--pid) or\n"
+	  "for a workload this command runs on its own kheap; beside it the\n"
+	  "buddy allocator's free blocks per zone and order with their change,\n"
+	  "the per-CPU page lists, RSS and the vmstat counters.  -b prints plain\n"
+	  "text (-n COUNT times, every -d SECONDS) for scripts; interactively the\n"
+	  "keys a b c l v n o p s u sort, z shows empty caches, q quits\n"
+	  "(`kheap top -h` has the details).\n",
+	  cmd_top, 0, NULL },
 	{ "view", "NAME [--pid PID]", "print any view by its name",
 	  "NAME is one of kheap_proc_show()'s views: the /proc files above,\n"
 	  "kernel/slab (the /sys/kernel/slab files of every cache, one line\n"

@@ -70,6 +70,9 @@ void tool_note_own_view(const char *cmd);
 /* ---- slabinfo.c: /proc/slabinfo and tools/mm/slabinfo's reports ---- */
 command_fn cmd_slabinfo;
 
+/* ---- top.c: kheap top ---- */
+command_fn cmd_top;
+
 /* ---- demo.c: the narrated demo ---- */
 command_fn cmd_demo;
 

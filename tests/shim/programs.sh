@@ -5,7 +5,7 @@
 # output under glibc's malloc.  Usage: programs.sh SHIM KHEAP CASE
 #   SHIM   path of libkheap-malloc.so     KHEAP  path of the kheap tool
 #   CASE   python | perl | sort | gzip | git | gcc | sqlite | run_status |
-#          pid_view | stats
+#          pid_view | stats | top
 # Each comparison runs the case once plainly and once with the shim and
 # kheap.stats=1, and checks that the shim's stats came out (so the program
 # really ran on kheap), then compares the outputs byte for byte.
@@ -169,6 +169,68 @@ stats)
 	LD_PRELOAD="$SHIM" /bin/true 2> err3
 	[ ! -s err3 ] || fail "without KHEAP_STATS the shim printed: $(head -3 err3)"
 	echo "ok stats" ;;
+top)
+	# batch mode on the command's own workload: the summary is the table's sum
+	"$KHEAP" top -b -n 2 -d 0.2 -z > own.txt || fail "kheap top -b: $?"
+	[ "$(grep -c '^kheap top - ' own.txt)" = 2 ] || fail "two refreshes expected: $(head -3 own.txt)"
+	awk '/^kheap top/ { n++ } n == 1 && /^ Active \/ Total Objects/ { split($0, a, ":"); split(a[2], b, " "); act = b[1]; tot = b[3] }
+	     n == 1 && /^ *[0-9]+ +[0-9]+ +[0-9]+% / { o += $1; ac += $2; rows++ }
+	     END { if (rows < 5 || o != tot || ac != act) { print "rows " rows ": objects " o "/" tot ", active " ac "/" act; exit 1 } }' own.txt ||
+		fail "the summary is not the sum of the table"
+	grep -q '^ Free blocks  order:    0    1' own.txt && grep -q '^ vmstat (change since the last refresh):' own.txt ||
+		fail "free blocks or vmstat missing: $(cat own.txt | head -20)"
+	grep -q '^ Normal\|^ DMA32' own.txt || fail "no zone line"
+	grep -q '   change  ' own.txt || fail "no change line on the second refresh"
+	grep -q 'top_inode' own.txt || fail "the workload's caches are missing"
+	set +e
+	"$KHEAP" top -b -s x 2> err; st=$?
+	[ $st = 2 ] && grep -q "unknown sort key '-s x'" err || fail "bad sort key: $st $(cat err)"
+	"$KHEAP" top -b -d 2> err; st=$?
+	[ $st = 2 ] && grep -q "option '-d' needs a value" err || fail "-d without value: $st $(cat err)"
+	"$KHEAP" top -b --pid $$ 2> err; st=$?
+	[ $st = 1 ] && grep -q 'does not publish' err || fail "a process that does not publish: $st $(cat err)"
+	set -e
+	# a real program started by kheap run
+	"$KHEAP" run -- /usr/bin/python3 -c 'import time; d = [str(i) * 20 for i in range(50000)]; time.sleep(60)' & pid=$!
+	trap 'kill $pid 2> /dev/null || true; rm -rf "$WORK"' EXIT
+	i=0
+	until "$KHEAP" top -b --pid $pid > pid1.txt 2> err && grep -q 'kmalloc-' pid1.txt; do
+		i=$((i + 1)); [ $i -lt 100 ] || { kill $pid; fail "no kheap top for pid $pid: $(cat err)"; }
+		sleep 0.1
+	done
+	"$KHEAP" top -b -n 2 -d 0.3 -s n --pid $pid > pid2.txt
+	grep -q "^kheap top - .* - pid $pid (python3), every 0.3s, sort n" pid2.txt || fail "header: $(head -1 pid2.txt)"
+	# sorted by name: the rows of the first screen in order
+	awk '/^kheap top/ { n++ } n == 1 && /^ *[0-9]+ +[0-9]+ +[0-9]+% / { print $NF }' pid2.txt > names.txt
+	sort -c names.txt || fail "sort n: $(cat names.txt | head)"
+	# interactive, in a real terminal: tmux, keys, the pane's text
+	if command -v tmux > /dev/null; then
+		sock=kheap-test-$$
+		tmux -L $sock new-session -d -x 120 -y 40 "$KHEAP top -d 0.3 --pid $pid"
+		sleep 1.5
+		tmux -L $sock capture-pane -p > pane1.txt
+		grep -q "pid $pid (python3)" pane1.txt && grep -q ' Active / Total Objects' pane1.txt &&
+			grep -q 'OBJS ACTIVE  USE OBJ SIZE' pane1.txt || { tmux -L $sock kill-server; kill $pid; fail "pane: $(cat pane1.txt)"; }
+		tmux -L $sock send-keys s
+		sleep 1
+		tmux -L $sock capture-pane -p > pane2.txt
+		grep -q 'sort s' pane2.txt || { tmux -L $sock kill-server; kill $pid; fail "key s did not sort: $(head -2 pane2.txt)"; }
+		awk '/OBJS ACTIVE/ { t = 1; next } t && /^ *[0-9]+ +[0-9]+ +[0-9]+% / { sub("K", "", $4); print $4 }' pane2.txt > sizes.txt
+		sort -n -r -c sizes.txt || { tmux -L $sock kill-server; kill $pid; fail "not sorted by size: $(cat sizes.txt)"; }
+		tmux -L $sock send-keys q
+		sleep 0.5
+		if tmux -L $sock has-session 2> /dev/null; then
+			tmux -L $sock kill-server; kill $pid; fail "q did not quit"
+		fi
+		echo "ok top in tmux"
+	fi
+	kill $pid; wait $pid 2> /dev/null || true
+	rm -f "${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}/kheap-$pid.sock"
+	set +e
+	"$KHEAP" top -b --pid $pid 2> err; st=$?
+	set -e
+	[ $st = 2 ] && grep -q "no such process" err || fail "top of an exited process: $st $(cat err)"
+	echo "ok top" ;;
 *)
 	echo "unknown case $CASE" >&2; exit 2 ;;
 esac
