@@ -65,6 +65,7 @@ class MallocBench:
     args: list              # arguments for a full run
     quick: list             # arguments for --quick
     rows: tuple = ()        # RESULT names shown as rows (default: (name,))
+    env: dict = field(default_factory=dict)   # added to every run's environment
 
     def metrics(self):
         return self.rows or (self.name,)
@@ -90,6 +91,13 @@ MALLOC_BENCHES = [
     MallocBench("scaling", "scaling", ["128M"], ["64M"],
                 rows=("scaling-t1", "scaling-t2", "scaling-t4", "scaling-t8",
                       "scaling-t16")),
+    MallocBench("large", "large", ["1000"], ["300"],
+                rows=("large", "large-realloc")),
+    MallocBench("threads", "threads", ["8000"], ["4000"]),
+    # Real programs: scripts in bench/ (a "{src}" argument is the source tree).
+    MallocBench("python-json", "python_json.py", ["60000"], ["60000"],
+                env={"PYTHONMALLOC": "malloc"}),
+    MallocBench("gcc-compile", "gcc_compile.sh", ["{src}", "3"], ["{src}", "2"]),
 ]
 
 KAPI_BENCHES = [
@@ -192,6 +200,10 @@ def build():
 
 
 def program_path(program):
+    """A built program in build/bench/ or build/, or a script in bench/."""
+    if program.endswith((".py", ".sh")):
+        p = ROOT / "bench" / program
+        return p if p.is_file() and os.access(p, os.X_OK) else None
     for d in (BUILD / "bench", BUILD):
         p = d / program
         if p.is_file() and os.access(p, os.X_OK):
@@ -218,8 +230,8 @@ def launcher():
     return program_path("rusage-exec")
 
 
-def run_once(argv, preload, timeout):
-    """Run argv with LD_PRELOAD=preload (None: none).
+def run_once(argv, preload, timeout, extra_env=None):
+    """Run argv with LD_PRELOAD=preload (None: none) and extra_env added.
 
     Returns (metrics {name: (value, unit)}, peak RSS kB, error or None).
     The program is started by build/bench/rusage-exec, which reaps it with
@@ -227,6 +239,7 @@ def run_once(argv, preload, timeout):
     at least this interpreter's RSS, which Linux carries across execve().
     """
     env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    env.update(extra_env or {})
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen([str(launcher()), preload or "-", *argv],
                                 stdout=out, stderr=err, env=env,
@@ -341,11 +354,12 @@ def run_all(args, libs):
     for rep in range(reps):
         order = allocs[rep % len(allocs):] + allocs[:rep % len(allocs)]
         for b, path in mallocs:
-            argv = [str(path), *(b.quick if args.quick else b.args)]
+            argv = [str(path), *(a.replace("{src}", str(ROOT)) for a in
+                                 (b.quick if args.quick else b.args))]
             for a in order:
                 progress.show(f"rep {rep + 1}/{reps} {b.name} x {a}")
                 s = samples.setdefault((b.name, a), Samples())
-                s.add(*run_once(argv, libs[a], timeout))
+                s.add(*run_once(argv, libs[a], timeout, b.env))
         for b, path in kapis_run:
             progress.show(f"rep {rep + 1}/{reps} {b.program}")
             argv = [str(path), *(b.quick if args.quick else b.args)]

@@ -249,6 +249,10 @@ int vmap_validate(void);
 void vmalloc_fork_prepare(void);
 void vmalloc_fork_parent(void);
 void vmalloc_fork_child(void);
+void *vmalloc_nozero(unsigned long size, unsigned long align, gfp_t gfp,
+		     const void *caller);
+void *vmalloc_move(const void *p, unsigned long size, gfp_t gfp,
+		   const void *caller);
 
 /* ---- vmstat.c: the /proc-style views ---- */
 /*

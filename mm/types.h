@@ -140,10 +140,12 @@ struct vmap_area {
 	unsigned long va_start;		/* first byte */
 	unsigned long va_end;		/* one past the last byte */
 	struct rb_node rb_node;		/* in the tree it belongs to, by va_start */
-	struct list_head list;		/* address-sorted list (free, lazy) */
+	struct list_head list;		/* address-sorted list (free, lazy);
+					 * pooled: the pool, newest first */
 	union {
 		unsigned long subtree_max_size;	/* free: largest block below */
 		struct vm_struct *vm;		/* busy: its vm_struct */
+		unsigned long long pooled_ns;	/* pooled: when it was freed */
 	};
 	unsigned long flags;		/* unused (the kernel's VMAP_RAM) */
 };

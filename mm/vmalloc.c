@@ -7,15 +7,17 @@
  *    VMALLOC_START..VMALLOC_END (option vmalloc=, default four times mem=,
  *    halved until the reservation succeeds), PROT_NONE and MAP_NORESERVE,
  *    apart from the direct map.  Every byte of it is, at any time, in
- *    exactly one of four states:
+ *    exactly one of five states:
  *      free    - in the free tree, PROT_NONE;
  *      busy    - in the busy tree: an area someone owns (vmalloc or
  *                get_vm_area);
+ *      pooled  - a freed vmalloc area in the pool (7.), its bytes kept for
+ *                a later area of a similar size;
  *      lazy    - freed, waiting in the lazy tree for the next purge; still
  *                mapped as it was;
  *      flight  - taken out of one tree and not yet put in the next by the
  *                thread that holds it (counted in vmap_inflight).
- *    vmap_validate() checks that the four add up to the whole range.  An
+ *    vmap_validate() checks that the five add up to the whole range.  An
  *    area is built (pages, mapping) while in flight and enters the busy
  *    tree complete, so readers of the busy tree never see a half-made
  *    vm_struct and VM_UNINITIALIZED is never set.
@@ -55,8 +57,10 @@
  *    gone, NR_VMALLOC (meminfo's VmallocUsed) counts them, and
  *    vmalloc_to_page() returns them.  But page_address(vmalloc_to_page(p))
  *    is NOT p's bytes: the frame is never touched (frames are taken without
- *    __GFP_ZERO, so they cost no RSS).  Memory is always zero-filled, so
- *    vzalloc() costs nothing extra.  vmap()/vm_map_ram() are absent.
+ *    __GFP_ZERO, so they cost no RSS).  Memory read through the kernel API
+ *    is always zero-filled, so vzalloc() costs nothing extra when the
+ *    pages are fresh (and a memset when they come from the pool, 7.).
+ *    vmap()/vm_map_ram() are absent.
  *
  * 5. Guard pages.  An area's size includes one guard page at its end unless
  *    VM_NO_GUARD.  The whole area is mapped read-write and the guard page is
@@ -70,8 +74,10 @@
  *
  * 6. vfree and the lazy purge.  vfree() unlinks the area from the busy tree,
  *    gives its frames back to the buddy allocator at once and lowers
- *    NR_VMALLOC at once.  Only the address range waits: it goes to the lazy
- *    tree (merged with its neighbours), and vmap_lazy_nr counts its pages.
+ *    NR_VMALLOC at once.  Only the address range waits: an area of 64 KiB
+ *    or more goes to the pool (7.) first; anything else, and whatever
+ *    leaves the pool, goes to the lazy tree (merged with its neighbours),
+ *    and vmap_lazy_nr counts its pages.
  *    When that count exceeds lazy_max_pages() - 32 MiB times fls(CPUs), as
  *    the kernel computes it - the freeing thread purges, as the kernel's
  *    drain_vmap_work does in a worker (kheap starts no threads): it takes
@@ -84,7 +90,44 @@
  *    the kernel, by contrast, clears the page tables at once and defers only
  *    the TLB flush.
  *
- * 7. Bookkeeping memory, as in the kernel: vmap_area nodes come from their
+ * 7. The pool: reuse of freed areas' bytes.  Mapping an area costs little;
+ *    faulting its pages in costs a page fault and a cleared page per 4 KiB
+ *    (5 ms for 16 MiB here), and a program that frees a 16 MiB buffer and
+ *    allocates another pays that every time.  The kernel keeps purged
+ *    vmap_areas of up to 1 MiB in per-node pools by size for reuse of the
+ *    address range (node_pool_add_va()/node_alloc(), mm/vmalloc.c of
+ *    v6.12); kheap keeps freed areas with their bytes, where the cost is:
+ *      - vfree() of a VM_ALLOC area with a guard page, at least
+ *        VMAP_POOL_MIN (64 KiB) of data and at most the bound puts it in
+ *        vmap_pool_list, newest first, stamped with the time;
+ *      - a new area of 64 KiB or more takes the pooled area of the most
+ *        similar size (the smallest holding all its bytes, else the
+ *        largest; within a factor of two either way) and moves its pages
+ *        into the new range with os_move_pages() (mremap with
+ *        MREMAP_DONTUNMAP: page tables move, no byte is copied, nothing
+ *        faults; the old range stays mapped and reads zero), maps the rest
+ *        fresh, and gives the donor's unused bytes back (madvise).  The
+ *        donor's range then goes to the lazy tree.  Reused bytes are
+ *        cleared for the kernel API (its memory always reads zero) and
+ *        for __GFP_ZERO; the malloc shim's vmalloc_nozero() keeps them;
+ *      - bounds: at most VMAP_POOL_NR (16) areas and lazy_max_pages() of
+ *        bytes (32 MiB per log2 of the CPUs: glibc's heap keeps up to
+ *        64 MiB of freed memory at its top, M_TRIM_THRESHOLD's limit); the
+ *        oldest are evicted beyond them, and any area freed longer than
+ *        page_reporting.delay_ms (2 s) ago is evicted at the next pool
+ *        visit, as free page reporting gives buddy blocks back; evicted
+ *        areas' bytes go back to the OS (madvise) and their ranges to the
+ *        lazy tree.  vm_unmap_aliases() (and malloc_trim()) empties it;
+ *      - vmallocinfo lists pooled areas as "unpurged vm_area", which they
+ *        are; their frames were returned at vfree(), so VmallocUsed and
+ *        buddyinfo do not count them.
+ *    vmalloc_move() uses the same page move to resize an area: vrealloc()
+ *    grows by moving the old pages into the new area where the kernel
+ *    copies, and the shim's realloc() grows and shrinks that way.  Where
+ *    mremap cannot move (Linux < 5.7, or a donor range that spans two
+ *    mappings), the new area gets fresh pages and vmalloc_move() copies.
+ *
+ * 8. Bookkeeping memory, as in the kernel: vmap_area nodes come from their
  *    own slab cache (KMEM_CACHE(vmap_area, SLAB_PANIC)), vm_structs from
  *    kzalloc(), and page arrays from kmalloc() up to a page and from a
  *    nested vmalloc above (shown as "vpages" in vmallocinfo and, as in the
@@ -93,9 +136,10 @@
  *    given back to the cache.
  *
  * Lock order (outer to inner):
- *     vmap_purge_lock -> purge_vmap_area_lock -> free_vmap_area_lock
- *       -> vmap_area_lock -> (slab and page allocator locks)
- * No path holds two of the middle three except validation and fork, which
+ *     vmap_purge_lock -> vmap_pool_lock -> purge_vmap_area_lock
+ *       -> free_vmap_area_lock -> vmap_area_lock
+ *       -> (slab and page allocator locks)
+ * No path holds two of the middle four except validation and fork, which
  * take them all in this order.  vmap_area nodes are freed to their slab
  * cache under free_vmap_area_lock; nothing in the slab or page allocator
  * calls back into vmalloc with its own locks held.  vmallocinfo formats one line at a time under
@@ -103,9 +147,11 @@
  *
  * Costs: vmalloc = two or three slab allocations, an O(log n) search and clip
  * under free_vmap_area_lock, nr_pages buddy allocations, one mmap and one
- * madvise, an O(log n) insert under vmap_area_lock.  vfree = an O(log n)
- * lookup, nr_pages buddy frees, an O(log n) merge into the lazy tree; every
- * lazy_max_pages freed pages, one purge.
+ * madvise, an O(log n) insert under vmap_area_lock; with a pooled donor
+ * also one mremap and one madvise, and no page faults for the bytes it
+ * brings.  vfree = an O(log n) lookup, nr_pages buddy frees, and a pool
+ * insert (a list walk of at most 16) or an O(log n) merge into the lazy
+ * tree; every lazy_max_pages freed pages, one purge.
  */
 #include "internal.h"
 
@@ -135,6 +181,13 @@ static struct list_head purge_vmap_area_list = LIST_HEAD_INIT(purge_vmap_area_li
 static kh_lock_t purge_vmap_area_lock = KH_LOCK_INIT;
 
 static kh_lock_t vmap_purge_lock = KH_LOCK_INIT;	/* one purge at a time */
+
+/* freed areas that keep their bytes for reuse (see 7.), newest first */
+static struct list_head vmap_pool_list = LIST_HEAD_INIT(vmap_pool_list);
+static kh_lock_t vmap_pool_lock = KH_LOCK_INIT;
+static unsigned long vmap_pool_bytes;	/* range bytes of pooled areas */
+static unsigned int vmap_pool_nr;	/* pooled areas */
+static bool vmap_move_works = true;	/* cleared if mremap lacks DONTUNMAP */
 
 static long vmap_lazy_nr;		/* pages in the lazy tree (atomic) */
 static long vmap_inflight;		/* bytes in flight (atomic; see 1.) */
@@ -627,17 +680,170 @@ static void try_purge_vmap_area_lazy(void)
 	}
 }
 
+static void vmap_pool_flush(void);
+
 /**
  * vm_unmap_aliases - purge every lazily freed vmalloc range now
  *
- * In the kernel this flushes lazy TLB entries; in kheap it replaces every
- * freed range with PROT_NONE and returns it to the free tree.
+ * In the kernel this flushes lazy TLB entries; in kheap it gives the bytes
+ * of every pooled area back, replaces every freed range with PROT_NONE and
+ * returns it to the free tree.
  */
 void vm_unmap_aliases(void)
 {
 	if (!READ_ONCE(vmalloc_ready))
 		return;
+	vmap_pool_flush();
 	purge_vmap_area_lazy();
+}
+
+/* ------------------------------------------------------------------ */
+/* the pool: freed areas that keep their bytes                         */
+/* ------------------------------------------------------------------ */
+
+#define VMAP_POOL_MIN	(16 * PAGE_SIZE)	/* smaller areas fault in cheaply */
+#define VMAP_POOL_NR	16			/* areas at most */
+
+/* The pool's byte bound: lazy_max_pages(), 32 MiB per log2 of the CPUs. */
+static inline unsigned long vmap_pool_max(void)
+{
+	return lazy_max << PAGE_SHIFT;
+}
+
+/* Bytes of a pooled area that may hold data (pooled areas have a guard). */
+static inline unsigned long pool_data_size(const struct vmap_area *va)
+{
+	return va_size(va) - PAGE_SIZE;
+}
+
+/* Is a vmalloc'ed area worth keeping once freed? */
+static bool vmap_pool_wants(const struct vm_struct *vm)
+{
+	return (vm->flags & VM_ALLOC) && !(vm->flags & VM_NO_GUARD) &&
+	       get_vm_area_size(vm) >= VMAP_POOL_MIN &&
+	       vm->size <= vmap_pool_max();
+}
+
+/*
+ * __vmap_pool_evict - take pooled areas that must go out of the pool into
+ * @out (in flight): all of them if @all, else the oldest beyond the bounds
+ * and those freed longer than page_reporting.delay_ms ago.  Caller holds
+ * vmap_pool_lock.
+ */
+static void __vmap_pool_evict(struct list_head *out, bool all)
+{
+	unsigned long long old = os_ns() -
+		kheap_config.page_reporting_delay_ms * 1000000ULL;
+
+	while (!list_empty(&vmap_pool_list)) {
+		struct vmap_area *va = list_last_entry(&vmap_pool_list,
+						       struct vmap_area, list);
+
+		if (!all && vmap_pool_bytes <= vmap_pool_max() &&
+		    vmap_pool_nr <= VMAP_POOL_NR && va->pooled_ns > old)
+			break;
+		list_move(&va->list, out);
+		vmap_pool_bytes -= va_size(va);
+		vmap_pool_nr--;
+		__atomic_fetch_add(&vmap_inflight, (long)va_size(va),
+				   __ATOMIC_RELAXED);
+	}
+}
+
+/*
+ * A pooled area done with (evicted, or a donor whose first @moved bytes
+ * went to a new area): the rest of its bytes back to the OS, its range to
+ * the lazy tree.  No lock held.  Returns true if the caller should purge.
+ */
+static bool vmap_pool_done(struct vmap_area *va, unsigned long moved)
+{
+	if (pool_data_size(va) > moved)
+		os_decommit((char *)va->va_start + moved,
+			    pool_data_size(va) - moved);
+	return free_vmap_area_noflush(va);
+}
+
+static void vmap_pool_release(struct list_head *evicted)
+{
+	struct vmap_area *va, *n;
+	bool purge = false;
+
+	list_for_each_entry_safe(va, n, evicted, list) {
+		list_del_init(&va->list);
+		purge |= vmap_pool_done(va, 0);
+	}
+	if (purge)
+		try_purge_vmap_area_lazy();
+}
+
+/*
+ * vmap_pool_add - keep a freed area's bytes (the area is in flight, its
+ * frames already given back).  Evicts what the bounds and the age no longer
+ * allow.
+ */
+static void vmap_pool_add(struct vmap_area *va)
+{
+	struct list_head evicted = LIST_HEAD_INIT(evicted);
+
+	va->pooled_ns = os_ns();
+	kh_lock(&vmap_pool_lock);
+	list_add(&va->list, &vmap_pool_list);
+	vmap_pool_bytes += va_size(va);
+	vmap_pool_nr++;
+	__atomic_fetch_sub(&vmap_inflight, (long)va_size(va), __ATOMIC_RELAXED);
+	__vmap_pool_evict(&evicted, false);
+	kh_unlock(&vmap_pool_lock);
+	vmap_pool_release(&evicted);
+}
+
+/*
+ * vmap_pool_take - the pooled area whose bytes suit a new area of
+ * @data_size bytes best: the smallest that holds them all, else the
+ * largest; either way of a similar size (within a factor of two), so a
+ * small area never eats a big one's bytes.  It leaves the pool in flight.
+ * NULL if none suits.
+ */
+static struct vmap_area *vmap_pool_take(unsigned long data_size)
+{
+	struct list_head evicted = LIST_HEAD_INIT(evicted);
+	struct vmap_area *va, *fit = NULL, *big = NULL;
+
+	if (list_empty(&vmap_pool_list))	/* racy peek: a hint */
+		return NULL;
+	kh_lock(&vmap_pool_lock);
+	__vmap_pool_evict(&evicted, false);
+	list_for_each_entry(va, &vmap_pool_list, list) {
+		unsigned long have = pool_data_size(va);
+
+		if (have / 2 > data_size || have < data_size / 2)
+			continue;
+		if (have >= data_size && (!fit || have < pool_data_size(fit)))
+			fit = va;
+		if (!big || have > pool_data_size(big))
+			big = va;
+	}
+	va = fit ? fit : big;
+	if (va) {
+		list_del_init(&va->list);
+		vmap_pool_bytes -= va_size(va);
+		vmap_pool_nr--;
+		__atomic_fetch_add(&vmap_inflight, (long)va_size(va),
+				   __ATOMIC_RELAXED);
+	}
+	kh_unlock(&vmap_pool_lock);
+	vmap_pool_release(&evicted);
+	return va;
+}
+
+/* Give every pooled area's bytes back (vm_unmap_aliases, malloc_trim). */
+static void vmap_pool_flush(void)
+{
+	struct list_head evicted = LIST_HEAD_INIT(evicted);
+
+	kh_lock(&vmap_pool_lock);
+	__vmap_pool_evict(&evicted, true);
+	kh_unlock(&vmap_pool_lock);
+	vmap_pool_release(&evicted);
 }
 
 /* ------------------------------------------------------------------ */
@@ -786,23 +992,19 @@ struct vm_struct *find_vm_area(const void *addr)
 }
 
 /*
- * __remove_vm_area - unlink the area starting exactly at @addr from the busy
- * tree and queue its range for the lazy purge.  Returns the vm_struct (now
- * the caller's) or NULL; *@purge says whether the caller should purge.
+ * unlink_vm_area - take the area starting exactly at @addr out of the busy
+ * tree.  Returns its vmap_area, now in flight (va->vm still set), or NULL.
  */
-static struct vm_struct *__remove_vm_area(const void *addr, bool *purge)
+static struct vmap_area *unlink_vm_area(const void *addr)
 {
 	unsigned long a = (unsigned long)addr;
 	struct vmap_area *va;
-	struct vm_struct *vm = NULL;
 
-	*purge = false;
 	if (!is_vmalloc_addr(addr) || !READ_ONCE(vmalloc_ready))
 		return NULL;
 	kh_lock(&vmap_area_lock);
 	va = __find_vmap_area(a);
 	if (va && va->va_start == a && va->vm) {
-		vm = va->vm;
 		rb_erase(&va->rb_node, &vmap_area_root);
 		RB_CLEAR_NODE(&va->rb_node);
 		__atomic_fetch_add(&vmap_inflight, (long)va_size(va),
@@ -811,8 +1013,20 @@ static struct vm_struct *__remove_vm_area(const void *addr, bool *purge)
 		va = NULL;
 	}
 	kh_unlock(&vmap_area_lock);
-	if (va)
-		*purge = free_vmap_area_noflush(va);
+	return va;
+}
+
+/*
+ * __remove_vm_area - unlink the area starting exactly at @addr from the busy
+ * tree and queue its range for the lazy purge.  Returns the vm_struct (now
+ * the caller's) or NULL; *@purge says whether the caller should purge.
+ */
+static struct vm_struct *__remove_vm_area(const void *addr, bool *purge)
+{
+	struct vmap_area *va = unlink_vm_area(addr);
+	struct vm_struct *vm = va ? va->vm : NULL;
+
+	*purge = va && free_vmap_area_noflush(va);
 	return vm;
 }
 
@@ -917,15 +1131,58 @@ static unsigned int vm_area_alloc_pages(gfp_t gfp, unsigned int nr,
 	return (unsigned int)got;
 }
 
+/*
+ * Where the first bytes of a new area may come from instead of fresh pages:
+ * a pooled area (vmalloc) or the area being resized (vmalloc_move).
+ */
+struct vm_donor {
+	void *addr;		/* NULL: fresh pages only */
+	unsigned long size;	/* its bytes that may hold data */
+	unsigned long moved;	/* out: bytes moved into the new area */
+};
+
+/*
+ * vm_map_area - map @area read-write, its first bytes moved from @donor's
+ * pages where there is one (os_move_pages: no copy, no fault), the rest
+ * fresh, then the guard page.  A failed move (mremap without
+ * MREMAP_DONTUNMAP, or a donor range split across mappings) just maps
+ * fresh pages, and if the mapping fails after a move the pages go back to
+ * the donor: donor->moved says what happened.
+ */
+static int vm_map_area(struct vm_struct *area, struct vm_donor *donor)
+{
+	unsigned long data_size = get_vm_area_size(area);
+	unsigned long n = 0;
+	int err = 0;
+
+	if (donor && donor->addr && READ_ONCE(vmap_move_works)) {
+		n = min(donor->size, data_size);
+		err = os_move_pages(donor->addr, area->addr, n);
+		if (err == -EINVAL)
+			WRITE_ONCE(vmap_move_works, false);
+		if (err)
+			n = 0;
+	}
+	if (n < area->size)
+		err = os_map_fixed((char *)area->addr + n, area->size - n);
+	if (!err && !(area->flags & VM_NO_GUARD))
+		err = os_guard((char *)area->addr + data_size, PAGE_SIZE);
+	if (err && n && os_move_pages(area->addr, donor->addr, n))
+		n = 0;		/* cannot happen: the way back was just used */
+	if (donor)
+		donor->moved = err ? 0 : n;
+	return err;
+}
+
 /* Pages, the mapping, the guard page: what __vmalloc_area_node() does. */
 static int __vmalloc_area_node(struct vm_struct *area, gfp_t gfp,
-			       const void *caller)
+			       struct vm_donor *donor)
 {
 	unsigned long data_size = get_vm_area_size(area);
 	unsigned int nr = (unsigned int)(data_size >> PAGE_SHIFT);
 	int err;
 
-	area->pages = vm_pages_array_alloc(nr, gfp, caller);
+	area->pages = vm_pages_array_alloc(nr, gfp, area->caller);
 	if (!area->pages) {
 		vmalloc_warn_alloc(gfp, "vmalloc error: size %lu, failed to allocated page array size %lu",
 				   data_size, (unsigned long)nr * sizeof(struct page *));
@@ -938,9 +1195,7 @@ static int __vmalloc_area_node(struct vm_struct *area, gfp_t gfp,
 				   data_size, 0U);
 		return -ENOMEM;
 	}
-	err = os_map_fixed(area->addr, area->size);
-	if (!err && !(area->flags & VM_NO_GUARD))
-		err = os_guard((char *)area->addr + data_size, PAGE_SIZE);
+	err = vm_map_area(area, donor);
 	if (err) {
 		vmalloc_warn_alloc(gfp, "vmalloc error: size %lu, failed to map pages",
 				   data_size);
@@ -958,15 +1213,26 @@ static void vmalloc_abort(struct vm_struct *area, struct vmap_area *va)
 	kfree(area);
 }
 
+/*
+ * vmalloc_node_range - the allocation behind every vmalloc entry point.
+ * With @donor the new area's first bytes are moved from it (vmalloc_move);
+ * without, from a pooled area of a similar size if one is kept, whose
+ * bytes are then cleared when @zero (the kernel API: kheap's vmalloc memory
+ * always reads zero) and left as they are otherwise (the malloc shim).
+ */
 static void *vmalloc_node_range(unsigned long size, unsigned long align,
 				unsigned long start, unsigned long end,
 				gfp_t gfp, unsigned long vm_flags,
-				const void *caller)
+				const void *caller, struct vm_donor *donor,
+				bool zero)
 {
 	static bool warned_zero;
 	unsigned long real_size = size;
 	struct vm_struct *area;
-	struct vmap_area *va;
+	struct vmap_area *va, *pooled = NULL;
+	struct vm_donor from_pool = { 0 };
+	bool purge = false;
+	int err;
 
 	kheap_ensure_init();
 	if (unlikely(!size)) {
@@ -994,10 +1260,23 @@ static void *vmalloc_node_range(unsigned long size, unsigned long align,
 				   real_size);
 		return NULL;
 	}
-	if (__vmalloc_area_node(area, gfp, caller)) {
+	if (!donor && get_vm_area_size(area) >= VMAP_POOL_MIN &&
+	    (pooled = vmap_pool_take(get_vm_area_size(area)))) {
+		from_pool.addr = (void *)pooled->va_start;
+		from_pool.size = pool_data_size(pooled);
+		donor = &from_pool;
+	}
+	err = __vmalloc_area_node(area, gfp, donor);
+	if (pooled)
+		purge = vmap_pool_done(pooled, from_pool.moved);
+	if (purge)
+		try_purge_vmap_area_lazy();
+	if (err) {
 		vmalloc_abort(area, va);
 		return NULL;
 	}
+	if (from_pool.moved && (zero || (gfp & __GFP_ZERO)))
+		memset(area->addr, 0, from_pool.moved);
 	insert_vmap_area(va, area);
 	return area->addr;
 }
@@ -1011,7 +1290,7 @@ static void *vmalloc_page_array(unsigned long size, gfp_t gfp,
 				const void *caller)
 {
 	return vmalloc_node_range(size, 1, VMALLOC_START, VMALLOC_END, gfp, 0,
-				  caller);
+				  caller, NULL, true);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1040,7 +1319,7 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 	(void)prot;
 	(void)node;
 	return vmalloc_node_range(size, align, start, end, gfp_mask, vm_flags,
-				  caller);
+				  caller, NULL, true);
 }
 
 void *__vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp_mask,
@@ -1143,19 +1422,75 @@ void *vcalloc(size_t n, size_t size)
 	return VMALLOC_CALL(bytes, 1, GFP_KERNEL | __GFP_ZERO, 0);
 }
 
+/*
+ * vmalloc_nozero - __vmalloc_node() for the malloc shim: an area made from a
+ * pooled area's bytes is not cleared unless @gfp has __GFP_ZERO (malloc
+ * does not promise zeroed memory; calloc asks for it).
+ */
+void *vmalloc_nozero(unsigned long size, unsigned long align, gfp_t gfp,
+		     const void *caller)
+{
+	kheap_ensure_init();
+	return vmalloc_node_range(size, align, VMALLOC_START, VMALLOC_END, gfp,
+				  0, caller, NULL, false);
+}
+
+static void __vfree(const void *addr, bool emptied);
+
+/*
+ * vmalloc_move - a new area of @size bytes holding the first bytes of the
+ * area at @p (as many as both have), which is then freed.  The bytes move
+ * with their pages (os_move_pages: the page tables change, no byte is
+ * copied, no page faults in again); where that fails they are copied.  The
+ * new area's bytes past the old ones read zero.  Returns the new area, or
+ * NULL with @p untouched.  @p must be the start of a vmalloc'ed area.
+ */
+void *vmalloc_move(const void *p, unsigned long size, gfp_t gfp,
+		   const void *caller)
+{
+	struct vm_struct *vm = find_vm_area(p);
+	struct vm_donor d = { 0 };
+	unsigned long keep;
+	void *n;
+
+	if (unlikely(!vm || vm->addr != p || !(vm->flags & VM_ALLOC))) {
+		vmalloc_warn(__func__, "Trying to vrealloc() nonexistent vm area (%p)\n",
+			     p);
+		return NULL;
+	}
+	d.addr = (void *)p;
+	d.size = get_vm_area_size(vm);
+	keep = min(d.size, (unsigned long)PAGE_ALIGN(size));
+	d.size = keep;
+	n = vmalloc_node_range(size, 1, VMALLOC_START, VMALLOC_END, gfp, 0,
+			       caller, &d, false);
+	if (!n)
+		return NULL;
+	if (!d.moved) {
+		memcpy(n, p, min(keep, (unsigned long)size));
+		__vfree(p, false);
+		return n;
+	}
+	/* what did not move (a shrink's tail) goes back to the OS now */
+	if (get_vm_area_size(vm) > keep)
+		os_decommit((char *)p + keep, get_vm_area_size(vm) - keep);
+	__vfree(p, true);
+	return n;
+}
+
 /**
  * vrealloc - resize a vmalloc area, as v6.12 does
  * @p: NULL or an area from vmalloc; @size: new size; @flags: GFP flags
  *
  * size 0 frees @p and returns NULL.  A size that fits the area keeps it in
- * place (with __GFP_ZERO the tail is zeroed); a larger one allocates a new
- * area, copies the old contents and frees the old area.
+ * place (with __GFP_ZERO the tail is zeroed); a larger one makes a new area
+ * holding the old contents and frees the old area.  Where the kernel
+ * copies, kheap moves the old pages into the new area (vmalloc_move()).
  */
 void *vrealloc(const void *p, size_t size, gfp_t flags)
 {
 	struct vm_struct *vm = NULL;
 	size_t old_size = 0;
-	void *n;
 
 	if (!size) {
 		vfree(p);
@@ -1175,14 +1510,39 @@ void *vrealloc(const void *p, size_t size, gfp_t flags)
 			memset((char *)p + size, 0, old_size - size);
 		return (void *)p;
 	}
-	n = VMALLOC_CALL(size, 1, flags, 0);
-	if (!n)
-		return NULL;
-	if (p) {
-		memcpy(n, p, old_size);
-		vfree(p);
+	if (p)
+		return vmalloc_move(p, size, flags, __builtin_return_address(0));
+	return VMALLOC_CALL(size, 1, flags, 0);
+}
+
+/*
+ * __vfree - vfree(), where @emptied says the area's bytes have already been
+ * moved away or given back, so it is not worth pooling.
+ */
+static void __vfree(const void *addr, bool emptied)
+{
+	struct vmap_area *va;
+	struct vm_struct *vm;
+
+	if (!addr)
+		return;
+	if (unlikely(!PAGE_ALIGNED(addr))) {
+		vmalloc_warn("vfree", "Trying to vfree() bad address (%p)\n", addr);
+		return;
 	}
-	return n;
+	va = unlink_vm_area(addr);
+	if (unlikely(!va)) {
+		vmalloc_warn("vfree", "Trying to vfree() nonexistent vm area (%p)\n",
+			     addr);
+		return;
+	}
+	vm = va->vm;
+	vm_free_pages(vm);
+	if (!emptied && vmap_pool_wants(vm))
+		vmap_pool_add(va);
+	else if (free_vmap_area_noflush(va))
+		try_purge_vmap_area_lazy();
+	kfree(vm);
 }
 
 /**
@@ -1190,30 +1550,14 @@ void *vrealloc(const void *p, size_t size, gfp_t flags)
  * @addr: the start of an area, or NULL
  *
  * The frames go back to the buddy allocator and VmallocUsed drops at once;
- * the range is purged lazily.  An address that is not the start of an area
- * gets the kernel's warning and nothing is freed.
+ * the range is purged lazily, and an area of 64 KiB or more first waits in
+ * the pool, bytes and all, for a new area of a similar size.  An address
+ * that is not the start of an area gets the kernel's warning and nothing is
+ * freed.
  */
 void vfree(const void *addr)
 {
-	struct vm_struct *vm;
-	bool purge;
-
-	if (!addr)
-		return;
-	if (unlikely(!PAGE_ALIGNED(addr))) {
-		vmalloc_warn(__func__, "Trying to vfree() bad address (%p)\n", addr);
-		return;
-	}
-	vm = __remove_vm_area(addr, &purge);
-	if (unlikely(!vm)) {
-		vmalloc_warn(__func__, "Trying to vfree() nonexistent vm area (%p)\n",
-			     addr);
-		return;
-	}
-	vm_free_pages(vm);
-	kfree(vm);
-	if (purge)
-		try_purge_vmap_area_lazy();
+	__vfree(addr, false);
 }
 
 /* The kernel defers to a workqueue; kheap's vfree may be called anywhere. */
@@ -1344,6 +1688,37 @@ static const struct {
 	{ VM_DMA_COHERENT,	"dma-coherent" },
 };
 
+/*
+ * One "unpurged vm_area" line per area of @head in address order (@sorted:
+ * the list is), each copied out under @lock and printed without it.
+ */
+static void show_unpurged(FILE *out, kh_lock_t *lock, struct list_head *head,
+			  bool sorted)
+{
+	unsigned long from = 0;
+
+	for (;;) {
+		struct vmap_area *va;
+		unsigned long s = 0, e = 0;
+
+		kh_lock(lock);
+		list_for_each_entry(va, head, list) {
+			if (va->va_start >= from && (!e || va->va_start < s)) {
+				s = va->va_start;
+				e = va->va_end;
+				if (sorted)
+					break;
+			}
+		}
+		kh_unlock(lock);
+		if (!e)
+			break;
+		fprintf(out, "0x%016lx-0x%016lx %7ld unpurged vm_area\n", s, e,
+			(long)(e - s));
+		from = e;
+	}
+}
+
 static int vmallocinfo_show(FILE *out)
 {
 	struct vmallocinfo_line l;
@@ -1374,27 +1749,10 @@ static int vmallocinfo_show(FILE *out)
 		fputc('\n', out);
 	}
 
-	/* show_purge_info(): the lazily freed ranges, one line per run */
-	from = 0;
-	for (;;) {
-		struct vmap_area *va;
-		unsigned long s = 0, e = 0;
-
-		kh_lock(&purge_vmap_area_lock);
-		list_for_each_entry(va, &purge_vmap_area_list, list) {
-			if (va->va_start >= from) {
-				s = va->va_start;
-				e = va->va_end;
-				break;
-			}
-		}
-		kh_unlock(&purge_vmap_area_lock);
-		if (!e)
-			break;
-		fprintf(out, "0x%016lx-0x%016lx %7ld unpurged vm_area\n", s, e,
-			(long)(e - s));
-		from = e;
-	}
+	/* show_purge_info(): the lazily freed ranges, one line per run, and
+	 * the pooled areas, freed and unpurged too */
+	show_unpurged(out, &purge_vmap_area_lock, &purge_vmap_area_list, true);
+	show_unpurged(out, &vmap_pool_lock, &vmap_pool_list, false);
 	return 0;
 }
 
@@ -1474,26 +1832,89 @@ static unsigned long validate_tree(const char *name, struct rb_root *root,
 	return total;
 }
 
+/* Is some area of @root overlapping [start, end)? */
+static bool tree_overlaps(struct rb_root *root, unsigned long start,
+			  unsigned long end)
+{
+	struct rb_node *n = root->rb_node;
+
+	while (n) {
+		struct vmap_area *va = rb_entry(n, struct vmap_area, rb_node);
+
+		if (va->va_end <= start)
+			n = n->rb_right;
+		else if (va->va_start >= end)
+			n = n->rb_left;
+		else
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The pool: bounds, counts, pooled areas well formed (a guard page and at
+ * least VMAP_POOL_MIN of data) and in no tree and not in each other.
+ * Returns the bytes it holds.  Caller holds every vmalloc lock.
+ */
+static unsigned long validate_pool(int *errp)
+{
+	int errors = 0;
+	unsigned long bytes = 0;
+	unsigned int nr = 0;
+	struct vmap_area *va, *other;
+
+	list_for_each_entry(va, &vmap_pool_list, list) {
+		VALIDATE(PAGE_ALIGNED(va->va_start) && PAGE_ALIGNED(va->va_end) &&
+			 va->va_start >= VMALLOC_START && va->va_end <= VMALLOC_END &&
+			 pool_data_size(va) >= VMAP_POOL_MIN &&
+			 va->va_end > va->va_start,
+			 "pooled area 0x%lx-0x%lx malformed\n", va->va_start,
+			 va->va_end);
+		VALIDATE(!tree_overlaps(&free_vmap_area_root, va->va_start, va->va_end) &&
+			 !tree_overlaps(&vmap_area_root, va->va_start, va->va_end) &&
+			 !tree_overlaps(&purge_vmap_area_root, va->va_start, va->va_end),
+			 "pooled area 0x%lx-0x%lx is also in a tree\n",
+			 va->va_start, va->va_end);
+		list_for_each_entry(other, &vmap_pool_list, list)
+			VALIDATE(other == va || other->va_end <= va->va_start ||
+				 other->va_start >= va->va_end,
+				 "pooled areas 0x%lx and 0x%lx overlap\n",
+				 va->va_start, other->va_start);
+		bytes += va_size(va);
+		nr++;
+	}
+	VALIDATE(bytes == vmap_pool_bytes && nr == vmap_pool_nr,
+		 "pool holds %u areas of %lu bytes, counted %u of %lu\n", nr,
+		 bytes, vmap_pool_nr, vmap_pool_bytes);
+	VALIDATE(nr <= VMAP_POOL_NR && bytes <= vmap_pool_max(),
+		 "pool over its bounds: %u areas, %lu bytes\n", nr, bytes);
+	*errp += errors;
+	return bytes;
+}
+
 /*
  * vmap_validate - check every invariant of the vmalloc layer: the three
  * trees (red-black rules, order, maximal free blocks, subtree_max_size,
- * lists), busy areas' vm_structs and pages, no range in two trees, the lazy
- * count, and that free + busy + lazy + in flight cover the whole range.
- * Returns the number of problems found (each reported).
+ * lists), busy areas' vm_structs and pages, no range in two trees, the
+ * pool, the lazy count, and that free + busy + lazy + pooled + in flight
+ * cover the whole range.  Returns the number of problems found (each
+ * reported).
  */
 int vmap_validate(void)
 {
 	int errors = 0;
-	unsigned long fr, bz, lz;
+	unsigned long fr, bz, lz, pl;
 	long inflight, lazy_nr;
 
 	if (!READ_ONCE(vmalloc_ready))
 		return 0;
 	kh_lock(&vmap_purge_lock);
+	kh_lock(&vmap_pool_lock);
 	kh_lock(&purge_vmap_area_lock);
 	kh_lock(&free_vmap_area_lock);
 	kh_lock(&vmap_area_lock);
 
+	pl = validate_pool(&errors);
 	fr = validate_tree("free", &free_vmap_area_root, &free_vmap_area_list,
 			   true, false, &errors);
 	bz = validate_tree("busy", &vmap_area_root, NULL, false, true, &errors);
@@ -1504,10 +1925,10 @@ int vmap_validate(void)
 	VALIDATE((unsigned long)lazy_nr == lz >> PAGE_SHIFT,
 		 "vmap_lazy_nr %ld, lazy tree holds %lu pages\n", lazy_nr,
 		 lz >> PAGE_SHIFT);
-	VALIDATE(inflight >= 0 && fr + bz + lz + (unsigned long)inflight ==
+	VALIDATE(inflight >= 0 && fr + bz + lz + pl + (unsigned long)inflight ==
 		 kheap_vmalloc_size,
-		 "free %lu + busy %lu + lazy %lu + in flight %ld != range %lu\n",
-		 fr, bz, lz, inflight, kheap_vmalloc_size);
+		 "free %lu + busy %lu + lazy %lu + pooled %lu + in flight %ld != range %lu\n",
+		 fr, bz, lz, pl, inflight, kheap_vmalloc_size);
 
 	/* no range in two trees: merge-walk the three sorted sequences */
 	{
@@ -1539,6 +1960,7 @@ int vmap_validate(void)
 	kh_unlock(&vmap_area_lock);
 	kh_unlock(&free_vmap_area_lock);
 	kh_unlock(&purge_vmap_area_lock);
+	kh_unlock(&vmap_pool_lock);
 	kh_unlock(&vmap_purge_lock);
 	return errors;
 }
@@ -1595,6 +2017,7 @@ int vmalloc_init(void)
 void vmalloc_fork_prepare(void)
 {
 	kh_lock(&vmap_purge_lock);
+	kh_lock(&vmap_pool_lock);
 	kh_lock(&purge_vmap_area_lock);
 	kh_lock(&free_vmap_area_lock);
 	kh_lock(&vmap_area_lock);
@@ -1605,6 +2028,7 @@ void vmalloc_fork_parent(void)
 	kh_unlock(&vmap_area_lock);
 	kh_unlock(&free_vmap_area_lock);
 	kh_unlock(&purge_vmap_area_lock);
+	kh_unlock(&vmap_pool_lock);
 	kh_unlock(&vmap_purge_lock);
 }
 
@@ -1614,6 +2038,7 @@ void vmalloc_fork_child(void)
 	kh_lock_reinit(&vmap_area_lock);
 	kh_lock_reinit(&free_vmap_area_lock);
 	kh_lock_reinit(&purge_vmap_area_lock);
+	kh_lock_reinit(&vmap_pool_lock);
 	kh_lock_reinit(&vmap_purge_lock);
 }
 

@@ -120,6 +120,17 @@ int os_reserve_fixed(void *addr, size_t size)
 	return p == MAP_FAILED ? -errno : 0;
 }
 
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP	4	/* Linux >= 5.7 */
+#endif
+
+int os_move_pages(void *from, void *to, size_t size)
+{
+	void *p = mremap(from, size, size,
+			 MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, to);
+	return p == MAP_FAILED ? -errno : 0;
+}
+
 /* ---- CPUs ---- */
 
 int os_cpu_slow(void)

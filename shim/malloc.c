@@ -9,15 +9,19 @@
  *                             kmalloc(): SLUB's per-CPU lockless fast path.
  *      8 KiB < size <= 4 MiB  large kmalloc: a compound page block of order
  *                             get_order(size) from the buddy allocator.
- *      size > 4 MiB           vmalloc: order-0 frames accounted, fresh
- *                             private memory mapped at a vmalloc address,
- *                             a guard page after it.
+ *      size > 4 MiB           vmalloc: order-0 frames accounted, private
+ *                             memory mapped at a vmalloc address (the
+ *                             pages of a recently freed area of a similar
+ *                             size moved there, else fresh), a guard page
+ *                             after it.
  *    free(p): p in the direct map -> kfree() (slab object or large kmalloc,
  *    whose bytes are given back at once from 1 MiB up; anything else there
- *    is reported by kfree as the kernel would); p in the
- *    vmalloc range -> its pages are given back (madvise) and vfree(); p in
- *    the boot arena (4.) -> nothing; anything
- *    else is not ours (5.).  Two range compares decide, before any load.
+ *    is reported by kfree as the kernel would); p in the vmalloc range ->
+ *    vfree(), which keeps the bytes in vmalloc's bounded pool for the next
+ *    block of a similar size (mm/vmalloc.c, 7.); p in the boot arena (4.)
+ *    -> nothing; anything else is not ours (5.).  Two range compares
+ *    decide, before any load.  realloc() of a vmalloc block to another
+ *    vmalloc size moves its pages (vmalloc_move(): mremap, no copy).
  *
  * 2. glibc's semantics where the kernel's differ.  malloc(0) returns a unique
  *    kmalloc-8 object, not ZERO_SIZE_PTR.  A NULL return sets errno ENOMEM.
@@ -191,8 +195,7 @@ static __noinline void *shim_vmalloc(size_t size, size_t align, gfp_t gfp)
 		align = PAGE_SIZE;
 	if (size > (1UL << 46))		/* larger than any vmalloc range */
 		return NULL;
-	return __vmalloc_node(size, align, gfp, NUMA_NO_NODE,
-			      __builtin_return_address(0));
+	return vmalloc_nozero(size, align, gfp, __builtin_return_address(0));
 }
 
 /* The allocator behind every entry point; @align is a power of two. */
@@ -268,23 +271,6 @@ static size_t usable_size(const void *p)
 	}
 }
 
-/*
- * vfree() returns the frames at once but keeps the address range mapped
- * until the lazy purge (up to lazy_max_pages, 32 MiB per log2 of the CPUs,
- * of freed bytes still resident).  For the kernel's few vmalloc users that
- * is cheap; a program that grows a 10 MiB array by realloc would carry all
- * its old copies.  So the shim gives the bytes back first (one madvise, the
- * range stays readable as DESIGN.md requires), as glibc's munmap of a big
- * chunk does.
- */
-static __noinline void shim_vfree(void *p)
-{
-	struct vm_struct *area = find_vm_area(p);
-
-	if (area && area->addr == p)
-		os_decommit(p, get_vm_area_size(area));
-	vfree(p);
-}
 
 /*
  * The same for large kmalloc blocks of 1 MiB and more: free page reporting
@@ -337,7 +323,7 @@ static void shim_free(void *p)
 		return;
 	}
 	case OWN_VMALLOC:
-		shim_vfree(p);
+		vfree(p);
 		return;
 	case OWN_BOOT:
 		return;
@@ -365,12 +351,14 @@ SHIM_PUBLIC void *calloc(size_t n, size_t size)
 
 	if (unlikely(__builtin_mul_overflow(n, size, &bytes)))
 		return enomem();
+	if (unlikely(bytes > KMALLOC_MAX_SIZE))	/* vmalloc zeroes what it reuses */
+		return shim_alloc(bytes, 8, SHIM_GFP | __GFP_ZERO);
 	if (unlikely(bytes > KMALLOC_MAX_CACHE_SIZE)) {
 		void *p = shim_alloc(bytes, 8, SHIM_GFP);
 
-		/* vmalloc memory is fresh and zero; a large kmalloc block is a
-		 * power of two: zero what was asked for, not the tail (RSS) */
-		if (p && bytes <= KMALLOC_MAX_SIZE)
+		/* a large kmalloc block is a power of two: zero what was
+		 * asked for, not the tail (RSS) */
+		if (p)
 			memset(p, 0, bytes);
 		return p;
 	}
@@ -404,6 +392,11 @@ SHIM_PUBLIC void *realloc(void *p, size_t size)
 	/* keep the block while it fits and is not more than twice too big */
 	if (size <= old && (size > old / 2 || old <= 16))
 		return p;
+	/* vmalloc to vmalloc: the pages move to the new area, no copy */
+	if (size > KMALLOC_MAX_SIZE && owner_of(p) == OWN_VMALLOC) {
+		n = vmalloc_move(p, size, SHIM_GFP, __builtin_return_address(0));
+		return n ? n : enomem();
+	}
 	n = malloc(size);
 	if (!n)
 		return NULL;
@@ -505,6 +498,7 @@ SHIM_PUBLIC int malloc_trim(size_t pad)
 		return 0;
 	before = os_rss_kb();
 	kmem_cache_shrink_all();
+	vm_unmap_aliases();		/* pooled vmalloc areas' bytes too */
 	drain_all_pages(NULL);
 	kheap_page_reporting_flush();
 	after = os_rss_kb();

@@ -4,7 +4,9 @@
  * vmalloc areas at once (the kernel's test_vmalloc runs its cases on
  * several CPUs), while a fifth walks vmallocinfo and runs vmap_validate().
  * Every area carries a pattern of its owner, so any overlap or lost write
- * shows.  Built for TSan too (label stress).
+ * shows; an eighth of the areas are big enough to pass through the pool
+ * of freed areas, whose bytes move into new areas and into vrealloc'ed
+ * ones.  Built for TSan too (label stress).
  */
 #include "internal.h"
 #include "check.h"
@@ -31,6 +33,14 @@ static uint64_t next_rnd(uint64_t *s)
 	return *s;
 }
 
+/* Mostly small areas; one in eight big enough for the pool (64 KiB+). */
+static unsigned long area_size(uint64_t *rs)
+{
+	if (next_rnd(rs) % 8 == 0)
+		return (next_rnd(rs) % 64 + 64) * 1024;
+	return (next_rnd(rs) % 24 + 1) * 1024;
+}
+
 static bool slot_ok(const struct slot *s)
 {
 	for (unsigned long i = 0; i < s->size; i += 509)
@@ -53,16 +63,21 @@ static void *worker(void *arg)
 			errors++;
 		if (op < 5 || !s->p) {
 			vfree(s->p);
-			s->size = (next_rnd(&rs) % 24 + 1) * 1024;
-			s->p = (op & 1) ? vzalloc(s->size) : vmalloc(s->size);
+			s->size = area_size(&rs);
+			if (op == 4) {
+				/* the malloc shim's kind: reused bytes stay */
+				s->p = vmalloc_nozero(s->size, 1, GFP_KERNEL, NULL);
+			} else {
+				s->p = (op & 1) ? vzalloc(s->size) : vmalloc(s->size);
+				if (s->p && (s->p[0] != 0 || s->p[s->size - 1] != 0))
+					errors++;	/* reads zero, pooled bytes or not */
+			}
 			if (!s->p) {
 				errors++;
 				continue;
 			}
-			if (s->p[0] != 0 || s->p[s->size - 1] != 0)
-				errors++;	/* fresh memory reads zero */
 		} else if (op < 7) {
-			unsigned long size = (next_rnd(&rs) % 40 + 1) * 1024;
+			unsigned long size = area_size(&rs) + 1024;
 			unsigned char *q = vrealloc(s->p, size, GFP_KERNEL);
 
 			if (!q) {
@@ -70,6 +85,10 @@ static void *worker(void *arg)
 				continue;
 			}
 			s->p = q;
+			/* the old bytes came along (moved or copied) */
+			if (s->p[0] != s->tag ||
+			    s->p[min(size, s->size) - 1] != s->tag)
+				errors++;
 			s->size = size;
 		} else {
 			struct page *page = vmalloc_to_page(s->p + s->size / 2);
