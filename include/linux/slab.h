@@ -227,6 +227,10 @@ extern kmem_buckets kmalloc_caches[NR_KMALLOC_TYPES];
 
 void *kmalloc(size_t size, gfp_t flags) __kh_malloc __kh_alloc_size(1);
 void *kmalloc_node(size_t size, gfp_t flags, int node) __kh_malloc __kh_alloc_size(1);
+/* kmalloc() from the kmalloc cache @s for a request of @size bytes (what
+ * kmalloc() does once it picked the cache; slab tests call it directly) */
+void *__kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
+	__kh_malloc __kh_alloc_size(3);
 void *__kmalloc_large(size_t size, gfp_t flags) __kh_malloc __kh_alloc_size(1);
 void *__kmalloc_large_node(size_t size, gfp_t flags, int node) __kh_malloc __kh_alloc_size(1);
 void *krealloc(const void *objp, size_t new_size, gfp_t flags) __kh_must_check __kh_alloc_size(2);
@@ -324,6 +328,15 @@ static inline void *kvcalloc(size_t n, size_t size, gfp_t flags)
 {
 	return kvmalloc_array(n, size, flags | __GFP_ZERO);
 }
+
+/*
+ * alloc_hooks() wraps an allocation for memory allocation profiling
+ * (<linux/alloc_tag.h>, which the kernel's slab.h includes); without
+ * CONFIG_MEM_ALLOC_PROFILING it is the allocation itself.
+ */
+#ifndef alloc_hooks
+#define alloc_hooks(_do_alloc)	(_do_alloc)
+#endif
 
 #define kmalloc_track_caller(size, flags)	kmalloc(size, flags)
 #define kmalloc_node_track_caller(size, flags, node) kmalloc_node(size, flags, node)
