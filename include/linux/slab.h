@@ -352,6 +352,14 @@ static inline void *kvcalloc(size_t n, size_t size, gfp_t flags)
  * The kernel keeps these in <linux/rcupdate.h>; kheap ships only mm headers.
  */
 struct rcu_head;
+/*
+ * The kernel's slab.h brings rcu_read_lock() and friends with it (through
+ * percpu-refcount.h); kheap's brings the project's <linux/rcupdate.h> when
+ * there is one, and defines none of those names itself.
+ */
+#if __has_include(<linux/rcupdate.h>)
+#include <linux/rcupdate.h>
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif
