@@ -32,6 +32,15 @@
 #include "types.h"
 #include "os/prim.h"
 
+/* The kernel's helper macros, which kheap's public headers leave to the
+ * user's project (kheap/types.h). */
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define BIT(nr)		(1UL << (nr))
+#define __must_check	__kh_must_check
+#define __malloc	__kh_malloc
+#define __printf(a, b)	__kh_printf(a, b)
 #define __noinline	__attribute__((noinline))
 #define __cold		__attribute__((cold))
 #define __hot		__attribute__((hot))

@@ -2,8 +2,10 @@
 /*
  * slab.h - the slab layer's header in the kernel's place (mm/slab.h, v6.12):
  * struct slab overlaid on struct page, struct kmem_cache with the kernel's
- * field names, the slab flag masks, and the functions slab_common.c and
- * slub.c share under the kernel's names.
+ * field names, the slab flag masks, the functions slab_common.c and
+ * slub.c share under the kernel's names, and what the kernel's slab tests
+ * (lib/slub_kunit.c) take from it: validate_slab_cache(),
+ * slab_in_kunit_test(), <linux/kasan.h>.
  *
  * Kernel code reaches this file as "../mm/slab.h" from kheap's include/
  * directory, next to its own <linux/kernel.h>, <linux/list.h> and
@@ -20,6 +22,7 @@
 
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/kasan.h>
 #include <urcu/urcu-memb.h>	/* struct rcu_head: liburcu's memb flavour */
 #include "../lib/lock.h"
 
@@ -227,5 +230,20 @@ int __kmem_cache_shrink(struct kmem_cache *s);
 void get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo);
 struct kmem_cache *create_kmalloc_cache(const char *name, unsigned int size,
 					slab_flags_t flags);
+
+#pragma GCC visibility push(default)
+/**
+ * validate_slab_cache - check every slab of @s and each of its objects,
+ * after flushing the CPUs' slabs, as /sys/kernel/slab/<cache>/validate
+ * does (slub.c)
+ *
+ * Return: the number of slabs checked, or a negative errno.
+ */
+long validate_slab_cache(struct kmem_cache *s);
+
+/* True while a KUnit test counts slab errors instead of reading reports
+ * (slub_debug.c: the test defines kunit_get_current_test()). */
+bool slab_in_kunit_test(void);
+#pragma GCC visibility pop
 
 #endif /* _KHEAP_MM_SLAB_H */

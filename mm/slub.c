@@ -117,10 +117,15 @@
  *    issue's (slab_debug=).  Statistics are the kernel's enum stat_item,
  *    per (cache, CPU), compiled in with CONFIG_SLUB_STATS (the debug
  *    library, or cmake -DKHEAP_SLUB_STATS=ON) and nothing at all without.
- *    slub_validate_cache() checks every invariant above while no other
- *    thread uses the cache.  Reports follow v6.12's text, e.g. "Objects
- *    remaining in %s on __kmem_cache_shutdown()" (later kernels dropped the
- *    name from that line).
+ *    slub_validate_cache() (kheap_validate()) checks every invariant above
+ *    while no other thread uses the cache, changing nothing;
+ *    validate_slab_cache() is the kernel's validation: it flushes every
+ *    CPU's slabs and sheaves first (so objects held per CPU count as free)
+ *    and checks each slab up to its first bad object.  Each damaged range
+ *    is reported once and repaired (slub_debug.c).  Reports follow v6.12's
+ *    text, e.g. "Objects remaining in %s on __kmem_cache_shutdown()"
+ *    (later kernels dropped the name from that line), and a KUnit test
+ *    may count them instead (slab_add_kunit_errors()).
  *
  * 7. fork(): a thread of the parent that was between its slab cmpxchg and
  *    taking n->list_lock when fork() ran does not exist in the child; the
@@ -137,6 +142,7 @@
 #include "slub_fast.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 
 #define MIN_PARTIAL		5
@@ -2038,39 +2044,8 @@ int __kmem_cache_shrink(struct kmem_cache *s)
 	return READ_ONCE(n->nr_slabs) ? 1 : 0;
 }
 
-/* The kernel's list_slab_objects(): report a slab with live objects. */
-static void list_slab_objects(struct kmem_cache *s, struct slab *slab)
-{
-	static unsigned long map[MAX_OBJS_PER_PAGE / 64 + 1];
-	char *addr = slab_address(slab);
-	char flags[64];
-
-	memset(map, 0, DIV_ROUND_UP(slab->objects, 64) * sizeof(long));
-	for (void *p = slab->freelist; p; p = get_freepointer(s, p)) {
-		unsigned long idx = ((char *)p - addr - s->red_left_pad) / s->size;
-
-		if (idx < slab->objects)
-			map[idx / 64] |= 1UL << (idx % 64);
-	}
-	snprintf(flags, sizeof(flags), "%#lx(%s)", slab->__page_flags,
-		 PageHead(slab_page(slab)) ? "slab|head" : "slab");
-	pr_err("=============================================================================\n");
-	pr_err("BUG %s (Not tainted): Objects remaining in %s on __kmem_cache_shutdown()\n",
-	       s->name, s->name);
-	pr_err("-----------------------------------------------------------------------------\n\n");
-	slub_debug_print_slab_info(slab);
-	dump_stack();
-	for (unsigned int i = 0; i < slab->objects; i++) {
-		char *p = fixup_red_left(s, addr + (size_t)i * s->size);
-
-		if (!(map[i / 64] & (1UL << (i % 64)))) {
-			pr_err("Object 0x%016lx @offset=%tu\n",
-			       (unsigned long)p, p - addr);
-			if (kmem_cache_debug(s))
-				slub_debug_print_leaked(s, p);
-		}
-	}
-}
+/* v6.12's words (later kernels dropped the cache name) */
+#define SHUTDOWN_TEXT	"Objects remaining in %s on __kmem_cache_shutdown()"
 
 /**
  * __kmem_cache_shutdown - release every slab of @s (slab_mutex held).
@@ -2089,11 +2064,11 @@ int __kmem_cache_shutdown(struct kmem_cache *s)
 			remove_partial(n, slab);
 			list_add(&slab->slab_list, &discard);
 		} else {
-			list_slab_objects(s, slab);
+			list_slab_objects(s, slab, SHUTDOWN_TEXT);
 		}
 	}
 	list_for_each_entry(slab, &n->full, slab_list)	/* debug caches */
-		list_slab_objects(s, slab);
+		list_slab_objects(s, slab, SHUTDOWN_TEXT);
 	kh_unlock(&n->list_lock);
 	list_for_each_entry_safe(slab, t, &discard, slab_list)
 		discard_slab(s, slab);
@@ -2242,7 +2217,82 @@ const char *kmem_cache_name(struct kmem_cache *s)
 /* validation and fork                                                 */
 /* ------------------------------------------------------------------ */
 
-/* Walk a freelist of @slab; the count, or -1 after reporting damage. */
+/*
+ * validate_slab_node - v6.12's: every slab on the node's lists through
+ * validate_slab(), then the lists against their counters.  kheap keeps
+ * every full slab of a debug cache on n->full (the kernel only with
+ * SLAB_STORE_USER), so for those the total is checked too.
+ */
+static long validate_slab_node(struct kmem_cache *s, struct kmem_cache_node *n)
+{
+	unsigned long count = 0;
+	struct slab *slab;
+
+	kh_lock(&n->list_lock);
+	list_for_each_entry(slab, &n->partial, slab_list) {
+		validate_slab(s, slab);
+		count++;
+	}
+	if (count != n->nr_partial) {
+		pr_err("SLUB %s: %ld partial slabs counted but counter=%ld\n",
+		       s->name, (long)count, (long)n->nr_partial);
+		slab_add_kunit_errors();
+	}
+	if (!kmem_cache_debug(s))
+		goto out;
+	list_for_each_entry(slab, &n->full, slab_list) {
+		validate_slab(s, slab);
+		count++;
+	}
+	if ((long)count != READ_ONCE(n->nr_slabs)) {
+		pr_err("SLUB: %s %ld slabs counted but counter=%ld\n",
+		       s->name, (long)count, READ_ONCE(n->nr_slabs));
+		slab_add_kunit_errors();
+	}
+out:
+	kh_unlock(&n->list_lock);
+	return (long)count;
+}
+
+/**
+ * validate_slab_cache - check every slab of @s and its objects, as
+ * /sys/kernel/slab/<cache>/validate does (v6.12)
+ * @s: the cache; other threads may go on using it
+ *
+ * Every CPU's slabs and sheaves are flushed first, so that objects held
+ * per CPU are seen as free, not as live objects with wrong red zones.
+ * Each slab is checked up to its first bad object; what is found is
+ * reported (or counted by a KUnit test, see slub_debug.c) and repaired.
+ *
+ * Return: the number of slabs on the node's lists that were checked.
+ */
+long validate_slab_cache(struct kmem_cache *s)
+{
+	if (unlikely(!s))
+		return -EINVAL;
+	flush_all(s);
+	return validate_slab_node(s, &s->node);
+}
+
+/* A problem of @s's own state, in the shape of the kernel's count checks. */
+static void slub_cache_err(struct kmem_cache *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void slub_cache_err(struct kmem_cache *s, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("SLUB %s: %s\n", s->name, msg);
+	slab_add_kunit_errors();
+}
+
+/*
+ * check_freelist - walk a freelist of @slab (@what: whose); the count, or
+ * -1 after reporting a link outside the slab or a loop.
+ */
 static long check_freelist(struct kmem_cache *s, struct slab *slab, void *fp,
 			   const char *what)
 {
@@ -2254,13 +2304,12 @@ static long check_freelist(struct kmem_cache *s, struct slab *slab, void *fp,
 
 		if (off >= (unsigned long)slab->objects * s->size ||
 		    off % s->size) {
-			pr_err("slab_validate: %s: %s object %p outside slab %p\n",
-			       s->name, what, fp, (void *)slab);
+			slab_err(s, slab, "Freechain corrupt: %s object 0x%016lx outside the slab",
+				 what, (unsigned long)fp);
 			return -1;
 		}
 		if (++nr > slab->objects) {
-			pr_err("slab_validate: %s: %s of slab %p loops\n", s->name,
-			       what, (void *)slab);
+			slab_err(s, slab, "Freelist cycle detected (%s)", what);
 			return -1;
 		}
 	}
@@ -2273,9 +2322,10 @@ static int check_slab(struct kmem_cache *s, struct slab *slab, const char *where
 	    (slab->objects != oo_objects(s->oo) &&
 	     slab->objects != oo_objects(s->min)) ||
 	    slab->inuse > slab->objects) {
-		pr_err("slab_validate: %s: bad %s slab %p (type %#x cache %p objects %u inuse %u)\n",
-		       s->name, where, (void *)slab, slab->__page_type,
-		       (void *)slab->slab_cache, slab->objects, slab->inuse);
+		slab_err(s, slab, "Not a valid %s slab: type %#x cache 0x%016lx objects %u inuse %u",
+			 where, slab->__page_type,
+			 (unsigned long)slab->slab_cache, slab->objects,
+			 slab->inuse);
 		return 1;
 	}
 	return 0;
@@ -2288,8 +2338,8 @@ static bool sheaf_object_ok(struct kmem_cache *s, void *x, const char *where)
 
 	if (slab && slab->slab_cache == s && object_start_ok(s, slab, x))
 		return true;
-	pr_err("slab_validate: %s: %s object %p is not one of the cache's\n",
-	       s->name, where, x);
+	slub_cache_err(s, "%s object 0x%016lx is not one of the cache's",
+		       where, (unsigned long)x);
 	return false;
 }
 
@@ -2309,7 +2359,7 @@ static int check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 
 	if (!s->sheaf_capacity) {
 		if (c->main || c->spare) {
-			pr_err("slab_validate: %s: cpu %u has sheaves\n", s->name, cpu);
+			slub_cache_err(s, "cpu %u has sheaves", cpu);
 			errors++;
 		}
 		return errors;
@@ -2317,7 +2367,7 @@ static int check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 	if (!c->main && !c->spare)
 		return 0;			/* not made yet */
 	if (!c->main || !c->spare || c->main == c->spare) {
-		pr_err("slab_validate: %s: cpu %u sheaves half made\n", s->name, cpu);
+		slub_cache_err(s, "cpu %u sheaves half made", cpu);
 		return 1;
 	}
 	for (int k = 0; k < 2; k++) {
@@ -2325,8 +2375,8 @@ static int check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 
 		if (sh->capacity != s->sheaf_capacity ||
 		    sh->size > sh->capacity) {
-			pr_err("slab_validate: %s: cpu %u sheaf size %u capacity %u\n",
-			       s->name, cpu, sh->size, sh->capacity);
+			slub_cache_err(s, "cpu %u sheaf size %u capacity %u",
+				       cpu, sh->size, sh->capacity);
 			errors++;
 			continue;
 		}
@@ -2339,8 +2389,8 @@ static int check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 			}
 			for (unsigned int j = i + 1; j < sh->size; j++)
 				if (sh->objects[j] == x) {
-					pr_err("slab_validate: %s: cpu %u object %p twice in a sheaf\n",
-					       s->name, cpu, x);
+					slub_cache_err(s, "cpu %u object 0x%016lx twice in a sheaf",
+						       cpu, (unsigned long)x);
 					errors++;
 				}
 		}
@@ -2364,8 +2414,8 @@ static int check_barn(struct kmem_cache *s)
 	list_for_each_entry(sh, &barn->full, barn_list) {
 		full++;
 		if (sh->size != sh->capacity) {
-			pr_err("slab_validate: %s: barn sheaf %p not full (%u)\n",
-			       s->name, (void *)sh, sh->size);
+			slub_cache_err(s, "barn sheaf 0x%016lx not full (%u)",
+				       (unsigned long)sh, sh->size);
 			errors++;
 		}
 		for (unsigned int i = 0; i < sh->size && i < sh->capacity; i++)
@@ -2375,15 +2425,15 @@ static int check_barn(struct kmem_cache *s)
 	list_for_each_entry(sh, &barn->empty, barn_list) {
 		empty++;
 		if (sh->size) {
-			pr_err("slab_validate: %s: barn sheaf %p not empty (%u)\n",
-			       s->name, (void *)sh, sh->size);
+			slub_cache_err(s, "barn sheaf 0x%016lx not empty (%u)",
+				       (unsigned long)sh, sh->size);
 			errors++;
 		}
 	}
 	if (full != barn->nr_full || empty != barn->nr_empty ||
 	    full > BARN_SHEAVES || (!s->sheaf_capacity && full + empty)) {
-		pr_err("slab_validate: %s: barn holds %u full, %u empty sheaves (counted %u, %u)\n",
-		       s->name, full, empty, barn->nr_full, barn->nr_empty);
+		slub_cache_err(s, "barn holds %u full, %u empty sheaves (counted %u, %u)",
+			       full, empty, barn->nr_full, barn->nr_empty);
 		errors++;
 	}
 	kh_unlock(&barn->lock);
@@ -2392,9 +2442,14 @@ static int check_barn(struct kmem_cache *s)
 
 /**
  * slub_validate_cache - check every invariant of @s that holds while no
- * other thread uses it: CPU slabs frozen and their freelists inside them,
- * CPU partial chains counted and unfrozen, node partial slabs flagged,
- * unfrozen, with free counts matching their freelists and nr_partial.
+ * other thread uses it, without changing its state (kheap_validate()):
+ * CPU slabs frozen and their freelists inside them, CPU partial chains
+ * counted and unfrozen, sheaves and the barn, node partial slabs flagged,
+ * unfrozen, with free counts matching their freelists and nr_partial; for
+ * a debug cache also every slab's objects (validate_slab(): a cache
+ * without debug flags has no bytes to check).  Reports are the kernel's
+ * shape: slab_err() for a slab, "SLUB <cache>: ..." for the cache.
+ * Return: the number of problems reported.
  */
 int slub_validate_cache(struct kmem_cache *s)
 {
@@ -2408,8 +2463,7 @@ int slub_validate_cache(struct kmem_cache *s)
 
 		kh_lock(&c->lock);
 		if (READ_ONCE(c->tid) & 1) {
-			pr_err("slab_validate: %s: cpu %u pair left claimed\n",
-			       s->name, cpu);
+			slub_cache_err(s, "cpu %u pair left claimed", cpu);
 			errors++;
 		}
 		slab = c->slab;
@@ -2417,15 +2471,13 @@ int slub_validate_cache(struct kmem_cache *s)
 			slabs++;
 			errors += check_slab(s, slab, "cpu");
 			if (!slab->frozen) {
-				pr_err("slab_validate: %s: cpu slab %p not frozen\n",
-				       s->name, (void *)slab);
+				slab_err(s, slab, "cpu %u slab not frozen", cpu);
 				errors++;
 			}
 			if (check_freelist(s, slab, c->freelist, "cpu freelist") < 0)
 				errors++;
 		} else if (c->freelist) {
-			pr_err("slab_validate: %s: cpu %u freelist without slab\n",
-			       s->name, cpu);
+			slub_cache_err(s, "cpu %u freelist without slab", cpu);
 			errors++;
 		}
 		errors += check_sheaves(s, c, cpu);
@@ -2434,8 +2486,7 @@ int slub_validate_cache(struct kmem_cache *s)
 			errors += check_slab(s, slab, "cpu partial");
 			if (slab->frozen || slab_test_node_partial(slab) ||
 			    slab->slabs != c->partial->slabs - chain) {
-				pr_err("slab_validate: %s: cpu partial slab %p bad state\n",
-				       s->name, (void *)slab);
+				slab_err(s, slab, "cpu %u partial slab in a bad state", cpu);
 				errors++;
 			}
 			if (++chain > 100000)
@@ -2452,36 +2503,40 @@ int slub_validate_cache(struct kmem_cache *s)
 		nr_partial++;
 		errors += check_slab(s, slab, "node partial");
 		if (slab->frozen || !slab_test_node_partial(slab)) {
-			pr_err("slab_validate: %s: partial slab %p frozen or unflagged\n",
-			       s->name, (void *)slab);
+			slab_err(s, slab, "Partial slab frozen or not flagged partial");
 			errors++;
 		}
+		if (kmem_cache_debug(s)) {
+			errors += validate_slab(s, slab);
+			continue;
+		}
 		nfree = check_freelist(s, slab, slab->freelist, "freelist");
-		if (nfree < 0 || nfree != (long)(slab->objects - slab->inuse) ||
-		    nfree == 0) {
-			pr_err("slab_validate: %s: slab %p has %ld free objects, counters say %u\n",
-			       s->name, (void *)slab, nfree,
-			       slab->objects - slab->inuse);
+		if (nfree < 0) {
+			errors++;
+		} else if (nfree != (long)(slab->objects - slab->inuse) ||
+			   nfree == 0) {
+			slab_err(s, slab, "Wrong object count. Counter is %d but counted were %ld",
+				 slab->inuse, (long)slab->objects - nfree);
 			errors++;
 		}
 	}
 	if (kmem_cache_debug(s)) {		/* every object's bytes */
-		list_for_each_entry(slab, &n->partial, slab_list)
-			errors += validate_slab(s, slab);
 		list_for_each_entry(slab, &n->full, slab_list) {
 			slabs++;
 			errors += validate_slab(s, slab);
 		}
 	}
 	if (nr_partial != (long)n->nr_partial) {
-		pr_err("slab_validate: %s: nr_partial %lu but %ld on the list\n",
-		       s->name, n->nr_partial, nr_partial);
+		pr_err("SLUB %s: %ld partial slabs counted but counter=%ld\n",
+		       s->name, nr_partial, (long)n->nr_partial);
+		slab_add_kunit_errors();
 		errors++;
 	}
 	kh_unlock(&n->list_lock);
 	if (slabs > READ_ONCE(n->nr_slabs)) {
-		pr_err("slab_validate: %s: %ld slabs seen but nr_slabs %ld\n",
+		pr_err("SLUB: %s %ld slabs counted but counter=%ld\n",
 		       s->name, slabs, READ_ONCE(n->nr_slabs));
+		slab_add_kunit_errors();
 		errors++;
 	}
 	return (int)errors;

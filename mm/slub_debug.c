@@ -34,17 +34,26 @@
  *    With F, alloc_debug_processing() checks the object it hands out (still
  *    0xbb/0x6b?) and free_debug_processing() the object coming back (a valid
  *    object of this slab, not already free, red zones 0xcc).  Without F the
- *    bytes are only rewritten (and checked by a validate walk, slub_validate
- *    and kheap_validate()).
+ *    bytes are only rewritten, and checked by a validation walk:
+ *    validate_slab_cache() (the kernel's, slub.c) and kheap_validate().
+ *    validate_slab() checks a slab, its freelist and counts (on_freelist:
+ *    "Wrong number of objects", "Wrong object count"), then its objects in
+ *    order, and stops at the first bad one: the rest waits for the next
+ *    walk, as in v6.12.
  *
  * 4. What happens then.  A report in the kernel's words on stderr (BUG,
  *    the tracks, "Slab 0x..", "Object 0x..", hex dumps, a backtrace), then
- *    the FIX the kernel applies: damaged bytes restored, a double free or an
- *    object that fails its check not freed ("Object at 0x.. not freed"), a
- *    slab whose freelist is corrupt marked full ("Marking all objects
- *    used").  The program goes on.  Reports are written with write(2)
- *    (mm/debug.c) and never allocate; tracks capture their stack (backtrace())
- *    before the list lock is taken.
+ *    the FIX the kernel applies: damaged bytes restored (so each damaged
+ *    range is reported once), a double free or an object that fails its
+ *    check not freed ("Object at 0x.. not freed"), a slab whose object
+ *    failed its check at allocation marked full ("Marking all objects
+ *    used").  There kheap goes one step further than v6.12: the slab's
+ *    other free objects get an allocated object's bytes, so later
+ *    validations do not report each of them as a live object with wrong
+ *    red zones; one corruption, one report.  The program goes on.
+ *    Reports are written with write(2) (mm/debug.c) and never allocate;
+ *    tracks capture their stack (backtrace()) before the list lock is
+ *    taken.  A KUnit test may count the reports instead ("KUnit" below).
  */
 #include "internal.h"
 #include "slab_internal.h"
@@ -351,11 +360,77 @@ static void print_tracking(struct kmem_cache *s, void *object)
 }
 
 /* ------------------------------------------------------------------ */
+/* KUnit: reports counted by the running test (slab_add_kunit_errors)  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A test program (lib/slub_kunit.c on a KUnit of its own) may count the
+ * reports instead of reading them: if it defines kunit_get_current_test()
+ * and kunit_find_named_resource() (and kunit_put_resource(), optional)
+ * with KUnit's signatures, as real functions, and the current test holds
+ * a resource named "slab_errors", each report below adds one to the int
+ * that resource's data (its first member, as in KUnit's struct
+ * kunit_resource) points at, and prints nothing.  The symbols are weak:
+ * an ordinary program defines none and pays nothing, and kheap needs no
+ * KUnit to link.
+ */
+struct kunit;
+struct kunit_resource;
+extern struct kunit *kunit_get_current_test(void)
+	__attribute__((weak, visibility("default")));
+extern struct kunit_resource *kunit_find_named_resource(struct kunit *test,
+							const char *name)
+	__attribute__((weak, visibility("default")));
+extern void kunit_put_resource(struct kunit_resource *res)
+	__attribute__((weak, visibility("default")));
+
+/* The "slab_errors" counter of the running KUnit test, or NULL. */
+static int *slab_kunit_errors(void)
+{
+	struct kunit_resource *res;
+	struct kunit *test;
+	int *errors;
+
+	if (!kunit_get_current_test || !kunit_find_named_resource)
+		return NULL;
+	test = kunit_get_current_test();
+	if (!test)
+		return NULL;
+	res = kunit_find_named_resource(test, "slab_errors");
+	if (!res)
+		return NULL;
+	errors = *(int **)res;		/* res->data */
+	if (kunit_put_resource)
+		kunit_put_resource(res);
+	return errors;
+}
+
+static unsigned long nr_reports;	/* BUG headers printed, and errors
+					   counted by a KUnit test */
+
+/* Count one error in the running KUnit test; false if there is none. */
+bool slab_add_kunit_errors(void)
+{
+	int *errors = slab_kunit_errors();
+
+	if (!errors)
+		return false;
+	__atomic_fetch_add(errors, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&nr_reports, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+/* True while a KUnit test counts slab errors (mm/slab.h). */
+bool slab_in_kunit_test(void)
+{
+	return slab_kunit_errors() != NULL;
+}
+
+/* ------------------------------------------------------------------ */
 /* reports                                                             */
 /* ------------------------------------------------------------------ */
 
 static bool tainted_bad_page;	/* TAINT_BAD_PAGE after the first report */
-static unsigned long nr_reports;
 
 unsigned long slub_debug_reports(void)
 {
@@ -393,6 +468,8 @@ static void slab_fix(struct kmem_cache *s, const char *fmt, ...)
 	char msg[256];
 	va_list ap;
 
+	if (slab_add_kunit_errors())
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -442,19 +519,24 @@ static void print_trailer(struct kmem_cache *s, struct slab *slab, u8 *p)
 static void object_err(struct kmem_cache *s, struct slab *slab, u8 *object,
 		       const char *reason)
 {
+	if (slab_add_kunit_errors())
+		return;
 	slab_bug(s, "%s", reason);
 	print_trailer(s, slab, object);
 	add_taint();
 }
 
-static void slab_err(struct kmem_cache *s, struct slab *slab,
-		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void slab_err(struct kmem_cache *s, struct slab *slab,
-		     const char *fmt, ...)
+/*
+ * slab_err - a report about @slab as a whole (the kernel's): BUG header,
+ * the slab's words, a backtrace.  Also slub.c's validation reports.
+ */
+void slab_err(struct kmem_cache *s, struct slab *slab, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
 
+	if (slab_add_kunit_errors())
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -495,6 +577,20 @@ static void init_object(struct kmem_cache *s, void *object, u8 val)
 		memset(p + poison_size, val, s->inuse - poison_size);
 }
 
+/* restore_bytes: the FIX for damaged bytes, then the repair itself. */
+static void restore_bytes(struct kmem_cache *s, const char *message, u8 data,
+			  u8 *from, u8 *to)
+{
+	slab_fix(s, "Restoring %s 0x%016lx-0x%016lx=0x%x", message,
+		 (unsigned long)from, (unsigned long)(to - 1), data);
+	memset(from, data, (size_t)(to - from));
+}
+
+/*
+ * check_bytes_and_report - are the @bytes at @start all @value?  If not,
+ * report the damaged range once ("<what> overwritten") and restore it, so
+ * the next walk finds these bytes intact.  Returns 1 if they were intact.
+ */
 static int check_bytes_and_report(struct kmem_cache *s, struct slab *slab,
 				  u8 *object, const char *what, u8 *start,
 				  u8 value, unsigned int bytes)
@@ -508,13 +604,13 @@ static int check_bytes_and_report(struct kmem_cache *s, struct slab *slab,
 	end = start + bytes;
 	while (end > fault && end[-1] == value)
 		end--;
-	slab_bug(s, "%s overwritten", what);
-	pr_err("0x%016lx-0x%016lx @offset=%tu. First byte 0x%x instead of 0x%x\n",
-	       (unsigned long)fault, (unsigned long)(end - 1), fault - addr,
-	       fault[0], value);
-	slab_fix(s, "Restoring %s 0x%016lx-0x%016lx=0x%x", what,
-		 (unsigned long)fault, (unsigned long)(end - 1), value);
-	memset(fault, value, (size_t)(end - fault));
+	if (!slab_add_kunit_errors()) {
+		slab_bug(s, "%s overwritten", what);
+		pr_err("0x%016lx-0x%016lx @offset=%tu. First byte 0x%x instead of 0x%x\n",
+		       (unsigned long)fault, (unsigned long)(end - 1),
+		       fault - addr, fault[0], value);
+	}
+	restore_bytes(s, what, value, fault, end);
 	return 0;
 }
 
@@ -551,13 +647,10 @@ static int slab_pad_check(struct kmem_cache *s, struct slab *slab)
 		return 1;
 	while (end > fault && end[-1] == POISON_INUSE)
 		end--;
-	slab_bug(s, "Padding overwritten. 0x%016lx-0x%016lx @offset=%tu",
+	slab_err(s, slab, "Padding overwritten. 0x%016lx-0x%016lx @offset=%tu",
 		 (unsigned long)fault, (unsigned long)(end - 1), fault - start);
-	print_hex_dump("Padding  ", pad, remainder);
-	add_taint();
-	slab_fix(s, "Restoring %s 0x%016lx-0x%016lx=0x%x", "slab padding",
-		 (unsigned long)fault, (unsigned long)(end - 1), POISON_INUSE);
-	memset(fault, POISON_INUSE, (size_t)(end - fault));
+	print_hex_dump("Padding ", pad, remainder);
+	restore_bytes(s, "slab padding", POISON_INUSE, fault, end);
 	return 0;
 }
 
@@ -629,16 +722,23 @@ static int check_object(struct kmem_cache *s, struct slab *slab, void *object,
 		set_freepointer(s, p, NULL);	/* loses the rest of the chain */
 		ret = 0;
 	}
-	if (!ret) {
+	if (!ret && !slab_in_kunit_test()) {
 		print_trailer(s, slab, object);
 		add_taint();
 	}
 	return ret;
 }
 
+/* Objects a slab of @slab's order holds (order_objects(), capped). */
+static unsigned int slab_max_objects(struct kmem_cache *s, struct slab *slab)
+{
+	return (unsigned int)min(slab_size(slab) / s->size,
+				 (size_t)MAX_OBJS_PER_PAGE);
+}
+
 static int check_slab(struct kmem_cache *s, struct slab *slab)
 {
-	unsigned int maxobj = (unsigned int)(slab_size(slab) / s->size);
+	unsigned int maxobj = slab_max_objects(s, slab);
 
 	if (!PageSlab(slab_page(slab))) {
 		slab_err(s, slab, "Not a valid slab page");
@@ -659,14 +759,15 @@ static int check_slab(struct kmem_cache *s, struct slab *slab)
 
 /*
  * on_freelist - is @search on @slab's freelist?  (NULL: just walk it and
- * repair the counts.)  A corrupt link ends the list there.
+ * repair the counts.)  A corrupt link ends the list there; a wrong object
+ * count or in-use count is reported and corrected.
  */
 static int on_freelist(struct kmem_cache *s, struct slab *slab, void *search)
 {
 	void *fp = slab->freelist, *object = NULL;
-	int nr = 0, max_objects = (int)slab->objects;
+	int nr = 0, max_objects;
 
-	while (fp && nr <= max_objects) {
+	while (fp && nr <= (int)slab->objects) {
 		if (fp == search)
 			return 1;
 		if (!check_valid_pointer(s, slab, fp)) {
@@ -686,17 +787,24 @@ static int on_freelist(struct kmem_cache *s, struct slab *slab, void *search)
 		fp = get_freepointer(s, object);
 		nr++;
 	}
-	if (nr > max_objects) {
+	if (nr > (int)slab->objects) {
 		slab_err(s, slab, "Freelist cycle detected");
 		slab->freelist = NULL;
 		slab->inuse = slab->objects;
 		slab_fix(s, "Freelist cleared");
 		return 0;
 	}
-	if ((int)slab->inuse != max_objects - nr) {
+	max_objects = (int)slab_max_objects(s, slab);
+	if ((int)slab->objects != max_objects) {
+		slab_err(s, slab, "Wrong number of objects. Found %d but should be %d",
+			 slab->objects, max_objects);
+		slab->objects = (unsigned int)max_objects;
+		slab_fix(s, "Number of objects adjusted");
+	}
+	if ((int)slab->inuse != (int)slab->objects - nr) {
 		slab_err(s, slab, "Wrong object count. Counter is %d but counted were %d",
-			 slab->inuse, max_objects - nr);
-		slab->inuse = (unsigned int)(max_objects - nr);
+			 slab->inuse, (int)slab->objects - nr);
+		slab->inuse = slab->objects - (unsigned int)nr;
 		slab_fix(s, "Object count adjusted");
 	}
 	return search == NULL;
@@ -738,6 +846,30 @@ void setup_slab_debug(struct kmem_cache *s, struct slab *slab)
 }
 
 /*
+ * mark_objects_used - after a failed check, nothing more is taken from
+ * @slab (the kernel's "Marking all objects used").  kheap also gives the
+ * objects still on its freelist the bytes of an allocated object, as far
+ * as the freelist can be trusted, so that a later validation does not
+ * report every one of them as a damaged live object: one corruption, one
+ * report.  They stay allocated for good (leaked, as in the kernel).
+ */
+static void mark_objects_used(struct kmem_cache *s, struct slab *slab)
+{
+	void *fp = slab->freelist;
+
+	for (unsigned int n = 0; fp && n < slab->objects &&
+				 check_valid_pointer(s, slab, fp); n++) {
+		void *next = get_freepointer(s, fp);
+
+		if (s->flags & (SLAB_RED_ZONE | __OBJECT_POISON))
+			init_object(s, fp, SLUB_RED_ACTIVE);
+		fp = next;
+	}
+	slab->inuse = slab->objects;
+	slab->freelist = NULL;
+}
+
+/*
  * alloc_debug_processing - @object is about to be handed out from @slab.
  * Returns false (slab marked full: nothing more is taken from it) if the
  * checks failed.
@@ -761,8 +893,7 @@ bool alloc_debug_processing(struct kmem_cache *s, struct slab *slab,
 	return true;
 bad:
 	slab_fix(s, "Marking all objects used");
-	slab->inuse = slab->objects;
-	slab->freelist = NULL;
+	mark_objects_used(s, slab);
 	return false;
 }
 
@@ -807,39 +938,92 @@ fail:
 	return false;
 }
 
+#ifndef BITS_PER_LONG
+#define BITS_PER_LONG	64
+#endif
+/* longs in a map of one bit per object of a slab */
+#define OBJ_MAP_LONGS	DIV_ROUND_UP(MAX_OBJS_PER_PAGE, BITS_PER_LONG)
+
+/*
+ * __fill_map - set the bit of every object on @slab's freelist in @obj_map
+ * (the kernel's).  The walk stops at a link that is not an object of the
+ * slab and after slab->objects links, so a damaged freelist cannot take
+ * it astray.
+ */
+static void __fill_map(unsigned long *obj_map, struct kmem_cache *s,
+		       struct slab *slab)
+{
+	u8 *addr = slab_address(slab);
+	unsigned int n = 0;
+
+	memset(obj_map, 0, DIV_ROUND_UP(slab->objects, BITS_PER_LONG) *
+			   sizeof(long));
+	for (void *p = slab->freelist; p && n++ < slab->objects &&
+				       check_valid_pointer(s, slab, p);
+	     p = get_freepointer(s, p)) {
+		unsigned long idx = (unsigned long)((u8 *)p - addr -
+						    s->red_left_pad) / s->size;
+
+		obj_map[idx / BITS_PER_LONG] |= 1UL << (idx % BITS_PER_LONG);
+	}
+}
+
+static bool obj_map_test(const unsigned long *obj_map, unsigned int i)
+{
+	return obj_map[i / BITS_PER_LONG] & (1UL << (i % BITS_PER_LONG));
+}
+
 /*
  * validate_slab - the kernel's validate_slab(): the slab, its freelist and
- * every object (free ones 0xbb/0x6b, live ones 0xcc).  Returns the number
- * of problems found (each reported and repaired).
+ * its objects (free ones 0xbb/0x6b, live ones 0xcc), stopping at the first
+ * bad object: its damage is reported and repaired, the rest of the slab is
+ * left for the next walk.  Returns the number of reports (and errors a
+ * KUnit test counted).  n->list_lock held.
  */
 int validate_slab(struct kmem_cache *s, struct slab *slab)
 {
-	static unsigned long map[MAX_OBJS_PER_PAGE / 64 + 1];
-	u8 *addr = slab_address(slab);
+	unsigned long obj_map[OBJ_MAP_LONGS];
 	unsigned long before = slub_debug_reports();
+	u8 *addr = slab_address(slab);
 
 	if (!check_slab(s, slab) || !on_freelist(s, slab, NULL))
 		return (int)(slub_debug_reports() - before);
-	memset(map, 0, DIV_ROUND_UP(slab->objects, 64) * sizeof(long));
-	for (void *p = slab->freelist; p; p = get_freepointer(s, p)) {
-		unsigned long idx = (unsigned long)((u8 *)p - addr - s->red_left_pad) / s->size;
-
-		map[idx / 64] |= 1UL << (idx % 64);
-	}
+	__fill_map(obj_map, s, slab);
 	for (unsigned int i = 0; i < slab->objects; i++) {
 		u8 *p = addr + (size_t)i * s->size + s->red_left_pad;
-		bool is_free = map[i / 64] & (1UL << (i % 64));
+		u8 val = obj_map_test(obj_map, i) ? SLUB_RED_INACTIVE
+						  : SLUB_RED_ACTIVE;
 
-		check_object(s, slab, p, is_free ? SLUB_RED_INACTIVE
-						 : SLUB_RED_ACTIVE);
+		if (!check_object(s, slab, p, val))
+			break;
 	}
 	return (int)(slub_debug_reports() - before);
 }
 
-/* list_slab_objects(): a live object at cache shutdown. */
-void slub_debug_print_leaked(struct kmem_cache *s, void *object)
+/*
+ * list_slab_objects - @slab still holds objects at cache shutdown (the
+ * kernel's): one report for the slab, then each live object with its
+ * tracks.  A KUnit test counts the report and each object.
+ */
+void list_slab_objects(struct kmem_cache *s, struct slab *slab,
+		       const char *text)
 {
-	print_tracking(s, object);
+	unsigned long obj_map[OBJ_MAP_LONGS];
+	u8 *addr = slab_address(slab);
+
+	slab_err(s, slab, text, s->name);
+	__fill_map(obj_map, s, slab);
+	for (unsigned int i = 0; i < slab->objects; i++) {
+		u8 *p = addr + (size_t)i * s->size + s->red_left_pad;
+
+		if (obj_map_test(obj_map, i))
+			continue;
+		if (slab_add_kunit_errors())
+			continue;
+		pr_err("Object 0x%016lx @offset=%tu\n", (unsigned long)p,
+		       p - addr);
+		print_tracking(s, p);
+	}
 }
 
 /* ------------------------------------------------------------------ */

@@ -33,8 +33,14 @@ bool free_debug_processing(struct kmem_cache *s, struct slab *slab,
 void set_track(struct kmem_cache *s, void *object, enum track_item alloc,
 	       const struct track *t);
 int validate_slab(struct kmem_cache *s, struct slab *slab);
-void slub_debug_print_leaked(struct kmem_cache *s, void *object);
+void list_slab_objects(struct kmem_cache *s, struct slab *slab,
+		       const char *text);
 void slub_debug_print_slab_info(const struct slab *slab);
+
+/* reports: a slab's (BUG header, slab words, backtrace); KUnit counting */
+void slab_err(struct kmem_cache *s, struct slab *slab, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool slab_add_kunit_errors(void);
 
 /* slub.c, with no lock held (backtrace() may allocate the first time) */
 void slub_debug_capture_track(struct track *t, unsigned long addr);
@@ -46,7 +52,7 @@ void skip_orig_size_check(struct kmem_cache *s, const void *object);
 const struct track *slub_debug_alloc_track(struct kmem_cache *s, void *object);
 void slub_debug_print_stack(const struct track *t, const char *indent);
 
-/* reports printed so far (tests) */
+/* reports printed, and errors counted by KUnit tests, so far (tests) */
 unsigned long slub_debug_reports(void);
 
 #endif /* _KHEAP_DEBUG_SLUB_DEBUG_H */

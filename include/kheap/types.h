@@ -9,10 +9,12 @@
  *
  *  - integer typedefs are exactly the kernel's (u64 is unsigned long long);
  *    C11 allows an identical typedef to be repeated, so a project that brings
- *    its own definitions compiles with both;
- *  - struct list_head is defined only if no kernel-style <linux/types.h> has
- *    been seen (see below) and no one else defined it;
- *  - helper macros (likely, unlikely, ARRAY_SIZE, ...) are under #ifndef.
+ *    its own definitions compiles with both, in either order;
+ *  - no helper macro of the kernel's (likely, ARRAY_SIZE, BIT, container_of,
+ *    __malloc, ...) is defined: a project's kernel.h and compiler.h define
+ *    them, often differently, and a second definition would clash;
+ *  - struct list_head is <linux/mm_types.h>'s business, the one header that
+ *    needs it (struct page); see there.
  *
  * bool comes from <stdbool.h>; there is no bool typedef here.
  */
@@ -36,46 +38,15 @@ typedef unsigned int slab_flags_t;
 typedef unsigned long long phys_addr_t;
 
 /*
- * struct list_head comes from the project's own <linux/types.h> when it has
- * one: the kernel's (which also defines _UAPI_LINUX_TYPES_H) or a copy of
- * tools/include's.  The system's UAPI <linux/types.h> uses the same
- * _LINUX_TYPES_H guard but has no list_head, so that guard alone proves
- * nothing.  A project whose own header defines list_head must include it
- * before kheap's headers, or define KHEAP_HAVE_LIST_HEAD.
+ * Attributes for kheap's declarations, under kheap's own names: a project's
+ * <linux/compiler.h> defines __malloc, __alloc_size, __must_check and
+ * __printf itself (the kernel's __alloc_size also adds __malloc), so
+ * kheap's headers neither define nor use those names.
  */
-#if !(defined(_LINUX_TYPES_H) && defined(_UAPI_LINUX_TYPES_H)) && \
-	!defined(_TOOLS_LINUX_TYPES_H) && \
-	!defined(KHEAP_HAVE_LIST_HEAD) && !defined(__KHEAP_LIST_HEAD_DEFINED)
-#define __KHEAP_LIST_HEAD_DEFINED 1
-struct list_head {
-	struct list_head *next, *prev;
-};
-#endif
-
-#ifndef likely
-#define likely(x)	__builtin_expect(!!(x), 1)
-#endif
-#ifndef unlikely
-#define unlikely(x)	__builtin_expect(!!(x), 0)
-#endif
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#endif
-#ifndef __must_check
-#define __must_check	__attribute__((__warn_unused_result__))
-#endif
-#ifndef __malloc
-#define __malloc	__attribute__((__malloc__))
-#endif
-#ifndef __alloc_size
-#define __alloc_size(...) __attribute__((__alloc_size__(__VA_ARGS__)))
-#endif
-#ifndef __printf
-#define __printf(a, b)	__attribute__((__format__(printf, a, b)))
-#endif
-#ifndef BIT
-#define BIT(nr)		(1UL << (nr))
-#endif
+#define __kh_malloc		__attribute__((__malloc__))
+#define __kh_alloc_size(...)	__attribute__((__alloc_size__(__VA_ARGS__)))
+#define __kh_must_check		__attribute__((__warn_unused_result__))
+#define __kh_printf(a, b)	__attribute__((__format__(printf, a, b)))
 
 /* A compile-time assertion usable in C and C++ (static_assert in C++). */
 #ifdef __cplusplus

@@ -8,8 +8,9 @@
 #define _LINUX_GFP_H
 
 #include <linux/gfp_types.h>
-#include <linux/mm_types.h>
 #include <kheap/page.h>
+
+struct page;		/* <linux/mm_types.h>, for who looks inside */
 
 #ifndef NUMA_NO_NODE
 #define NUMA_NO_NODE	(-1)

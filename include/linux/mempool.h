@@ -60,8 +60,8 @@ mempool_t *mempool_create_node(int min_nr, mempool_alloc_t *alloc_fn,
 			       gfp_t gfp_mask, int nid);
 int mempool_resize(mempool_t *pool, int new_min_nr);
 void mempool_destroy(mempool_t *pool);
-void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask) __malloc;
-void *mempool_alloc_preallocated(mempool_t *pool) __malloc;
+void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask) __kh_malloc;
+void *mempool_alloc_preallocated(mempool_t *pool) __kh_malloc;
 void mempool_free(void *element, mempool_t *pool);
 
 /* A pool of slab objects; pool_data is the struct kmem_cache *. */

@@ -58,7 +58,7 @@ extern "C" {
 #endif
 
 struct shrinker *shrinker_alloc(unsigned int flags, const char *fmt, ...)
-	__printf(2, 3);
+	__kh_printf(2, 3);
 void shrinker_register(struct shrinker *shrinker);
 void shrinker_free(struct shrinker *shrinker);
 

@@ -79,8 +79,8 @@ struct kmem_cache *__kmem_cache_create_args(const char *name,
 void kmem_cache_destroy(struct kmem_cache *s);
 int kmem_cache_shrink(struct kmem_cache *s);
 
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t flags) __malloc;
-void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node) __malloc;
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t flags) __kh_malloc;
+void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node) __kh_malloc;
 void kmem_cache_free(struct kmem_cache *s, void *objp);
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 			  void **p);
@@ -225,11 +225,15 @@ extern "C" {
 typedef struct kmem_cache *kmem_buckets[KMALLOC_SHIFT_HIGH + 1];
 extern kmem_buckets kmalloc_caches[NR_KMALLOC_TYPES];
 
-void *kmalloc(size_t size, gfp_t flags) __malloc __alloc_size(1);
-void *kmalloc_node(size_t size, gfp_t flags, int node) __malloc __alloc_size(1);
-void *__kmalloc_large(size_t size, gfp_t flags) __malloc __alloc_size(1);
-void *__kmalloc_large_node(size_t size, gfp_t flags, int node) __malloc __alloc_size(1);
-void *krealloc(const void *objp, size_t new_size, gfp_t flags) __must_check __alloc_size(2);
+void *kmalloc(size_t size, gfp_t flags) __kh_malloc __kh_alloc_size(1);
+void *kmalloc_node(size_t size, gfp_t flags, int node) __kh_malloc __kh_alloc_size(1);
+/* kmalloc() from the kmalloc cache @s for a request of @size bytes (what
+ * kmalloc() does once it picked the cache; slab tests call it directly) */
+void *__kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
+	__kh_malloc __kh_alloc_size(3);
+void *__kmalloc_large(size_t size, gfp_t flags) __kh_malloc __kh_alloc_size(1);
+void *__kmalloc_large_node(size_t size, gfp_t flags, int node) __kh_malloc __kh_alloc_size(1);
+void *krealloc(const void *objp, size_t new_size, gfp_t flags) __kh_must_check __kh_alloc_size(2);
 void kfree(const void *objp);
 void kfree_sensitive(const void *objp);
 size_t ksize(const void *objp);
@@ -237,8 +241,8 @@ size_t __ksize(const void *objp);
 size_t kmalloc_size_roundup(size_t size);
 void kfree_bulk(size_t size, void **p);
 
-void *kvmalloc_node(size_t size, gfp_t flags, int node) __malloc __alloc_size(1);
-void *kvrealloc(const void *p, size_t size, gfp_t flags) __must_check __alloc_size(2);
+void *kvmalloc_node(size_t size, gfp_t flags, int node) __kh_malloc __kh_alloc_size(1);
+void *kvrealloc(const void *p, size_t size, gfp_t flags) __kh_must_check __kh_alloc_size(2);
 void kvfree(const void *addr);
 void kvfree_sensitive(const void *addr, size_t len);
 
@@ -286,7 +290,7 @@ static inline void *kcalloc_node(size_t n, size_t size, gfp_t flags, int node)
 	return kmalloc_array_node(n, size, flags | __GFP_ZERO, node);
 }
 
-static inline __must_check void *krealloc_array(void *p, size_t new_n,
+static inline __kh_must_check void *krealloc_array(void *p, size_t new_n,
 						size_t new_size, gfp_t flags)
 {
 	size_t bytes;
@@ -325,6 +329,15 @@ static inline void *kvcalloc(size_t n, size_t size, gfp_t flags)
 	return kvmalloc_array(n, size, flags | __GFP_ZERO);
 }
 
+/*
+ * alloc_hooks() wraps an allocation for memory allocation profiling
+ * (<linux/alloc_tag.h>, which the kernel's slab.h includes); without
+ * CONFIG_MEM_ALLOC_PROFILING it is the allocation itself.
+ */
+#ifndef alloc_hooks
+#define alloc_hooks(_do_alloc)	(_do_alloc)
+#endif
+
 #define kmalloc_track_caller(size, flags)	kmalloc(size, flags)
 #define kmalloc_node_track_caller(size, flags, node) kmalloc_node(size, flags, node)
 
@@ -339,6 +352,14 @@ static inline void *kvcalloc(size_t n, size_t size, gfp_t flags)
  * The kernel keeps these in <linux/rcupdate.h>; kheap ships only mm headers.
  */
 struct rcu_head;
+/*
+ * The kernel's slab.h brings rcu_read_lock() and friends with it (through
+ * percpu-refcount.h); kheap's brings the project's <linux/rcupdate.h> when
+ * there is one, and defines none of those names itself.
+ */
+#if __has_include(<linux/rcupdate.h>)
+#include <linux/rcupdate.h>
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -16,17 +16,17 @@
 extern "C" {
 #endif
 
-char *kstrdup(const char *s, gfp_t gfp) __malloc;
+char *kstrdup(const char *s, gfp_t gfp) __kh_malloc;
 const char *kstrdup_const(const char *s, gfp_t gfp);
-char *kstrndup(const char *s, size_t len, gfp_t gfp) __malloc;
-void *kmemdup(const void *src, size_t len, gfp_t gfp) __malloc __alloc_size(2);
-char *kmemdup_nul(const char *s, size_t len, gfp_t gfp) __malloc;
+char *kstrndup(const char *s, size_t len, gfp_t gfp) __kh_malloc;
+void *kmemdup(const void *src, size_t len, gfp_t gfp) __kh_malloc __kh_alloc_size(2);
+char *kmemdup_nul(const char *s, size_t len, gfp_t gfp) __kh_malloc;
 void kfree_const(const void *x);
 
 /* The kernel declares these in <linux/sprintf.h>; kheap ships mm headers. */
-char *kasprintf(gfp_t gfp, const char *fmt, ...) __malloc __printf(2, 3);
-char *kvasprintf(gfp_t gfp, const char *fmt, va_list args) __malloc __printf(2, 0);
-const char *kvasprintf_const(gfp_t gfp, const char *fmt, va_list args) __printf(2, 0);
+char *kasprintf(gfp_t gfp, const char *fmt, ...) __kh_malloc __kh_printf(2, 3);
+char *kvasprintf(gfp_t gfp, const char *fmt, va_list args) __kh_malloc __kh_printf(2, 0);
+const char *kvasprintf_const(gfp_t gfp, const char *fmt, va_list args) __kh_printf(2, 0);
 
 #ifndef memzero_explicit
 /* Zero @s even if the compiler sees no later use (kfree_sensitive). */

@@ -88,25 +88,25 @@ struct vm_struct {
 extern "C" {
 #endif
 
-void *vmalloc(unsigned long size) __alloc_size(1);
-void *vzalloc(unsigned long size) __alloc_size(1);
-void *vmalloc_user(unsigned long size) __alloc_size(1);
-void *vmalloc_node(unsigned long size, int node) __alloc_size(1);
-void *vzalloc_node(unsigned long size, int node) __alloc_size(1);
-void *vmalloc_32(unsigned long size) __alloc_size(1);
-void *vmalloc_huge(unsigned long size, gfp_t gfp_mask) __alloc_size(1);
-void *__vmalloc(unsigned long size, gfp_t gfp_mask) __alloc_size(1);
+void *vmalloc(unsigned long size) __kh_alloc_size(1);
+void *vzalloc(unsigned long size) __kh_alloc_size(1);
+void *vmalloc_user(unsigned long size) __kh_alloc_size(1);
+void *vmalloc_node(unsigned long size, int node) __kh_alloc_size(1);
+void *vzalloc_node(unsigned long size, int node) __kh_alloc_size(1);
+void *vmalloc_32(unsigned long size) __kh_alloc_size(1);
+void *vmalloc_huge(unsigned long size, gfp_t gfp_mask) __kh_alloc_size(1);
+void *__vmalloc(unsigned long size, gfp_t gfp_mask) __kh_alloc_size(1);
 void *__vmalloc_node_range(unsigned long size, unsigned long align,
 			   unsigned long start, unsigned long end,
 			   gfp_t gfp_mask, pgprot_t prot,
 			   unsigned long vm_flags, int node,
-			   const void *caller) __alloc_size(1);
+			   const void *caller) __kh_alloc_size(1);
 void *__vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp_mask,
-		     int node, const void *caller) __alloc_size(1);
-void *vmalloc_array(size_t n, size_t size) __alloc_size(1, 2);
-void *__vmalloc_array(size_t n, size_t size, gfp_t flags) __alloc_size(1, 2);
-void *vcalloc(size_t n, size_t size) __alloc_size(1, 2);
-void *vrealloc(const void *p, size_t size, gfp_t flags) __alloc_size(2);
+		     int node, const void *caller) __kh_alloc_size(1);
+void *vmalloc_array(size_t n, size_t size) __kh_alloc_size(1, 2);
+void *__vmalloc_array(size_t n, size_t size, gfp_t flags) __kh_alloc_size(1, 2);
+void *vcalloc(size_t n, size_t size) __kh_alloc_size(1, 2);
+void *vrealloc(const void *p, size_t size, gfp_t flags) __kh_alloc_size(2);
 
 void vfree(const void *addr);
 void vfree_atomic(const void *addr);
