@@ -47,6 +47,7 @@ struct kheap_config kheap_config = {
 	.publish = false,
 	.rseq = true,
 	.sheaves = true,
+	.slab_freelist_hardened = true,	/* Debian 12's 6.12 config: y */
 };
 
 enum opt_type {
@@ -198,6 +199,9 @@ static const struct kheap_option options[] = {
 	  0, 0, NULL, NULL, NULL },
 	{ "kheap.sheaves", OPT_BOOL, &kheap_config.sheaves, "1",
 	  "per-CPU sheaves (arrays of free objects, the kernel's 6.18+ design) in front of SLUB's CPU slabs, for caches without debug flags; needs kheap.rseq",
+	  0, 0, NULL, NULL, NULL },
+	{ "slab_freelist_hardened", OPT_BOOL, &kheap_config.slab_freelist_hardened, "1",
+	  "the kernel's CONFIG_SLAB_FREELIST_HARDENED: free pointers stored as ptr ^ per-cache secret ^ swab(address), a corrupted one reported and never followed",
 	  0, 0, NULL, NULL, NULL },
 	{ "slab_min_order", OPT_UINT, &kheap_config.slab_min_order, "0",
 	  "smallest page order of a slab (the kernel's slab_min_order=)",

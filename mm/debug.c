@@ -176,8 +176,10 @@ int kheap_format_gfp(char *buf, size_t len, gfp_t gfp)
  * kheap_print_hex_dump - the kernel's print_hex_dump() with rowsize 16,
  * groupsize 1 and the ASCII column: lines of up to 16 bytes, each prefixed
  * with @prefix and, when @with_address, the address
- * (DUMP_PREFIX_ADDRESS; DUMP_PREFIX_NONE otherwise).
+ * (DUMP_PREFIX_ADDRESS; DUMP_PREFIX_NONE otherwise).  It reads the bytes
+ * as they are, free objects that ASan builds keep poisoned included.
  */
+__attribute__((no_sanitize("address")))
 void kheap_print_hex_dump(const char *prefix, bool with_address,
 			  const void *buf, size_t len)
 {

@@ -116,6 +116,7 @@ struct kheap_config {
 	bool publish;			/* kheap.publish: shim serves its views */
 	bool rseq;			/* kheap.rseq: per-CPU fast paths on rseq */
 	bool sheaves;			/* kheap.sheaves: per-CPU object arrays */
+	bool slab_freelist_hardened;	/* CONFIG_SLAB_FREELIST_HARDENED */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);

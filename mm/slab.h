@@ -141,6 +141,10 @@ struct kmem_cache {
 	unsigned long min_partial;	/* empty slabs kept on the node */
 	unsigned int size;		/* object size with metadata (stride) */
 	unsigned long reciprocal_size;	/* 2^44 / size, rounded up: obj index */
+	unsigned long random;		/* freelist hardening: secret XORed
+					   into every free pointer */
+	unsigned long slab_span;	/* PAGE_SIZE << oo_order(oo): a slab's
+					   objects share one aligned span */
 	unsigned int object_size;	/* the caller's object size */
 	unsigned int offset;		/* free pointer offset in the object */
 	unsigned int cpu_partial;	/* objects kept on CPU partial lists */

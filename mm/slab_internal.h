@@ -149,15 +149,66 @@ enum track_item { TRACK_ALLOC, TRACK_FREE };
 
 #define _RET_IP_	((unsigned long)__builtin_return_address(0))
 
+/*
+ * Free pointers (CONFIG_SLAB_FREELIST_HARDENED, mm/slub.c of v6.12): with
+ * slab_freelist_hardened a free pointer is stored as
+ *	ptr ^ s->random ^ swab(address where it is stored)
+ * so an overwritten one decodes to garbage rather than to an address of the
+ * attacker's choosing, and a copied one is useless elsewhere.  Without it
+ * the pointer is stored as it is.  Both get and set are the kernel's:
+ * nothing is checked here (slub.c checks where a decoded pointer is used).
+ */
+extern bool slab_freelist_hardened;	/* chosen once at init */
+
+static inline unsigned long freelist_ptr_key(const struct kmem_cache *s,
+					     unsigned long ptr_addr)
+{
+	return s->random ^ __builtin_bswap64(ptr_addr);
+}
+
+static inline unsigned long freelist_ptr_encode(const struct kmem_cache *s,
+						void *ptr,
+						unsigned long ptr_addr)
+{
+	if (slab_freelist_hardened)
+		return (unsigned long)ptr ^ freelist_ptr_key(s, ptr_addr);
+	return (unsigned long)ptr;
+}
+
+static inline void *freelist_ptr_decode(const struct kmem_cache *s,
+					unsigned long v, unsigned long ptr_addr)
+{
+	if (slab_freelist_hardened)
+		return (void *)(v ^ freelist_ptr_key(s, ptr_addr));
+	return (void *)v;
+}
+
 static inline void *get_freepointer(const struct kmem_cache *s, void *object)
 {
-	return *(void **)((char *)object + s->offset);
+	unsigned long ptr_addr = (unsigned long)object + s->offset;
+
+	return freelist_ptr_decode(s, *(unsigned long *)ptr_addr, ptr_addr);
 }
 
 static inline void set_freepointer(const struct kmem_cache *s, void *object,
 				   void *fp)
 {
-	*(void **)((char *)object + s->offset) = fp;
+	unsigned long ptr_addr = (unsigned long)object + s->offset;
+
+	*(unsigned long *)ptr_addr = freelist_ptr_encode(s, fp, ptr_addr);
+}
+
+/*
+ * freeptr_in_span - a cheap test that a decoded free pointer @fp, the
+ * successor of @object, can be an object of the same slab: NULL, or in the
+ * same aligned span of slab_span bytes (slabs are naturally aligned buddy
+ * blocks).  Garbage decodes outside it but with a chance of about
+ * slab_span / 2^64; the fast paths use this, the slow paths the exact test.
+ */
+static inline bool freeptr_in_span(const struct kmem_cache *s,
+				   const void *object, const void *fp)
+{
+	return !fp || ((unsigned long)fp ^ (unsigned long)object) < s->slab_span;
 }
 
 static inline bool kmem_cache_debug(const struct kmem_cache *s)

@@ -27,6 +27,18 @@
  *    The slab's objects start at the page boundary; what is left at the end
  *    of the slab is unused.
  *
+ *    The free pointer is stored hardened (CONFIG_SLAB_FREELIST_HARDENED,
+ *    the option slab_freelist_hardened, on by default as in distribution
+ *    kernels): ptr ^ s->random ^ swab(address of the slot), s->random a
+ *    secret per cache from getrandom.  A use after free or an overflow
+ *    that writes a chosen address over it decodes to garbage; every
+ *    decode is checked before the pointer is used (the fast paths: inside
+ *    the slab's aligned span, freeptr_in_span(); the slow paths: an object
+ *    of the slab, freelist_next()), and one that fails is reported as the
+ *    kernel's "Freechain corrupt" and never followed: the list is cut
+ *    there and the objects past it are leaked.  c->freelist,
+ *    slab->freelist and sheaves hold plain pointers, as in the kernel.
+ *
  * 2. Slab states.  The words of struct page become struct slab (slab.h):
  *    slab_cache, slab_list, and the 16-byte pair (freelist, counters), where
  *    counters = inuse:16 | objects:15 | frozen:1.
@@ -71,6 +83,8 @@
  *    Fast-path cost: alloc = load cpu id, 2 loads (tid, freelist), 1 load of
  *    the free pointer, one cmpxchg16b; free = the same plus the slab lookup
  *    (2 loads, a reciprocal multiply to check the object boundary).  No lock.
+ *    Hardening adds a bswap, two xors and the span check to a pop, a bswap
+ *    and two xors to a push.
  *    The stale free-pointer read and the CAS live in the one helper pair
  *    below marked no_sanitize: the read may see user data of an object
  *    another thread just took (the CAS then fails); slab pages stay mapped
@@ -113,8 +127,10 @@
  *    loads and a multiply, that the pointer is an object of the cache (the
  *    kernel's cache_from_obj() frees to the object's real cache; kheap
  *    reports "Wrong slab cache. X but object is from Y" and ignores the
- *    free, as DESIGN.md asks).  Double frees and corruption are the debug
- *    issue's (slab_debug=).  Statistics are the kernel's enum stat_item,
+ *    free, as DESIGN.md asks).  The kernel's naive double-free check (the
+ *    object is already the first free one) is made on every free; a
+ *    corrupted free pointer is caught by hardening (1.); slab_debug= checks
+ *    the rest for the caches it names.  Statistics are the kernel's enum stat_item,
  *    per (cache, CPU), compiled in with CONFIG_SLUB_STATS (the debug
  *    library, or cmake -DKHEAP_SLUB_STATS=ON) and nothing at all without.
  *    slub_validate_cache() (kheap_validate()) checks every invariant above
@@ -238,7 +254,10 @@ __cmpxchg_pair(u128 *p, unsigned long old_lo, unsigned long old_hi,
 static __lockless_inline __no_sanitize_lockless void *
 get_freepointer_safe(const struct kmem_cache *s, const void *object)
 {
-	return *(void *const volatile *)((const char *)object + s->offset);
+	unsigned long ptr_addr = (unsigned long)object + s->offset;
+
+	return freelist_ptr_decode(s, *(const volatile unsigned long *)ptr_addr,
+				   ptr_addr);
 }
 
 
@@ -263,6 +282,7 @@ get_freepointer_safe(const struct kmem_cache *s, const void *object)
 #if KHEAP_HAVE_RSEQ
 bool slub_rseq;
 #endif
+bool slab_freelist_hardened;
 
 /* Choose the fast paths once, before the first cache exists. */
 void slub_init_fastpath(void)
@@ -270,6 +290,7 @@ void slub_init_fastpath(void)
 #if KHEAP_HAVE_RSEQ
 	slub_rseq = kheap_config.rseq && os_rseq_usable();
 #endif
+	slab_freelist_hardened = kheap_config.slab_freelist_hardened;
 }
 
 bool slub_uses_rseq(void)
@@ -324,6 +345,31 @@ static inline bool slab_test_node_partial(const struct slab *slab)
 static inline void *fixup_red_left(const struct kmem_cache *s, void *p)
 {
 	return (char *)p + s->red_left_pad;
+}
+
+/*
+ * freelist_next - the successor of @object on a freelist the caller owns
+ * (a claimed CPU freelist, a slab's freelist taken whole or under
+ * list_lock).  With slab_freelist_hardened a successor that is not an
+ * object of @object's slab was overwritten (a use after free, an overflow
+ * of the neighbour): it is reported as the kernel's freelist_corrupted()
+ * reports it ("Freechain corrupt", "Isolate corrupted freechain") and
+ * never followed: NULL ends the list there, and the free objects past it
+ * stay counted as in use (leaked), as they are in the kernel.  Slow paths
+ * only: a virt_to_slab() and a division.
+ */
+static __noinline void *freelist_next(struct kmem_cache *s, void *object)
+{
+	void *fp = get_freepointer(s, object);
+	struct slab *slab;
+
+	if (!slab_freelist_hardened || !fp)
+		return fp;
+	slab = virt_to_slab(object);
+	if (likely(slab && object_start_ok(s, slab, fp)))
+		return fp;
+	slab_report_freechain_corrupt(s, slab, object);
+	return NULL;
 }
 
 
@@ -453,6 +499,7 @@ static bool calculate_sizes(struct kmem_cache_args *args, struct kmem_cache *s)
 		s->allocflags |= __GFP_RECLAIMABLE;
 	s->oo = oo_make(order, size);
 	s->min = oo_make((unsigned int)get_order(size), size);
+	s->slab_span = PAGE_SIZE << order;
 	return oo_objects(s->oo) != 0;
 }
 
@@ -693,6 +740,8 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 	s->align = args->align;
 	s->useroffset = args->useroffset;
 	s->usersize = args->usersize;
+	/* as v6.12's do_kmem_cache_create(): a secret per cache */
+	s->random = slab_freelist_hardened ? os_random() : 0;
 	if (!(flags & SLAB_NO_CMPXCHG))
 		s->flags |= __CMPXCHG_DOUBLE;
 	if (!calculate_sizes(args, s))
@@ -978,7 +1027,7 @@ static void deactivate_slab(struct kmem_cache *s, struct slab *slab,
 	while (p) {
 		freelist_tail = p;
 		free_delta++;
-		p = get_freepointer(s, p);
+		p = freelist_next(s, p);
 	}
 	do {
 		old_fl = slab_freelist(slab);
@@ -1215,7 +1264,7 @@ static __noinline void *___slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	stat(s, c, ALLOC_REFILL);
 load_freelist:
 	object = freelist;
-	cpu_release(c, tid, get_freepointer(s, object));
+	cpu_release(c, tid, freelist_next(s, object));
 	kh_unlock(&c->lock);
 	return object;
 
@@ -1297,7 +1346,7 @@ static __noinline void *sheaf_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 	main = c->main;
 	while (freelist && main->size < main->capacity) {
 		main->objects[main->size++] = freelist;
-		freelist = get_freepointer(s, freelist);
+		freelist = freelist_next(s, freelist);
 	}
 	if (main->size)
 		object = main->objects[--main->size];
@@ -1383,6 +1432,12 @@ slow:
 	} else {
 		void *next = get_freepointer_safe(s, object);
 
+		/* hardened: a successor outside the slab is either a stale
+		 * read (the object was just taken) or corruption; the slow
+		 * path tells them apart under the claim */
+		if (slab_freelist_hardened &&
+		    unlikely(!freeptr_in_span(s, object, next)))
+			goto slow;
 		if (unlikely(!__cmpxchg_pair(&c->freelist_tid,
 					     (unsigned long)object, tid,
 					     (unsigned long)next, tid + 2))) {
@@ -1453,7 +1508,7 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 		freelist = cpu_claim(s, c, &tid);
 		while (freelist && i < size) {
 			p[i++] = freelist;
-			freelist = get_freepointer(s, freelist);
+			freelist = freelist_next(s, freelist);
 			stat(s, c, ALLOC_FASTPATH);
 		}
 		cpu_release(c, tid, freelist);

@@ -527,6 +527,18 @@ static void object_err(struct kmem_cache *s, struct slab *slab, u8 *object,
 }
 
 /*
+ * slab_report_freechain_corrupt - the kernel's freelist_corrupted() report,
+ * for the free pointer of @object (hardened freelists check every cache,
+ * not only those with slab_debug=F); the caller cuts the list there.
+ */
+void slab_report_freechain_corrupt(struct kmem_cache *s, struct slab *slab,
+				   void *object)
+{
+	object_err(s, slab, object, "Freechain corrupt");
+	slab_fix(s, "Isolate corrupted freechain");
+}
+
+/*
  * slab_err - a report about @slab as a whole (the kernel's): BUG header,
  * the slab's words, a backtrace.  Also slub.c's validation reports.
  */

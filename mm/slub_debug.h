@@ -52,6 +52,10 @@ void skip_orig_size_check(struct kmem_cache *s, const void *object);
 const struct track *slub_debug_alloc_track(struct kmem_cache *s, void *object);
 void slub_debug_print_stack(const struct track *t, const char *indent);
 
+/* slub.c: a corrupted free pointer found by freelist hardening (any cache) */
+void slab_report_freechain_corrupt(struct kmem_cache *s, struct slab *slab,
+				   void *object);
+
 /* reports printed, and errors counted by KUnit tests, so far (tests) */
 unsigned long slub_debug_reports(void);
 

@@ -77,12 +77,21 @@ static __always_inline bool object_start_ok(struct kmem_cache *s,
 	[cap] "i"(offsetof(struct slab_sheaf, capacity)),		\
 	[objs] "i"(offsetof(struct slab_sheaf, objects))
 
-/* Pop this CPU's freelist; NULL: empty, claimed or no CPU slot (slow path). */
+/*
+ * Pop this CPU's freelist; NULL: empty, claimed, no CPU slot, or (with
+ * slab_freelist_hardened) a successor that decodes outside the object's
+ * slab span: the slow path then reports it (freelist_next() in slub.c).
+ * Hardened, the decode is lea, a load, bswap and two xors, the check a
+ * test, xor, compare and branch: the successor is never installed unless
+ * it passed.  The object is the caller's only after the commit.
+ */
 static __always_inline void *rseq_cpu_pop(struct kmem_cache *s)
 {
-	unsigned long c;
+	unsigned long c, key;
 	void *object, *next;
 
+	if (slab_freelist_hardened)
+		goto hardened;
 retry:
 	asm volatile goto(KH_RSEQ_ENTER(rs, c)
 		 SLUB_RSEQ_THIS_CPU
@@ -101,6 +110,36 @@ retry:
 	return object;
 abort:
 	goto retry;
+hardened:
+	asm volatile goto(KH_RSEQ_ENTER(rs, c)
+		 SLUB_RSEQ_THIS_CPU
+		 "movq %c[fl](%[c]), %[obj]\n\t"
+		 "testq %[obj], %[obj]\n\t"
+		 "jz %l[slow]\n\t"
+		 "leaq (%[obj], %[off]), %[key]\n\t"
+		 "movq (%[key]), %[next]\n\t"
+		 "bswapq %[key]\n\t"
+		 "xorq %[rnd], %[key]\n\t"
+		 "xorq %[key], %[next]\n\t"
+		 "jz 5f\n\t"
+		 "movq %[next], %[key]\n\t"
+		 "xorq %[obj], %[key]\n\t"
+		 "cmpq %[span], %[key]\n\t"
+		 "jae %l[slow]\n"
+		 "5:\n\t"
+		 "movq %[next], %c[fl](%[c])\n"
+		 "2:\n\t"
+		 KH_RSEQ_ABORT(habort)
+		 : [c] "=&r"(c), [obj] "=&r"(object), [next] "=&r"(next),
+		   [key] "=&r"(key)
+		 : SLUB_RSEQ_CPU_INPUTS(s),
+		   [off] "r"((unsigned long)s->offset),
+		   [rnd] "m"(s->random), [span] "m"(s->slab_span)
+		 : "memory", "cc"
+		 : slow, habort);
+	return object;
+habort:
+	goto hardened;
 slow:
 	return NULL;
 }
@@ -108,15 +147,18 @@ slow:
 /*
  * Push @head..@tail onto this CPU's freelist if @slab is this CPU's slab;
  * RSEQ_DOUBLE_FREE if @tail is already the list's head (the kernel's naive
- * check in set_freepointer()).
+ * check in set_freepointer()).  Hardened, @tail's free pointer is stored
+ * encoded: XORed with freelist_ptr_key(), computed before the sequence.
  */
 static __always_inline int rseq_cpu_push(struct kmem_cache *s,
 					 struct slab *slab, void *head,
 					 void *tail)
 {
-	unsigned long c;
+	unsigned long c, key = 0;
 	void *old;
 
+	if (slab_freelist_hardened)
+		key = freelist_ptr_key(s, (unsigned long)tail + s->offset);
 retry:
 	asm volatile goto(KH_RSEQ_ENTER(rs, c)
 		 SLUB_RSEQ_THIS_CPU
@@ -125,6 +167,7 @@ retry:
 		 "movq %c[fl](%[c]), %[old]\n\t"
 		 "cmpq %[old], %[tail]\n\t"
 		 "je %l[dbl]\n\t"
+		 "xorq %[key], %[old]\n\t"
 		 "movq %[old], (%[tail], %[off])\n\t"
 		 "movq %[head], %c[fl](%[c])\n"
 		 "2:\n\t"
@@ -132,7 +175,8 @@ retry:
 		 : [c] "=&r"(c), [old] "=&r"(old)
 		 : SLUB_RSEQ_CPU_INPUTS(s),
 		   [off] "r"((unsigned long)s->offset),
-		   [slab] "r"(slab), [head] "r"(head), [tail] "r"(tail)
+		   [slab] "r"(slab), [head] "r"(head), [tail] "r"(tail),
+		   [key] "r"(key)
 		 : "memory", "cc"
 		 : slow, dbl, abort);
 	return RSEQ_DONE;

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_slab_hardened - attacks on the slab freelists, each in a child
+ * process of its own (a heap that was attacked is not reused), with the
+ * options CTest gives (as built, kheap.sheaves=0, kheap.rseq=0) plus the
+ * case's own.  KHEAP_TEST_VERBOSE=1 shows what the children printed.
+ *
+ * - Freelist poisoning (CONFIG_SLAB_FREELIST_HARDENED): 2000 freed
+ *   kmalloc-64 objects get a stack address written over their free
+ *   pointer (offset 32, as in the kernel); none of the next 4000
+ *   kmalloc(64) returns a stack address or anything but an object of
+ *   kmalloc-64, the child does not crash, and the corruption is reported
+ *   as the kernel's "Freechain corrupt" with "Isolate corrupted freechain".
+ * - A use-after-free that fills freed objects with bytes: the same.
+ * - The control: with slab_freelist_hardened=0 and no sheaves the forged
+ *   address does come out (so the first case could fail).
+ */
+#include "internal.h"
+#include "slab_internal.h"
+#include "check.h"
+#include "sanitizer.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#define NR_FREED	2000
+#define NR_ALLOCS	4000
+
+static char child_out[1 << 16];
+
+/*
+ * Run @fn in a child after kheap_init(@cmdline); its stderr goes to
+ * child_out.  Returns the child's exit code, or 128 + signal.
+ */
+static int run_child(int (*fn)(void), const char *cmdline)
+{
+	char path[] = "/tmp/kheap-hardened-XXXXXX";
+	int fd = mkstemp(path), status;
+	pid_t pid;
+	ssize_t n;
+
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd, 2);
+		if (kheap_init(cmdline) && kheap_init(NULL) != -EBUSY)
+			_exit(90);
+		_exit(fn());
+	}
+	waitpid(pid, &status, 0);
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, child_out, sizeof(child_out) - 1);
+	child_out[n > 0 ? n : 0] = 0;
+	close(fd);
+	unlink(path);
+	if (getenv("KHEAP_TEST_VERBOSE"))
+		fputs(child_out, stderr);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+static int count(const char *text, const char *what)
+{
+	int n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+static char stackbuf[256];	/* the attacker's target (any non-heap address) */
+
+/* Exit codes of the poisoning children. */
+enum { OK, FORGED, NOT_AN_OBJECT, NO_MEMORY };
+
+/* 1 if @p is an object of kmalloc-64 (at an object boundary). */
+static bool is_kmalloc64_object(void *p)
+{
+	struct kmem_cache *s = kmalloc_slab(64, GFP_KERNEL);
+	struct slab *slab = virt_to_slab(p);
+
+	return slab && slab->slab_cache == s &&
+	       ((char *)p - (char *)slab_address(slab)) % s->size == 0;
+}
+
+/* Free NR_FREED objects, damage each one's free pointer with @poison(), then
+ * allocate NR_ALLOCS: report what came back. */
+static int poison_and_allocate(void (*poison)(void *obj, unsigned int off))
+{
+	struct kmem_cache *s = kmalloc_slab(64, GFP_KERNEL);
+	static void *objs[NR_FREED], *got[NR_ALLOCS];
+	int ret = OK;
+
+	for (int i = 0; i < NR_FREED; i++)
+		objs[i] = kmalloc(64, GFP_KERNEL);
+	for (int i = 0; i < NR_FREED; i++)
+		kfree(objs[i]);
+	for (int i = 0; i < NR_FREED; i++)
+		poison(objs[i], s->offset);	/* use after free */
+	for (int i = 0; i < NR_ALLOCS; i++) {
+		got[i] = kmalloc(64, GFP_KERNEL);
+		if (!got[i])
+			return NO_MEMORY;
+		if ((char *)got[i] >= stackbuf &&
+		    (char *)got[i] < stackbuf + sizeof(stackbuf))
+			return FORGED;
+		if (!is_kmalloc64_object(got[i]))
+			ret = NOT_AN_OBJECT;
+		memset(got[i], 0x5a, 64);	/* they are usable */
+	}
+	return ret;
+}
+
+static void poison_stack_address(void *obj, unsigned int off)
+{
+	*(void **)((char *)obj + off) = stackbuf;
+}
+
+static void poison_bytes(void *obj, unsigned int off)
+{
+	(void)off;
+	kheap_asan_unpoison(obj, 64);	/* ASan builds would stop the attacker */
+	memset(obj, 0x41, 64);
+}
+
+static int child_poison_stack(void)
+{
+	return poison_and_allocate(poison_stack_address);
+}
+
+static int child_poison_bytes(void)
+{
+	return poison_and_allocate(poison_bytes);
+}
+
+static void test_freelist_poisoning_is_caught(void)
+{
+	CHECK_EQ(run_child(child_poison_stack, NULL), OK);
+	CHECK(strstr(child_out, "BUG kmalloc-64 (Not tainted): Freechain corrupt\n") ||
+	      strstr(child_out, "BUG kmalloc-64 (Tainted: G    B             ): Freechain corrupt\n"));
+	CHECK(strstr(child_out, "FIX kmalloc-64: Isolate corrupted freechain\n"));
+	/* one report per poisoned chain that was reached, never more
+	 * reports than poisoned objects */
+	CHECK(count(child_out, "Freechain corrupt") >= 1);
+	CHECK(count(child_out, "Freechain corrupt") <= NR_FREED);
+}
+
+static void test_use_after_free_bytes_are_caught(void)
+{
+	CHECK_EQ(run_child(child_poison_bytes, NULL), OK);
+	CHECK(count(child_out, "Freechain corrupt") >= 1);
+}
+
+/* The control: without hardening and without sheaves the forged pointer
+ * is followed, as in a kernel built without the option. */
+static void test_unhardened_freelist_is_followed(void)
+{
+	CHECK_EQ(run_child(child_poison_stack,
+			   "slab_freelist_hardened=0 kheap.sheaves=0"), FORGED);
+	CHECK_EQ(count(child_out, "Freechain corrupt"), 0);
+}
+
+/* Hardening leaves ordinary use alone: no report, the same objects. */
+static int child_plain(void)
+{
+	static void *objs[NR_FREED];
+
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < NR_FREED; i++)
+			if (!(objs[i] = kmalloc(64, GFP_KERNEL)))
+				return NO_MEMORY;
+		for (int i = 0; i < NR_FREED; i++)
+			kfree(objs[i]);
+	}
+	return kheap_validate() ? NOT_AN_OBJECT : OK;
+}
+
+static void test_hardened_plain_use_is_quiet(void)
+{
+	CHECK_EQ(run_child(child_plain, NULL), OK);
+	CHECK_EQ(count(child_out, "BUG"), 0);
+}
+
+/* The free pointer in memory is the encoded one, not the pointer. */
+static int child_encoded(void)
+{
+	struct kmem_cache *s;
+	void *a, *b, *keep, *next;
+	struct slab *slab;
+
+	s = kmem_cache_create("hardened_test", 64, 0, 0, NULL);
+	keep = kmem_cache_alloc(s, GFP_KERNEL);	/* the slab stays */
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, b);
+	kmem_cache_free(s, a);
+	kmem_cache_shrink(s);		/* sheaves back to the slab freelist */
+	slab = virt_to_slab(a);
+	next = get_freepointer(s, a);
+	if (next && (virt_to_slab(next) != slab ||
+		     ((char *)next - (char *)slab_address(slab)) % s->size))
+		return NOT_AN_OBJECT;	/* does not decode */
+	if (*(void **)((char *)a + s->offset) == next)
+		return FORGED;		/* stored in clear */
+	kmem_cache_free(s, keep);
+	return OK;
+}
+
+static void test_free_pointer_is_stored_encoded(void)
+{
+	CHECK_EQ(run_child(child_encoded, "slab_nomerge"), OK);
+}
+
+int main(void)
+{
+	RUN(test_freelist_poisoning_is_caught);
+	RUN(test_use_after_free_bytes_are_caught);
+	RUN(test_unhardened_freelist_is_followed);
+	RUN(test_hardened_plain_use_is_quiet);
+	RUN(test_free_pointer_is_stored_encoded);
+	return check_summary();
+}
