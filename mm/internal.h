@@ -117,6 +117,7 @@ struct kheap_config {
 	bool rseq;			/* kheap.rseq: per-CPU fast paths on rseq */
 	bool sheaves;			/* kheap.sheaves: per-CPU object arrays */
 	bool slab_freelist_hardened;	/* CONFIG_SLAB_FREELIST_HARDENED */
+	bool double_free_check;		/* kheap.double_free_check */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);

@@ -128,10 +128,16 @@
  *    kernel's cache_from_obj() frees to the object's real cache; kheap
  *    reports "Wrong slab cache. X but object is from Y" and ignores the
  *    free, as DESIGN.md asks).  The kernel's naive double-free check (the
- *    object is already the first free one) is made on every free; a
- *    corrupted free pointer is caught by hardening (1.); slab_debug= checks
- *    the rest for the caches it names.  Statistics are the kernel's enum stat_item,
- *    per (cache, CPU), compiled in with CONFIG_SLUB_STATS (the debug
+ *    object is already the first free one) is made on every free, and
+ *    with hardening kheap's double free check (kheap.double_free_check,
+ *    slub_fast.h) catches a free of any object that is free already: a
+ *    free object's slot decodes to NULL or an object of its slab (a
+ *    sheaf's objects get an encoded NULL when pushed), every allocation
+ *    clears it; "Object already free" is reported and the free ignored.
+ *    A corrupted free pointer is caught by hardening (1.); slab_debug=
+ *    checks the rest for the caches it names.  Statistics are the
+ *    kernel's enum stat_item, per (cache, CPU), compiled in with
+ *    CONFIG_SLUB_STATS (the debug
  *    library, or cmake -DKHEAP_SLUB_STATS=ON) and nothing at all without.
  *    slub_validate_cache() (kheap_validate()) checks every invariant above
  *    while no other thread uses the cache, changing nothing;
@@ -283,6 +289,7 @@ get_freepointer_safe(const struct kmem_cache *s, const void *object)
 bool slub_rseq;
 #endif
 bool slab_freelist_hardened;
+bool slab_double_free_check;
 
 /* Choose the fast paths once, before the first cache exists. */
 void slub_init_fastpath(void)
@@ -291,6 +298,9 @@ void slub_init_fastpath(void)
 	slub_rseq = kheap_config.rseq && os_rseq_usable();
 #endif
 	slab_freelist_hardened = kheap_config.slab_freelist_hardened;
+	/* the free mark means something only with a secret in it */
+	slab_double_free_check = kheap_config.double_free_check &&
+				 slab_freelist_hardened;
 }
 
 bool slub_uses_rseq(void)
@@ -370,6 +380,20 @@ static __noinline void *freelist_next(struct kmem_cache *s, void *object)
 		return fp;
 	slab_report_freechain_corrupt(s, slab, object);
 	return NULL;
+}
+
+/*
+ * slab_free_already_free - slab_free_mark()'s cold half: @x's slot decoded
+ * to @fp, NULL or in the slab's span.  If @fp is exactly NULL or an object
+ * of @slab, @x is free already: report the double free and return true.
+ */
+bool slab_free_already_free(struct kmem_cache *s, struct slab *slab, void *x,
+			    unsigned long fp)
+{
+	if (fp && !object_start_ok(s, slab, (void *)fp))
+		return false;		/* the owner's bytes, by chance */
+	slab_report_already_free(s, slab, x);
+	return true;
 }
 
 
@@ -1447,6 +1471,8 @@ slow:
 		stat(s, c, ALLOC_FASTPATH);
 	}
 out:
+	if (likely(object))
+		slab_alloc_unmark(s, object);
 	if (KHEAP_ASAN && likely(object) && kheap_asan_cache(s))
 		kheap_asan_unpoison(object, s->object_size);
 	if (KHEAP_VALGRIND && likely(object))
@@ -1527,6 +1553,9 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 		}
 		i++;
 	}
+	if (!kmem_cache_debug(s))
+		for (i = 0; i < size; i++)
+			slab_alloc_unmark(s, p[i]);
 	if (KHEAP_ASAN && kheap_asan_cache(s))
 		for (i = 0; i < size; i++)
 			kheap_asan_unpoison(p[i], s->object_size);
@@ -1766,6 +1795,10 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
 	if (!df->slab)
 		return size;
 	if (fn) {
+		if (!slab_free_mark(s, df->slab, object)) {
+			df->slab = NULL;	/* a double free: reported */
+			return size;
+		}
 		kheap_asan_poison_object(s, object);
 		kheap_vg_free(s, object);
 	}
@@ -1779,6 +1812,10 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
 			continue;
 		if (virt_to_slab(o) == df->slab && (!fn || free_check(s, o, fn))) {
 			if (fn) {
+				if (!slab_free_mark(s, df->slab, o)) {
+					p[j] = NULL;	/* reported once */
+					continue;
+				}
 				kheap_asan_poison_object(s, o);
 				kheap_vg_free(s, o);
 			}
@@ -1817,7 +1854,7 @@ static void sheaf_free_objects(struct kmem_cache *s, void **objs,
  * with the spare if that is empty; otherwise first take the spare's
  * objects out, to go back to their slabs once the lock is dropped.
  */
-static __noinline void sheaf_free_slow(struct kmem_cache *s, void *x)
+__noinline void sheaf_free_slow(struct kmem_cache *s, void *x)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab[os_cpu()];
 	void *flush[SHEAF_MAX_CAPACITY];
@@ -1916,12 +1953,19 @@ static __always_inline void slab_free_object(struct kmem_cache *s,
 					     struct slab *slab, void *x,
 					     unsigned long addr)
 {
+	if (cache_has_sheaves(s)) {
+		if (unlikely(!slab_free_mark(s, slab, x)))
+			return;
+		kheap_asan_poison_object(s, x);
+		kheap_vg_free(s, x);
+		free_to_sheaf(s, x);
+		return;
+	}
+	if (unlikely(!kmem_cache_debug(s) && !slab_free_mark(s, slab, x)))
+		return;
 	kheap_asan_poison_object(s, x);
 	kheap_vg_free(s, x);
-	if (cache_has_sheaves(s))
-		free_to_sheaf(s, x);
-	else
-		do_slab_free(s, slab, x, x, 1, addr);
+	do_slab_free(s, slab, x, x, 1, addr);
 }
 
 static __always_inline void slab_free(struct kmem_cache *s, void *x,
@@ -2441,6 +2485,15 @@ static int check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 			if (!sheaf_object_ok(s, x, where)) {
 				errors++;
 				continue;
+			}
+			if (slab_double_free_check) {
+				void *fp = get_freepointer(s, x);
+
+				if (fp && !object_start_ok(s, virt_to_slab(x), fp)) {
+					pr_err("slab_validate: %s: cpu %u sheaf object %p not marked free\n",
+					       s->name, cpu, x);
+					errors++;
+				}
 			}
 			for (unsigned int j = i + 1; j < sh->size; j++)
 				if (sh->objects[j] == x) {

@@ -539,6 +539,18 @@ void slab_report_freechain_corrupt(struct kmem_cache *s, struct slab *slab,
 }
 
 /*
+ * slab_report_already_free - the double free report of slab_debug=F
+ * (free_consistency_checks(), free_debug_processing()), for any cache the
+ * double free check covers; the caller ignores the free.
+ */
+void slab_report_already_free(struct kmem_cache *s, struct slab *slab,
+			      void *object)
+{
+	object_err(s, slab, object, "Object already free");
+	slab_fix(s, "Object at 0x%016lx not freed", (unsigned long)object);
+}
+
+/*
  * slab_err - a report about @slab as a whole (the kernel's): BUG header,
  * the slab's words, a backtrace.  Also slub.c's validation reports.
  */

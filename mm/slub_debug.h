@@ -56,6 +56,10 @@ void slub_debug_print_stack(const struct track *t, const char *indent);
 void slab_report_freechain_corrupt(struct kmem_cache *s, struct slab *slab,
 				   void *object);
 
+/* slab_common.c, shim: a double free found by the double free check */
+void slab_report_already_free(struct kmem_cache *s, struct slab *slab,
+			      void *object);
+
 /* reports printed, and errors counted by KUnit tests, so far (tests) */
 unsigned long slub_debug_reports(void);
 

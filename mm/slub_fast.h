@@ -49,6 +49,58 @@ static __always_inline bool object_start_ok(struct kmem_cache *s,
 		      ((off * size_reciprocal(s)) >> RECIP_SHIFT) * s->size == off);
 }
 
+/*
+ * The double free check (kheap.double_free_check, with hardening): a free
+ * object is one whose free pointer slot decodes to NULL or to an object of
+ * its slab.  Objects on freelists have their encoded successor there
+ * already; a free into a sheaf stores an encoded NULL (the mark); every
+ * allocation clears the slot, which then decodes to s->random ^ swab(slot
+ * address): garbage.  So a free whose slot decodes validly frees an
+ * object that is free already (or one whose owner wrote back a free
+ * pointer it read: with the per-cache secret it cannot forge one), and the
+ * cold path confirms it exactly and reports.  Debug caches are left to
+ * slab_debug's own checks.  Cost: a free loads the slot, a bswap, two xors,
+ * a compare and a store; an allocation stores one word.
+ */
+extern bool slab_double_free_check;	/* chosen at init */
+bool slab_free_already_free(struct kmem_cache *s, struct slab *slab,
+			    void *x, unsigned long fp);
+
+/*
+ * slab_free_mark - @x, an object of @slab of @s (no debug flags), is being
+ * freed: false if it is free already (reported; ignore the free), else
+ * mark it free and return true.
+ */
+#ifdef __SANITIZE_ADDRESS__
+/* ASan: the slot may be in kmalloc's poisoned tail; read it as it is */
+#define __free_mark_inline	__noinline __attribute__((no_sanitize("address")))
+#else
+#define __free_mark_inline	__always_inline
+#endif
+static __free_mark_inline bool slab_free_mark(struct kmem_cache *s,
+					      struct slab *slab, void *x)
+{
+	unsigned long *slot, key, fp;
+
+	if (!slab_double_free_check)
+		return true;
+	slot = (unsigned long *)((char *)x + s->offset);
+	key = freelist_ptr_key(s, (unsigned long)slot);
+	fp = *slot ^ key;
+	if (unlikely(!fp || (fp ^ (unsigned long)x) < s->slab_span) &&
+	    slab_free_already_free(s, slab, x, fp))
+		return false;
+	*slot = key;			/* an encoded NULL: free */
+	return true;
+}
+
+/* @x (no debug flags) is handed out: clear its free mark. */
+static __always_inline void slab_alloc_unmark(struct kmem_cache *s, void *x)
+{
+	if (slab_double_free_check)
+		*(unsigned long *)((char *)x + s->offset) = 0;
+}
+
 #if KHEAP_HAVE_RSEQ
 /*
  * The start every sequence shares: %[c] = this CPU's struct

@@ -89,7 +89,9 @@
  * 192 bytes, a bsr above), then the slab fast path (one 16-byte CAS);
  * free is two range compares, one virt_to_slab() and the slab free
  * (kfree_slab_object(), what kfree() would call after looking the slab up
- * a second time).
+ * a second time).  With the sheaves both are inline here; the double free
+ * check (slub_fast.h) adds a store to malloc and a load, a bswap, two xors
+ * and a store to free.
  */
 #include "internal.h"
 #include "shim/shim.h"
@@ -220,8 +222,11 @@ static inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
 		p = NULL;
 		if (SHIM_INLINE_SLAB && likely(cache_has_sheaves(s) &&
 					       !READ_ONCE(slab_alloc_hooks) &&
-					       !(gfp & __GFP_ZERO)))
+					       !(gfp & __GFP_ZERO))) {
 			p = rseq_sheaf_pop(s);
+			if (likely(p))
+				slab_alloc_unmark(s, p);
+		}
 		if (unlikely(!p))
 			p = __kmem_cache_alloc_kmalloc(s, gfp, size, _RET_IP_);
 	} else if (size - 1 < KMALLOC_MAX_SIZE)
@@ -306,15 +311,21 @@ static void shim_free(void *p)
 		if (SHIM_INLINE_SLAB) {
 			struct kmem_cache *s = slab->slab_cache;
 
-			/* the sheaf push inline; anything unusual (no sheaf
-			 * yet, full, a bad pointer) goes the whole way */
+			/* the sheaf push inline; a bad pointer goes the whole
+			 * way (to be reported), a full or missing sheaf to
+			 * the sheaf slow path (the object is marked free) */
 			if (likely(cache_has_sheaves(s) &&
 				   object_start_ok(s, slab, p))) {
+				if (unlikely(!slab_free_mark(s, slab, p)))
+					return;		/* a double free */
 				switch (rseq_sheaf_push(s, p)) {
 				case RSEQ_DONE:
 					return;
 				case RSEQ_DOUBLE_FREE:
 					slab_report_double_free(s, p);
+					return;
+				default:
+					sheaf_free_slow(s, p);
 					return;
 				}
 			}

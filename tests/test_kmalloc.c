@@ -425,7 +425,7 @@ static void test_double_free_detected_cheaply(void)
 	void *q, *r;
 
 	check_capture_stderr(double_free, p, buf, sizeof(buf));
-	CHECK(strstr(buf, "double free") != NULL);
+	CHECK(strstr(buf, "): Object already free\n") != NULL);
 	CHECK(strstr(buf, "kmalloc-64") != NULL);
 	/* the freelist is intact: two allocations give two objects */
 	q = kmalloc(64, GFP_KERNEL);

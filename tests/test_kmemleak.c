@@ -34,10 +34,12 @@ static int scan(void)
 /* Allocate and drop the pointer in a frame that is then overwritten. */
 static __attribute__((noinline)) unsigned long plant_leak(size_t size, char c)
 {
-	char *p = kmalloc(size, GFP_KERNEL);
+	char *volatile p = kmalloc(size, GFP_KERNEL);
+	unsigned long h = (unsigned long)p ^ 0x5555;	/* hidden from the scan */
 
 	memset(p, c, size);
-	return (unsigned long)p ^ 0x5555;	/* hidden from the scan */
+	p = NULL;		/* not even in this frame once it is dead */
+	return h;
 }
 
 static void *plant_thread(void *arg)

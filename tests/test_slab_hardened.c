@@ -14,10 +14,20 @@
  * - A use-after-free that fills freed objects with bytes: the same.
  * - The control: with slab_freelist_hardened=0 and no sheaves the forged
  *   address does come out (so the first case could fail).
+ * - Double frees beyond the kernel's naive check (kheap.double_free_check):
+ *   kfree(p); kfree(x); kfree(p) is reported once ("Object already free")
+ *   and ignored, and the next allocations never return p twice; the same
+ *   for an object already back on its slab's freelist (after a shrink) and
+ *   for kmem_cache_free_bulk() given one object twice.  The control: with
+ *   the check off, the naive check alone lets p out twice.
+ * - Against a shadow model: random allocations, frees and double frees of
+ *   objects known to be free: each double free is reported exactly once,
+ *   no object is handed out while live, and the caches validate.
  */
 #include "internal.h"
 #include "slab_internal.h"
 #include "check.h"
+#include "slub_debug.h"
 #include "sanitizer.h"
 
 #include <errno.h>
@@ -213,6 +223,154 @@ static void test_free_pointer_is_stored_encoded(void)
 	CHECK_EQ(run_child(child_encoded, "slab_nomerge"), OK);
 }
 
+/* ---- double frees ---- */
+
+/* kfree(p); kfree(x); kfree(p), then 8 allocations: p at most once. */
+static int child_later_double_free(void)
+{
+	void *p = kmalloc(64, GFP_KERNEL), *x = kmalloc(64, GFP_KERNEL);
+	void *got[8];
+	int seen = 0;
+
+	kfree(p);
+	kfree(x);
+	kfree(p);
+	for (int i = 0; i < 8; i++) {
+		got[i] = kmalloc(64, GFP_KERNEL);
+		seen += got[i] == p;
+	}
+	return seen > 1 ? FORGED : OK;
+}
+
+static void test_later_double_free_is_caught(void)
+{
+	CHECK_EQ(run_child(child_later_double_free, NULL), OK);
+	CHECK_EQ(count(child_out, "BUG kmalloc-64 (Not tainted): Object already free\n"), 1);
+	CHECK_EQ(count(child_out, "FIX kmalloc-64: Object at 0x"), 1);
+	CHECK_EQ(count(child_out, "BUG"), 1);
+}
+
+static void test_naive_check_alone_misses_it(void)
+{
+	CHECK_EQ(run_child(child_later_double_free, "kheap.double_free_check=0"),
+		 FORGED);
+	CHECK_EQ(count(child_out, "Object already free"), 0);
+}
+
+/* An object back on its slab's freelist (sheaves flushed) freed again. */
+static int child_double_free_after_shrink(void)
+{
+	struct kmem_cache *s = kmem_cache_create("df_shrink", 96, 0, 0, NULL);
+	void *keep = kmem_cache_alloc(s, GFP_KERNEL);
+	void *p = kmem_cache_alloc(s, GFP_KERNEL);
+	unsigned long before;
+
+	kmem_cache_free(s, p);
+	kmem_cache_shrink(s);
+	before = slub_debug_reports();
+	kmem_cache_free(s, p);
+	if (slub_debug_reports() != before + 1)
+		return NOT_AN_OBJECT;
+	if (kheap_validate())
+		return NOT_AN_OBJECT;
+	kmem_cache_free(s, keep);
+	return OK;
+}
+
+static void test_double_free_on_slab_freelist_is_caught(void)
+{
+	CHECK_EQ(run_child(child_double_free_after_shrink, "slab_nomerge"), OK);
+	CHECK_EQ(count(child_out, "BUG df_shrink (Not tainted): Object already free\n"), 1);
+}
+
+/* kmem_cache_free_bulk() with one object twice: freed once, reported once. */
+static int child_bulk_double_free(void)
+{
+	struct kmem_cache *s = kmem_cache_create("df_bulk", 32, 0, 0, NULL);
+	void *objs[4], *again[4];
+
+	if (kmem_cache_alloc_bulk(s, GFP_KERNEL, 3, objs) != 3)
+		return NO_MEMORY;
+	objs[3] = objs[1];
+	kmem_cache_free_bulk(s, 4, objs);
+	if (kmem_cache_alloc_bulk(s, GFP_KERNEL, 4, again) != 4)
+		return NO_MEMORY;
+	for (int i = 0; i < 4; i++)
+		for (int j = i + 1; j < 4; j++)
+			if (again[i] == again[j])
+				return FORGED;
+	kmem_cache_free_bulk(s, 4, again);
+	return kheap_validate() ? NOT_AN_OBJECT : OK;
+}
+
+static void test_bulk_double_free_is_caught(void)
+{
+	CHECK_EQ(run_child(child_bulk_double_free, "slab_nomerge"), OK);
+	CHECK_EQ(count(child_out, "Object already free"), 1);
+}
+
+/* The shadow model: LIVE slots; a freed pointer may be freed again only
+ * while no allocation has handed it out since. */
+#define LIVE	256
+#define OPS	50000
+
+static bool in_array(void **a, int n, void *p)
+{
+	for (int i = 0; i < n; i++)
+		if (a[i] == p)
+			return true;
+	return false;
+}
+
+static int child_double_free_model(void)
+{
+	static void *live[LIVE], *freed[LIVE];
+	uint64_t rnd = 0x9e3779b97f4a7c15ULL;
+	int nlive = 0, nfreed = 0;
+	unsigned long injected = 0, before = slub_debug_reports();
+
+	for (long op = 0; op < OPS; op++) {
+		uint64_t r = check_xorshift(&rnd);
+		size_t size = 33 + r % 32;	/* kmalloc-64: no reuse elsewhere */
+
+		if (nlive < LIVE && (r >> 32) % 3 == 0) {
+			void *p = kmalloc(size, GFP_KERNEL);
+
+			if (!p)
+				return NO_MEMORY;
+			if (in_array(live, nlive, p))
+				return FORGED;	/* handed out while live */
+			live[nlive++] = p;
+			for (int i = 0; i < nfreed; i++)	/* live again */
+				if (freed[i] == p)
+					freed[i] = freed[--nfreed];
+		} else if (nfreed && (r >> 40) % 64 == 0) {
+			kfree(freed[(r >> 20) % nfreed]);	/* double free */
+			injected++;
+		} else if (nlive) {
+			int i = (int)((r >> 20) % nlive);
+
+			kfree(live[i]);
+			if (nfreed < LIVE)
+				freed[nfreed++] = live[i];
+			else
+				freed[(r >> 8) % LIVE] = live[i];
+			live[i] = live[--nlive];
+		}
+	}
+	if (slub_debug_reports() - before != injected || !injected)
+		return NOT_AN_OBJECT;
+	while (nlive)
+		kfree(live[--nlive]);
+	return kheap_validate() ? NOT_AN_OBJECT : OK;
+}
+
+static void test_double_free_model(void)
+{
+	CHECK_EQ(run_child(child_double_free_model, NULL), OK);
+	CHECK(count(child_out, "Object already free") >= 1);
+}
+
 int main(void)
 {
 	RUN(test_freelist_poisoning_is_caught);
@@ -220,5 +378,10 @@ int main(void)
 	RUN(test_unhardened_freelist_is_followed);
 	RUN(test_hardened_plain_use_is_quiet);
 	RUN(test_free_pointer_is_stored_encoded);
+	RUN(test_later_double_free_is_caught);
+	RUN(test_naive_check_alone_misses_it);
+	RUN(test_double_free_on_slab_freelist_is_caught);
+	RUN(test_bulk_double_free_is_caught);
+	RUN(test_double_free_model);
 	return check_summary();
 }

@@ -247,7 +247,7 @@ static void test_sheaves(void)
 	pair[0] = s;
 	pair[1] = a;
 	check_capture_stderr(free_twice, pair, out, sizeof(out));
-	CHECK(strstr(out, "double free") != NULL);
+	CHECK(strstr(out, "): Object already free\n") != NULL);
 	a = kmem_cache_alloc(s, GFP_KERNEL);
 	b = kmem_cache_alloc(s, GFP_KERNEL);
 	CHECK(a != b);
