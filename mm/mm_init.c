@@ -10,11 +10,17 @@
  *
  * fork(): kheap registers pthread_atfork handlers itself (not only the malloc
  * shim), so a forked child of a multi-threaded program can allocate at once.
- * The prepare handler takes every kheap lock in the documented lock order:
- * the layers from the top down (slab before page allocator), then the
- * shrinker list, then the page allocator's pcp, zone and memmap locks.  The
- * parent releases them; the child re-initialises them (their owners may not
- * exist in the child) and resets per-CPU state where a layer needs it.
+ * They are registered before the first initialisation starts (not at its
+ * end), and the prepare handler takes init_lock first: a fork while another
+ * thread initialises kheap waits for the initialisation to finish, so the
+ * child never inherits a held init_lock or half-built layers.  (Nothing in
+ * do_init() may register fork handlers itself: glibc runs the prepare
+ * handlers holding its atfork lock.)  Then it takes every kheap lock in the
+ * documented lock order: the layers from the top down (slab before page
+ * allocator), then the shrinker list, then the page allocator's pcp, zone
+ * and memmap locks.  The parent releases them; the child re-initialises
+ * them (their owners may not exist in the child) and resets per-CPU state
+ * where a layer needs it.
  */
 #include "internal.h"
 #include "kfence/kfence.h"
@@ -45,6 +51,9 @@ static const struct kheap_layer *const layers[] = {
 
 static void fork_prepare(void)
 {
+	pthread_mutex_lock(&init_lock);
+	if (!__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE))
+		return;			/* nothing else exists yet */
 	for (int i = (int)ARRAY_SIZE(layers) - 1; i >= 0; i--)
 		if (layers[i] && layers[i]->fork_prepare)
 			layers[i]->fork_prepare();
@@ -54,20 +63,39 @@ static void fork_prepare(void)
 
 static void fork_parent(void)
 {
-	page_alloc_fork_parent();
-	vmscan_fork_parent();
-	for (size_t i = 0; i < ARRAY_SIZE(layers); i++)
-		if (layers[i] && layers[i]->fork_parent)
-			layers[i]->fork_parent();
+	if (__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE)) {
+		page_alloc_fork_parent();
+		vmscan_fork_parent();
+		for (size_t i = 0; i < ARRAY_SIZE(layers); i++)
+			if (layers[i] && layers[i]->fork_parent)
+				layers[i]->fork_parent();
+	}
+	pthread_mutex_unlock(&init_lock);
 }
 
 static void fork_child(void)
 {
-	page_alloc_fork_child();
-	vmscan_fork_child();
-	for (size_t i = 0; i < ARRAY_SIZE(layers); i++)
-		if (layers[i] && layers[i]->fork_child)
-			layers[i]->fork_child();
+	if (__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE)) {
+		page_alloc_fork_child();
+		vmscan_fork_child();
+		for (size_t i = 0; i < ARRAY_SIZE(layers); i++)
+			if (layers[i] && layers[i]->fork_child)
+				layers[i]->fork_child();
+	}
+	pthread_mutex_init(&init_lock, NULL);
+}
+
+static void register_fork_handlers(void)
+{
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+/* Once per process, before init_lock is first taken (see the essay). */
+static void ensure_fork_handlers(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, register_fork_handlers);
 }
 
 static int do_init(const char *cmdline)
@@ -99,7 +127,6 @@ static int do_init(const char *cmdline)
 			}
 		}
 	}
-	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	init_running = 0;
 	return ret;
 }
@@ -111,6 +138,7 @@ int kheap_init(const char *cmdline)
 {
 	int ret;
 
+	ensure_fork_handlers();
 	pthread_mutex_lock(&init_lock);
 	if (__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE)) {
 		pthread_mutex_unlock(&init_lock);
@@ -129,6 +157,7 @@ void kheap_init_slow(void)
 {
 	if (init_running)
 		return;		/* a layer allocating during its own init */
+	ensure_fork_handlers();
 	pthread_mutex_lock(&init_lock);
 	if (!__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE)) {
 		int ret = do_init(NULL);
