@@ -82,6 +82,15 @@
  *    (madvise), and under the lock again puts them back flagged PG_reported.
  *    Blocks of never-touched hot-added memory start out reported.
  *
+ * 8. Checks on free.  As the kernel does with check_pages_enabled (on with
+ *    init_on_alloc, the default of distribution kernels), a block is
+ *    checked page by page before it goes back (free_range_ok()): aligned
+ *    to its order, a compound head of that order, and no other page of a
+ *    non-compound block live or free - pages on a per-CPU list carry
+ *    kheap's PG_on_pcp for this, which the kernel's lack.  A bad free is
+ *    reported as the kernel's "BUG: Bad page state" (rate-limited as
+ *    bad_page() is) and ignored, so a wrong order never frees neighbours.
+ *
  * Lock order (outer to inner):
  *     pcp->lock  ->  zone->lock  ->  kheap_memmap.lock
  * The fork handlers take all pcp locks of every zone, then every zone lock,
@@ -118,6 +127,14 @@ static const int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32 };
 static pthread_mutex_t nofail_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t nofail_cond = PTHREAD_COND_INITIALIZER;
 static int nofail_waiters;
+
+/*
+ * kheap's own page flag: the block is on a per-CPU list.  The kernel's
+ * pcp pages look like allocated tail pages (refcount 0, no flags); kheap
+ * marks them so that a free of a wrong order, whose range would take in a
+ * neighbour sitting on a per-CPU list, is caught (free_page_is_bad()).
+ */
+#define PG_on_pcp	PG_owner_priv_1
 
 /* FPI flags for __free_one_page() */
 #define FPI_NONE	0
@@ -771,6 +788,7 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 			unsigned long pfn = page_to_pfn(page);
 
 			list_del(&page->pcp_list);
+			page->flags &= ~(1UL << PG_on_pcp);
 			count -= 1 << order;
 			WRITE_ONCE(pcp->count, pcp->count - (1 << order));
 			__free_one_page(page, pfn, zone, order,
@@ -908,6 +926,7 @@ static void free_unref_page_commit(struct zone *zone,
 	bool free_high = false;
 
 	pcp->alloc_factor >>= 1;
+	page->flags |= 1UL << PG_on_pcp;
 	list_add(&page->pcp_list, &pcp->lists[pindex]);
 	WRITE_ONCE(pcp->count, pcp->count + (1 << order));
 	WRITE_ONCE(pcp->pgfree, pcp->pgfree + (1UL << order));
@@ -946,6 +965,7 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
 
 		if (!page)
 			break;
+		page->flags |= 1UL << PG_on_pcp;
 		list_add_tail(&page->pcp_list, list);
 	}
 	kh_unlock(&zone->lock);
@@ -970,6 +990,7 @@ static struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order,
 	}
 	page = list_first_entry(list, struct page, pcp_list);
 	list_del(&page->pcp_list);
+	page->flags &= ~(1UL << PG_on_pcp);
 	WRITE_ONCE(pcp->count, pcp->count - (1 << order));
 	WRITE_ONCE(pcp->pgalloc, pcp->pgalloc + (1UL << order));
 	return page;
@@ -1454,8 +1475,32 @@ unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_pages,
 /* freeing                                                             */
 /* ------------------------------------------------------------------ */
 
+/*
+ * bad_page - the kernel's report of a page in a state it must not be freed
+ * in, rate-limited as the kernel does (a burst of 60, then quiet for the
+ * rest of that minute).  The page is left as it is: its block is not freed.
+ */
 static __noinline __cold void bad_page(struct page *page, const char *reason)
 {
+	static unsigned long long resume_ns;
+	static unsigned long nr_shown, nr_unshown;
+	unsigned long long now = os_ns();
+
+	if (__atomic_load_n(&nr_shown, __ATOMIC_RELAXED) >= 60) {
+		if (now < __atomic_load_n(&resume_ns, __ATOMIC_RELAXED)) {
+			__atomic_fetch_add(&nr_unshown, 1, __ATOMIC_RELAXED);
+			return;
+		}
+		if (nr_unshown) {
+			pr_err("BUG: Bad page state: %lu messages suppressed\n",
+			       nr_unshown);
+			nr_unshown = 0;
+		}
+		nr_shown = 0;
+	}
+	if (__atomic_fetch_add(&nr_shown, 1, __ATOMIC_RELAXED) == 0)
+		__atomic_store_n(&resume_ns, now + 60000000000ULL,
+				 __ATOMIC_RELAXED);
 	pr_err("BUG: Bad page state in process %s  pfn:%05lx\n", kheap_comm(),
 	       page_to_pfn(page));
 	pr_err("page: refcount:%d mapcount:0 mapping:%p index:%#lx pfn:%#lx\n",
@@ -1478,6 +1523,84 @@ static bool page_in_memmap(const struct page *page)
 	return pfn < max_pfn && pfn_section_online(pfn);
 }
 
+/* The kernel's PAGE_FLAGS_CHECK_AT_FREE (include/linux/page-flags.h, v6.12). */
+#define PAGE_FLAGS_CHECK_AT_FREE					\
+	(1UL << PG_lru | 1UL << PG_locked | 1UL << PG_private |		\
+	 1UL << PG_private_2 | 1UL << PG_writeback | 1UL << PG_reserved | \
+	 1UL << PG_active | 1UL << PG_unevictable)
+
+/*
+ * page_bad_reason - why @page, inside a non-compound block being freed
+ * (not its first page), is not free to go: v6.12's page_bad_reason() for
+ * PAGE_FLAGS_CHECK_AT_FREE (a typed page, PageBuddy or PageSlab, counts as
+ * a mapcount, as in the kernel), plus kheap's pages of another compound
+ * block or on a per-CPU list.  NULL when it is fine.  The page may be
+ * another thread's: a racy read, good enough to catch a wrong order.
+ */
+static const char *page_bad_reason(const struct page *page)
+{
+	unsigned long flags = READ_ONCE(page->flags);
+
+	if (flags & (1UL << PG_on_pcp))
+		return "page is already free (on a per-CPU list)";
+	if (READ_ONCE(page->page_type))
+		return PageBuddy(page) ? "page is already free (PageBuddy)"
+				       : "nonzero mapcount";
+	if (READ_ONCE(page->mapping))
+		return "non-NULL mapping";
+	if (__atomic_load_n(&page->_refcount, __ATOMIC_RELAXED))
+		return "nonzero _refcount";
+	if (flags & PAGE_FLAGS_CHECK_AT_FREE)
+		return "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
+	if ((flags & (1UL << PG_head)) || (READ_ONCE(page->compound_head) & 1))
+		return "part of a compound page";
+	return NULL;
+}
+
+/*
+ * free_range_ok - may @page go back as a block of @order?  The kernel's
+ * checks of free_pages_prepare() with check_pages_enabled (init_on_alloc,
+ * on in distribution kernels), which look at every page of the block: the
+ * block is aligned to its order; a compound head has this order and tails
+ * that point at it; every other page of a non-compound block is neither
+ * live nor free (page_bad_reason()), so a free with a larger order than
+ * was allocated, whose range takes in neighbours, is caught.  Each bad page
+ * is reported; false if there was any.
+ */
+static bool free_range_ok(struct page *page, unsigned int order)
+{
+	int bad = 0;
+
+	/* the kernel's VM_BUG_ON_PAGE() in __free_one_page(), reported */
+	if (unlikely(page_to_pfn(page) & ((1UL << order) - 1))) {
+		bad_page(page, "block not aligned to its order");
+		return false;
+	}
+	if (PageHead(page)) {
+		if (unlikely(compound_order(page) != order)) {
+			bad_page(page, "compound order mismatch");
+			return false;
+		}
+		for (unsigned long i = 1; i < (1UL << order); i++) {
+			if (unlikely(page[i].compound_head !=
+				     (unsigned long)page + 1)) {
+				bad_page(page + i, "PageTail not set");
+				bad++;
+			}
+		}
+		return !bad;
+	}
+	for (unsigned long i = 1; i < (1UL << order); i++) {
+		const char *why = page_bad_reason(page + i);
+
+		if (unlikely(why)) {
+			bad_page(page + i, why);
+			bad++;
+		}
+	}
+	return !bad;
+}
+
 /*
  * free_pages_prepare - check and clean a block being freed; false if it is
  * in a bad state (reported, and then not freed: leaking is safer than
@@ -1491,11 +1614,9 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 					       : "non-NULL mapping or page type");
 		return false;
 	}
+	if (unlikely(order) && unlikely(!free_range_ok(page, order)))
+		return false;
 	if (PageHead(page)) {
-		if (unlikely(compound_order(page) != order)) {
-			bad_page(page, "compound order mismatch");
-			return false;
-		}
 		for (unsigned long i = 1; i < (1UL << order); i++) {
 			page[i].compound_head = 0;
 			page[i].flags = 0;
@@ -1581,7 +1702,10 @@ static bool free_page_ok(struct page *page, const char *fn)
  * The last reference frees the block.  For a non-compound block whose head
  * is still referenced (get_page() on the first page), the other pages are
  * freed now and the first page when its last reference goes, as the
- * kernel's __free_pages() does.
+ * kernel's __free_pages() does.  A call that would free pages it does not
+ * own (a wrong order, a misaligned block, a tail page, a free page) is
+ * reported as "Bad page state" and ignored: nothing is freed and the
+ * reference stays.
  */
 void __free_pages(struct page *page, unsigned int order)
 {
@@ -1593,6 +1717,10 @@ void __free_pages(struct page *page, unsigned int order)
 		bad_page(page, "freeing with an order above MAX_PAGE_ORDER");
 		return;
 	}
+	/* a wrong order is caught before the reference goes: ignored */
+	if (unlikely(order || PageHead(page)) &&
+	    unlikely(!free_range_ok(page, order)))
+		return;
 	bool head = PageHead(page);
 	if (put_page_testzero(page)) {
 		free_unref_page(page, order, FPI_NONE);
@@ -2290,6 +2418,9 @@ int page_alloc_validate(void)
 					cnt += 1L << pindex_to_order(i);
 					VALIDATE(!PageBuddy(p),
 						 "pcp page %#lx is marked buddy\n",
+						 page_to_pfn(p));
+					VALIDATE(kheap_page_flag(p, PG_on_pcp),
+						 "pcp page %#lx is not marked PG_on_pcp\n",
 						 page_to_pfn(p));
 				}
 			}
