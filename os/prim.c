@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -360,7 +361,7 @@ int os_unix_listen(const char *path)
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
 	unlink(path);
@@ -383,7 +384,7 @@ int os_unix_accept(int fd, unsigned int *uid)
 	int c;
 
 	do
-		c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+		c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	while (c < 0 && errno == EINTR);
 	if (c < 0)
 		return -errno;
@@ -397,37 +398,65 @@ int os_unix_accept(int fd, unsigned int *uid)
 	return c;
 }
 
-void os_unlink(const char *path)
+int os_poll_in(const int *fds, int n, bool *ready, int timeout_ms)
 {
-	unlink(path);
+	struct pollfd pfd[n > 0 ? n : 1];
+	int r;
+
+	for (int i = 0; i < n; i++)
+		pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+	do
+		r = poll(pfd, (nfds_t)n, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	for (int i = 0; i < n; i++)
+		ready[i] = pfd[i].revents != 0;
+	return r;
 }
 
-long os_read(int fd, void *buf, size_t len)
+long os_recv(int fd, void *buf, size_t len)
 {
 	ssize_t n;
 
 	do
-		n = read(fd, buf, len);
+		n = recv(fd, buf, len, MSG_DONTWAIT);
 	while (n < 0 && errno == EINTR);
 	return n < 0 ? -errno : (long)n;
 }
 
-int os_write_all(int fd, const void *buf, size_t len)
+int os_send_all(int fd, const void *buf, size_t len, int timeout_ms)
 {
+	uint64_t deadline = os_ns() + (uint64_t)timeout_ms * 1000000;
 	const char *p = buf;
 
 	while (len) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
+		if (n >= 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
 		}
-		p += n;
-		len -= (size_t)n;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		uint64_t now = os_ns();
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		if (poll(&pfd, 1, (int)((deadline - now) / 1000000) + 1) < 0 &&
+		    errno != EINTR)
+			return -errno;
 	}
 	return 0;
+}
+
+void os_unlink(const char *path)
+{
+	unlink(path);
 }
 
 void os_close(int fd)

@@ -63,19 +63,26 @@
  *  - os_private_dir(path): makes sure @path is a directory owned by this
  *    user with mode 0700 (created if missing).  0 or -errno (-EPERM if it
  *    exists with another owner or a looser mode: never trust it).
- *  - os_unix_listen(path): a listening, close-on-exec AF_UNIX stream socket
- *    bound at @path (an old socket file there is replaced), mode 0600.
- *    The file descriptor or -errno.
+ *  - os_unix_listen(path): a listening, close-on-exec, non-blocking
+ *    AF_UNIX stream socket bound at @path (an old socket file there is
+ *    replaced), mode 0600.  The file descriptor or -errno.
  *  - os_unix_accept(fd, &uid): accepts one connection (retrying EINTR) and
- *    returns its descriptor with the peer's uid from SO_PEERCRED, or -errno.
+ *    returns its descriptor, non-blocking, with the peer's uid from
+ *    SO_PEERCRED, or -errno (-EAGAIN: none waiting).
+ *  - os_poll_in(fds, n, ready, timeout_ms): waits until one of @fds is
+ *    readable (or hung up), at most @timeout_ms (-1: no limit); ready[i]
+ *    tells which.  The number ready (0 on timeout) or -errno.
+ *  - os_recv(fd, buf, len): what is there to read now, without waiting:
+ *    the byte count (0: the peer closed), or -errno (-EAGAIN: nothing yet).
+ *  - os_send_all(fd, buf, len, timeout_ms): sends everything within
+ *    @timeout_ms, never raising SIGPIPE (MSG_NOSIGNAL): 0, -ETIMEDOUT for a
+ *    peer that does not read, or -errno (-EPIPE: it went away).
  *  - os_unlink(path): removes a file; errors ignored.
  *  - os_remove_stale(dir, prefix, suffix): removes every DIR/PREFIX<pid>SUFFIX
  *    whose process no longer exists (kill(pid, 0) fails with ESRCH): the
  *    sockets of processes that ended by _exit() or a signal.  Allocates
  *    (opendir): never call it from inside the allocator.
- *  - os_read(fd, buf, len) / os_write_all(fd, buf, len) / os_close(fd):
- *    read(2) once (retrying EINTR), write everything (retrying short
- *    writes and EINTR; 0 or -errno), close(2).
+ *  - os_close(fd): close(2).
  *  - os_getuid(), os_getpid(): the real user id, the process id.
  *  - os_dup_cloexec(fd): a close-on-exec duplicate of @fd numbered >= 64
  *    (out of the way of programs that close or reuse low descriptors), or
@@ -126,10 +133,11 @@ int os_sigaltstack(void);
 int os_private_dir(const char *path);
 int os_unix_listen(const char *path);
 int os_unix_accept(int fd, unsigned int *uid);
+int os_poll_in(const int *fds, int n, bool *ready, int timeout_ms);
+long os_recv(int fd, void *buf, size_t len);
+int os_send_all(int fd, const void *buf, size_t len, int timeout_ms);
 void os_unlink(const char *path);
 void os_remove_stale(const char *dir, const char *prefix, const char *suffix);
-long os_read(int fd, void *buf, size_t len);
-int os_write_all(int fd, const void *buf, size_t len);
 void os_close(int fd);
 unsigned int os_getuid(void);
 int os_getpid(void);

@@ -20,7 +20,17 @@
  * knows: "slabinfo", "vmstat", "kernel/slab", "slab/CACHE/alloc_traces",
  * ...; at most KHEAP_VIEW_NAME_MAX bytes) and a newline; the reply is the
  * view's text, then the server closes the connection.  An unknown name
- * gets "kheap: unknown view\n".  One request at a time.
+ * gets "kheap: unknown view\n".
+ *
+ * No client can stall or silence the publisher: the one thread polls the
+ * listening socket and up to MAX_PENDING connections at once, all
+ * non-blocking; a client has REQUEST_MS to send its request line (an idle
+ * one is closed then, and when more than MAX_PENDING wait the oldest is
+ * closed first), the reply is sent within REPLY_MS with MSG_NOSIGNAL (a
+ * client that left gets EPIPE, not a SIGPIPE that would kill the program;
+ * one that does not read is dropped), and a request longer than a view
+ * name is refused.  An accept() that fails (out of descriptors) waits a
+ * little and goes on; only a closed listening socket ends the thread.
  *
  * Memory: the view is printed into a 4 MiB buffer taken with malloc (that
  * is, from kheap's vmalloc: only the pages written cost RSS) through an
@@ -46,21 +56,29 @@
 
 #define VIEW_BUF_SIZE	(4UL << 20)
 
+#define MAX_PENDING	16	/* connections waiting for their request */
+#define REQUEST_MS	2000	/* time a client has to send its request */
+#define REPLY_MS	5000	/* time a client has to take its reply */
+
 static int listen_fd = -1;
 static int publisher_pid;
 static char sock_path[256];
 
-static void serve_one(int fd)
-{
+/* A connection whose request line is still coming. */
+struct pending {
+	int fd;
+	size_t len;			/* bytes of req[] received */
+	uint64_t deadline_ns;		/* closed unanswered after this */
 	char req[KHEAP_VIEW_NAME_MAX + 2];
-	long n = os_read(fd, req, sizeof(req) - 1);
+};
+
+/* Print view @req into a buffer and send it (or "unknown view"). */
+static void serve_one(int fd, char *req)
+{
 	int err = -ENOENT;
 	char *buf;
 	FILE *f;
 
-	if (n <= 0)
-		return;
-	req[n] = 0;
 	req[strcspn(req, "\r\n")] = 0;
 	buf = malloc(VIEW_BUF_SIZE);
 	if (!buf)
@@ -73,35 +91,101 @@ static void serve_one(int fd)
 
 		fclose(f);
 		if (!err && len > 0)
-			os_write_all(fd, buf, (size_t)min(len, (long)VIEW_BUF_SIZE - 1));
+			os_send_all(fd, buf, (size_t)min(len, (long)VIEW_BUF_SIZE - 1),
+				    REPLY_MS);
 	}
 	if (err == -ENOENT)
-		os_write_all(fd, "kheap: unknown view\n", 20);
+		os_send_all(fd, "kheap: unknown view\n", 20, REPLY_MS);
 	free(buf);
+}
+
+/*
+ * Read what @p's client sent; true when the connection is done with
+ * (answered, closed by the client, too long a request): close it then.
+ */
+static bool pending_read(struct pending *p)
+{
+	long n = os_recv(p->fd, p->req + p->len, sizeof(p->req) - 1 - p->len);
+
+	if (n == -EAGAIN)
+		return false;
+	if (n < 0)
+		return true;
+	p->len += (size_t)n;
+	p->req[p->len] = 0;
+	if (memchr(p->req, '\n', p->len) || (n == 0 && p->len)) {
+		serve_one(p->fd, p->req);
+		return true;
+	}
+	/* the peer closed without a request, or sent more than a name */
+	return n == 0 || p->len == sizeof(p->req) - 1;
 }
 
 static char sock_dir[200];
 
 static void *publisher(void *arg)
 {
+	struct pending pending[MAX_PENDING];
 	unsigned int me = os_getuid();
+	int nr = 0;
 
 	/* processes that ended by _exit() (dash does) or a signal could not
 	 * remove their sockets: sweep those of dead pids, off the start path */
 	os_remove_stale(sock_dir, "kheap-", ".sock");
 
 	for (;;) {
-		unsigned int uid;
-		int fd = os_unix_accept(listen_fd, &uid);
+		int fds[1 + MAX_PENDING], timeout = -1, r;
+		bool ready[1 + MAX_PENDING];
+		uint64_t now = os_ns();
 
-		if (fd < 0) {
-			if (fd == -EBADF || fd == -EINVAL)
-				return NULL;
-			continue;
+		fds[0] = listen_fd;
+		for (int i = 0; i < nr; i++) {
+			uint64_t left = pending[i].deadline_ns > now ?
+					pending[i].deadline_ns - now : 0;
+
+			fds[1 + i] = pending[i].fd;
+			if (timeout < 0 || left / 1000000 + 1 < (uint64_t)timeout)
+				timeout = (int)(left / 1000000) + 1;
 		}
-		if (uid == me)
-			serve_one(fd);
-		os_close(fd);
+		r = os_poll_in(fds, 1 + nr, ready, timeout);
+		if (r < 0)
+			return NULL;
+		now = os_ns();
+		for (int i = nr - 1; i >= 0; i--) {
+			if ((ready[1 + i] && pending_read(&pending[i])) ||
+			    (!ready[1 + i] && now >= pending[i].deadline_ns)) {
+				os_close(pending[i].fd);
+				pending[i] = pending[--nr];
+			}
+		}
+		if (!ready[0])
+			continue;
+		for (;;) {
+			unsigned int uid;
+			int fd = os_unix_accept(listen_fd, &uid);
+
+			if (fd == -EAGAIN)
+				break;
+			if (fd == -EBADF || fd == -EINVAL)
+				return arg;	/* the socket is gone */
+			if (fd < 0) {		/* EMFILE and the like: later */
+				os_poll_in(NULL, 0, NULL, 100);
+				break;
+			}
+			if (uid != me) {
+				os_close(fd);
+				continue;
+			}
+			if (nr == MAX_PENDING) {	/* the oldest goes */
+				os_close(pending[0].fd);
+				memmove(pending, pending + 1,
+					--nr * sizeof(pending[0]));
+			}
+			pending[nr].fd = fd;
+			pending[nr].len = 0;
+			pending[nr].deadline_ns = now + REQUEST_MS * 1000000ULL;
+			nr++;
+		}
 	}
 	return arg;
 }

@@ -10,6 +10,8 @@
  * $XDG_RUNTIME_DIR/kheap-PID.sock or /tmp/kheap-UID/kheap-PID.sock, 0700
  * directory, 0600 socket, peer uid checked).  The client connects, writes
  * the view name and a newline, and reads the reply until the server closes.
+ * It waits at most $KHEAP_VIEW_TIMEOUT seconds (default 10) to connect and
+ * for each read, and says so rather than hang on a stalled process.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -87,7 +90,20 @@ static int socket_dirs(const char *dirs[2], char *tmp, size_t len)
 	return n;
 }
 
-/* A connected socket to @pid's publisher with @view requested, or -errno. */
+/* Seconds a view request may wait: $KHEAP_VIEW_TIMEOUT, default 10. */
+static int view_timeout(void)
+{
+	const char *e = getenv("KHEAP_VIEW_TIMEOUT");
+	long v = e ? strtol(e, NULL, 10) : 0;
+
+	return v > 0 && v < 3600 ? (int)v : 10;
+}
+
+/*
+ * A connected socket to @pid's publisher with @view requested, or -errno
+ * (-ETIMEDOUT: it did not accept in time).  Connecting and reading time
+ * out after view_timeout() seconds.
+ */
 static int connect_view(const char *view, int pid)
 {
 	const char *xdgs[] = { getenv("XDG_RUNTIME_DIR"), NULL };
@@ -108,6 +124,13 @@ static int connect_view(const char *view, int pid)
 		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			return -errno;
+		{
+			struct timeval tv = { .tv_sec = view_timeout() };
+
+			/* SO_SNDTIMEO also bounds connect() on a full backlog */
+			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+			setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		}
 		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
 			char req[KHEAP_VIEW_NAME_MAX + 2];
 			int n = snprintf(req, sizeof(req), "%s\n", view);
@@ -119,13 +142,16 @@ static int connect_view(const char *view, int pid)
 			shutdown(fd, SHUT_WR);
 			return fd;
 		}
-		last_err = errno;
+		last_err = errno == EAGAIN || errno == EINPROGRESS ? ETIMEDOUT : errno;
 		close(fd);
+		if (last_err == ETIMEDOUT)
+			break;
 	}
 	return -last_err;
 }
 
-/* Read @fd to its end into a malloc'd NUL-terminated buffer. */
+/* Read @fd to its end into a malloc'd NUL-terminated buffer; NULL with
+ * errno ETIMEDOUT if a read timed out. */
 static char *read_all(int fd, size_t *lenp)
 {
 	size_t len = 0, cap = 65536;
@@ -149,6 +175,8 @@ static char *read_all(int fd, size_t *lenp)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				errno = ETIMEDOUT;
 			free(buf);
 			return NULL;
 		}
@@ -193,6 +221,9 @@ int tool_fetch_view(const char *cmd, const char *view, int pid, char **text,
 		if (kill(pid, 0) && errno == ESRCH)
 			fprintf(stderr, "%s: %s: process %d has exited\n", prog,
 				cmd, pid);
+		else if (fd == -ETIMEDOUT)
+			fprintf(stderr, "%s: %s: process %d did not accept the request within %d s (its view publisher is busy or stalled; KHEAP_VIEW_TIMEOUT sets the limit)\n",
+				prog, cmd, pid, view_timeout());
 		else if (fd == -ENOENT || fd == -ECONNREFUSED)
 			fprintf(stderr, "%s: %s: process %d does not publish its views (start it with `kheap run`, which sets kheap.publish=1)\n",
 				prog, cmd, pid);
@@ -203,6 +234,12 @@ int tool_fetch_view(const char *cmd, const char *view, int pid, char **text,
 	}
 	buf = read_all(fd, &len);
 	close(fd);
+	if (!buf && errno == ETIMEDOUT) {
+		if (!quiet)
+			fprintf(stderr, "%s: %s: process %d did not answer within %d s (its view publisher is busy or stalled; KHEAP_VIEW_TIMEOUT sets the limit)\n",
+				prog, cmd, pid, view_timeout());
+		return 1;
+	}
 	if (!buf || !len || !strcmp(buf, "kheap: unknown view\n")) {
 		if (!quiet) {
 			if (buf && len)
