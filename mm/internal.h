@@ -151,6 +151,7 @@ struct kheap_memmap {
 	kh_lock_t lock;			/* serialises commits */
 };
 extern struct kheap_memmap kheap_memmap;
+extern bool kheap_address_space_short;	/* mem= did not fit: shrunk */
 int memmap_init(void);
 int memmap_commit_section(unsigned long sec);
 static inline bool pfn_section_online(unsigned long pfn)

@@ -61,35 +61,76 @@ unsigned long max_pfn;
 
 struct kheap_memmap kheap_memmap = { .lock = KH_LOCK_INIT };
 
+#define MEMMAP_MIN	(16UL << 20)	/* the smallest mem= (params.c) */
+
+/* Reserve the direct map (aligned to @align) and its vmemmap; 0 or -ENOMEM. */
+static int memmap_try(unsigned long mem, unsigned long align)
+{
+	unsigned long vmm = ALIGN((mem >> PAGE_SHIFT) * sizeof(struct page),
+				  1UL << 21);
+	void *dm = os_reserve(mem, align);
+	void *vm = dm ? os_reserve(vmm, 1UL << 21) : NULL;
+
+	if (!vm) {
+		if (dm)
+			os_release(dm, mem);
+		return -ENOMEM;
+	}
+	page_offset_base = (unsigned long)dm;
+	vmemmap_base = (unsigned long)vm;
+	max_pfn = mem >> PAGE_SHIFT;
+	return 0;
+}
+
+static void memmap_unreserve(void)
+{
+	os_release((void *)page_offset_base, max_pfn << PAGE_SHIFT);
+	os_release((void *)vmemmap_base,
+		   ALIGN(max_pfn * sizeof(struct page), 1UL << 21));
+}
+
+/* Set when the address space was too small for mem=: vmalloc_init() then
+ * sizes its range from what was left. */
+bool kheap_address_space_short;
+
 /*
- * Reserve the direct map and the vmemmap for @mem bytes; on failure halve and
- * retry (ulimit -v, Valgrind's address-space cap), saying so once.
+ * Reserve the direct map and the vmemmap for @mem bytes.  When the address
+ * space is short (ulimit -v, RLIMIT_AS, Valgrind's cap, an overcommit
+ * policy that refuses large reservations): give up the section alignment
+ * (the buddy allocator needs only MAX_PAGE_ORDER blocks to be naturally
+ * aligned), find the largest mem= that fits (bisection in MAX_PAGE_ORDER
+ * blocks, at least MEMMAP_MIN) and take half of it, leaving the rest to
+ * the vmalloc range and to the program itself.  Said once.
  */
 static int memmap_reserve(unsigned long mem)
 {
-	unsigned long want = mem;
+	const unsigned long step = PAGE_SIZE << MAX_PAGE_ORDER;
+	unsigned long want = mem, lo = MEMMAP_MIN, hi = mem;
 
-	for (;;) {
-		unsigned long pages = mem >> PAGE_SHIFT;
-		unsigned long vmm = ALIGN(pages * sizeof(struct page), 1UL << 21);
-		void *dm = os_reserve(mem, 1UL << SECTION_SIZE_BITS);
-		void *vm = dm ? os_reserve(vmm, 1UL << 21) : NULL;
+	if (!memmap_try(mem, 1UL << SECTION_SIZE_BITS))
+		return 0;
+	kheap_address_space_short = true;
+	if (memmap_try(lo, step))
+		return -ENOMEM;		/* not even a minimal heap */
+	memmap_unreserve();
+	while (hi - lo > step) {	/* lo fits, hi does not */
+		unsigned long mid = ((lo + hi) / 2) & ~(step - 1);
 
-		if (dm && vm) {
-			page_offset_base = (unsigned long)dm;
-			vmemmap_base = (unsigned long)vm;
-			max_pfn = pages;
-			if (mem != want)
-				pr_warn("kheap: could not reserve %luM of address space; using mem=%luM\n",
-					want >> 20, mem >> 20);
-			return 0;
+		if (mid <= lo)
+			break;
+		if (!memmap_try(mid, step)) {
+			memmap_unreserve();
+			lo = mid;
+		} else {
+			hi = mid;
 		}
-		if (dm)
-			os_release(dm, mem);
-		if (mem <= (64UL << 20))
-			return -ENOMEM;
-		mem = (mem / 2) & ~((PAGE_SIZE << MAX_PAGE_ORDER) - 1);
 	}
+	mem = max(MEMMAP_MIN, (lo / 2) & ~(step - 1));
+	if (memmap_try(mem, step))
+		return -ENOMEM;
+	pr_warn("kheap: could not reserve %luM of address space; using mem=%luM\n",
+		want >> 20, mem >> 20);
+	return 0;
 }
 
 /**

@@ -1972,8 +1972,12 @@ int vmap_validate(void)
 /**
  * vmalloc_init - reserve the vmalloc range and put it all in the free tree
  *
- * The size is vmalloc= (default four times mem=), halved down to 64 MiB
- * while the reservation fails (saying so once).
+ * The size is vmalloc= (default four times mem=, or half of it when the
+ * address space was too small for mem=: then the direct map, where every
+ * block up to 4 MiB lives, matters more), halved down to 16 MiB (4 MiB
+ * when the address space is short) while the reservation fails (saying so
+ * once): under a small address space limit kheap starts with small ranges
+ * rather than not at all.
  */
 
 int vmalloc_init(void)
@@ -1983,10 +1987,14 @@ int vmalloc_init(void)
 	struct vmap_area *va;
 	void *base = NULL;
 
+	unsigned long min_size = kheap_address_space_short ? 4UL << 20
+							    : 16UL << 20;
+
 	if (!want)
-		want = 4 * kheap_config.mem;
+		want = kheap_address_space_short ? kheap_config.mem / 2
+						 : 4 * kheap_config.mem;
 	want = ALIGN(want, 1UL << 21);
-	for (size = want; size >= (64UL << 20); size = ALIGN(size / 2, 1UL << 21)) {
+	for (size = want; size >= min_size; size = ALIGN(size / 2, 1UL << 21)) {
 		base = os_reserve(size, 1UL << 21);
 		if (base)
 			break;

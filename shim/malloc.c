@@ -34,7 +34,8 @@
  *
  * 3. Alignment.  kmalloc's power-of-two classes are naturally aligned, and
  *    a buddy block of order n is aligned to PAGE_SIZE << n (the direct map
- *    is reserved section-aligned).  So an alignment A > 8 is met by asking
+ *    is reserved aligned to a section, or at least to a MAX_PAGE_ORDER
+ *    block under an address space limit).  So an alignment A > 8 is met by asking
  *    for max(size, A) rounded up to a power of two while it stays a slab
  *    size, or for a large kmalloc block (aligned to its own size, >= A) up
  *    to 4 MiB; beyond that __vmalloc_node() with align = A.  Any power of
