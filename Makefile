@@ -5,16 +5,18 @@
 #                   configurations and run CTest in each
 #   make demo       build and run `build/kheap demo`
 #   make bench      run the benchmarks (bench/; QUICK=1 for a short run)
+#   make fuzz       run the libFuzzer targets (tests/fuzz/), FUZZ_TIME seconds
+#                   each (default 60; FUZZ_JOBS=N workers per target)
 #   make install PREFIX=/usr/local
 
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages the build and tests need beyond the compiler and CMake.
 # libncurses-dev: kheap top; tmux: the test that drives it in a terminal.
-export KHEAP_EXTRA_PKGS = liburcu-dev libncurses-dev valgrind python3 perl git sqlite3 gzip tmux
+export KHEAP_EXTRA_PKGS = clang-14 libfuzzer-14-dev liburcu-dev libncurses-dev valgrind python3 perl git sqlite3 gzip tmux
 CMAKE_GEN = -G Ninja
 
-.PHONY: all build deps test test-release test-asan test-tsan demo bench install clean
+.PHONY: all build deps test test-release test-asan test-tsan test-fuzz fuzz demo bench install clean
 
 all: build
 
@@ -48,7 +50,22 @@ test-tsan: build-tsan
 	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:detect_deadlocks=0 \
 		ctest --output-on-failure -j $(JOBS) -L stress
 
-test: test-release test-asan test-tsan
+# The libFuzzer targets (clang-14): a short fixed run of each (10 s) and
+# every input that ever crashed one (tests/fuzz/regressions/).
+build-fuzz: deps
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DKHEAP_SANITIZE=fuzz >/dev/null
+	@cmake --build build-fuzz -j $(JOBS)
+
+test-fuzz: build-fuzz
+	cd build-fuzz && ctest --output-on-failure -j $(JOBS) -L fuzz
+
+FUZZ_TIME ?= 60
+FUZZ_JOBS ?= 1
+FUZZ_TARGETS ?= fuzz_kapi fuzz_malloc fuzz_options
+fuzz: build-fuzz
+	FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/fuzz.sh build-fuzz $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+test: test-release test-asan test-tsan test-fuzz
 	@echo "kheap: all test configurations passed"
 
 demo: build
@@ -64,4 +81,4 @@ install: build
 	cmake --install build --prefix $(PREFIX)
 
 clean:
-	rm -rf build build-asan build-tsan
+	rm -rf build build-asan build-tsan build-fuzz

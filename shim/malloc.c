@@ -101,8 +101,8 @@
 #include "kfence/kfence.h"
 #include "sanitizer.h"
 
-/* statistics and Valgrind annotations live in the out-of-line paths */
-#if defined(CONFIG_SLUB_STATS) || KHEAP_VALGRIND
+/* statistics, Valgrind and ASan annotations live in the out-of-line paths */
+#if defined(CONFIG_SLUB_STATS) || KHEAP_VALGRIND || KHEAP_ASAN
 #define SHIM_INLINE_SLAB	0
 #else
 #define SHIM_INLINE_SLAB	1
@@ -116,6 +116,16 @@
 
 #define SHIM_GFP	(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 #define SHIM_PUBLIC	__attribute__((visibility("default")))
+/*
+ * The entry points' names: the malloc API itself, or, in the fuzzing
+ * build (KHEAP_SHIM_FUZZ, tests/fuzz/fuzz_malloc.c), fuzz_shim_malloc()
+ * and so on beside ASan's malloc, so the fuzzer can call them directly.
+ */
+#ifdef KHEAP_SHIM_FUZZ
+#define SHIM_ENTRY(name)	fuzz_shim_##name
+#else
+#define SHIM_ENTRY(name)	name
+#endif
 /* large kmalloc blocks this big give their bytes back at free */
 #define SHIM_DECOMMIT_MIN	(1UL << 20)
 
@@ -214,8 +224,9 @@ static inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
 		if (size <= KMALLOC_MAX_CACHE_SIZE)
 			size = roundup_pow2(size);
 	}
-	/* kmalloc() without its second init check and size tests (the
-	 * shim is never built with ASan, whose poisoning kmalloc() adds),
+	/* kmalloc() without its second init check and size tests (and
+	 * without the ASan poisoning kmalloc() adds: only the fuzzing
+	 * build has ASan, and there SHIM_INLINE_SLAB is 0),
 	 * and the sheaf pop inline when no hook (failslab, KFENCE) is on */
 	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
 		struct kmem_cache *s = kmalloc_slab(size, gfp);
@@ -347,17 +358,17 @@ static void shim_free(void *p)
 
 /* ---- the malloc API ---- */
 
-SHIM_PUBLIC void *malloc(size_t size)
+SHIM_PUBLIC void *SHIM_ENTRY(malloc)(size_t size)
 {
 	return shim_alloc(size, 8, SHIM_GFP);
 }
 
-SHIM_PUBLIC void free(void *p)
+SHIM_PUBLIC void SHIM_ENTRY(free)(void *p)
 {
 	shim_free(p);
 }
 
-SHIM_PUBLIC void *calloc(size_t n, size_t size)
+SHIM_PUBLIC void *SHIM_ENTRY(calloc)(size_t n, size_t size)
 {
 	size_t bytes;
 
@@ -387,13 +398,13 @@ static __noinline __cold void *realloc_foreign(void *p)
 	return enomem();
 }
 
-SHIM_PUBLIC void *realloc(void *p, size_t size)
+SHIM_PUBLIC void *SHIM_ENTRY(realloc)(void *p, size_t size)
 {
 	size_t old;
 	void *n;
 
 	if (!p)
-		return malloc(size);
+		return SHIM_ENTRY(malloc)(size);
 	if (!size) {			/* glibc: free and return NULL */
 		shim_free(p);
 		return NULL;
@@ -409,7 +420,7 @@ SHIM_PUBLIC void *realloc(void *p, size_t size)
 		n = vmalloc_move(p, size, SHIM_GFP, __builtin_return_address(0));
 		return n ? n : enomem();
 	}
-	n = malloc(size);
+	n = SHIM_ENTRY(malloc)(size);
 	if (!n)
 		return NULL;
 	memcpy(n, p, min(old, size));
@@ -417,13 +428,13 @@ SHIM_PUBLIC void *realloc(void *p, size_t size)
 	return n;
 }
 
-SHIM_PUBLIC void *reallocarray(void *p, size_t n, size_t size)
+SHIM_PUBLIC void *SHIM_ENTRY(reallocarray)(void *p, size_t n, size_t size)
 {
 	size_t bytes;
 
 	if (unlikely(__builtin_mul_overflow(n, size, &bytes)))
 		return enomem();
-	return realloc(p, bytes);
+	return SHIM_ENTRY(realloc)(p, bytes);
 }
 
 static inline bool is_pow2(size_t a)
@@ -431,7 +442,7 @@ static inline bool is_pow2(size_t a)
 	return a && !(a & (a - 1));
 }
 
-SHIM_PUBLIC int posix_memalign(void **res, size_t align, size_t size)
+SHIM_PUBLIC int SHIM_ENTRY(posix_memalign)(void **res, size_t align, size_t size)
 {
 	void *p;
 
@@ -444,7 +455,7 @@ SHIM_PUBLIC int posix_memalign(void **res, size_t align, size_t size)
 	return 0;
 }
 
-SHIM_PUBLIC void *aligned_alloc(size_t align, size_t size)
+SHIM_PUBLIC void *SHIM_ENTRY(aligned_alloc)(size_t align, size_t size)
 {
 	if (!is_pow2(align)) {
 		errno = EINVAL;
@@ -453,7 +464,7 @@ SHIM_PUBLIC void *aligned_alloc(size_t align, size_t size)
 	return shim_alloc(size, align, SHIM_GFP);
 }
 
-SHIM_PUBLIC void *memalign(size_t align, size_t size)
+SHIM_PUBLIC void *SHIM_ENTRY(memalign)(size_t align, size_t size)
 {
 	if (align > (1UL << 46)) {
 		errno = EINVAL;
@@ -464,12 +475,12 @@ SHIM_PUBLIC void *memalign(size_t align, size_t size)
 	return shim_alloc(size, align, SHIM_GFP);
 }
 
-SHIM_PUBLIC void *valloc(size_t size)
+SHIM_PUBLIC void *SHIM_ENTRY(valloc)(size_t size)
 {
 	return shim_alloc(size, PAGE_SIZE, SHIM_GFP);
 }
 
-SHIM_PUBLIC void *pvalloc(size_t size)
+SHIM_PUBLIC void *SHIM_ENTRY(pvalloc)(size_t size)
 {
 	size_t bytes = ALIGN(size, PAGE_SIZE);
 
@@ -478,20 +489,20 @@ SHIM_PUBLIC void *pvalloc(size_t size)
 	return shim_alloc(bytes ? bytes : PAGE_SIZE, PAGE_SIZE, SHIM_GFP);
 }
 
-SHIM_PUBLIC size_t malloc_usable_size(void *p)
+SHIM_PUBLIC size_t SHIM_ENTRY(malloc_usable_size)(void *p)
 {
 	return p ? usable_size(p) : 0;
 }
 
 /* glibc's internal names, so no block can come from glibc's own heap. */
-SHIM_PUBLIC void *__libc_malloc(size_t size) { return malloc(size); }
-SHIM_PUBLIC void __libc_free(void *p) { shim_free(p); }
-SHIM_PUBLIC void *__libc_calloc(size_t n, size_t s) { return calloc(n, s); }
-SHIM_PUBLIC void *__libc_realloc(void *p, size_t s) { return realloc(p, s); }
-SHIM_PUBLIC void *__libc_memalign(size_t a, size_t s) { return memalign(a, s); }
-SHIM_PUBLIC void *__libc_valloc(size_t s) { return valloc(s); }
-SHIM_PUBLIC void *__libc_pvalloc(size_t s) { return pvalloc(s); }
-SHIM_PUBLIC void cfree(void *p) { shim_free(p); }
+SHIM_PUBLIC void *SHIM_ENTRY(__libc_malloc)(size_t size) { return SHIM_ENTRY(malloc)(size); }
+SHIM_PUBLIC void SHIM_ENTRY(__libc_free)(void *p) { shim_free(p); }
+SHIM_PUBLIC void *SHIM_ENTRY(__libc_calloc)(size_t n, size_t s) { return SHIM_ENTRY(calloc)(n, s); }
+SHIM_PUBLIC void *SHIM_ENTRY(__libc_realloc)(void *p, size_t s) { return SHIM_ENTRY(realloc)(p, s); }
+SHIM_PUBLIC void *SHIM_ENTRY(__libc_memalign)(size_t a, size_t s) { return SHIM_ENTRY(memalign)(a, s); }
+SHIM_PUBLIC void *SHIM_ENTRY(__libc_valloc)(size_t s) { return SHIM_ENTRY(valloc)(s); }
+SHIM_PUBLIC void *SHIM_ENTRY(__libc_pvalloc)(size_t s) { return SHIM_ENTRY(pvalloc)(s); }
+SHIM_PUBLIC void SHIM_ENTRY(cfree)(void *p) { shim_free(p); }
 
 /*
  * malloc_trim - give back what can be given back now: every cache shrunk
@@ -501,7 +512,7 @@ SHIM_PUBLIC void cfree(void *p) { shim_free(p); }
  * heap) has no meaning here.  Returns 1 if the resident set shrank, as
  * glibc's returns 1 when it released memory.
  */
-SHIM_PUBLIC int malloc_trim(size_t pad)
+SHIM_PUBLIC int SHIM_ENTRY(malloc_trim)(size_t pad)
 {
 	unsigned long before, after;
 
@@ -517,7 +528,7 @@ SHIM_PUBLIC int malloc_trim(size_t pad)
 	return after < before;
 }
 
-SHIM_PUBLIC struct mallinfo2 mallinfo2(void)
+SHIM_PUBLIC struct mallinfo2 SHIM_ENTRY(mallinfo2)(void)
 {
 	struct mallinfo2 mi = { 0 };
 
@@ -530,9 +541,9 @@ SHIM_PUBLIC struct mallinfo2 mallinfo2(void)
 	return mi;
 }
 
-SHIM_PUBLIC struct mallinfo mallinfo(void)
+SHIM_PUBLIC struct mallinfo SHIM_ENTRY(mallinfo)(void)
 {
-	struct mallinfo2 m2 = mallinfo2();
+	struct mallinfo2 m2 = SHIM_ENTRY(mallinfo2)();
 	struct mallinfo mi = { 0 };
 
 	mi.uordblks = (int)m2.uordblks;
