@@ -11,7 +11,9 @@
  */
 #include "internal.h"
 
+#include <dlfcn.h>
 #include <execinfo.h>
+#include <link.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -206,4 +208,95 @@ void kheap_print_hex_dump(const char *prefix, bool with_address,
 		else
 			pr_err("%s%s\n", prefix, line);
 	}
+}
+
+/* ---- %pS: code addresses by symbol ---- */
+
+/* Append @s to @buf (length @len, position *@pos), truncating; no stdio. */
+static void sym_put(char *buf, size_t len, size_t *pos, const char *s)
+{
+	while (*s && *pos + 1 < len)
+		buf[(*pos)++] = *s++;
+}
+
+static void sym_put_hex(char *buf, size_t len, size_t *pos, unsigned long v)
+{
+	char t[2 + 16 + 1];
+	int i = (int)sizeof(t) - 1;
+
+	t[i] = 0;
+	do {
+		t[--i] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	t[--i] = 'x';
+	t[--i] = '0';
+	sym_put(buf, len, pos, t + i);
+}
+
+/**
+ * sprint_symbol - @addr as the kernel's %pS prints it (kernel/kallsyms.c,
+ * v6.12): "symbol+0xoff/0xsize"; "object+0xoff" (the file's base name)
+ * when the dynamic symbol table has no symbol there (a static function, a
+ * stripped program); else the bare address "0x...".
+ *
+ * Symbols come from dladdr1(), so only exported ones are named: a program
+ * links with -rdynamic (CMake's ENABLE_EXPORTS) to have its own.  No
+ * stdio, no allocation, no lock: KFENCE calls it from its SIGSEGV handler.
+ * Return: the length written (at most @len - 1; the text is truncated).
+ */
+size_t sprint_symbol(char *buf, size_t len, const void *addr)
+{
+	const ElfW(Sym) *sym = NULL;
+	size_t pos = 0;
+	Dl_info info;
+
+	if (!len)
+		return 0;
+	if (addr && dladdr1(addr, &info, (void **)&sym, RTLD_DL_SYMENT)) {
+		if (info.dli_sname && info.dli_saddr) {
+			sym_put(buf, len, &pos, info.dli_sname);
+			sym_put(buf, len, &pos, "+");
+			sym_put_hex(buf, len, &pos, (unsigned long)addr -
+						    (unsigned long)info.dli_saddr);
+			if (sym && sym->st_size) {
+				sym_put(buf, len, &pos, "/");
+				sym_put_hex(buf, len, &pos, sym->st_size);
+			}
+			buf[pos] = 0;
+			return pos;
+		}
+		if (info.dli_fname && info.dli_fbase) {
+			const char *base = strrchr(info.dli_fname, '/');
+
+			sym_put(buf, len, &pos, base ? base + 1 : info.dli_fname);
+			sym_put(buf, len, &pos, "+");
+			sym_put_hex(buf, len, &pos, (unsigned long)addr -
+						    (unsigned long)info.dli_fbase);
+			buf[pos] = 0;
+			return pos;
+		}
+	}
+	sym_put_hex(buf, len, &pos, (unsigned long)addr);
+	buf[pos] = 0;
+	return pos;
+}
+
+/* ---- the validate walkers' reports ---- */
+
+/**
+ * validator_report - one broken invariant found by a *_validate() walker:
+ * print "<walker>: <message>" on stderr and count it in @v.  Called through
+ * VALIDATE() (internal.h), with whatever locks the walker holds.
+ */
+void validator_report(struct validator *v, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	v->errors++;
+	kheap_printk("%s: %s", v->name, msg);
 }

@@ -30,6 +30,7 @@
 
 #include "debug.h"
 #include "types.h"
+#include "lib/bitops.h"
 #include "os/prim.h"
 
 /* The kernel's helper macros, which kheap's public headers leave to the
@@ -140,6 +141,26 @@ void kheap_print_hex_dump(const char *prefix, bool with_address,
 			  const void *buf, size_t len);
 /* Allow one message per @interval_ns; false when rate-limited. */
 bool kheap_ratelimit(unsigned long long *last_ns, unsigned long long interval_ns);
+/* %pS: "symbol+0xoff/0xsize" for a code address; no stdio (signal-safe) */
+#define KSYM_SYMBOL_LEN	256
+size_t sprint_symbol(char *buf, size_t len, const void *addr);
+/*
+ * The *_validate() walkers: each broken invariant is one report,
+ * "<walker>: <message>", counted in the walker's struct validator:
+ *	struct validator v = { "vmap_validate" };
+ *	VALIDATE(&v, va->va_start < va->va_end, "area %#lx malformed\n", ...);
+ *	return v.errors;
+ */
+struct validator {
+	const char *name;	/* the walker, as reports name it */
+	int errors;		/* invariants found broken so far */
+};
+void validator_report(struct validator *v, const char *fmt, ...) __printf(2, 3) __cold;
+#define VALIDATE(v, cond, ...)						\
+	do {								\
+		if (unlikely(!(cond)))					\
+			validator_report(v, __VA_ARGS__);		\
+	} while (0)
 
 /* ---- sparse.c ---- */
 struct kheap_memmap {

@@ -8,9 +8,10 @@
  * it happens.  kheap needs no such hook (so allocation pays nothing): the
  * allocated objects are read from the slabs themselves at scan time.  The
  * struct page array is walked for slab pages; a slab's allocated objects
- * are those on neither its freelist nor, for a CPU slab, that CPU's
- * freelist, nor in a sheaf (a CPU's or the barn's).  Walking pages in pfn order gives the objects sorted by
- * address, so a pointer is looked up by binary search.
+ * are those SLUB does not count as free anywhere (fill_free_map(): its
+ * freelist, a CPU's freelist, the sheaves).  Walking pages in pfn order
+ * gives the objects sorted by address, so a pointer is looked up by binary
+ * search.
  *
  * Then mm/kmemleak.c's colouring: every object starts white (count 0,
  * min_count 1); the roots - the writable segments of every loaded object
@@ -146,65 +147,22 @@ static bool grow_scratch(void)
 	return true;
 }
 
+/* The allocated objects of @slab: SLUB says which are free anywhere. */
 static void collect_slab(struct kmem_cache *s, struct slab *slab)
 {
-	static unsigned long map[MAX_OBJS_PER_PAGE / 64 + 1];
-	char *addr = slab_address(slab);
-	unsigned int objects = slab->objects;
+	static DECLARE_BITMAP(map, OBJ_MAP_BITS);	/* kmemleak_lock */
+	char *addr = slab_address(slab), *p;
 
-	memset(map, 0, DIV_ROUND_UP(objects, 64) * sizeof(long));
-#define MARK_FREE(p) do {						\
-		unsigned long off = (unsigned long)((char *)(p) - addr) - s->red_left_pad; \
-		if (off < (unsigned long)objects * s->size)		\
-			map[off / s->size / 64] |= 1UL << (off / s->size % 64); \
-	} while (0)
-	for (void *p = READ_ONCE(slab->freelist); p; p = get_freepointer(s, p))
-		MARK_FREE(p);
-	if (slab->frozen) {
-		for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++) {
-			struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
-
-			kh_lock(&c->lock);
-			if (c->slab == slab)
-				for (void *p = READ_ONCE(c->freelist); p;
-				     p = get_freepointer(s, p))
-					MARK_FREE(p);
-			kh_unlock(&c->lock);
-		}
-	}
-	/* objects in the CPUs' sheaves are free too (any slab) */
-	for (unsigned int cpu = 0; s->sheaf_capacity && cpu < slab_nr_cpus; cpu++) {
-		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
-
-		if (!READ_ONCE(c->main))
-			continue;
-		kh_lock(&c->lock);
-		for (unsigned int i = 0; i < READ_ONCE(c->main->size); i++)
-			MARK_FREE(c->main->objects[i]);
-		for (unsigned int i = 0; i < READ_ONCE(c->spare->size); i++)
-			MARK_FREE(c->spare->objects[i]);
-		kh_unlock(&c->lock);
-	}
-	if (s->sheaf_capacity) {
-		struct slab_sheaf *sh;
-
-		kh_lock(&s->node.barn.lock);
-		list_for_each_entry(sh, &s->node.barn.full, barn_list)
-			for (unsigned int i = 0; i < sh->size; i++)
-				MARK_FREE(sh->objects[i]);
-		kh_unlock(&s->node.barn.lock);
-	}
-#undef MARK_FREE
-	for (unsigned int i = 0; i < objects; i++) {
+	fill_free_map(map, s, slab);
+	for_each_object(p, s, addr, slab->objects) {
 		struct kmemleak_object *o;
 
-		if (map[i / 64] & (1UL << (i % 64)))
+		if (test_bit(__obj_to_index(s, addr, p), map))
 			continue;
 		if (nr_objs == max_objs && !grow_scratch())
 			return;
 		o = &objs[nr_objs++];
-		o->pointer = (unsigned long)addr + (size_t)i * s->size +
-			     s->red_left_pad;
+		o->pointer = (unsigned long)p;
 		o->size = s->object_size;
 		o->count = 0;
 		o->min_count = marked_min_count((void *)o->pointer);

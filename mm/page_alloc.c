@@ -2126,11 +2126,6 @@ static void setup_per_zone_lowmem_reserve(void)
 	WRITE_ONCE(totalreserve_pages, total);
 }
 
-static unsigned long rounddown_pow_of_two(unsigned long n)
-{
-	return n ? 1UL << (63 - __builtin_clzl(n)) : 0;
-}
-
 static int zone_batchsize(struct zone *zone)
 {
 	int batch = (int)min(zone->managed_pages >> 12,
@@ -2318,14 +2313,6 @@ void page_alloc_fork_child(void)
 /* validation                                                          */
 /* ------------------------------------------------------------------ */
 
-#define VALIDATE(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			errors++;					\
-			pr_err("page_alloc_validate: " __VA_ARGS__);	\
-		}							\
-	} while (0)
-
 /*
  * page_alloc_validate - check every invariant of the buddy allocator.
  *
@@ -2339,7 +2326,7 @@ void page_alloc_fork_child(void)
  */
 int page_alloc_validate(void)
 {
-	int errors = 0;
+	struct validator v = { "page_alloc_validate" };
 
 	if (!READ_ONCE(kheap_initialized))
 		return 0;
@@ -2350,7 +2337,7 @@ int page_alloc_validate(void)
 
 		if (!populated_zone(z))
 			continue;
-		VALIDATE(z->online_end_pfn >= z->zone_start_pfn &&
+		VALIDATE(&v, z->online_end_pfn >= z->zone_start_pfn &&
 			 z->online_end_pfn <= z->zone_start_pfn + z->spanned_pages,
 			 "zone %s online end %lu out of range\n", z->name,
 			 z->online_end_pfn);
@@ -2366,15 +2353,15 @@ int page_alloc_validate(void)
 
 					n++;
 					free += 1UL << o;
-					VALIDATE(PageBuddy(p) && buddy_order(p) == o,
+					VALIDATE(&v, PageBuddy(p) && buddy_order(p) == o,
 						 "pfn %#lx on order-%u list is not a buddy of that order\n",
 						 pfn, o);
-					VALIDATE(!(pfn & ((1UL << o) - 1)),
+					VALIDATE(&v, !(pfn & ((1UL << o) - 1)),
 						 "pfn %#lx misaligned for order %u\n", pfn, o);
-					VALIDATE(zone_pfn_online(z, pfn) &&
+					VALIDATE(&v, zone_pfn_online(z, pfn) &&
 						 pfn + (1UL << o) <= z->online_end_pfn,
 						 "free block %#lx beyond online memory\n", pfn);
-					VALIDATE(get_pageblock_migratetype(p) == mt,
+					VALIDATE(&v, get_pageblock_migratetype(p) == mt,
 						 "pfn %#lx on %s list in a %s pageblock\n",
 						 pfn, migratetype_names[mt],
 						 migratetype_names[get_pageblock_migratetype(p)]);
@@ -2382,14 +2369,14 @@ int page_alloc_validate(void)
 						reported += 1UL << o;
 					/* interior pages must not be buddy heads */
 					for (unsigned long i = 1; i < (1UL << o); i++)
-						VALIDATE(!PageBuddy(p + i),
+						VALIDATE(&v, !PageBuddy(p + i),
 							 "free block %#lx order %u contains buddy head %#lx\n",
 							 pfn, o, pfn + i);
 					if (o < MAX_PAGE_ORDER) {
 						unsigned long bpfn = pfn ^ (1UL << o);
 						struct page *b = pfn_to_page(bpfn);
 
-						VALIDATE(!page_is_buddy(z, b, bpfn, o) ||
+						VALIDATE(&v, !page_is_buddy(z, b, bpfn, o) ||
 							 (o >= pageblock_order &&
 							  get_pageblock_migratetype(b) != mt),
 							 "free buddies %#lx and %#lx of order %u not merged\n",
@@ -2397,14 +2384,14 @@ int page_alloc_validate(void)
 					}
 				}
 			}
-			VALIDATE(n == z->free_area[o].nr_free,
+			VALIDATE(&v, n == z->free_area[o].nr_free,
 				 "zone %s order %u: nr_free %lu but %lu on lists\n",
 				 z->name, o, z->free_area[o].nr_free, n);
 		}
-		VALIDATE(free == zone_page_state(z, NR_FREE_PAGES),
+		VALIDATE(&v, free == zone_page_state(z, NR_FREE_PAGES),
 			 "zone %s: NR_FREE_PAGES %lu but %lu on lists\n",
 			 z->name, zone_page_state(z, NR_FREE_PAGES), free);
-		VALIDATE(reported == zone_page_state(z, NR_ZONE_REPORTED),
+		VALIDATE(&v, reported == zone_page_state(z, NR_ZONE_REPORTED),
 			 "zone %s: %lu reported pages counted, %lu flagged\n",
 			 z->name, zone_page_state(z, NR_ZONE_REPORTED), reported);
 		for (unsigned int c = 0; c < nr_pcp_cpus; c++) {
@@ -2416,15 +2403,15 @@ int page_alloc_validate(void)
 
 				list_for_each_entry(p, &pcp->lists[i], pcp_list) {
 					cnt += 1L << pindex_to_order(i);
-					VALIDATE(!PageBuddy(p),
+					VALIDATE(&v, !PageBuddy(p),
 						 "pcp page %#lx is marked buddy\n",
 						 page_to_pfn(p));
-					VALIDATE(kheap_page_flag(p, PG_on_pcp),
+					VALIDATE(&v, kheap_page_flag(p, PG_on_pcp),
 						 "pcp page %#lx is not marked PG_on_pcp\n",
 						 page_to_pfn(p));
 				}
 			}
-			VALIDATE(cnt == pcp->count,
+			VALIDATE(&v, cnt == pcp->count,
 				 "zone %s cpu %u: pcp count %d but %ld listed\n",
 				 z->name, c, pcp->count, cnt);
 			pcp_pages += (unsigned long)cnt;
@@ -2435,14 +2422,14 @@ int page_alloc_validate(void)
 			if (get_pageblock_migratetype(pfn_to_page(pfn)) ==
 			    MIGRATE_HIGHATOMIC)
 				highatomic += pageblock_nr_pages;
-		VALIDATE(highatomic == z->nr_reserved_highatomic,
+		VALIDATE(&v, highatomic == z->nr_reserved_highatomic,
 			 "zone %s: nr_reserved_highatomic %lu but %lu pages in HighAtomic pageblocks\n",
 			 z->name, z->nr_reserved_highatomic, highatomic);
 		unsigned long online = z->online_end_pfn - z->zone_start_pfn;
-		VALIDATE(free + pcp_pages + zone_page_state(z, NR_ZONE_ISOLATED) <= online,
+		VALIDATE(&v, free + pcp_pages + zone_page_state(z, NR_ZONE_ISOLATED) <= online,
 			 "zone %s: free %lu + pcp %lu > online %lu\n",
 			 z->name, free, pcp_pages, online);
 	}
 	page_alloc_fork_parent();
-	return errors;
+	return v.errors;
 }

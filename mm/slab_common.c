@@ -224,7 +224,7 @@ struct kmem_cache *create_kmalloc_cache(const char *name, unsigned int size,
 	int err;
 
 	flags |= SLAB_KMALLOC;
-	align = max(align, 1U << (__builtin_ffs((int)size) - 1));
+	align = max(align, 1U << __ffs(size));
 	args.align = calculate_alignment(flags, align, size);
 	kh_lock(&slab_mutex);
 	s = create_cache(name, size, &args, kmem_cache_flags(flags, name), &err);

@@ -211,6 +211,29 @@ static inline bool freeptr_in_span(const struct kmem_cache *s,
 	return !fp || ((unsigned long)fp ^ (unsigned long)object) < s->slab_span;
 }
 
+/* An object's first byte, past its left red zone (slab_debug=Z). */
+static inline void *fixup_red_left(const struct kmem_cache *s, void *p)
+{
+	return (char *)p + s->red_left_pad;
+}
+
+/* Every object of the slab at @__addr (char *) holding @__objects. */
+#define for_each_object(__p, __s, __addr, __objects)			\
+	for (__p = fixup_red_left(__s, __addr);				\
+	     __p < (__addr) + (size_t)(__objects) * (__s)->size;	\
+	     __p += (__s)->size)
+
+/*
+ * The index of object @obj in the slab at @addr (the kernel's
+ * __obj_to_index(); the left red zone is shorter than an object, so the
+ * division finds the object's slot either way).
+ */
+static inline unsigned int __obj_to_index(const struct kmem_cache *s,
+					  const void *addr, const void *obj)
+{
+	return (unsigned int)(((const char *)obj - (const char *)addr) / s->size);
+}
+
 static inline bool kmem_cache_debug(const struct kmem_cache *s)
 {
 	return unlikely(s->flags & SLAB_DEBUG_FLAGS);
@@ -231,11 +254,6 @@ void slab_report_bad_free(const char *fn, const void *x,
 
 /* ---- slab_common.c: the kmalloc size classes, inline (kmalloc() and the malloc shim) ---- */
 extern const u8 kmalloc_size_index[24];
-
-static inline unsigned int fls_long(unsigned long x)
-{
-	return x ? 64 - (unsigned int)__builtin_clzl(x) : 0;
-}
 
 /* The cache index of a request of 1..KMALLOC_MAX_CACHE_SIZE bytes. */
 static inline unsigned int kmalloc_index(size_t size)
@@ -297,5 +315,17 @@ unsigned long slub_stat(struct kmem_cache *s, enum stat_item si);
 void *__kmem_cache_alloc_kmalloc(struct kmem_cache *s, gfp_t gfpflags,
 				 size_t orig_size, unsigned long caller);
 void __kmem_cache_free(struct kmem_cache *s, void *x, unsigned long addr);
+/*
+ * Which objects of a slab are free: bit i of a map of OBJ_MAP_BITS bits
+ * (4 KiB: callers keep it on their stack) set for object i.  __fill_map()
+ * (slub_debug.c, the kernel's) counts the slab's own freelist;
+ * fill_free_map() (slub.c) also what SLUB holds elsewhere - a CPU
+ * freelist when @slab is a CPU slab, the CPUs' sheaves, the barn - taking
+ * c->lock and the barn lock itself (kmemleak's view: free means not the
+ * program's).
+ */
+#define OBJ_MAP_BITS	MAX_OBJS_PER_PAGE
+void __fill_map(unsigned long *map, struct kmem_cache *s, struct slab *slab);
+void fill_free_map(unsigned long *map, struct kmem_cache *s, struct slab *slab);
 
 #endif /* _KHEAP_SLAB_INTERNAL_H */

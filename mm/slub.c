@@ -352,11 +352,6 @@ static inline bool slab_test_node_partial(const struct slab *slab)
 	return (slab->__page_flags >> SL_partial) & 1;
 }
 
-static inline void *fixup_red_left(const struct kmem_cache *s, void *p)
-{
-	return (char *)p + s->red_left_pad;
-}
-
 /*
  * freelist_next - the successor of @object on a freelist the caller owns
  * (a claimed CPU freelist, a slab's freelist taken whole or under
@@ -413,11 +408,6 @@ static inline struct kmem_cache_order_objects oo_make(unsigned int order,
 		(order << OO_SHIFT) + order_objects(order, size)
 	};
 	return x;
-}
-
-static inline int fls(unsigned int x)
-{
-	return x ? 32 - __builtin_clz(x) : 0;
 }
 
 static inline unsigned int calc_slab_order(unsigned int size,
@@ -779,7 +769,7 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 			return -EINVAL;
 	}
 	s->min_partial = min((unsigned long)MAX_PARTIAL,
-			     (unsigned long)(31 - __builtin_clz(s->size)) / 2);
+			     (unsigned long)ilog2(s->size) / 2);
 	s->min_partial = max((unsigned long)MIN_PARTIAL, s->min_partial);
 	set_cpu_partial(s);
 	kh_lock_init(&s->node.list_lock);
@@ -2141,6 +2131,61 @@ int __kmem_cache_shrink(struct kmem_cache *s)
 	list_for_each_entry_safe(slab, t, &discard, slab_list)
 		free_slab(s, slab);
 	return READ_ONCE(n->nr_slabs) ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* which objects of a slab are free                                    */
+/* ------------------------------------------------------------------ */
+
+/* Mark in @map the object @p if it is one of @slab's (at @addr). */
+static inline void mark_free(unsigned long *map, struct kmem_cache *s,
+			     struct slab *slab, char *addr, void *p)
+{
+	unsigned int idx = __obj_to_index(s, addr, p);
+
+	if ((char *)p >= addr && idx < slab->objects)
+		__set_bit(idx, map);
+}
+
+/* @n objects of a sheaf, those of @slab marked free in @map. */
+static void mark_sheaf_free(unsigned long *map, struct kmem_cache *s,
+			    struct slab *slab, struct slab_sheaf *sh)
+{
+	char *addr = slab_address(slab);
+
+	for (unsigned int i = 0; i < READ_ONCE(sh->size) && i < sh->capacity; i++)
+		mark_free(map, s, slab, addr, sh->objects[i]);
+}
+
+void fill_free_map(unsigned long *map, struct kmem_cache *s, struct slab *slab)
+{
+	char *addr = slab_address(slab);
+	struct slab_sheaf *sh;
+
+	__fill_map(map, s, slab);
+	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++) {
+		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
+		unsigned int n = 0;
+
+		if (!READ_ONCE(c->main) && READ_ONCE(c->slab) != slab)
+			continue;
+		kh_lock(&c->lock);
+		if (c->slab == slab)
+			for (void *p = READ_ONCE(c->freelist);
+			     p && n++ < slab->objects; p = get_freepointer(s, p))
+				mark_free(map, s, slab, addr, p);
+		if (c->main) {
+			mark_sheaf_free(map, s, slab, c->main);
+			mark_sheaf_free(map, s, slab, c->spare);
+		}
+		kh_unlock(&c->lock);
+	}
+	if (!s->sheaf_capacity)
+		return;
+	kh_lock(&s->node.barn.lock);
+	list_for_each_entry(sh, &s->node.barn.full, barn_list)
+		mark_sheaf_free(map, s, slab, sh);
+	kh_unlock(&s->node.barn.lock);
 }
 
 /* v6.12's words (later kernels dropped the cache name) */

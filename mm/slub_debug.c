@@ -61,7 +61,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <dlfcn.h>
 #include <execinfo.h>
 #include <string.h>
 #include <linux/poison.h>
@@ -293,24 +292,6 @@ void slub_debug_capture_track(struct track *t, unsigned long addr)
 	t->handle = t->nr;
 }
 
-/* %pS: "symbol+0xoff", "module+0xoff" or the bare address. */
-static void format_sym(char *buf, size_t len, const void *addr)
-{
-	Dl_info info;
-
-	if (dladdr(addr, &info) && info.dli_sname && info.dli_saddr)
-		snprintf(buf, len, "%s+0x%lx", info.dli_sname,
-			 (unsigned long)((const char *)addr - (const char *)info.dli_saddr));
-	else if (info.dli_fname && info.dli_fbase) {
-		const char *base = strrchr(info.dli_fname, '/');
-
-		snprintf(buf, len, "%s+0x%lx", base ? base + 1 : info.dli_fname,
-			 (unsigned long)((const char *)addr - (const char *)info.dli_fbase));
-	} else {
-		snprintf(buf, len, "0x%lx", (unsigned long)addr);
-	}
-}
-
 /* kmemleak: the alloc track of @object (its cache has SLAB_STORE_USER). */
 const struct track *slub_debug_alloc_track(struct kmem_cache *s, void *object)
 {
@@ -321,10 +302,10 @@ const struct track *slub_debug_alloc_track(struct kmem_cache *s, void *object)
 
 void slub_debug_print_stack(const struct track *t, const char *indent)
 {
-	char sym[160];
+	char sym[KSYM_SYMBOL_LEN];
 
 	for (unsigned int i = 0; i < t->nr; i++) {
-		format_sym(sym, sizeof(sym), t->stack[i]);
+		sprint_symbol(sym, sizeof(sym), t->stack[i]);
 		pr_err("%s%s\n", indent, sym);
 	}
 }
@@ -332,11 +313,11 @@ void slub_debug_print_stack(const struct track *t, const char *indent)
 static void print_track(const char *s, const struct track *t,
 			unsigned long pr_time)
 {
-	char sym[160];
+	char sym[KSYM_SYMBOL_LEN];
 
 	if (!t->addr)
 		return;
-	format_sym(sym, sizeof(sym), (void *)t->addr);
+	sprint_symbol(sym, sizeof(sym), (void *)t->addr);
 	pr_err("%s in %s age=%lu cpu=%u pid=%d\n", s, sym, pr_time - t->when,
 	       (unsigned int)t->cpu, t->pid);
 	if (!t->nr) {
@@ -344,7 +325,7 @@ static void print_track(const char *s, const struct track *t,
 		return;
 	}
 	for (unsigned int i = 0; i < t->nr; i++) {
-		format_sym(sym, sizeof(sym), t->stack[i]);
+		sprint_symbol(sym, sizeof(sym), t->stack[i]);
 		pr_err(" %s\n", sym);
 	}
 }
@@ -854,13 +835,11 @@ static void trace(struct kmem_cache *s, struct slab *slab, void *object,
 /* A new slab, before its objects are chained: poison and red zones. */
 void setup_slab_debug(struct kmem_cache *s, struct slab *slab)
 {
-	u8 *start = slab_address(slab);
+	char *start = slab_address(slab), *p;
 
 	if (s->flags & SLAB_POISON)
 		memset(start, POISON_INUSE, slab_size(slab));
-	for (unsigned int i = 0; i < slab->objects; i++) {
-		u8 *p = start + (size_t)i * s->size + s->red_left_pad;
-
+	for_each_object(p, s, start, slab->objects) {
 		if (s->flags & (SLAB_STORE_USER | SLAB_RED_ZONE | __OBJECT_POISON))
 			init_object(s, p, SLUB_RED_INACTIVE);
 		if (s->flags & SLAB_STORE_USER)
@@ -962,39 +941,25 @@ fail:
 	return false;
 }
 
-#ifndef BITS_PER_LONG
-#define BITS_PER_LONG	64
-#endif
-/* longs in a map of one bit per object of a slab */
-#define OBJ_MAP_LONGS	DIV_ROUND_UP(MAX_OBJS_PER_PAGE, BITS_PER_LONG)
-
 /*
  * __fill_map - set the bit of every object on @slab's freelist in @obj_map
- * (the kernel's).  The walk stops at a link that is not an object of the
- * slab and after slab->objects links, so a damaged freelist cannot take
- * it astray.
+ * (the kernel's), a map of OBJ_MAP_BITS bits.  The walk stops at a link
+ * that is not an object of the slab and after slab->objects links, so a
+ * damaged freelist cannot take it astray.  SLUB's one free-object map:
+ * validation, the shutdown report, alloc/free traces and (through
+ * fill_free_map() in slub.c) kmemleak all read it.
  */
-static void __fill_map(unsigned long *obj_map, struct kmem_cache *s,
-		       struct slab *slab)
+void __fill_map(unsigned long *obj_map, struct kmem_cache *s,
+		struct slab *slab)
 {
-	u8 *addr = slab_address(slab);
+	char *addr = slab_address(slab);
 	unsigned int n = 0;
 
-	memset(obj_map, 0, DIV_ROUND_UP(slab->objects, BITS_PER_LONG) *
-			   sizeof(long));
+	bitmap_zero(obj_map, slab->objects);
 	for (void *p = slab->freelist; p && n++ < slab->objects &&
 				       check_valid_pointer(s, slab, p);
-	     p = get_freepointer(s, p)) {
-		unsigned long idx = (unsigned long)((u8 *)p - addr -
-						    s->red_left_pad) / s->size;
-
-		obj_map[idx / BITS_PER_LONG] |= 1UL << (idx % BITS_PER_LONG);
-	}
-}
-
-static bool obj_map_test(const unsigned long *obj_map, unsigned int i)
-{
-	return obj_map[i / BITS_PER_LONG] & (1UL << (i % BITS_PER_LONG));
+	     p = get_freepointer(s, p))
+		__set_bit(__obj_to_index(s, addr, p), obj_map);
 }
 
 /*
@@ -1006,17 +971,16 @@ static bool obj_map_test(const unsigned long *obj_map, unsigned int i)
  */
 int validate_slab(struct kmem_cache *s, struct slab *slab)
 {
-	unsigned long obj_map[OBJ_MAP_LONGS];
+	DECLARE_BITMAP(obj_map, OBJ_MAP_BITS);
 	unsigned long before = slub_debug_reports();
-	u8 *addr = slab_address(slab);
+	char *addr = slab_address(slab), *p;
 
 	if (!check_slab(s, slab) || !on_freelist(s, slab, NULL))
 		return (int)(slub_debug_reports() - before);
 	__fill_map(obj_map, s, slab);
-	for (unsigned int i = 0; i < slab->objects; i++) {
-		u8 *p = addr + (size_t)i * s->size + s->red_left_pad;
-		u8 val = obj_map_test(obj_map, i) ? SLUB_RED_INACTIVE
-						  : SLUB_RED_ACTIVE;
+	for_each_object(p, s, addr, slab->objects) {
+		u8 val = test_bit(__obj_to_index(s, addr, p), obj_map) ?
+			 SLUB_RED_INACTIVE : SLUB_RED_ACTIVE;
 
 		if (!check_object(s, slab, p, val))
 			break;
@@ -1032,15 +996,13 @@ int validate_slab(struct kmem_cache *s, struct slab *slab)
 void list_slab_objects(struct kmem_cache *s, struct slab *slab,
 		       const char *text)
 {
-	unsigned long obj_map[OBJ_MAP_LONGS];
-	u8 *addr = slab_address(slab);
+	DECLARE_BITMAP(obj_map, OBJ_MAP_BITS);
+	char *addr = slab_address(slab), *p;
 
 	slab_err(s, slab, text, s->name);
 	__fill_map(obj_map, s, slab);
-	for (unsigned int i = 0; i < slab->objects; i++) {
-		u8 *p = addr + (size_t)i * s->size + s->red_left_pad;
-
-		if (obj_map_test(obj_map, i))
+	for_each_object(p, s, addr, slab->objects) {
+		if (test_bit(__obj_to_index(s, addr, p), obj_map))
 			continue;
 		if (slab_add_kunit_errors())
 			continue;
@@ -1141,23 +1103,12 @@ static void process_slab(struct kmem_cache *s, struct slab *slab,
 			 enum track_item which, struct location *loc,
 			 unsigned long *nr, unsigned long max, unsigned long now)
 {
-	unsigned long map[(MAX_OBJS_PER_PAGE + 64) / 64] = { 0 };
-	char *addr = slab_address(slab);
-	unsigned long n = 0;
+	DECLARE_BITMAP(map, OBJ_MAP_BITS);
+	char *addr = slab_address(slab), *p;
 
-	for (char *p = slab->freelist; p && n < slab->objects; n++) {
-		unsigned long idx = (unsigned long)(p - addr - s->red_left_pad) /
-				    s->size;
-
-		if (p < addr || idx >= slab->objects)
-			break;		/* corrupt: validate reports it */
-		map[idx / 64] |= 1UL << (idx % 64);
-		p = get_freepointer(s, p);
-	}
-	for (unsigned int i = 0; i < slab->objects; i++) {
-		char *p = addr + s->red_left_pad + (size_t)i * s->size;
-
-		if (map[i / 64] & (1UL << (i % 64)))
+	__fill_map(map, s, slab);	/* stops where a freelist is corrupt */
+	for_each_object(p, s, addr, slab->objects) {
+		if (test_bit(__obj_to_index(s, addr, p), map))
 			continue;
 		add_location(loc, nr, max, get_track(s, p, which),
 			     which == TRACK_ALLOC ? s->object_size - get_orig_size(s, p)
@@ -1215,7 +1166,7 @@ int slub_debug_show_traces(struct kmem_cache *s, bool alloc, FILE *out)
 	unsigned long nr = 0, now = jiffies_now();
 	struct location *loc;
 	struct slab *slab;
-	char sym[160];
+	char sym[KSYM_SYMBOL_LEN];
 
 	loc = kvmalloc_array(max, sizeof(*loc), GFP_KERNEL);
 	if (!loc)
@@ -1232,7 +1183,7 @@ int slub_debug_show_traces(struct kmem_cache *s, bool alloc, FILE *out)
 
 		fprintf(out, "%7lu ", l->count);
 		if (l->addr) {
-			format_sym(sym, sizeof(sym), (void *)l->addr);
+			sprint_symbol(sym, sizeof(sym), (void *)l->addr);
 			fputs(sym, out);
 		} else {
 			fputs("<not-available>", out);
@@ -1258,7 +1209,7 @@ int slub_debug_show_traces(struct kmem_cache *s, bool alloc, FILE *out)
 		if (l->first->nr) {
 			fputc('\n', out);
 			for (unsigned int f = 0; f < l->first->nr; f++) {
-				format_sym(sym, sizeof(sym), l->first->stack[f]);
+				sprint_symbol(sym, sizeof(sym), l->first->stack[f]);
 				fprintf(out, "        %s\n", sym);
 			}
 		}

@@ -155,9 +155,7 @@
  */
 #include "internal.h"
 
-#include <dlfcn.h>
 #include <errno.h>
-#include <link.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -597,10 +595,7 @@ static struct vmap_area *__find_vmap_area(unsigned long addr)
 /* 32 MiB of pages per log2 of the CPUs, as the kernel's lazy_max_pages(). */
 static unsigned long lazy_max_pages(void)
 {
-	unsigned int cpus = os_ncpus();
-	unsigned int log = cpus ? 32 - (unsigned int)__builtin_clz(cpus) : 0; /* fls */
-
-	return log * (32UL * 1024 * 1024 / PAGE_SIZE);
+	return (unsigned long)fls(os_ncpus()) * (32UL * 1024 * 1024 / PAGE_SIZE);
 }
 
 /*
@@ -942,7 +937,7 @@ static bool vmalloc_range_ok(unsigned long start, unsigned long end,
 			     unsigned long align)
 {
 	return start >= VMALLOC_START && end <= VMALLOC_END && start < end &&
-	       align && !(align & (align - 1));
+	       is_power_of_2(align);
 }
 
 /**
@@ -1614,26 +1609,6 @@ unsigned long vmalloc_nr_pages(void)
 /* /proc/vmallocinfo                                                   */
 /* ------------------------------------------------------------------ */
 
-/* %pS: "symbol+0xoff/0xsize", or the bare address. */
-static void format_caller(char *buf, size_t len, const void *caller)
-{
-	Dl_info info;
-	const ElfW(Sym) *sym = NULL;
-
-	if (caller && dladdr1(caller, &info, (void **)&sym, RTLD_DL_SYMENT) &&
-	    info.dli_sname && info.dli_saddr) {
-		unsigned long off = (unsigned long)caller - (unsigned long)info.dli_saddr;
-
-		if (sym && sym->st_size)
-			snprintf(buf, len, "%s+0x%lx/0x%lx", info.dli_sname, off,
-				 (unsigned long)sym->st_size);
-		else
-			snprintf(buf, len, "%s+0x%lx", info.dli_sname, off);
-		return;
-	}
-	snprintf(buf, len, "0x%lx", (unsigned long)caller);
-}
-
 struct vmallocinfo_line {
 	unsigned long start, end, flags, size;
 	unsigned int nr_pages;
@@ -1723,7 +1698,7 @@ static int vmallocinfo_show(FILE *out)
 {
 	struct vmallocinfo_line l;
 	unsigned long from = 0;
-	char caller[256];
+	char caller[KSYM_SYMBOL_LEN];
 
 	for (;;) {
 		vmallocinfo_next(from, &l);
@@ -1733,7 +1708,7 @@ static int vmallocinfo_show(FILE *out)
 		fprintf(out, "0x%016lx-0x%016lx %7ld", l.start, l.start + l.size,
 			(long)l.size);
 		if (l.caller) {
-			format_caller(caller, sizeof(caller), l.caller);
+			sprint_symbol(caller, sizeof(caller), l.caller);
 			fprintf(out, " %s", caller);
 		}
 		if (l.nr_pages)
@@ -1760,63 +1735,54 @@ static int vmallocinfo_show(FILE *out)
 /* validation                                                          */
 /* ------------------------------------------------------------------ */
 
-#define VALIDATE(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			errors++;					\
-			pr_err("vmap_validate: " __VA_ARGS__);		\
-		}							\
-	} while (0)
-
 /* Walk one tree: order, bounds, list agreement; returns bytes covered. */
 static unsigned long validate_tree(const char *name, struct rb_root *root,
 				   struct list_head *head, bool augment,
-				   bool busy, int *errp)
+				   bool busy, struct validator *v)
 {
-	int errors = 0;
 	unsigned long total = 0, prev_end = 0;
 	struct list_head *l = head ? head->next : NULL;
 
-	VALIDATE(rb_validate(root) >= 0, "%s tree breaks the red-black rules\n", name);
+	VALIDATE(v, rb_validate(root) >= 0, "%s tree breaks the red-black rules\n", name);
 	for (struct rb_node *n = rb_first(root); n; n = rb_next(n)) {
 		struct vmap_area *va = rb_entry(n, struct vmap_area, rb_node);
 
-		VALIDATE(va->va_start < va->va_end &&
+		VALIDATE(v, va->va_start < va->va_end &&
 			 PAGE_ALIGNED(va->va_start) && PAGE_ALIGNED(va->va_end),
 			 "%s area 0x%lx-0x%lx malformed\n", name, va->va_start,
 			 va->va_end);
-		VALIDATE(va->va_start >= VMALLOC_START && va->va_end <= VMALLOC_END,
+		VALIDATE(v, va->va_start >= VMALLOC_START && va->va_end <= VMALLOC_END,
 			 "%s area 0x%lx-0x%lx outside the range\n", name,
 			 va->va_start, va->va_end);
 		/* free and lazy blocks are maximal: never adjacent */
-		VALIDATE(busy ? va->va_start >= prev_end : va->va_start > prev_end ||
+		VALIDATE(v, busy ? va->va_start >= prev_end : va->va_start > prev_end ||
 			 prev_end == 0,
 			 "%s area 0x%lx-0x%lx overlaps or touches the previous one (end 0x%lx)\n",
 			 name, va->va_start, va->va_end, prev_end);
 		if (augment)
-			VALIDATE(va->subtree_max_size == compute_subtree_max_size(va),
+			VALIDATE(v, va->subtree_max_size == compute_subtree_max_size(va),
 				 "free area 0x%lx-0x%lx subtree_max_size %lu, should be %lu\n",
 				 va->va_start, va->va_end, va->subtree_max_size,
 				 compute_subtree_max_size(va));
 		if (head) {
-			VALIDATE(l == &va->list, "%s list out of step with the tree at 0x%lx\n",
+			VALIDATE(v, l == &va->list, "%s list out of step with the tree at 0x%lx\n",
 				 name, va->va_start);
 			l = va->list.next;
 		}
 		if (busy) {
 			struct vm_struct *vm = va->vm;
 
-			VALIDATE(vm && vm->addr == (void *)va->va_start &&
+			VALIDATE(v, vm && vm->addr == (void *)va->va_start &&
 				 vm->size == va_size(va),
 				 "busy area 0x%lx-0x%lx has a bad vm_struct\n",
 				 va->va_start, va->va_end);
 			if (vm) {
-				VALIDATE((unsigned long)vm->nr_pages << PAGE_SHIFT <=
+				VALIDATE(v, (unsigned long)vm->nr_pages << PAGE_SHIFT <=
 					 get_vm_area_size(vm),
 					 "busy area 0x%lx: %u pages do not fit\n",
 					 va->va_start, vm->nr_pages);
 				for (unsigned int i = 0; i < vm->nr_pages; i++)
-					VALIDATE(vm->pages[i] &&
+					VALIDATE(v, vm->pages[i] &&
 						 page_ref_count(vm->pages[i]) > 0 &&
 						 !PageBuddy(vm->pages[i]),
 						 "busy area 0x%lx: page %u is not allocated\n",
@@ -1827,8 +1793,7 @@ static unsigned long validate_tree(const char *name, struct rb_root *root,
 		total += va_size(va);
 	}
 	if (head)
-		VALIDATE(l == head, "%s list longer than the tree\n", name);
-	*errp += errors;
+		VALIDATE(v, l == head, "%s list longer than the tree\n", name);
 	return total;
 }
 
@@ -1856,39 +1821,37 @@ static bool tree_overlaps(struct rb_root *root, unsigned long start,
  * least VMAP_POOL_MIN of data) and in no tree and not in each other.
  * Returns the bytes it holds.  Caller holds every vmalloc lock.
  */
-static unsigned long validate_pool(int *errp)
+static unsigned long validate_pool(struct validator *v)
 {
-	int errors = 0;
 	unsigned long bytes = 0;
 	unsigned int nr = 0;
 	struct vmap_area *va, *other;
 
 	list_for_each_entry(va, &vmap_pool_list, list) {
-		VALIDATE(PAGE_ALIGNED(va->va_start) && PAGE_ALIGNED(va->va_end) &&
+		VALIDATE(v, PAGE_ALIGNED(va->va_start) && PAGE_ALIGNED(va->va_end) &&
 			 va->va_start >= VMALLOC_START && va->va_end <= VMALLOC_END &&
 			 pool_data_size(va) >= VMAP_POOL_MIN &&
 			 va->va_end > va->va_start,
 			 "pooled area 0x%lx-0x%lx malformed\n", va->va_start,
 			 va->va_end);
-		VALIDATE(!tree_overlaps(&free_vmap_area_root, va->va_start, va->va_end) &&
+		VALIDATE(v, !tree_overlaps(&free_vmap_area_root, va->va_start, va->va_end) &&
 			 !tree_overlaps(&vmap_area_root, va->va_start, va->va_end) &&
 			 !tree_overlaps(&purge_vmap_area_root, va->va_start, va->va_end),
 			 "pooled area 0x%lx-0x%lx is also in a tree\n",
 			 va->va_start, va->va_end);
 		list_for_each_entry(other, &vmap_pool_list, list)
-			VALIDATE(other == va || other->va_end <= va->va_start ||
+			VALIDATE(v, other == va || other->va_end <= va->va_start ||
 				 other->va_start >= va->va_end,
 				 "pooled areas 0x%lx and 0x%lx overlap\n",
 				 va->va_start, other->va_start);
 		bytes += va_size(va);
 		nr++;
 	}
-	VALIDATE(bytes == vmap_pool_bytes && nr == vmap_pool_nr,
+	VALIDATE(v, bytes == vmap_pool_bytes && nr == vmap_pool_nr,
 		 "pool holds %u areas of %lu bytes, counted %u of %lu\n", nr,
 		 bytes, vmap_pool_nr, vmap_pool_bytes);
-	VALIDATE(nr <= VMAP_POOL_NR && bytes <= vmap_pool_max(),
+	VALIDATE(v, nr <= VMAP_POOL_NR && bytes <= vmap_pool_max(),
 		 "pool over its bounds: %u areas, %lu bytes\n", nr, bytes);
-	*errp += errors;
 	return bytes;
 }
 
@@ -1902,7 +1865,7 @@ static unsigned long validate_pool(int *errp)
  */
 int vmap_validate(void)
 {
-	int errors = 0;
+	struct validator validator = { "vmap_validate" }, *v = &validator;
 	unsigned long fr, bz, lz, pl;
 	long inflight, lazy_nr;
 
@@ -1914,18 +1877,18 @@ int vmap_validate(void)
 	kh_lock(&free_vmap_area_lock);
 	kh_lock(&vmap_area_lock);
 
-	pl = validate_pool(&errors);
+	pl = validate_pool(v);
 	fr = validate_tree("free", &free_vmap_area_root, &free_vmap_area_list,
-			   true, false, &errors);
-	bz = validate_tree("busy", &vmap_area_root, NULL, false, true, &errors);
+			   true, false, v);
+	bz = validate_tree("busy", &vmap_area_root, NULL, false, true, v);
 	lz = validate_tree("lazy", &purge_vmap_area_root, &purge_vmap_area_list,
-			   false, false, &errors);
+			   false, false, v);
 	inflight = __atomic_load_n(&vmap_inflight, __ATOMIC_RELAXED);
 	lazy_nr = __atomic_load_n(&vmap_lazy_nr, __ATOMIC_RELAXED);
-	VALIDATE((unsigned long)lazy_nr == lz >> PAGE_SHIFT,
+	VALIDATE(v, (unsigned long)lazy_nr == lz >> PAGE_SHIFT,
 		 "vmap_lazy_nr %ld, lazy tree holds %lu pages\n", lazy_nr,
 		 lz >> PAGE_SHIFT);
-	VALIDATE(inflight >= 0 && fr + bz + lz + pl + (unsigned long)inflight ==
+	VALIDATE(v, inflight >= 0 && fr + bz + lz + pl + (unsigned long)inflight ==
 		 kheap_vmalloc_size,
 		 "free %lu + busy %lu + lazy %lu + pooled %lu + in flight %ld != range %lu\n",
 		 fr, bz, lz, pl, inflight, kheap_vmalloc_size);
@@ -1949,7 +1912,7 @@ int vmap_validate(void)
 				break;
 			struct vmap_area *va = rb_entry(n[k], struct vmap_area, rb_node);
 
-			VALIDATE(va->va_start >= prev_end,
+			VALIDATE(v, va->va_start >= prev_end,
 				 "area 0x%lx-0x%lx is in two trees\n", va->va_start,
 				 va->va_end);
 			prev_end = va->va_end;
@@ -1962,7 +1925,7 @@ int vmap_validate(void)
 	kh_unlock(&purge_vmap_area_lock);
 	kh_unlock(&vmap_pool_lock);
 	kh_unlock(&vmap_purge_lock);
-	return errors;
+	return v->errors;
 }
 
 /* ------------------------------------------------------------------ */

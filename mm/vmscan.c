@@ -206,24 +206,21 @@ unsigned long try_to_free_pages(gfp_t gfp, unsigned int order)
 
 int vmscan_validate(void)
 {
-	int errors = 0, n = 0;
+	struct validator v = { "vmscan_validate" };
+	int n = 0;
 
 	pthread_rwlock_rdlock(&shrinker_rwsem);
 	for (struct shrinker *s = shrinker_list; s; s = s->__next) {
-		if (!(s->flags & SHRINKER_REGISTERED) || !s->count_objects ||
-		    !s->scan_objects) {
-			pr_err("vmscan_validate: shrinker %s is malformed\n",
-			       s->name);
-			errors++;
-		}
+		VALIDATE(&v, (s->flags & SHRINKER_REGISTERED) &&
+			 s->count_objects && s->scan_objects,
+			 "shrinker %s is malformed\n", s->name);
 		if (++n > 1000000) {
-			pr_err("vmscan_validate: shrinker list loops\n");
-			errors++;
+			validator_report(&v, "shrinker list loops\n");
 			break;
 		}
 	}
 	pthread_rwlock_unlock(&shrinker_rwsem);
-	return errors;
+	return v.errors;
 }
 
 void vmscan_fork_prepare(void)

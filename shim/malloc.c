@@ -196,11 +196,6 @@ static __noinline __cold void *enomem(void)
 	return NULL;
 }
 
-static inline size_t roundup_pow2(size_t n)
-{
-	return n <= 1 ? 1 : (size_t)1 << (64 - __builtin_clzl(n - 1));
-}
-
 /* Blocks above KMALLOC_MAX_SIZE, or aligned beyond what kmalloc gives. */
 static __noinline void *shim_vmalloc(size_t size, size_t align, gfp_t gfp)
 {
@@ -222,7 +217,7 @@ static inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
 		if (size < align)
 			size = align;
 		if (size <= KMALLOC_MAX_CACHE_SIZE)
-			size = roundup_pow2(size);
+			size = roundup_pow_of_two(size);
 	}
 	/* kmalloc() without its second init check and size tests (and
 	 * without the ASan poisoning kmalloc() adds: only the fuzzing
@@ -437,16 +432,11 @@ SHIM_PUBLIC void *SHIM_ENTRY(reallocarray)(void *p, size_t n, size_t size)
 	return SHIM_ENTRY(realloc)(p, bytes);
 }
 
-static inline bool is_pow2(size_t a)
-{
-	return a && !(a & (a - 1));
-}
-
 SHIM_PUBLIC int SHIM_ENTRY(posix_memalign)(void **res, size_t align, size_t size)
 {
 	void *p;
 
-	if (!is_pow2(align) || align % sizeof(void *))
+	if (!is_power_of_2(align) || align % sizeof(void *))
 		return EINVAL;
 	p = shim_alloc(size, align, SHIM_GFP);
 	if (!p)
@@ -457,7 +447,7 @@ SHIM_PUBLIC int SHIM_ENTRY(posix_memalign)(void **res, size_t align, size_t size
 
 SHIM_PUBLIC void *SHIM_ENTRY(aligned_alloc)(size_t align, size_t size)
 {
-	if (!is_pow2(align)) {
+	if (!is_power_of_2(align)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -470,8 +460,8 @@ SHIM_PUBLIC void *SHIM_ENTRY(memalign)(size_t align, size_t size)
 		errno = EINVAL;
 		return NULL;
 	}
-	if (!is_pow2(align))
-		align = roundup_pow2(align);	/* as glibc's _int_memalign */
+	if (!is_power_of_2(align))
+		align = align ? roundup_pow_of_two(align) : 1;	/* as glibc's _int_memalign */
 	return shim_alloc(size, align, SHIM_GFP);
 }
 

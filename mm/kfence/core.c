@@ -52,7 +52,6 @@
 #include "kfence.h"
 
 #include <execinfo.h>
-#include <dlfcn.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -148,27 +147,13 @@ static void kflush(struct kbuf *k)
 	k->n = 0;
 }
 
-/* "sym+0xoff", "module+0xoff" or the address (dladdr takes no malloc). */
+/* %pS (sprint_symbol() writes without stdio: safe in the handler) */
 static void kput_sym(struct kbuf *k, const void *addr)
 {
-	Dl_info info;
+	char sym[KSYM_SYMBOL_LEN];
 
-	if (dladdr(addr, &info) && info.dli_sname && info.dli_saddr) {
-		kput(k, info.dli_sname);
-		kput(k, "+0x");
-		kput_ul(k, (unsigned long)((const char *)addr -
-					   (const char *)info.dli_saddr), 16, 1);
-	} else if (info.dli_fname && info.dli_fbase) {
-		const char *base = strrchr(info.dli_fname, '/');
-
-		kput(k, base ? base + 1 : info.dli_fname);
-		kput(k, "+0x");
-		kput_ul(k, (unsigned long)((const char *)addr -
-					   (const char *)info.dli_fbase), 16, 1);
-	} else {
-		kput(k, "0x");
-		kput_ul(k, (unsigned long)addr, 16, 1);
-	}
+	sprint_symbol(sym, sizeof(sym), addr);
+	kput(k, sym);
 }
 
 static void kput_stack(struct kbuf *k, void *const *frames, int n)
