@@ -11,6 +11,12 @@
 
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# Warnings are errors in the test builds (`make test`, CI: the compilers are
+# Debian 12's gcc and clang-14); a plain `make` keeps them warnings so that another
+# compiler's new warnings do not stop a user's build (WERROR=ON to ask).
+WERROR ?= OFF
+test test-release test-asan test-tsan test-fuzz: WERROR = ON
+CMAKE_OPTS = -DKHEAP_WERROR=$(WERROR)
 # Debian packages the build and tests need beyond the compiler and CMake.
 # libncurses-dev: kheap top; tmux: the test that drives it in a terminal.
 export KHEAP_EXTRA_PKGS = clang-14 libfuzzer-14-dev liburcu-dev libncurses-dev valgrind python3 perl git sqlite3 gzip tmux
@@ -24,15 +30,15 @@ deps:
 	@sh scripts/deps.sh
 
 build: deps
-	@cmake -S . -B build $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake -S . -B build $(CMAKE_GEN) $(CMAKE_OPTS) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build build -j $(JOBS)
 
 build-asan: deps
-	@cmake -S . -B build-asan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DKHEAP_SANITIZE=address >/dev/null
+	@cmake -S . -B build-asan $(CMAKE_GEN) $(CMAKE_OPTS) -DCMAKE_BUILD_TYPE=Debug -DKHEAP_SANITIZE=address >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 
 build-tsan: deps
-	@cmake -S . -B build-tsan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKHEAP_SANITIZE=thread >/dev/null
+	@cmake -S . -B build-tsan $(CMAKE_GEN) $(CMAKE_OPTS) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKHEAP_SANITIZE=thread >/dev/null
 	@cmake --build build-tsan -j $(JOBS)
 
 test-release: build
@@ -53,7 +59,7 @@ test-tsan: build-tsan
 # The libFuzzer targets (clang-14): a short fixed run of each (10 s) and
 # every input that ever crashed one (tests/fuzz/regressions/).
 build-fuzz: deps
-	@CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DKHEAP_SANITIZE=fuzz >/dev/null
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz $(CMAKE_GEN) $(CMAKE_OPTS) -DCMAKE_BUILD_TYPE=Debug -DKHEAP_SANITIZE=fuzz >/dev/null
 	@cmake --build build-fuzz -j $(JOBS)
 
 test-fuzz: build-fuzz

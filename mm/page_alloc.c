@@ -152,12 +152,6 @@ static inline void __mod_zone_page_state(struct zone *z,
 			 __ATOMIC_RELAXED);
 }
 
-static inline void mod_zone_page_state(struct zone *z,
-				       enum zone_stat_item item, long delta)
-{
-	__atomic_fetch_add(&z->vm_stat[item], delta, __ATOMIC_RELAXED);
-}
-
 unsigned long zone_uncommitted_pages(const struct zone *z)
 {
 	return z->zone_start_pfn + z->spanned_pages -

@@ -122,7 +122,7 @@
  * and so on beside ASan's malloc, so the fuzzer can call them directly.
  */
 #ifdef KHEAP_SHIM_FUZZ
-#define SHIM_ENTRY(name)	fuzz_shim_##name
+#define SHIM_ENTRY(name)	fuzz_shim_##name	/* declared in shim.h */
 #else
 #define SHIM_ENTRY(name)	name
 #endif
@@ -484,7 +484,19 @@ SHIM_PUBLIC size_t SHIM_ENTRY(malloc_usable_size)(void *p)
 	return p ? usable_size(p) : 0;
 }
 
-/* glibc's internal names, so no block can come from glibc's own heap. */
+/*
+ * glibc's internal names, so no block can come from glibc's own heap.
+ * glibc's headers do not declare them: the prototypes are here.
+ */
+void *SHIM_ENTRY(__libc_malloc)(size_t size);
+void SHIM_ENTRY(__libc_free)(void *p);
+void *SHIM_ENTRY(__libc_calloc)(size_t n, size_t s);
+void *SHIM_ENTRY(__libc_realloc)(void *p, size_t s);
+void *SHIM_ENTRY(__libc_memalign)(size_t a, size_t s);
+void *SHIM_ENTRY(__libc_valloc)(size_t s);
+void *SHIM_ENTRY(__libc_pvalloc)(size_t s);
+void SHIM_ENTRY(cfree)(void *p);
+
 SHIM_PUBLIC void *SHIM_ENTRY(__libc_malloc)(size_t size) { return SHIM_ENTRY(malloc)(size); }
 SHIM_PUBLIC void SHIM_ENTRY(__libc_free)(void *p) { shim_free(p); }
 SHIM_PUBLIC void *SHIM_ENTRY(__libc_calloc)(size_t n, size_t s) { return SHIM_ENTRY(calloc)(n, s); }

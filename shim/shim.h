@@ -1,10 +1,34 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * shim/shim.h - what the malloc shim's two files share (libkheap-malloc.so
- * only; nothing in libkheap includes this).
+ * shim/shim.h - what the malloc shim's two files share, with the tool
+ * (where a process publishes its views) and with the fuzzing target (the
+ * entry points' names).  Nothing in libkheap includes this.
  */
 #ifndef _KHEAP_SHIM_H
 #define _KHEAP_SHIM_H
+
+#ifdef KHEAP_SHIM_FUZZ
+/*
+ * ---- malloc.c built with KHEAP_SHIM_FUZZ: its entry points under the
+ * names tests/fuzz/fuzz_malloc.c calls (SHIM_ENTRY) ----
+ */
+#include <malloc.h>
+#include <stddef.h>
+void *fuzz_shim_malloc(size_t size);
+void fuzz_shim_free(void *p);
+void *fuzz_shim_calloc(size_t n, size_t size);
+void *fuzz_shim_realloc(void *p, size_t size);
+void *fuzz_shim_reallocarray(void *p, size_t n, size_t size);
+int fuzz_shim_posix_memalign(void **res, size_t align, size_t size);
+void *fuzz_shim_aligned_alloc(size_t align, size_t size);
+void *fuzz_shim_memalign(size_t align, size_t size);
+void *fuzz_shim_valloc(size_t size);
+void *fuzz_shim_pvalloc(size_t size);
+size_t fuzz_shim_malloc_usable_size(void *p);
+int fuzz_shim_malloc_trim(size_t pad);
+struct mallinfo2 fuzz_shim_mallinfo2(void);
+struct mallinfo fuzz_shim_mallinfo(void);
+#endif
 
 /* ---- publish.c: serving the views to `kheap VIEW --pid PID` ---- */
 /* Start the publisher thread (kheap.publish=1); idempotent, 0 or -errno. */

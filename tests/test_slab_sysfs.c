@@ -182,6 +182,12 @@ static void test_geometry_is_the_caches(void)
 
 static struct kmem_cache *tc;
 
+/* not static: the traces name them (exported with ENABLE_EXPORTS) */
+void *trace_alloc_a(void);
+void *trace_alloc_b(void);
+void trace_free_a(void *p);
+void *trace_kmalloc_100(void);
+
 __attribute__((noinline)) void *trace_alloc_a(void)
 {
 	void *p = kmem_cache_alloc(tc, GFP_KERNEL);

@@ -74,7 +74,7 @@ static void make_known(void)
 static void test_list_line_is_the_kernel_tools(void)
 {
 	unsigned long slabs, order = oo_order(known->oo), per = oo_objects(known->oo);
-	char expect[200], space[20], dist[40];
+	char expect[200], space[48], dist[48];
 	const char *l;
 
 	CHECK_EQ(run("-l", "^known$"), 0);
@@ -189,6 +189,7 @@ static void test_aliases_list_merged_names(void)
 	kmem_cache_destroy(a);
 }
 
+void *tracked_alloc(struct kmem_cache *s);	/* named in the traces */
 __attribute__((noinline)) void *tracked_alloc(struct kmem_cache *s)
 {
 	void *p = kmem_cache_alloc(s, GFP_KERNEL);

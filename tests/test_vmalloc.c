@@ -418,6 +418,7 @@ static void vmalloc_to_page_test(void)
 }
 
 /* A non-static function, so that vmallocinfo can name it. */
+void *vmallocinfo_caller(unsigned long size);
 __attribute__((noinline)) void *vmallocinfo_caller(unsigned long size)
 {
 	void *p = vmalloc(size);

@@ -95,6 +95,10 @@ static void validate_at_exit(void)
 	CHECK(kheap_validate() == 0);
 }
 
+/* libFuzzer's entry points */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *cmdline = getenv("KHEAP_CMDLINE");

@@ -24,23 +24,12 @@
  * Seeds: tests/fuzz/corpus/malloc.
  */
 #include "internal.h"
+#include "shim/shim.h"		/* the fuzz_shim_* entry points */
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-void *fuzz_shim_malloc(size_t size);
-void fuzz_shim_free(void *p);
-void *fuzz_shim_calloc(size_t n, size_t size);
-void *fuzz_shim_realloc(void *p, size_t size);
-void *fuzz_shim_reallocarray(void *p, size_t n, size_t size);
-int fuzz_shim_posix_memalign(void **res, size_t align, size_t size);
-void *fuzz_shim_aligned_alloc(size_t align, size_t size);
-void *fuzz_shim_memalign(size_t align, size_t size);
-void *fuzz_shim_valloc(size_t size);
-void *fuzz_shim_pvalloc(size_t size);
-size_t fuzz_shim_malloc_usable_size(void *p);
 
 #define NR_SLOTS	64
 
@@ -77,6 +66,10 @@ static void validate_at_exit(void)
 {
 	CHECK(kheap_validate() == 0);
 }
+
+/* libFuzzer's entry points */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

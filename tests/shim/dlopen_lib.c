@@ -3,6 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* what dlopen_main.c looks up with dlsym() */
+char *lib_make(size_t n);
+void lib_free(void *p);
+const char *lib_kept(void);
+
 static char *kept;
 
 __attribute__((constructor)) static void lib_init(void)
