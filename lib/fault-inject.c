@@ -35,7 +35,7 @@ int fault_inject_armed;
 static __thread unsigned int fail_nth;	/* per thread, as current->fail_nth */
 static int fail_nth_users;		/* threads with fail_nth armed */
 static unsigned long long fi_seed = 0x853c49e6748fea9bULL;
-static kh_lock_t fi_lock = KH_LOCK_INIT;
+kh_lock_t fi_lock = KH_LOCK_INIT;
 
 struct fail_page_alloc_attr fail_page_alloc = {
 	.attr = FAULT_ATTR_INITIALIZER("fail_page_alloc"),

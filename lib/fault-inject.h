@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include <linux/gfp_types.h>
+#include "lib/lock.h"
 
 struct fault_attr {
 	unsigned long probability;	/* percent, 0 = never */
@@ -34,6 +35,8 @@ struct fault_attr {
 /* Set when any fault attribute or a thread's fail-nth is armed: the one
  * predictable branch the allocation fast paths test. */
 extern int fault_inject_armed;
+
+extern kh_lock_t fi_lock;	/* the random generator's state; a leaf */
 
 bool should_fail_ex(struct fault_attr *attr, ssize_t size, int flags);
 int setup_fault_attr(struct fault_attr *attr, const char *str);

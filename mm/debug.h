@@ -33,6 +33,12 @@ void kheap_bug(const char *file, int line, const char *cond)
 #define VM_WARN_ON(cond)	((void)sizeof(!!(cond)))
 #endif
 #define VM_BUG_ON_PAGE(cond, page)	VM_BUG_ON(cond)
+/*
+ * lockdep_assert_held - the calling thread holds the kh_lock_t @l (a
+ * function documented as "called with X held" says so in code); nothing
+ * in release builds, where kh_lock_t records no holder (lib/lock.h).
+ */
+#define lockdep_assert_held(l)	VM_BUG_ON(!kh_lock_held(l))
 
 int kheap_warn_on(const char *file, int line, const char *cond) __attribute__((cold));
 

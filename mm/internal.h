@@ -76,17 +76,27 @@
 extern int kheap_initialized;		/* set once everything is ready */
 void kheap_init_slow(void) __cold;
 /*
- * Layers above the page allocator hook into initialisation, validation and
- * fork through this table (filled in mm_init.c, in layer order): init runs
- * bottom-up, fork_prepare top-down (outer locks first), the others bottom-up.
+ * Layers above the page allocator hook into initialisation and validation
+ * through this table (filled in mm_init.c, in layer order, bottom-up).
  */
 struct kheap_layer {
 	const char *name;
 	int (*init)(void);
 	int (*validate)(void);
-	void (*fork_prepare)(void);
-	void (*fork_parent)(void);
-	void (*fork_child)(void);
+};
+/*
+ * fork() takes every kheap lock in the one lock order (docs/design.md,
+ * "Lock order"): mm_init.c's fork_steps[] lists them, outermost first.  A
+ * step is one lock, or a family of locks its file takes in order itself
+ * (prepare), releases in the parent (parent) and re-initialises in the
+ * child (child), resetting what else the child needs.
+ */
+struct kheap_fork_step {
+	const char *name;		/* as docs/design.md names it */
+	kh_lock_t *lock;		/* one lock, or NULL and: */
+	void (*prepare)(void);
+	void (*parent)(void);
+	void (*child)(void);
 };
 /* Make sure kheap is initialised; one predictable branch once it is. */
 static inline void kheap_ensure_init(void)
@@ -266,6 +276,12 @@ int vmscan_validate(void);
 
 /* ---- slab_common.c: the slab layer (see slub.c's essay) ---- */
 extern const struct kheap_layer slab_layer;
+void slab_mutex_fork_prepare(void);	/* slab_mutex */
+void slab_mutex_fork_parent(void);
+void slab_mutex_fork_child(void);
+void slab_caches_fork_prepare(void);	/* every cache's locks */
+void slab_caches_fork_parent(void);
+void slab_caches_fork_child(void);
 int slab_validate(void);		/* every cache's invariants; errors */
 /* ---- slab_common.c: the kmalloc part ---- */
 extern const struct kheap_layer kmalloc_layer;
@@ -274,6 +290,9 @@ size_t kmalloc_large_size(const void *object);
 
 /* ---- kernel/rcu/tree.c: kfree_rcu batching ---- */
 extern const struct kheap_layer kfree_rcu_layer;
+void kfree_rcu_fork_prepare(void);	/* every CPU's batch lock */
+void kfree_rcu_fork_parent(void);
+void kfree_rcu_fork_child(void);
 
 /* ---- vmalloc.c ---- */
 extern const struct kheap_layer vmalloc_layer;
@@ -310,6 +329,7 @@ static inline unsigned long vm_event(enum vm_event_item item)
 	return __atomic_load_n(&kheap_vm_events[item], __ATOMIC_RELAXED);
 }
 typedef int (*proc_show_fn)(FILE *out);
+extern kh_lock_t views_lock;		/* the view registry; a leaf */
 void kheap_proc_register(const char *name, proc_show_fn fn);
 /* Views "PREFIXrest": @fn gets rest; -ENOENT when it names nothing. */
 typedef int (*proc_show_dir_fn)(const char *rest, FILE *out);

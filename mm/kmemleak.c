@@ -67,7 +67,7 @@ static unsigned int nr_marks;
 /* objects already reported (OBJECT_REPORTED) */
 static const void *reported[MAX_MARKS];
 static unsigned int nr_reported;
-static kh_lock_t kmemleak_lock = KH_LOCK_INIT;
+kh_lock_t kmemleak_lock = KH_LOCK_INIT;
 
 static struct kmemleak_object *objs;	/* scratch, sorted by pointer */
 static size_t nr_objs, max_objs;

@@ -7,8 +7,10 @@
 #define _KHEAP_DEBUG_KMEMLEAK_H
 
 #include <stdbool.h>
+#include "lib/lock.h"
 
 extern bool kmemleak_scan_at_exit;		/* option */
+extern kh_lock_t kmemleak_lock;			/* marks, reports, a scan */
 extern const struct kheap_layer kmemleak_layer;	/* init: atexit scan */
 
 #endif /* _KHEAP_DEBUG_KMEMLEAK_H */

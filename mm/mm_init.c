@@ -15,16 +15,18 @@
  * thread initialises kheap waits for the initialisation to finish, so the
  * child never inherits a held init_lock or half-built layers.  (Nothing in
  * do_init() may register fork handlers itself: glibc runs the prepare
- * handlers holding its atfork lock.)  Then it takes every kheap lock in the
- * documented lock order: the layers from the top down (slab before page
- * allocator), then the shrinker list, then the page allocator's pcp, zone
- * and memmap locks.  The parent releases them; the child re-initialises
- * them (their owners may not exist in the child) and resets per-CPU state
- * where a layer needs it.
+ * handlers holding its atfork lock.)  Then it pauses liburcu's call_rcu
+ * threads and takes every kheap lock in the one lock order of
+ * docs/design.md, step by step down fork_steps[] (the table and the
+ * document's list say the same).  The parent releases them in reverse;
+ * the child re-initialises them (their owners may not exist in the child)
+ * and resets per-CPU state where a layer needs it.
  */
 #include "internal.h"
+#include "slab.h"
 #include "kfence/kfence.h"
 #include "kmemleak.h"
+#include "lib/fault-inject.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -49,38 +51,87 @@ static const struct kheap_layer *const layers[] = {
 	&kmemleak_layer,
 };
 
+/*
+ * liburcu's call_rcu threads run kfree_rcu batches and SLAB_TYPESAFE_BY_RCU
+ * slab frees, which take slab, vmalloc and page allocator locks: they are
+ * paused before the first kheap lock is taken.
+ */
+static void urcu_fork_prepare(void)
+{
+	urcu_memb_call_rcu_before_fork();
+}
+
+static void urcu_fork_parent(void)
+{
+	urcu_memb_call_rcu_after_fork_parent();
+}
+
+static void urcu_fork_child(void)
+{
+	urcu_memb_call_rcu_after_fork_child();
+}
+
+/*
+ * Every kheap lock after init_lock, in the lock order of docs/design.md
+ * (outermost first); the list there and this table say the same.
+ */
+static const struct kheap_fork_step fork_steps[] = {
+	{ "call_rcu threads", NULL, urcu_fork_prepare, urcu_fork_parent,
+	  urcu_fork_child },
+	{ "slab_mutex", NULL, slab_mutex_fork_prepare, slab_mutex_fork_parent,
+	  slab_mutex_fork_child },
+	{ "shrinker_rwsem", NULL, vmscan_fork_prepare, vmscan_fork_parent,
+	  vmscan_fork_child },
+	{ "kmemleak_lock", &kmemleak_lock },
+	{ "kfree_rcu batch locks", NULL, kfree_rcu_fork_prepare,
+	  kfree_rcu_fork_parent, kfree_rcu_fork_child },
+	{ "vmap locks", NULL, vmalloc_fork_prepare, vmalloc_fork_parent,
+	  vmalloc_fork_child },
+	{ "slab cache locks", NULL, slab_caches_fork_prepare,
+	  slab_caches_fork_parent, slab_caches_fork_child },
+	{ "kfence_lock", &kfence_lock },
+	{ "page allocator locks", NULL, page_alloc_fork_prepare,
+	  page_alloc_fork_parent, page_alloc_fork_child },
+	{ "fi_lock", &fi_lock },
+	{ "views_lock", &views_lock },
+};
+
 static void fork_prepare(void)
 {
 	pthread_mutex_lock(&init_lock);
 	if (!__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE))
 		return;			/* nothing else exists yet */
-	for (int i = (int)ARRAY_SIZE(layers) - 1; i >= 0; i--)
-		if (layers[i] && layers[i]->fork_prepare)
-			layers[i]->fork_prepare();
-	vmscan_fork_prepare();
-	page_alloc_fork_prepare();
+	for (size_t i = 0; i < ARRAY_SIZE(fork_steps); i++) {
+		if (fork_steps[i].lock)
+			kh_lock(fork_steps[i].lock);
+		else
+			fork_steps[i].prepare();
+	}
 }
 
 static void fork_parent(void)
 {
 	if (__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE)) {
-		page_alloc_fork_parent();
-		vmscan_fork_parent();
-		for (size_t i = 0; i < ARRAY_SIZE(layers); i++)
-			if (layers[i] && layers[i]->fork_parent)
-				layers[i]->fork_parent();
+		for (size_t i = ARRAY_SIZE(fork_steps); i-- > 0;) {
+			if (fork_steps[i].lock)
+				kh_unlock(fork_steps[i].lock);
+			else
+				fork_steps[i].parent();
+		}
 	}
 	pthread_mutex_unlock(&init_lock);
 }
 
+/* The child's only thread holds every lock; their owners may be gone. */
 static void fork_child(void)
 {
 	if (__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE)) {
-		page_alloc_fork_child();
-		vmscan_fork_child();
-		for (size_t i = 0; i < ARRAY_SIZE(layers); i++)
-			if (layers[i] && layers[i]->fork_child)
-				layers[i]->fork_child();
+		for (size_t i = ARRAY_SIZE(fork_steps); i-- > 0;) {
+			if (fork_steps[i].lock)
+				kh_lock_reinit(fork_steps[i].lock);
+			else
+				fork_steps[i].child();
+		}
 	}
 	pthread_mutex_init(&init_lock, NULL);
 }

@@ -326,6 +326,7 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 			    struct zone *zone, unsigned int order, int mt,
 			    int fpi_flags)
 {
+	lockdep_assert_held(&zone->lock);
 	VM_BUG_ON(!zone_pfn_online(zone, pfn));
 	VM_BUG_ON(pfn & ((1UL << order) - 1));
 
@@ -674,6 +675,8 @@ static struct page *__rmqueue(struct zone *zone, unsigned int order, int mt)
 {
 	struct page *page;
 
+	lockdep_assert_held(&zone->lock);
+
 	do {
 		page = __rmqueue_smallest(zone, order, mt);
 		if (!page)
@@ -713,6 +716,8 @@ static int zone_grow(struct zone *zone)
 {
 	unsigned long start = zone->online_end_pfn;
 	unsigned long zend = zone->zone_start_pfn + zone->spanned_pages;
+
+	lockdep_assert_held(&zone->lock);
 
 	if (start >= zend)
 		return -ENOMEM;
@@ -761,6 +766,7 @@ static inline struct per_cpu_pages *this_cpu_pcp(struct zone *zone)
 static void free_pcppages_bulk(struct zone *zone, int count,
 			       struct per_cpu_pages *pcp, int pindex)
 {
+	lockdep_assert_held(&pcp->lock);
 	count = min(pcp->count, count);
 	if (count <= 0)
 		return;
@@ -866,6 +872,8 @@ static void decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
 {
 	int high_min = READ_ONCE(pcp->high_min), batch = READ_ONCE(pcp->batch);
 
+	lockdep_assert_held(&pcp->lock);
+
 	if (pcp->high > high_min)
 		WRITE_ONCE(pcp->high,
 			   max(max(pcp->count - (batch << CONFIG_PCP_BATCH_SCALE_MAX),
@@ -881,6 +889,7 @@ static void decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
  */
 static inline bool pcp_decay_tick(struct zone *zone, struct per_cpu_pages *pcp)
 {
+	lockdep_assert_held(&pcp->lock);
 	if (likely(++pcp->decay_tick & 63))
 		return false;
 	return os_ns() >= __atomic_load_n(&zone->pcp_decay_ns, __ATOMIC_RELAXED);
@@ -973,6 +982,8 @@ static struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order,
 {
 	struct list_head *list = &pcp->lists[order_to_pindex(mt, order)];
 	struct page *page;
+
+	lockdep_assert_held(&pcp->lock);
 
 	if (list_empty(list)) {
 		int batch = nr_pcp_alloc(pcp, order);
@@ -2273,12 +2284,14 @@ void page_alloc_fork_prepare(void)
 	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
 		kh_lock(&kheap_zones[zi].lock);
 	kh_lock(&kheap_memmap.lock);
+	kh_lock(&online_update_lock);
 	pthread_mutex_lock(&nofail_lock);
 }
 
 void page_alloc_fork_parent(void)
 {
 	pthread_mutex_unlock(&nofail_lock);
+	kh_unlock(&online_update_lock);
 	kh_unlock(&kheap_memmap.lock);
 	for (int zi = MAX_NR_ZONES - 1; zi >= 0; zi--)
 		kh_unlock(&kheap_zones[zi].lock);
@@ -2293,6 +2306,7 @@ void page_alloc_fork_child(void)
 	pthread_mutex_init(&nofail_lock, NULL);
 	pthread_cond_init(&nofail_cond, NULL);
 	nofail_waiters = 0;
+	kh_lock_reinit(&online_update_lock);
 	kh_lock_reinit(&kheap_memmap.lock);
 	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
 		kh_lock_reinit(&kheap_zones[zi].lock);

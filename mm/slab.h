@@ -213,7 +213,7 @@ struct slabinfo {
 };
 
 extern kh_lock_t slab_mutex;		/* the cache list, create, destroy */
-extern struct list_head slab_caches;	/* every cache, creation order */
+extern struct list_head slab_caches;	/* every cache, newest first */
 extern struct kmem_cache *kmem_cache;	/* the cache of struct kmem_cache */
 
 unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,

@@ -606,6 +606,8 @@ static unsigned long shrink_all_caches(void)
 	unsigned long freed = 0;
 	struct kmem_cache *s;
 
+	lockdep_assert_held(&slab_mutex);
+
 	list_for_each_entry(s, &slab_caches, list) {
 		long before = READ_ONCE(s->node.total_objects), after;
 
@@ -720,39 +722,55 @@ int slab_validate(void)
 	return errors;
 }
 
-static void slab_fork_prepare(void)
+/* fork: slab_mutex, near the top of the lock order (mm_init.c) */
+void slab_mutex_fork_prepare(void)
+{
+	slab_mutex_lock();
+}
+
+void slab_mutex_fork_parent(void)
+{
+	slab_mutex_unlock();
+}
+
+void slab_mutex_fork_child(void)
+{
+	slab_mutex_mine = false;
+	kh_lock_reinit(&slab_mutex);
+}
+
+/*
+ * fork: every cache's list_lock, CPU locks and barn lock, newest cache
+ * first (slab_caches cannot change: slab_mutex is held).
+ */
+void slab_caches_fork_prepare(void)
 {
 	struct kmem_cache *s;
 
-	urcu_memb_call_rcu_before_fork();
-	slab_mutex_lock();
 	list_for_each_entry(s, &slab_caches, list)
 		slub_lock_cache(s);
 }
 
-static void slab_fork_parent(void)
+void slab_caches_fork_parent(void)
 {
 	struct kmem_cache *s;
 
 	list_for_each_entry(s, &slab_caches, list)
 		slub_unlock_cache(s);
-	slab_mutex_unlock();
-	urcu_memb_call_rcu_after_fork_parent();
 }
 
-static void slab_fork_child(void)
+void slab_caches_fork_child(void)
 {
 	struct kmem_cache *s;
 
 	list_for_each_entry(s, &slab_caches, list)
 		slub_reinit_cache(s);
-	kh_lock_reinit(&slab_mutex);
-	urcu_memb_call_rcu_after_fork_child();
 }
 
 const struct kheap_layer slab_layer = {
-	"slab", slab_init, slab_validate, slab_fork_prepare, slab_fork_parent,
-	slab_fork_child
+	.name = "slab",
+	.init = slab_init,
+	.validate = slab_validate,
 };
 
 /* ------------------------------------------------------------------ */

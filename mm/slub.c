@@ -701,6 +701,8 @@ static bool barn_swap(struct kmem_cache *s, struct kmem_cache_cpu *c,
 	struct list_head *give = give_full ? &barn->full : &barn->empty;
 	struct slab_sheaf *sh = NULL, *fresh = NULL;
 
+	lockdep_assert_held(&c->lock);
+
 	if (give_full) {
 		if (READ_ONCE(barn->nr_full) >= BARN_SHEAVES)
 			return false;
@@ -903,6 +905,7 @@ static void discard_slab(struct kmem_cache *s, struct slab *slab)
 
 static void add_partial(struct kmem_cache_node *n, struct slab *slab, int tail)
 {
+	lockdep_assert_held(&n->list_lock);
 	WRITE_ONCE(n->nr_partial, n->nr_partial + 1);
 	if (tail == DEACTIVATE_TAIL)
 		list_add_tail(&slab->slab_list, &n->partial);
@@ -913,6 +916,7 @@ static void add_partial(struct kmem_cache_node *n, struct slab *slab, int tail)
 
 static void remove_partial(struct kmem_cache_node *n, struct slab *slab)
 {
+	lockdep_assert_held(&n->list_lock);
 	list_del(&slab->slab_list);
 	slab->__page_flags &= ~(1UL << SL_partial);
 	WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
@@ -932,6 +936,7 @@ static void remove_partial(struct kmem_cache_node *n, struct slab *slab)
 static void **cpu_claim(struct kmem_cache *s, struct kmem_cache_cpu *c,
 			unsigned long *tidp)
 {
+	lockdep_assert_held(&c->lock);
 	if (slub_rseq) {
 		unsigned int cpu = (unsigned int)(c - s->cpu_slab);
 		unsigned long tid = READ_ONCE(c->tid);
@@ -2201,6 +2206,8 @@ int __kmem_cache_shutdown(struct kmem_cache *s)
 	struct slab *slab, *t;
 	LIST_HEAD(discard);
 
+	lockdep_assert_held(&slab_mutex);
+
 	flush_all(s);
 	kh_lock(&n->list_lock);
 	list_for_each_entry_safe(slab, t, &n->partial, slab_list) {
@@ -2498,6 +2505,8 @@ static int check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 	struct slab_sheaf *sheaves[2] = { c->main, c->spare };
 	char where[32];
 	int errors = 0;
+
+	lockdep_assert_held(&c->lock);
 
 	snprintf(where, sizeof(where), "cpu %u sheaf", cpu);
 

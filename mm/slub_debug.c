@@ -880,6 +880,7 @@ static void mark_objects_used(struct kmem_cache *s, struct slab *slab)
 bool alloc_debug_processing(struct kmem_cache *s, struct slab *slab,
 			    void *object, unsigned int orig_size)
 {
+	lockdep_assert_held(&s->node.list_lock);
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
 		if (!check_slab(s, slab))
 			goto bad;
@@ -913,6 +914,7 @@ void set_track(struct kmem_cache *s, void *object, enum track_item alloc,
 bool free_debug_processing(struct kmem_cache *s, struct slab *slab,
 			   void *object, const struct track *t)
 {
+	lockdep_assert_held(&s->node.list_lock);
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
 		if (!check_valid_pointer(s, slab, object)) {
 			slab_err(s, slab, "Invalid object pointer 0x%016lx",

@@ -2014,6 +2014,7 @@ void vmalloc_fork_child(void)
 }
 
 const struct kheap_layer vmalloc_layer = {
-	"vmalloc", vmalloc_init, vmap_validate, vmalloc_fork_prepare,
-	vmalloc_fork_parent, vmalloc_fork_child,
+	.name = "vmalloc",
+	.init = vmalloc_init,
+	.validate = vmap_validate,
 };

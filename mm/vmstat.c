@@ -33,7 +33,7 @@ static struct {
 	proc_show_fn fn;
 } views[MAX_VIEWS];
 static int nr_views;
-static kh_lock_t views_lock = KH_LOCK_INIT;
+kh_lock_t views_lock = KH_LOCK_INIT;
 
 /* Views named by a prefix and a rest ("slab/" "kmalloc-64/alloc_traces"). */
 #define MAX_VIEW_DIRS 4

@@ -118,6 +118,8 @@ static long krc_submit(struct kfree_rcu_cpu *krcp)
 {
 	long n = 0;
 
+	lockdep_assert_held(&krcp->lock);
+
 	if (krcp->bulk && krcp->bulk->nr_records) {
 		n += (long)krcp->bulk->nr_records;
 		urcu_memb_call_rcu(&krcp->bulk->rcu, kvfree_rcu_bulk_cb);
@@ -271,19 +273,19 @@ static int kfree_rcu_init(void)
 /* the layer                                                           */
 /* ------------------------------------------------------------------ */
 
-static void kfree_rcu_fork_prepare(void)
+void kfree_rcu_fork_prepare(void)
 {
 	for (unsigned int c = 0; c < krc_nr; c++)
 		kh_lock(&krc[c].lock);
 }
 
-static void kfree_rcu_fork_parent(void)
+void kfree_rcu_fork_parent(void)
 {
 	for (unsigned int c = 0; c < krc_nr; c++)
 		kh_unlock(&krc[c].lock);
 }
 
-static void kfree_rcu_fork_child(void)
+void kfree_rcu_fork_child(void)
 {
 	for (unsigned int c = 0; c < krc_nr; c++)
 		kh_lock_reinit(&krc[c].lock);
@@ -292,7 +294,4 @@ static void kfree_rcu_fork_child(void)
 const struct kheap_layer kfree_rcu_layer = {
 	.name = "kfree_rcu",
 	.init = kfree_rcu_init,
-	.fork_prepare = kfree_rcu_fork_prepare,
-	.fork_parent = kfree_rcu_fork_parent,
-	.fork_child = kfree_rcu_fork_child,
 };

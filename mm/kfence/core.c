@@ -96,7 +96,7 @@ static char *pool;
 static size_t pool_size;
 static struct kfence_metadata *metadata;
 static LIST_HEAD(kfence_freelist);
-static kh_lock_t kfence_lock = KH_LOCK_INIT;	/* freelist, states */
+kh_lock_t kfence_lock = KH_LOCK_INIT;	/* freelist, states; a leaf */
 static struct sigaction old_segv;
 static u64 boot_ns;
 static unsigned long allocations, frees, bugs;

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "lib/lock.h"
 
 struct kmem_cache;
 
@@ -23,6 +24,7 @@ extern bool kfence_deferrable;
 #define SLAB_HOOK_FAILSLAB	0x1	/* failslab or fail-nth armed */
 #define SLAB_HOOK_KFENCE	0x2	/* KFENCE's sample gate is open */
 extern int slab_alloc_hooks;
+extern kh_lock_t kfence_lock;		/* the pool's free list; a leaf */
 
 bool is_kfence_address(const void *addr);
 void *__kfence_alloc(struct kmem_cache *s, size_t size, gfp_t flags);
