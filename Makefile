@@ -50,7 +50,7 @@ test-asan: build-asan
 		ctest --output-on-failure -j $(JOBS) -LE shim
 
 # detect_deadlocks=0: TSan's lock-order detector tracks at most 64 locks
-# held at once, and the fork handlers hold every kheap lock (DESIGN.md);
+# held at once, and the fork handlers hold every kheap lock (docs/design.md);
 # data races are still detected.
 test-tsan: build-tsan
 	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:detect_deadlocks=0 \

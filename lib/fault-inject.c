@@ -21,6 +21,9 @@
  *
  * Cost when nothing is armed: should_fail_alloc_page() is one load of
  * fault_inject_armed and a predictable branch.
+ *
+ * Locks: fi_lock guards only the random generator's state; a leaf, near
+ * the end of the lock order (docs/design.md).
  */
 #include "internal.h"
 #include "slab_internal.h"

@@ -33,6 +33,10 @@
  * slub_debug alloc track when its cache has one (slab_debug=U), and the
  * 5-second minimum age is not applied (there is no allocation time
  * without a track).
+ *
+ * Locks (docs/design.md, "Lock order"): a scan holds slab_mutex, then
+ * kmemleak_lock (which also guards the marks and the reported list); SLUB
+ * takes each cache's CPU and barn locks inside, in fill_free_map().
  */
 #include "internal.h"
 #include "slab_internal.h"

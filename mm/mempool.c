@@ -30,7 +30,8 @@
  * poisoning on globally (kheap's run-time counterpart of the config).
  *
  * Lock order: pool->lock is a leaf; pool->alloc and pool->free are called
- * without it.
+ * without it.  It lives in the caller's mempool_t, outside kheap's own
+ * order (docs/design.md), and fork does not take it.
  */
 #include "internal.h"
 #include "slab_internal.h"

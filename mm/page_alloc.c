@@ -91,10 +91,11 @@
  *    reported as the kernel's "BUG: Bad page state" (rate-limited as
  *    bad_page() is) and ignored, so a wrong order never frees neighbours.
  *
- * Lock order (outer to inner):
- *     pcp->lock  ->  zone->lock  ->  kheap_memmap.lock
- * The fork handlers take all pcp locks of every zone, then every zone lock,
- * then the memmap lock, then the NOFAIL wait lock.
+ * Lock order (outer to inner; the whole library's is in docs/design.md):
+ *     pcp->lock  ->  zone->lock  ->  kheap_memmap.lock, online_update_lock
+ * and nofail_lock alone.  page_alloc_fork_prepare() takes all pcp locks of
+ * every zone, then every zone lock, the memmap and online_update locks,
+ * then the NOFAIL wait lock.
  *
  * Cost of the fast path (order 0, pcp hit): one watermark comparison on a
  * read-mostly zone counter, an uncontended trylock/unlock of the CPU's pcp,

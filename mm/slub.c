@@ -88,7 +88,7 @@
  *    The stale free-pointer read and the CAS live in the one helper pair
  *    below marked no_sanitize: the read may see user data of an object
  *    another thread just took (the CAS then fails); slab pages stay mapped
- *    for ever (DESIGN.md, "Committed memory stays readable").
+ *    for ever (docs/design.md, "Memory model").
  *
  *    That is the kernel's own fast path, and kheap's whenever restartable
  *    sequences are not available (TSan builds, Valgrind, kheap.rseq=0,
@@ -104,9 +104,10 @@
  *    kernel's preemption-disabled sections; docs/perf-notes.md has the
  *    measurements.
  *
- * 4. Lock order (outermost first); no slab lock is held across a call into
- *    the page allocator, so reclaim may call our shrinker from any
- *    allocation:
+ * 4. Lock order (outermost first; the whole library's, with every lock, is
+ *    in docs/design.md).  No slab lock but slab_mutex is held across an
+ *    allocation that may reclaim, so reclaim may call our shrinker from
+ *    any allocation:
  *      slab_mutex (slab_common.c: cache list, create, destroy, shrinker
  *                  takes it with trylock only)
  *        shrinker_rwsem (vmscan.c; taken by reclaim inside alloc_pages)
@@ -114,9 +115,11 @@
  *            c->lock (per-(cache, CPU); get_partial_node() refills the CPU
  *                     partial list holding list_lock)
  *              barn.lock (the node's spare sheaves; taken under c->lock)
+ *              the slab_sheaf cache's locks (barn_swap() allocates a sheaf
+ *                     under c->lock, GFP_NOWAIT)
  *              zone / pcp locks (page_alloc.c, when a slab is freed)
- *    The fork handlers take slab_mutex, then per cache list_lock, every
- *    c->lock and the barn lock, after liburcu's call_rcu_before_fork().
+ *    Across caches, newest first (slab_caches' order), as the fork
+ *    handlers take them (slab_caches_fork_prepare()).
  *
  * 5. SLAB_TYPESAFE_BY_RCU: an empty slab goes back to the buddy allocator
  *    from a liburcu call_rcu() callback (memb flavour), so a reader inside
@@ -127,7 +130,7 @@
  *    loads and a multiply, that the pointer is an object of the cache (the
  *    kernel's cache_from_obj() frees to the object's real cache; kheap
  *    reports "Wrong slab cache. X but object is from Y" and ignores the
- *    free, as DESIGN.md asks).  The kernel's naive double-free check (the
+ *    free: bad input gets a report, docs/design.md).  The kernel's naive double-free check (the
  *    object is already the first free one) is made on every free, and
  *    with hardening kheap's double free check (kheap.double_free_check,
  *    slub_fast.h) catches a free of any object that is free already: a

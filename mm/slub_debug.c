@@ -54,6 +54,9 @@
  *    Reports are written with write(2) (mm/debug.c) and never allocate;
  *    tracks capture their stack (backtrace()) before the list lock is
  *    taken.  A KUnit test may count the reports instead ("KUnit" below).
+ *    The hooks run under the node's list_lock (docs/design.md, "Lock
+ *    order"), which alloc_debug_processing() and free_debug_processing()
+ *    assert in debug builds.
  */
 #include "internal.h"
 #include "slab_internal.h"

@@ -22,7 +22,7 @@
  * slab layer's first few pages) far more than it uses; the first section
  * gets its advice when a second one is hot-added.  The option is off by
  * default, by measurement: where the host compacts or zeroes 2 MiB pages
- * synchronously, a huge-page fault stalls (bench/frag: 1.1 s of system time
+ * synchronously, a huge-page fault stalls (bench/frag.c: 1.1 s of system time
  * with them, 0.25 s without, glibc 0.14-0.45 s), and the kernel's own
  * reason for large pages - a direct map set up once at boot - does not
  * carry over to memory faulted in while the program runs.  The page
@@ -38,7 +38,7 @@
  *
  * Invariants
  *  - A committed section is never decommitted or made inaccessible again
- *    (DESIGN.md: lockless slab readers may read stale words from it); free
+ *    (docs/design.md: lockless slab readers may read stale words from it); free
  *    page reporting gives frames back with madvise, which keeps them readable.
  *  - committed[sec] is set (release) only after the section's frames and
  *    struct pages are accessible, so a reader that sees it set (acquire) may
@@ -46,7 +46,8 @@
  *  - One migrate type per pageblock (pageblock_order 9) in pageblock_mt[];
  *    hot-added pageblocks start MIGRATE_MOVABLE, as onlined memory does.
  *
- * Lock order: kheap_memmap.lock is a leaf lock, taken with a zone lock held.
+ * Lock order: kheap_memmap.lock is a leaf lock, taken with a zone lock held
+ * (docs/design.md, "Lock order").
  */
 #include "internal.h"
 

@@ -48,7 +48,7 @@
  *
  * 4. Mapping, and what userspace changes.  The kernel maps the frames it
  *    takes into the vmalloc range with page tables.  Userspace cannot alias
- *    private pages, so (DESIGN.md) the bytes of an area are fresh private
+ *    private pages, so (docs/design.md) the bytes of an area are fresh private
  *    anonymous memory: os_map_fixed() replaces the area's PROT_NONE range
  *    with zero-filled read-write memory (fork-safe: a child gets a copy).
  *    The nr_pages order-0 frames are still taken from the buddy allocator
@@ -135,7 +135,7 @@
  *    (nothing can be allocated before initialisation ends) and is never
  *    given back to the cache.
  *
- * Lock order (outer to inner):
+ * Lock order (outer to inner; the whole library's is in docs/design.md):
  *     vmap_purge_lock -> vmap_pool_lock -> purge_vmap_area_lock
  *       -> free_vmap_area_lock -> vmap_area_lock
  *       -> (slab and page allocator locks)
@@ -876,9 +876,10 @@ retry:
 			purged = true;
 			goto retry;
 		}
+		/* v6.12's words (alloc_vmap_area() in mm/vmalloc.c) */
 		if (!(gfp & __GFP_NOWARN))
-			pr_warn("vmap allocation for size %lu failed: use vmalloc=<size> to increase size\n",
-				size);
+			pr_warn("vmalloc_node_range for size %lu failed: Address range restricted to %#lx - %#lx\n",
+				size, vstart, vend);
 		va_free(va);
 		return NULL;
 	}

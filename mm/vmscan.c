@@ -21,7 +21,8 @@
  *
  * Locks: shrinker_rwsem (a rwlock) guards the shrinker list; shrink_slab
  * holds it for reading while calling shrinkers, which may allocate and free.
- * It is outside every page allocator lock.
+ * Only slab_mutex comes before it in the lock order (docs/design.md): no
+ * other lock is held across an allocation that may reclaim.
  */
 #include "internal.h"
 

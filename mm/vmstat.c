@@ -18,6 +18,9 @@
  * line is consistent with itself, not with every other line.  Memory not yet
  * hot-added counts as free (MemFree, "pages free") but is not on any free
  * list, so buddyinfo shows only blocks that are really on the lists.
+ *
+ * Locks: views_lock guards the registry only, a leaf (docs/design.md); a
+ * view is shown after it is dropped, taking its own layer's locks.
  */
 #include "internal.h"
 

@@ -14,7 +14,7 @@
  *  - os_commit(addr, size): makes a reserved, page-aligned range readable
  *    and writable.  Pages read as zero until written and cost RSS only once
  *    touched.  Once committed a range stays readable for the life of the
- *    process (DESIGN.md: lockless readers may read stale words from it).
+ *    process (docs/design.md: lockless readers may read stale words from it).
  *    Returns 0 or -errno.
  *  - os_hugepage(addr, size): advises the kernel to back the range with
  *    transparent huge pages where it allows it; failure is ignored.

@@ -5,7 +5,7 @@
  *
  * Only on request: with kheap.publish=1 (which `kheap run` sets) the shim's
  * constructor starts ONE thread; without it there is no thread and no
- * socket (DESIGN.md: quiet in every process).
+ * socket (docs/design.md: quiet in every process).
  *
  * Where: a Unix stream socket $XDG_RUNTIME_DIR/kheap-PID.sock, or
  * /tmp/kheap-UID/kheap-PID.sock when XDG_RUNTIME_DIR is unset.  Security:

@@ -6,7 +6,7 @@
  * As on x86_64 with KASLR, the bases of the direct map (PAGE_OFFSET), of the
  * struct page array (vmemmap) and of the vmalloc range are variables that
  * kheap sets once at initialisation; everything derived from them is
- * arithmetic (see DESIGN.md, "Memory model").
+ * arithmetic (see kheap's docs/design.md, "Memory model").
  */
 #ifndef _KHEAP_PAGE_H
 #define _KHEAP_PAGE_H

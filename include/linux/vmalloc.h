@@ -3,7 +3,7 @@
  * linux/vmalloc.h - virtually contiguous memory (mm/vmalloc.c of Linux
  * v6.12), with the kernel's names, flags and signatures.
  *
- * What userspace changes (DESIGN.md): the bytes at a vmalloc address are
+ * What userspace changes (kheap's docs/design.md): the bytes at a vmalloc address are
  * fresh private anonymous memory in kheap's vmalloc range; the order-0 frames
  * vmalloc takes from the buddy allocator are accounted (buddyinfo,
  * VmallocUsed, vmalloc_to_page) but not aliased, so

@@ -18,8 +18,11 @@
  * kheap starts no thread of its own for this; liburcu's call_rcu thread
  * exists once kfree_rcu is first used.
  *
- * Lock order: a kfree_rcu batch lock (per CPU) is a leaf; the slab and page
- * allocator locks are taken only by the calls made outside it.
+ * Lock order (docs/design.md): a CPU's batch lock is taken by
+ * kvfree_call_rcu() and by the shrinker (under shrinker_rwsem); under it,
+ * krc_submit() allocates with GFP_NOWAIT (slab and page allocator locks, no
+ * reclaim).  The frees after a grace period run in liburcu's call_rcu
+ * thread, without it.
  */
 #include "internal.h"
 #include "slab_internal.h"

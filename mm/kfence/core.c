@@ -46,6 +46,10 @@
  * Limits: objects larger than a page and SLAB_SKIP_KFENCE caches are never
  * sampled; a fork()ed child has no sampling thread (its objects still work);
  * threads other than the initialising one get no alternate stack.
+ *
+ * Locks: kfence_lock guards the free list and the object states; it is a
+ * leaf (docs/design.md, "Lock order"), never held across a report, a
+ * page protection change or a call into another layer.
  */
 #include "internal.h"
 #include "slab_internal.h"

@@ -24,7 +24,8 @@
  * exactly that (nothing freed, nothing changed).
  *
  * Options come from KHEAP_CMDLINE when set (e.g. kheap.sheaves=0,
- * slab_debug, failslab), else "mem=128M".  Seeds: tests/fuzz/corpus/kapi.
+ * slab_debug, failslab), else "mem=128M".  Seeds:
+ * tests/fuzz/corpus/fuzz_kapi.
  */
 #include "internal.h"
 #include "slab_internal.h"

@@ -21,7 +21,7 @@
  * Double frees and foreign pointers are part of the program: reported (a
  * double free) or ignored (a foreign pointer), never a crash.
  *
- * Seeds: tests/fuzz/corpus/malloc.
+ * Seeds: tests/fuzz/corpus/fuzz_malloc.
  */
 #include "internal.h"
 #include "shim/shim.h"		/* the fuzz_shim_* entry points */

@@ -13,7 +13,7 @@
  * defaults, so inputs do not depend on each other.  kheap_print_config()
  * formats the result (into /dev/null) every 64 inputs.
  *
- * Seeds: tests/fuzz/corpus/options.
+ * Seeds: tests/fuzz/corpus/fuzz_options.
  */
 #include "internal.h"
 
