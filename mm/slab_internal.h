@@ -81,8 +81,9 @@ struct kmem_cache_cpu {
 	union {
 		struct {
 			void **freelist;	/* next object of slab to hand out */
-			unsigned long tid;	/* bumped by 2 at every change;
-						   odd: claimed by a lock holder */
+			unsigned long tid;	/* odd: claimed by a lock holder;
+						   +2 per CAS fast-path op, +1
+						   per claim and per release */
 		};
 		u128 freelist_tid;
 	};

@@ -62,47 +62,58 @@
  *    partial, partial -> empty) takes n->list_lock around the cmpxchg, as
  *    __slab_free() does.
  *
- * 3. Per-CPU state.  Userspace cannot disable preemption, so "this CPU" is a
- *    hint (os_cpu(), from glibc's rseq area) and the per-CPU structure is
- *    shared by every thread that runs on that CPU, now or after a migration:
+ * 3. Per-CPU state and the three fast paths.  Userspace cannot disable
+ *    preemption, so "this CPU" is a hint (os_cpu(), from glibc's rseq area)
+ *    and the per-CPU structure is shared by every thread that runs on that
+ *    CPU, now or after a migration.  An allocation or a free takes the
+ *    first of three tiers that applies (slab_alloc_node(), slab_free_object()):
  *
- *    - (c->freelist, c->tid) change only by a 16-byte compare-and-swap that
- *      also moves tid forward by 2.  A thread that read them, was preempted
- *      or migrated, and comes back finds a different tid and retries: that
- *      is the kernel's fast path, unchanged.
- *    - c->slab and c->partial change only under c->lock, a mutex any thread
- *      may take (flush_all, shrink, destroy and fork walk every CPU).  To
- *      change c->slab or take c->freelist the lock holder first *claims* the
- *      pair: a CAS that empties the freelist and makes tid odd.  While tid is
- *      odd no fast path can commit (they go to the slow path and wait on the
- *      lock); the claim is ended by a CAS installing the new freelist with
- *      the next even tid.  So a fast path that read tid T and then c->slab
- *      can only commit if neither changed: free's "slab == c->slab" test is
- *      as safe as in the kernel.
+ *    a. Sheaves (caches without debug flags, with rseq and kheap.sheaves):
+ *       the kernel's newer per-CPU arrays of free objects ("sheaves"
+ *       below).  Alloc pops the CPU's main sheaf and free pushes onto it,
+ *       whatever slab the object is from, in a restartable sequence that
+ *       commits with a plain store (slub_fast.h).  Cost: the CPU id, the
+ *       claim test (tid odd), two loads (main, size), the object load and
+ *       one store; a free adds the slab lookup and the boundary check
+ *       (free_check(): 2 loads and a reciprocal multiply).  No atomic
+ *       instruction, no lock; frees to slabs other than the CPU slab cost
+ *       nothing more.
+ *    b. The rseq CPU freelist (slub_rseq, caches without sheaves): the
+ *       kernel's (c->freelist) per-CPU list, popped and pushed by
+ *       restartable sequences that commit with a plain store.  Cost: the
+ *       CPU id, the claim test, the freelist load, the free pointer load
+ *       (with hardening a bswap, two xors and a span check), one store; a
+ *       free to another slab than the CPU slab goes to __slab_free()'s
+ *       cmpxchg16b on that slab.
+ *    c. The kernel's compare-and-swap (no rseq: TSan builds, Valgrind,
+ *       kheap.rseq=0, no rseq or membarrier): (c->freelist, c->tid) change
+ *       only by one 16-byte compare-and-swap that also moves tid forward
+ *       by 2; a thread that read them, was preempted or migrated, and
+ *       comes back finds a different tid and retries.  Cost: the CPU id,
+ *       2 loads (tid, freelist), the free pointer load, one cmpxchg16b.
+ *       The stale free-pointer read and the CAS live in the one helper
+ *       pair below marked no_sanitize: the read may see user data of an
+ *       object another thread just took (the CAS then fails); slab pages
+ *       stay mapped for ever (docs/design.md, "Memory model").
  *
- *    Fast-path cost: alloc = load cpu id, 2 loads (tid, freelist), 1 load of
- *    the free pointer, one cmpxchg16b; free = the same plus the slab lookup
- *    (2 loads, a reciprocal multiply to check the object boundary).  No lock.
- *    Hardening adds a bswap, two xors and the span check to a pop, a bswap
- *    and two xors to a push.
- *    The stale free-pointer read and the CAS live in the one helper pair
- *    below marked no_sanitize: the read may see user data of an object
- *    another thread just took (the CAS then fails); slab pages stay mapped
- *    for ever (docs/design.md, "Memory model").
+ *    Debug caches have none of the three: every allocation and free takes
+ *    the locked slow path (slub_debug.c).  Hardening and the double free
+ *    check add a few ALU operations and a store (slub_fast.h).
  *
- *    That is the kernel's own fast path, and kheap's whenever restartable
- *    sequences are not available (TSan builds, Valgrind, kheap.rseq=0,
- *    no rseq or membarrier).  With them (slub_rseq) the same per-CPU
- *    freelist is popped and pushed by rseq critical sections that commit
- *    with a plain store: no atomic instruction (about 2x faster here), and
- *    claims work as "the rseq fast paths" below explain.  On top of that,
- *    caches without debug flags get the kernel's newer per-CPU sheaves
- *    (arrays of free objects, "sheaves" below): a free of an object of any
- *    slab is a push onto the CPU's sheaf, so frees to slabs other than the
- *    CPU slab (most of them in a mixed workload) no longer cost a
- *    cmpxchg16b on that slab.  Both are kheap's userspace forms of the
+ *    Under all three, c->slab and c->partial change only under c->lock, a
+ *    mutex any thread may take (flush_all, shrink, destroy and fork walk
+ *    every CPU).  To change c->slab, take c->freelist or swap sheaves the
+ *    lock holder first *claims* the CPU: it empties the freelist and makes
+ *    tid odd (by CAS without rseq; as "the rseq fast paths" below explain
+ *    with it, where tid moves by 1 per claim and per release).  While tid
+ *    is odd no fast path can commit (they go to the slow path and wait on
+ *    the lock); the release installs the new freelist with the next even
+ *    tid.  So a fast path that read tid T and then c->slab can only commit
+ *    if neither changed: free's "slab == c->slab" test is as safe as in
+ *    the kernel.  Tiers a and b are kheap's userspace forms of the
  *    kernel's preemption-disabled sections; docs/perf-notes.md has the
- *    measurements.
+ *    measurements (a kmalloc+kfree pair: about 16 ns on tier c, 7 ns on
+ *    tier a).
  *
  * 4. Lock order (outermost first; the whole library's, with every lock, is
  *    in docs/design.md).  No slab lock but slab_mutex is held across an
@@ -1404,12 +1415,15 @@ static __noinline __cold bool slab_alloc_hook(struct kmem_cache *s, gfp_t gfp,
 }
 
 /*
- * slab_alloc_node - the fast path: pop c->freelist with one 16-byte CAS.
- * Cost: a CPU id load, 3 loads and cmpxchg16b; no lock; plus one load and
- * branch for the allocation hooks (failslab, KFENCE: slab_alloc_hooks).  A debug cache never has
- * a CPU freelist, so it costs the fast path nothing: its allocations find
- * c->freelist empty and take the slow path, which tests the flags.
- * @orig_size (kmalloc's request) and @addr (the caller) are used only there.
+ * slab_alloc_node - the fast paths: pop this CPU's main sheaf (tier a), or
+ * its freelist in a restartable sequence (tier b), or with one 16-byte CAS
+ * on (freelist, tid) (tier c), as section 3 above describes with their
+ * costs; no lock.  Before them one load and branch for the allocation
+ * hooks (failslab, KFENCE: slab_alloc_hooks).  A debug cache never has a
+ * CPU freelist or sheaves, so it costs the fast paths nothing: its
+ * allocations find c->freelist empty and take the slow path, which tests
+ * the flags.  @orig_size (kmalloc's request) and @addr (the caller) are
+ * used only there.
  */
 static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp,
 					     unsigned int orig_size,
@@ -1692,8 +1706,11 @@ slab_empty:
 }
 
 /*
- * do_slab_free - the fast path: push @head..@tail onto this CPU's freelist
- * with one CAS when @slab is the CPU slab; __slab_free() otherwise.
+ * do_slab_free - free @head..@tail (@cnt objects of @slab) without the
+ * sheaves: push them onto this CPU's freelist when @slab is the CPU slab,
+ * in a restartable sequence (tier b) or with one 16-byte CAS (tier c);
+ * otherwise __slab_free()'s cmpxchg on the slab.  Sheaf spills and bulk
+ * frees come here too.
  */
 static __always_inline void do_slab_free(struct kmem_cache *s,
 					 struct slab *slab, void *head,
@@ -1938,15 +1955,11 @@ static void flush_cpu_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	sheaf_free_objects(s, objs, n);
 }
 
-/**
- * kmem_cache_free - give an object back to its cache
- * @s: the cache it was allocated from
- * @x: the object (NULL is ignored)
- *
- * A pointer that is not an object of @s (not kheap's, another cache's, not
- * at an object boundary) is reported on stderr and the free is ignored.
+/*
+ * slab_free_object - the free itself, once @x is known to be an object of
+ * @slab of @s: marked free (the double free check), then pushed onto this
+ * CPU's sheaf (tier a) or freelist (do_slab_free()).
  */
-/* The free itself, once @x is known to be an object of @slab of @s. */
 static __always_inline void slab_free_object(struct kmem_cache *s,
 					     struct slab *slab, void *x,
 					     unsigned long addr)
@@ -1982,6 +1995,14 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x,
 		slab_free_object(s, slab, x, addr);
 }
 
+/**
+ * kmem_cache_free - give an object back to its cache
+ * @s: the cache it was allocated from
+ * @x: the object (NULL is ignored)
+ *
+ * A pointer that is not an object of @s (not kheap's, another cache's, not
+ * at an object boundary) is reported on stderr and the free is ignored.
+ */
 void kmem_cache_free(struct kmem_cache *s, void *x)
 {
 	slab_free(s, x, _RET_IP_);

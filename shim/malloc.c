@@ -87,12 +87,15 @@
  *
  * Cost: malloc of a small size is one load and branch for init, the size
  * test, the size-class lookup inlined from kmalloc() (a table load below
- * 192 bytes, a bsr above), then the slab fast path (one 16-byte CAS);
- * free is two range compares, one virt_to_slab() and the slab free
- * (kfree_slab_object(), what kfree() would call after looking the slab up
- * a second time).  With the sheaves both are inline here; the double free
- * check (slub_fast.h) adds a store to malloc and a load, a bswap, two xors
- * and a store to free.
+ * 192 bytes, a bsr above), then the slab fast path: with the sheaves an
+ * inline restartable sequence popping this CPU's main sheaf (no atomic
+ * instruction), else slab_alloc_node()'s (slub.c, section 3: the rseq CPU
+ * freelist or the kernel's 16-byte CAS).  free is two range compares, one
+ * virt_to_slab() and the slab free: with the sheaves an inline push onto
+ * the sheaf, else kfree_slab_object() (what kfree() would call after
+ * looking the slab up a second time).  The double free check (slub_fast.h)
+ * adds a store to malloc and a load, a bswap, two xors and a store to
+ * free.
  */
 #include "internal.h"
 #include "shim/shim.h"

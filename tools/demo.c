@@ -147,7 +147,9 @@ static int demo_slab(void)
 	    "Objects of one size come from a cache (kmem_cache_create).  Its slabs are\n"
 	    "compound pages from the buddy allocator, cut into objects; a free object\n"
 	    "holds the pointer to the next free one, so there is no per-object header.\n"
-	    "Each CPU allocates from its own slab with one 16-byte compare-and-swap on\n"
+	    "Each CPU allocates from its own free objects: a per-CPU array (a sheaf)\n"
+	    "or freelist changed in restartable sequences, with no atomic instruction,\n"
+	    "or where rseq is missing the kernel's 16-byte compare-and-swap on\n"
 	    "(freelist, tid); kheap keeps that state per CPU, not per thread.");
 	s = kmem_cache_create("demo_obj", 200, 0, SLAB_HWCACHE_ALIGN, NULL);
 	if (!s)
