@@ -3,8 +3,12 @@
  * check.h - kheap's tiny test harness (in the style of mimalloc's
  * testhelper.h).  A test program is a list of test functions, each run by
  * RUN(fn); CHECK(cond) records a failure with its location and goes on;
- * CHECK_EQ prints both values.  main() returns check_summary(), which prints
- * "N passed, N failed" and exits non-zero on any failure.
+ * CHECK_EQ prints both values.  SKIP(why) marks the current test as one
+ * that cannot run here (no valgrind, a CPU missing): it counts as skipped,
+ * never as passed.  main() returns check_summary(), which prints
+ * "N passed, N failed" (", N skipped" when some were) and returns 1 on any
+ * failure, CHECK_SKIP_CODE (77, CTest's SKIP_RETURN_CODE for these tests)
+ * when every test was skipped, 0 otherwise.
  */
 #ifndef KHEAP_TEST_CHECK_H
 #define KHEAP_TEST_CHECK_H
@@ -14,7 +18,16 @@
 #include <string.h>
 
 static int check_failed_total, check_passed_total, check_cur_failed __attribute__((unused));
+static int check_skipped_total, check_cur_skipped __attribute__((unused));
 static const char *check_cur_name __attribute__((unused));
+
+#define CHECK_SKIP_CODE	77
+
+#define SKIP(why)							\
+	do {								\
+		fprintf(stderr, "  skip %s: %s\n", check_cur_name, why);\
+		check_cur_skipped = 1;					\
+	} while (0)
 
 #define CHECK(cond)							\
 	do {								\
@@ -39,10 +52,14 @@ static const char *check_cur_name __attribute__((unused));
 	do {								\
 		check_cur_name = #fn;					\
 		check_cur_failed = 0;					\
+		check_cur_skipped = 0;					\
 		fn();							\
 		if (check_cur_failed) {					\
 			check_failed_total++;				\
 			fprintf(stderr, "FAILED %s\n", #fn);		\
+		} else if (check_cur_skipped) {				\
+			check_skipped_total++;				\
+			fprintf(stderr, "skip   %s\n", #fn);		\
 		} else {						\
 			check_passed_total++;				\
 			fprintf(stderr, "ok     %s\n", #fn);		\
@@ -63,9 +80,16 @@ static inline uint64_t check_xorshift(uint64_t *state)
 
 static inline int check_summary(void)
 {
-	fprintf(stderr, "%d passed, %d failed\n", check_passed_total,
-		check_failed_total);
-	return check_failed_total ? 1 : 0;
+	if (check_skipped_total)
+		fprintf(stderr, "%d passed, %d failed, %d skipped\n",
+			check_passed_total, check_failed_total,
+			check_skipped_total);
+	else
+		fprintf(stderr, "%d passed, %d failed\n", check_passed_total,
+			check_failed_total);
+	if (check_failed_total)
+		return 1;
+	return check_passed_total ? 0 : CHECK_SKIP_CODE;
 }
 
 /* Capture what a statement writes to stderr into buf (NUL-terminated). */

@@ -292,13 +292,13 @@ static void test_barn(void)
 	CHECK_EQ(barn->nr_empty + barn->nr_full, 0);	/* made when needed */
 	sched_getaffinity(0, sizeof(all), &all);
 	if (!on_cpu(0)) {
-		fprintf(stderr, "  (needs CPUs 0 and 1: skipped)\n");
+		SKIP("needs CPUs 0 and 1");
 		goto out;
 	}
 	for (int i = 0; i < 160; i++)
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	if (!on_cpu(1)) {
-		fprintf(stderr, "  (needs CPUs 0 and 1: skipped)\n");
+		SKIP("needs CPUs 0 and 1");
 		for (int i = 0; i < 160; i++)
 			kmem_cache_free(s, objs[i]);
 		goto out;

@@ -46,7 +46,7 @@ static void test_valgrind_sees_kheap_objects(void)
 	self[n > 0 ? n : 0] = 0;
 
 	if (access("/usr/bin/valgrind", X_OK)) {
-		fprintf(stderr, "  (valgrind not installed: skipped)\n");
+		SKIP("valgrind not installed");
 		return;
 	}
 	CHECK_EQ(pipe(fds), 0);
@@ -81,8 +81,8 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "--child"))
 		return child();
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-	fprintf(stderr, "sanitizer build: valgrind test skipped\n");
-	return 0;
+	fprintf(stderr, "sanitizer build: Valgrind cannot run it; skipped\n");
+	return CHECK_SKIP_CODE;
 #endif
 	RUN(test_valgrind_sees_kheap_objects);
 	return check_summary();
