@@ -18,8 +18,11 @@ WERROR ?= OFF
 test test-release test-asan test-tsan test-fuzz: WERROR = ON
 CMAKE_OPTS = -DKHEAP_WERROR=$(WERROR)
 # Debian packages the build and tests need beyond the compiler and CMake.
-# libncurses-dev: kheap top; tmux: the test that drives it in a terminal.
-export KHEAP_EXTRA_PKGS = clang-14 libfuzzer-14-dev liburcu-dev libncurses-dev valgrind python3 perl git sqlite3 gzip tmux
+# libncurses-dev: kheap top; tmux: the test that drives it in a terminal;
+# clang-14, libfuzzer-14-dev: the fuzz targets; dpkg-dev, debhelper: the
+# test that builds the Debian packages.
+export KHEAP_EXTRA_PKGS = clang-14 libfuzzer-14-dev liburcu-dev libncurses-dev valgrind python3 perl git sqlite3 gzip tmux \
+	dpkg-dev debhelper
 CMAKE_GEN = -G Ninja
 
 .PHONY: all build deps test test-release test-asan test-tsan test-fuzz fuzz demo bench install clean
