@@ -1153,7 +1153,7 @@ static int kmalloc_init(void)
  */
 static int kmalloc_validate(void)
 {
-	int errors = 0;
+	struct validator v = { "kmalloc_validate" };
 
 	for (int type = 0; type < NR_KMALLOC_TYPES; type++) {
 		for (size_t size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
@@ -1161,14 +1161,13 @@ static int kmalloc_validate(void)
 
 			if (!s || s->object_size < size ||
 			    !(s->flags & SLAB_KMALLOC)) {
-				pr_err("kmalloc_validate: no proper cache for %zu bytes (type %d)\n",
-				       size, type);
-				errors++;
+				validator_report(&v, "no proper cache for %zu bytes (type %d)\n",
+						 size, type);
 				break;
 			}
 		}
 	}
-	return errors;
+	return v.errors;
 }
 
 const struct kheap_layer kmalloc_layer = {

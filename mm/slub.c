@@ -2568,8 +2568,8 @@ static int check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 				void *fp = get_freepointer(s, x);
 
 				if (fp && !object_start_ok(s, virt_to_slab(x), fp)) {
-					pr_err("slab_validate: %s: cpu %u sheaf object %p not marked free\n",
-					       s->name, cpu, x);
+					slub_cache_err(s, "cpu %u sheaf object 0x%016lx not marked free",
+						       cpu, (unsigned long)x);
 					errors++;
 				}
 			}
