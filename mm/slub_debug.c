@@ -976,6 +976,7 @@ void __fill_map(unsigned long *obj_map, struct kmem_cache *s,
  */
 int validate_slab(struct kmem_cache *s, struct slab *slab)
 {
+	lockdep_assert_held(&s->node.list_lock);
 	DECLARE_BITMAP(obj_map, OBJ_MAP_BITS);
 	unsigned long before = slub_debug_reports();
 	char *addr = slab_address(slab), *p;
@@ -1108,6 +1109,7 @@ static void process_slab(struct kmem_cache *s, struct slab *slab,
 			 enum track_item which, struct location *loc,
 			 unsigned long *nr, unsigned long max, unsigned long now)
 {
+	lockdep_assert_held(&s->node.list_lock);
 	DECLARE_BITMAP(map, OBJ_MAP_BITS);
 	char *addr = slab_address(slab), *p;
 
@@ -1172,6 +1174,8 @@ int slub_debug_show_traces(struct kmem_cache *s, bool alloc, FILE *out)
 	struct location *loc;
 	struct slab *slab;
 	char sym[KSYM_SYMBOL_LEN];
+
+	lockdep_assert_held(&slab_mutex);
 
 	loc = kvmalloc_array(max, sizeof(*loc), GFP_KERNEL);
 	if (!loc)

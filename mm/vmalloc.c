@@ -442,6 +442,8 @@ static struct vmap_area *find_vmap_lowest_match(struct rb_root *root,
 	unsigned long length = adjust_search_size ? size + align - 1 : size;
 	struct vmap_area *va;
 
+	lockdep_assert_held(&free_vmap_area_lock);
+
 	while (node) {
 		va = rb_entry(node, struct vmap_area, rb_node);
 		if (get_subtree_max_size(node->rb_left) >= length &&
@@ -575,6 +577,8 @@ static struct vmap_area *__find_vmap_area(unsigned long addr)
 {
 	struct rb_node *n = vmap_area_root.rb_node;
 
+	lockdep_assert_held(&vmap_area_lock);
+
 	while (n) {
 		struct vmap_area *va = rb_entry(n, struct vmap_area, rb_node);
 
@@ -627,6 +631,8 @@ static bool __purge_vmap_area_lazy(void)
 	struct list_head local = LIST_HEAD_INIT(local);
 	struct vmap_area *va, *n;
 	long nr = 0;
+
+	lockdep_assert_held(&vmap_purge_lock);
 
 	kh_lock(&purge_vmap_area_lock);
 	if (list_empty(&purge_vmap_area_list)) {
@@ -729,6 +735,8 @@ static void __vmap_pool_evict(struct list_head *out, bool all)
 {
 	unsigned long long old = os_ns() -
 		kheap_config.page_reporting_delay_ms * 1000000ULL;
+
+	lockdep_assert_held(&vmap_pool_lock);
 
 	while (!list_empty(&vmap_pool_list)) {
 		struct vmap_area *va = list_last_entry(&vmap_pool_list,
@@ -1827,6 +1835,8 @@ static unsigned long validate_pool(struct validator *v)
 	unsigned long bytes = 0;
 	unsigned int nr = 0;
 	struct vmap_area *va, *other;
+
+	lockdep_assert_held(&vmap_pool_lock);
 
 	list_for_each_entry(va, &vmap_pool_list, list) {
 		VALIDATE(v, PAGE_ALIGNED(va->va_start) && PAGE_ALIGNED(va->va_end) &&
