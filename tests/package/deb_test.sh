@@ -19,7 +19,7 @@ else
 		tar xf - -C "$work/kheap-$version"
 fi
 (cd "$work/kheap-$version" &&
-	DEB_BUILD_OPTIONS="nocheck parallel=$jobs" \
+	DEB_BUILD_OPTIONS="nocheck noautodbgsym parallel=$jobs" \
 	dpkg-buildpackage -b -us -uc > "$work/build.log" 2>&1) ||
 	{ tail -40 "$work/build.log"; echo "deb_test: dpkg-buildpackage failed" >&2; exit 1; }
 
