@@ -49,6 +49,7 @@ struct kheap_config kheap_config = {
 	.sheaves = true,
 	.slab_freelist_hardened = true,	/* Debian 12's 6.12 config: y */
 	.double_free_check = true,
+	.slab_freelist_random = true,	/* Debian 12's 6.12 config: y */
 };
 
 enum opt_type {
@@ -203,6 +204,9 @@ static const struct kheap_option options[] = {
 	  0, 0, NULL, NULL, NULL },
 	{ "slab_freelist_hardened", OPT_BOOL, &kheap_config.slab_freelist_hardened, "1",
 	  "the kernel's CONFIG_SLAB_FREELIST_HARDENED: free pointers stored as ptr ^ per-cache secret ^ swab(address), a corrupted one reported and never followed",
+	  0, 0, NULL, NULL, NULL },
+	{ "slab_freelist_random", OPT_BOOL, &kheap_config.slab_freelist_random, "1",
+	  "the kernel's CONFIG_SLAB_FREELIST_RANDOM: a new slab's objects are handed out in a shuffled order (a random permutation per cache, a random start per slab)",
 	  0, 0, NULL, NULL, NULL },
 	{ "kheap.double_free_check", OPT_BOOL, &kheap_config.double_free_check, "1",
 	  "with slab_freelist_hardened: freeing an object that is free already (on a freelist, in a sheaf) is reported (\"Object already free\") and ignored, not only the kernel's naive case",

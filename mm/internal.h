@@ -129,6 +129,7 @@ struct kheap_config {
 	bool sheaves;			/* kheap.sheaves: per-CPU object arrays */
 	bool slab_freelist_hardened;	/* CONFIG_SLAB_FREELIST_HARDENED */
 	bool double_free_check;		/* kheap.double_free_check */
+	bool slab_freelist_random;	/* CONFIG_SLAB_FREELIST_RANDOM */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);

@@ -290,6 +290,24 @@ static char *stack_top(void)
 
 
 
+/*
+ * Where to stop scanning @o: its end, except for a sheaf, whose slots
+ * past its size still hold objects popped from it (now allocated, or free
+ * again): only the live part counts, or a sheaf would keep a leaked
+ * object it once held looking referenced.
+ */
+static const void *scan_end(const struct kmemleak_object *o)
+{
+	if (o->cache == sheaf_cache) {
+		const struct slab_sheaf *sh = (const void *)o->pointer;
+		size_t live = offsetof(struct slab_sheaf, objects) +
+			      min(READ_ONCE(sh->size), sh->capacity) * sizeof(void *);
+
+		return (const char *)o->pointer + min(live, (size_t)o->size);
+	}
+	return (const char *)o->pointer + o->size;
+}
+
 /* ---- the report ---- */
 
 static u32 crc32_frames(void *const *f, unsigned int n)
@@ -360,7 +378,7 @@ __attribute__((noinline)) int kheap_kmemleak_scan(void)
 	for (size_t i = 0; i < nr_grey; i++) {
 		struct kmemleak_object *o = &objs[grey[i]];
 
-		scan_block((void *)o->pointer, (char *)o->pointer + o->size, o);
+		scan_block((void *)o->pointer, scan_end(o), o);
 	}
 	for (size_t i = 0; i < nr_objs; i++) {
 		struct kmemleak_object *o = &objs[i];

@@ -173,6 +173,10 @@ struct kmem_cache {
 	 */
 	struct kmem_cache_cpu *cpu_slab;
 	unsigned int sheaf_capacity;	/* objects per sheaf; 0: no sheaves */
+	unsigned int *random_seq;	/* CONFIG_SLAB_FREELIST_RANDOM: byte
+					   offsets of the objects, shuffled */
+	int random_seq_state;		/* 0 none yet, 1 being made, 2 made
+					   (or failed: linear order) */
 };
 
 /* ---- flag masks (mm/slab.h, mm/slub.c) ---- */

@@ -833,6 +833,11 @@ static int create_kmalloc_caches(void)
 					kmalloc_info[i].size, type_flags[type]);
 		}
 	}
+	/* as the kernel's kmem_cache_init(): the caches made so far get
+	 * their random freelist sequences now that kmalloc works */
+	slab_mutex_lock();
+	init_freelist_randomization();
+	slab_mutex_unlock();
 	return 0;
 }
 

@@ -304,6 +304,8 @@ struct slab_attrs {
 void slub_cache_attrs(struct kmem_cache *s, struct slab_attrs *a);
 int slub_debug_show_traces(struct kmem_cache *s, bool alloc, FILE *out);
 void kfree_slab_object(struct slab *slab, void *x, unsigned long addr);
+/* CONFIG_SLAB_FREELIST_RANDOM for the caches made before kmalloc's */
+void init_freelist_randomization(void);
 /* free @x (checked, marked free) when this CPU's sheaf push failed */
 void sheaf_free_slow(struct kmem_cache *s, void *x);
 unsigned int calculate_order(unsigned int size);

@@ -176,6 +176,7 @@
 #include "sanitizer.h"
 #include "os/rseq.h"
 #include "slub_fast.h"
+#include <linux/kmemleak.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -304,6 +305,7 @@ bool slub_rseq;
 #endif
 bool slab_freelist_hardened;
 bool slab_double_free_check;
+static bool slab_freelist_random;
 
 /* Choose the fast paths once, before the first cache exists. */
 void slub_init_fastpath(void)
@@ -312,6 +314,7 @@ void slub_init_fastpath(void)
 	slub_rseq = kheap_config.rseq && os_rseq_usable();
 #endif
 	slab_freelist_hardened = kheap_config.slab_freelist_hardened;
+	slab_freelist_random = kheap_config.slab_freelist_random;
 	/* the free mark means something only with a secret in it */
 	slab_double_free_check = kheap_config.double_free_check &&
 				 slab_freelist_hardened;
@@ -599,6 +602,7 @@ struct kmem_cache *sheaf_cache;	/* "slab_sheaf": where sheaves come from */
 
 static void **cpu_claim(struct kmem_cache *s, struct kmem_cache_cpu *c,
 			unsigned long *tidp);
+static void init_cache_random_seq(struct kmem_cache *s);
 static void cpu_release(struct kmem_cache_cpu *c, unsigned long tid, void *fl);
 
 /* The size of the sheaf cache's objects: the largest sheaf. */
@@ -675,11 +679,15 @@ static __noinline bool install_cpu_sheaves(struct kmem_cache *s,
 	return true;
 }
 
-/* Free the sheaves of @s, which holds no object any more. */
+/* Free the sheaves and the random sequence of @s, which holds no object
+ * any more. */
 void __kmem_cache_release(struct kmem_cache *s)
 {
 	struct sheaf_barn *barn = &s->node.barn;
 	struct slab_sheaf *sh, *t;
+
+	kfree(s->random_seq);		/* the kernel's cache_random_seq_destroy() */
+	s->random_seq = NULL;
 
 	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++) {
 		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
@@ -788,6 +796,8 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 			     (unsigned long)ilog2(s->size) / 2);
 	s->min_partial = max((unsigned long)MIN_PARTIAL, s->min_partial);
 	set_cpu_partial(s);
+	if (slab_freelist_random)	/* once kmalloc is up; see above */
+		init_cache_random_seq(s);
 	kh_lock_init(&s->node.list_lock);
 	INIT_LIST_HEAD(&s->node.partial);
 	INIT_LIST_HEAD(&s->node.full);
@@ -819,6 +829,147 @@ static struct slab *alloc_slab_page(gfp_t flags,
 	return page_slab(page);
 }
 
+/* ------------------------------------------------------------------ */
+/* CONFIG_SLAB_FREELIST_RANDOM                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A new slab's freelist in a shuffled order (v6.12's shuffle_freelist()),
+ * so the order in which objects come out of a fresh slab cannot be
+ * predicted: each cache has a random permutation of its object offsets
+ * (random_seq, Fisher-Yates as freelist_randomize() in slab_common.c),
+ * and each new slab walks it from a random start, skipping offsets past
+ * a smaller fallback slab.  As in the kernel, random_seq comes from
+ * kmalloc when the cache is created, and for the caches made before the
+ * kmalloc caches (the bootstrap caches and the kmalloc caches themselves)
+ * right after those exist (init_freelist_randomization()).  A cache
+ * without one (kmalloc failed) keeps the linear order.
+ */
+
+/* A random number below @ceil (the kernel's get_random_u32_below()): a
+ * per-thread splitmix64 stream, seeded from getrandom on first use. */
+static u32 get_random_u32_below(u32 ceil)
+{
+	static __thread u64 state;
+	u64 z;
+
+	if (unlikely(!state))
+		state = os_random() | 1;
+	z = (state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return (u32)(((z >> 32) * (u64)ceil) >> 32);
+}
+
+/* v6.12's cache_random_seq_create() and init_cache_random_seq(). */
+static __noinline __cold void init_cache_random_seq(struct kmem_cache *s)
+{
+	unsigned int count = oo_objects(s->oo);
+	unsigned int *seq;
+	int busy = 0;
+
+	/* before the kmalloc caches exist (bootstrap caches): later */
+	if (count * sizeof(*seq) <= KMALLOC_MAX_CACHE_SIZE &&
+	    !READ_ONCE(kmalloc_caches[KMALLOC_NORMAL][kmalloc_index(count * sizeof(*seq))]))
+		return;
+	if (!__atomic_compare_exchange_n(&s->random_seq_state, &busy, 1, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return;			/* being made (perhaps by our caller) */
+	if (count < 2) {
+		__atomic_store_n(&s->random_seq_state, 2, __ATOMIC_RELEASE);
+		return;
+	}
+	/* __GFP_NOFAIL: failslab leaves it alone, as the kernel's boot-time
+	 * allocations are never injected */
+	seq = kmalloc_array(count, sizeof(*seq), GFP_KERNEL | __GFP_NOFAIL);
+	if (!seq) {
+		pr_err("SLUB: Unable to initialize free list for %s\n", s->name);
+		__atomic_store_n(&s->random_seq_state, 2, __ATOMIC_RELEASE);
+		return;
+	}
+	for (unsigned int i = 0; i < count; i++)
+		seq[i] = i;
+	for (unsigned int i = count - 1; i > 0; i--) {	/* freelist_randomize() */
+		unsigned int j = get_random_u32_below(i + 1), t = seq[i];
+
+		seq[i] = seq[j];
+		seq[j] = t;
+	}
+	for (unsigned int i = 0; i < count; i++)
+		seq[i] *= s->size;
+	/* the bootstrap cache's struct is in pages, which kmemleak does not
+	 * scan (the kernel's is static): its sequence is not a leak */
+	if (s == kmem_cache)
+		kmemleak_not_leak(seq);
+	__atomic_store_n(&s->random_seq, seq, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->random_seq_state, 2, __ATOMIC_RELEASE);
+}
+
+/* For every cache so far, once the kmalloc caches exist (v6.12's
+ * init_freelist_randomization(), slab_mutex held). */
+void init_freelist_randomization(void)
+{
+	struct kmem_cache *s;
+
+	if (!slab_freelist_random)
+		return;
+	list_for_each_entry(s, &slab_caches, list)
+		init_cache_random_seq(s);
+}
+
+/* v6.12's next_freelist_entry(). */
+static void *next_freelist_entry(const unsigned int *seq, unsigned long *pos,
+				 char *start, unsigned long page_limit,
+				 unsigned long freelist_count)
+{
+	unsigned int idx;
+
+	do {
+		idx = seq[*pos];
+		if (++*pos >= freelist_count)
+			*pos = 0;
+	} while (unlikely(idx >= page_limit));
+	return start + idx;
+}
+
+/*
+ * shuffle_freelist - chain @slab's objects in the cache's random order,
+ * from a random start, running the constructor on each; false (nothing
+ * done) without a sequence or with fewer than two objects.
+ */
+static bool shuffle_freelist(struct kmem_cache *s, struct slab *slab)
+{
+	const unsigned int *seq;
+	unsigned long pos, page_limit, freelist_count;
+	char *start;
+	void *cur, *next;
+
+	if (!slab_freelist_random || slab->objects < 2)
+		return false;
+	seq = __atomic_load_n(&s->random_seq, __ATOMIC_ACQUIRE);
+	if (!seq)
+		return false;
+	freelist_count = oo_objects(s->oo);
+	pos = get_random_u32_below((u32)freelist_count);
+	page_limit = (unsigned long)slab->objects * s->size;
+	start = fixup_red_left(s, slab_address(slab));
+	cur = next_freelist_entry(seq, &pos, start, page_limit, freelist_count);
+	if (s->ctor)
+		s->ctor(cur);
+	slab->freelist = cur;
+	for (unsigned int i = 1; i < slab->objects; i++) {
+		next = next_freelist_entry(seq, &pos, start, page_limit,
+					   freelist_count);
+		if (s->ctor)
+			s->ctor(next);
+		set_freepointer(s, cur, next);
+		cur = next;
+	}
+	set_freepointer(s, cur, NULL);
+	return true;
+}
+
 static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags)
 {
 	struct kmem_cache_order_objects oo = s->oo;
@@ -848,14 +999,17 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags)
 	start = slab_address(slab);
 	if (kmem_cache_debug(s))
 		setup_slab_debug(s, slab);
-	for (unsigned int i = 0; i < n; i++) {
-		p = fixup_red_left(s, start + (size_t)i * s->size);
-		if (s->ctor)
-			s->ctor(p);
-		set_freepointer(s, p, i + 1 < n ?
-				fixup_red_left(s, p + s->size - s->red_left_pad) : NULL);
+	if (!shuffle_freelist(s, slab)) {
+		for (unsigned int i = 0; i < n; i++) {
+			p = fixup_red_left(s, start + (size_t)i * s->size);
+			if (s->ctor)
+				s->ctor(p);
+			set_freepointer(s, p, i + 1 < n ?
+					fixup_red_left(s, p + s->size - s->red_left_pad) :
+					NULL);
+		}
+		slab->freelist = fixup_red_left(s, start);
 	}
-	slab->freelist = fixup_red_left(s, start);
 	kheap_asan_poison_slab(s, start, n);
 	return slab;
 }

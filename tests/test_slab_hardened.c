@@ -20,6 +20,11 @@
  *   for an object already back on its slab's freelist (after a shrink) and
  *   for kmem_cache_free_bulk() given one object twice.  The control: with
  *   the check off, the naive check alone lets p out twice.
+ * - CONFIG_SLAB_FREELIST_RANDOM (slab_freelist_random): a new slab hands
+ *   out every one of its objects once, in an order that is neither
+ *   ascending nor descending, and so does the next slab; with the
+ *   option off (and no sheaves, which reverse runs of objects) in address
+ *   order.
  * - Against a shadow model: random allocations, frees and double frees of
  *   objects known to be free: each double free is reported exactly once,
  *   no object is handed out while live, and the caches validate.
@@ -371,6 +376,61 @@ static void test_double_free_model(void)
 	CHECK(count(child_out, "Object already free") >= 1);
 }
 
+/* ---- freelist randomisation ---- */
+
+#define SLAB_OBJS_MAX	512
+
+/* Allocate one new slab's objects; 1 ascending, 2 descending, 3 neither,
+ * 0 if they were not exactly the slab's objects. */
+static int one_slab_order(struct kmem_cache *s, void **objs, unsigned int n)
+{
+	bool up = true, down = true;
+	struct slab *slab;
+
+	for (unsigned int i = 0; i < n; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	slab = virt_to_slab(objs[0]);
+	for (unsigned int i = 0; i < n; i++) {
+		if (virt_to_slab(objs[i]) != slab)
+			return 0;
+		for (unsigned int j = 0; j < i; j++)
+			if (objs[j] == objs[i])
+				return 0;
+		if (i && objs[i] < objs[i - 1])
+			up = false;
+		if (i && objs[i] > objs[i - 1])
+			down = false;
+	}
+	return up ? 1 : down ? 2 : 3;
+}
+
+static int child_freelist_order(void)
+{
+	static void *a[SLAB_OBJS_MAX], *b[SLAB_OBJS_MAX];
+	struct kmem_cache *s = kmem_cache_create("rnd_order", 128, 0, 0, NULL);
+	unsigned int n = oo_objects(s->oo);
+	int first, second;
+
+	if (n < 8 || n > SLAB_OBJS_MAX)
+		return 90;
+	first = one_slab_order(s, a, n);
+	second = one_slab_order(s, b, n);
+	if (!first || !second)
+		return 91;
+	return first * 10 + second;
+}
+
+static void test_new_slabs_are_shuffled(void)
+{
+	CHECK_EQ(run_child(child_freelist_order, "slab_nomerge kheap.sheaves=0"), 33);
+}
+
+static void test_unshuffled_without_the_option(void)
+{
+	CHECK_EQ(run_child(child_freelist_order,
+			   "slab_nomerge kheap.sheaves=0 slab_freelist_random=0"), 11);
+}
+
 int main(void)
 {
 	RUN(test_freelist_poisoning_is_caught);
@@ -383,5 +443,7 @@ int main(void)
 	RUN(test_double_free_on_slab_freelist_is_caught);
 	RUN(test_bulk_double_free_is_caught);
 	RUN(test_double_free_model);
+	RUN(test_new_slabs_are_shuffled);
+	RUN(test_unshuffled_without_the_option);
 	return check_summary();
 }
