@@ -50,6 +50,7 @@ struct kheap_config kheap_config = {
 	.slab_freelist_hardened = true,	/* Debian 12's 6.12 config: y */
 	.double_free_check = true,
 	.slab_freelist_random = true,	/* Debian 12's 6.12 config: y */
+	.random_kmalloc_caches = false,	/* Debian 12's 6.12 config: n */
 };
 
 enum opt_type {
@@ -207,6 +208,9 @@ static const struct kheap_option options[] = {
 	  0, 0, NULL, NULL, NULL },
 	{ "slab_freelist_random", OPT_BOOL, &kheap_config.slab_freelist_random, "1",
 	  "the kernel's CONFIG_SLAB_FREELIST_RANDOM: a new slab's objects are handed out in a shuffled order (a random permutation per cache, a random start per slab)",
+	  0, 0, NULL, NULL, NULL },
+	{ "random_kmalloc_caches", OPT_BOOL, &kheap_config.random_kmalloc_caches, "0",
+	  "the kernel's CONFIG_RANDOM_KMALLOC_CACHES: 15 more copies of each normal kmalloc cache (kmalloc-rnd-01-64 ...), picked by hashing the call site with a random seed",
 	  0, 0, NULL, NULL, NULL },
 	{ "kheap.double_free_check", OPT_BOOL, &kheap_config.double_free_check, "1",
 	  "with slab_freelist_hardened: freeing an object that is free already (on a freelist, in a sheaf) is reported (\"Object already free\") and ignored, not only the kernel's naive case",

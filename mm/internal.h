@@ -130,6 +130,7 @@ struct kheap_config {
 	bool slab_freelist_hardened;	/* CONFIG_SLAB_FREELIST_HARDENED */
 	bool double_free_check;		/* kheap.double_free_check */
 	bool slab_freelist_random;	/* CONFIG_SLAB_FREELIST_RANDOM */
+	bool random_kmalloc_caches;	/* CONFIG_RANDOM_KMALLOC_CACHES */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);

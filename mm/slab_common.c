@@ -39,7 +39,11 @@
  *    memcg: KMALLOC_NORMAL ("kmalloc-64"), KMALLOC_RECLAIM for
  *    __GFP_RECLAIMABLE ("kmalloc-rcl-64", SLAB_RECLAIM_ACCOUNT) and
  *    KMALLOC_DMA for __GFP_DMA ("dma-kmalloc-64", SLAB_CACHE_DMA);
- *    KMALLOC_CGROUP is KMALLOC_NORMAL.  All 39 are created at
+ *    KMALLOC_CGROUP is KMALLOC_NORMAL.  With random_kmalloc_caches
+ *    (CONFIG_RANDOM_KMALLOC_CACHES, off by default as in Debian's kernel)
+ *    15 more copies of the normal ones, "kmalloc-rnd-01-64" ..., each
+ *    SLAB_NO_MERGE, and kmalloc_type() picks one of the 16 by hashing the
+ *    call site with random_kmalloc_seed.  The 39 are created at
  *    initialisation, so slabinfo lists them before first use.  A kmalloc
  *    cache is aligned to the largest power of two dividing its size (so
  *    power-of-two sizes are naturally aligned, kmalloc-96 is 32-aligned),
@@ -778,6 +782,8 @@ const struct kheap_layer slab_layer = {
 /* ------------------------------------------------------------------ */
 
 kmem_buckets kmalloc_caches[NR_KMALLOC_TYPES];
+bool random_kmalloc_caches;		/* set once, before the caches exist */
+unsigned long random_kmalloc_seed;	/* the kernel's, __ro_after_init */
 
 /* The head page of a large kmalloc object: a private page flag. */
 #define PG_large_kmalloc	PG_owner_2
@@ -798,9 +804,10 @@ static const struct {
 	unsigned int size;
 } kmalloc_info[KMALLOC_SHIFT_HIGH + 1] = {
 #define INFO(sz, short_sz)						\
-	{ { "kmalloc-" #short_sz, "kmalloc-rcl-" #short_sz,		\
-	    "dma-kmalloc-" #short_sz }, sz }
-	{ { NULL, NULL, NULL }, 0 },
+	{ { [KMALLOC_NORMAL] = "kmalloc-" #short_sz,			\
+	    [KMALLOC_RECLAIM] = "kmalloc-rcl-" #short_sz,		\
+	    [KMALLOC_DMA] = "dma-kmalloc-" #short_sz }, sz }
+	{ { NULL }, 0 },
 	INFO(96, 96),
 	INFO(192, 192),
 	INFO(8, 8),
@@ -826,13 +833,28 @@ static int create_kmalloc_caches(void)
 	};
 
 	for (int type = KMALLOC_NORMAL; type < NR_KMALLOC_TYPES; type++) {
+		bool rnd = type > KMALLOC_RANDOM_START && type <= KMALLOC_RANDOM_END;
+
+		if (rnd && !random_kmalloc_caches)
+			continue;
 		for (unsigned int i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
-			if (i == 1 || i == 2 || i >= KMALLOC_SHIFT_LOW)
-				kmalloc_caches[type][i] = create_kmalloc_cache(
-					kmalloc_info[i].name[type],
-					kmalloc_info[i].size, type_flags[type]);
+			char name[32];
+
+			if (!(i == 1 || i == 2 || i >= KMALLOC_SHIFT_LOW))
+				continue;
+			/* v6.12's names: kmalloc-rnd-01-64 ... kmalloc-rnd-15-8k */
+			if (rnd)
+				snprintf(name, sizeof(name), "kmalloc-rnd-%02d-%s",
+					 type - KMALLOC_RANDOM_START,
+					 kmalloc_info[i].name[KMALLOC_NORMAL] + 8);
+			kmalloc_caches[type][i] = create_kmalloc_cache(
+				rnd ? name : kmalloc_info[i].name[type],
+				kmalloc_info[i].size,
+				rnd ? SLAB_NO_MERGE : type_flags[type]);
 		}
 	}
+	/* as create_kmalloc_caches() sets it, once the caches exist */
+	random_kmalloc_seed = os_random();
 	/* as the kernel's kmem_cache_init(): the caches made so far get
 	 * their random freelist sequences now that kmalloc works */
 	slab_mutex_lock();
@@ -891,7 +913,7 @@ void *kmalloc(size_t size, gfp_t flags)
 		return ___kmalloc_large_node(size, flags);
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	s = kmalloc_slab(size, flags);
+	s = kmalloc_slab(size, flags, _RET_IP_);
 	p = __kmem_cache_alloc_kmalloc(s, flags, size, _RET_IP_);
 	/* ASan: the bytes past the request are red zone until ksize() */
 	if (KHEAP_ASAN && p && kheap_asan_cache(s) && !is_kfence_address(p))
@@ -1054,7 +1076,7 @@ size_t kmalloc_size_roundup(size_t size)
 {
 	kheap_ensure_init();
 	if (size && size <= KMALLOC_MAX_CACHE_SIZE)
-		return kmalloc_slab(size, GFP_KERNEL)->object_size;
+		return kmalloc_slab(size, GFP_KERNEL, 0)->object_size;
 	if (size && size <= KMALLOC_MAX_SIZE)
 		return PAGE_SIZE << get_order(size);
 	return size;
@@ -1161,6 +1183,9 @@ static int kmalloc_validate(void)
 	struct validator v = { "kmalloc_validate" };
 
 	for (int type = 0; type < NR_KMALLOC_TYPES; type++) {
+		if (type > KMALLOC_RANDOM_START && type <= KMALLOC_RANDOM_END &&
+		    !random_kmalloc_caches)
+			continue;		/* not made */
 		for (size_t size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
 			struct kmem_cache *s = kmalloc_caches[type][kmalloc_index(size)];
 

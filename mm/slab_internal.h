@@ -264,18 +264,35 @@ static inline unsigned int kmalloc_index(size_t size)
 	return fls_long(size - 1);
 }
 
-/* Which array of caches: KMALLOC_NORMAL unless reclaimable or DMA. */
-static inline enum kmalloc_cache_type kmalloc_type(gfp_t flags)
+extern bool random_kmalloc_caches;	/* CONFIG_RANDOM_KMALLOC_CACHES */
+extern unsigned long random_kmalloc_seed;
+
+/*
+ * Which array of caches (v6.12's kmalloc_type()): KMALLOC_NORMAL unless
+ * reclaimable or DMA; with random_kmalloc_caches, one of the 16 normal
+ * copies, chosen by hash_64(caller ^ random_kmalloc_seed, 4) (the golden
+ * ratio multiply of include/linux/hash.h), so objects of different call
+ * sites rarely share slabs.  Cost: one predictable branch when off; a
+ * multiply and a shift when on.
+ */
+static inline enum kmalloc_cache_type kmalloc_type(gfp_t flags,
+						   unsigned long caller)
 {
-	if (likely(!(flags & (__GFP_RECLAIMABLE | __GFP_DMA))))
+	if (likely(!(flags & (__GFP_RECLAIMABLE | __GFP_DMA)))) {
+		if (unlikely(random_kmalloc_caches))
+			return KMALLOC_RANDOM_START +
+			       (((caller ^ random_kmalloc_seed) *
+				 0x61C8864680B583EBull) >> (64 - 4));
 		return KMALLOC_NORMAL;
+	}
 	return (flags & __GFP_DMA) ? KMALLOC_DMA : KMALLOC_RECLAIM;
 }
 
-/* The cache for a request of 1..KMALLOC_MAX_CACHE_SIZE bytes. */
-static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags)
+/* The cache for a request of 1..KMALLOC_MAX_CACHE_SIZE bytes by @caller. */
+static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags,
+					      unsigned long caller)
 {
-	return kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
+	return kmalloc_caches[kmalloc_type(flags, caller)][kmalloc_index(size)];
 }
 
 /* ---- slub.c ---- */

@@ -306,6 +306,7 @@ bool slub_rseq;
 bool slab_freelist_hardened;
 bool slab_double_free_check;
 static bool slab_freelist_random;
+static bool kmalloc_up;		/* every kmalloc cache exists */
 
 /* Choose the fast paths once, before the first cache exists. */
 void slub_init_fastpath(void)
@@ -315,6 +316,7 @@ void slub_init_fastpath(void)
 #endif
 	slab_freelist_hardened = kheap_config.slab_freelist_hardened;
 	slab_freelist_random = kheap_config.slab_freelist_random;
+	random_kmalloc_caches = kheap_config.random_kmalloc_caches;
 	/* the free mark means something only with a secret in it */
 	slab_double_free_check = kheap_config.double_free_check &&
 				 slab_freelist_hardened;
@@ -796,7 +798,7 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 			     (unsigned long)ilog2(s->size) / 2);
 	s->min_partial = max((unsigned long)MIN_PARTIAL, s->min_partial);
 	set_cpu_partial(s);
-	if (slab_freelist_random)	/* once kmalloc is up; see above */
+	if (slab_freelist_random && kmalloc_up)	/* else: see above */
 		init_cache_random_seq(s);
 	kh_lock_init(&s->node.list_lock);
 	INIT_LIST_HEAD(&s->node.partial);
@@ -869,10 +871,6 @@ static __noinline __cold void init_cache_random_seq(struct kmem_cache *s)
 	unsigned int *seq;
 	int busy = 0;
 
-	/* before the kmalloc caches exist (bootstrap caches): later */
-	if (count * sizeof(*seq) <= KMALLOC_MAX_CACHE_SIZE &&
-	    !READ_ONCE(kmalloc_caches[KMALLOC_NORMAL][kmalloc_index(count * sizeof(*seq))]))
-		return;
 	if (!__atomic_compare_exchange_n(&s->random_seq_state, &busy, 1, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return;			/* being made (perhaps by our caller) */
@@ -912,6 +910,7 @@ void init_freelist_randomization(void)
 {
 	struct kmem_cache *s;
 
+	kmalloc_up = true;
 	if (!slab_freelist_random)
 		return;
 	list_for_each_entry(s, &slab_caches, list)

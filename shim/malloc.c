@@ -227,7 +227,7 @@ static inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
 	 * build has ASan, and there SHIM_INLINE_SLAB is 0),
 	 * and the sheaf pop inline when no hook (failslab, KFENCE) is on */
 	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
-		struct kmem_cache *s = kmalloc_slab(size, gfp);
+		struct kmem_cache *s = kmalloc_slab(size, gfp, _RET_IP_);
 
 		p = NULL;
 		if (SHIM_INLINE_SLAB && likely(cache_has_sheaves(s) &&

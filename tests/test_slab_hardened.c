@@ -25,6 +25,10 @@
  *   ascending nor descending, and so does the next slab; with the
  *   option off (and no sheaves, which reverse runs of objects) in address
  *   order.
+ * - CONFIG_RANDOM_KMALLOC_CACHES (random_kmalloc_caches=1): slabinfo lists
+ *   kmalloc-rnd-01-8 ... kmalloc-rnd-15-8k beside kmalloc-8 ... kmalloc-8k;
+ *   one call site always gets the same copy, 32 call sites spread over
+ *   several; off (the default), every call site gets kmalloc-64.
  * - Against a shadow model: random allocations, frees and double frees of
  *   objects known to be free: each double free is reported exactly once,
  *   no object is handed out while live, and the caches validate.
@@ -42,7 +46,7 @@
 #define NR_FREED	2000
 #define NR_ALLOCS	4000
 
-static char child_out[1 << 16];
+static char child_out[1 << 18];
 
 /*
  * Run @fn in a child after kheap_init(@cmdline); its stderr goes to
@@ -93,7 +97,7 @@ enum { OK, FORGED, NOT_AN_OBJECT, NO_MEMORY };
 /* 1 if @p is an object of kmalloc-64 (at an object boundary). */
 static bool is_kmalloc64_object(void *p)
 {
-	struct kmem_cache *s = kmalloc_slab(64, GFP_KERNEL);
+	struct kmem_cache *s = kmalloc_slab(64, GFP_KERNEL, 0);
 	struct slab *slab = virt_to_slab(p);
 
 	return slab && slab->slab_cache == s &&
@@ -104,7 +108,7 @@ static bool is_kmalloc64_object(void *p)
  * allocate NR_ALLOCS: report what came back. */
 static int poison_and_allocate(void (*poison)(void *obj, unsigned int off))
 {
-	struct kmem_cache *s = kmalloc_slab(64, GFP_KERNEL);
+	struct kmem_cache *s = kmalloc_slab(64, GFP_KERNEL, 0);
 	static void *objs[NR_FREED], *got[NR_ALLOCS];
 	int ret = OK;
 
@@ -431,6 +435,83 @@ static void test_unshuffled_without_the_option(void)
 			   "slab_nomerge kheap.sheaves=0 slab_freelist_random=0"), 11);
 }
 
+/* ---- random kmalloc caches ---- */
+
+/* 32 call sites of kmalloc(64): functions that GCC may neither merge
+ * (the asm differs) nor turn into tail calls (the asm uses the result) */
+#define SITE(n)								\
+static __attribute__((noinline)) void *site_##n(void)			\
+{									\
+	void *p = kmalloc(64, GFP_KERNEL);				\
+									\
+	__asm__ volatile("# site %1" : "+r"(p) : "i"(n));		\
+	return p;							\
+}
+SITE(0) SITE(1) SITE(2) SITE(3) SITE(4) SITE(5) SITE(6) SITE(7)
+SITE(8) SITE(9) SITE(10) SITE(11) SITE(12) SITE(13) SITE(14) SITE(15)
+SITE(16) SITE(17) SITE(18) SITE(19) SITE(20) SITE(21) SITE(22) SITE(23)
+SITE(24) SITE(25) SITE(26) SITE(27) SITE(28) SITE(29) SITE(30) SITE(31)
+#undef SITE
+#define S(n)	site_##n
+static void *(*const sites[32])(void) = {
+	S(0), S(1), S(2), S(3), S(4), S(5), S(6), S(7), S(8), S(9), S(10),
+	S(11), S(12), S(13), S(14), S(15), S(16), S(17), S(18), S(19), S(20),
+	S(21), S(22), S(23), S(24), S(25), S(26), S(27), S(28), S(29), S(30),
+	S(31),
+};
+#undef S
+
+static void *alloc_at_site(int n)
+{
+	return sites[n]();
+}
+
+/* How many different caches 32 call sites used (one site, one cache);
+ * 0 if a site changed caches or an object was in no kmalloc-64 copy. */
+static int child_caches_used(void)
+{
+	struct kmem_cache *used[32];
+	int distinct = 0;
+
+	for (int n = 0; n < 32; n++) {
+		for (int k = 0; k < 4; k++) {
+			void *p = alloc_at_site(n);
+			struct kmem_cache *s = virt_to_slab(p)->slab_cache;
+
+			if (s->object_size != 64 ||
+			    strncmp(s->name, "kmalloc-", 8) || (k && s != used[n]))
+				return 0;
+			used[n] = s;
+		}
+		distinct++;
+		for (int j = 0; j < n; j++)
+			if (used[j] == used[n]) {
+				distinct--;
+				break;
+			}
+	}
+	kheap_proc_show("slabinfo", stderr);
+	return distinct;
+}
+
+static void test_random_kmalloc_caches(void)
+{
+	int used = run_child(child_caches_used, "random_kmalloc_caches=1");
+
+	CHECK(used >= 6 && used <= 16);
+	CHECK(strstr(child_out, "\nkmalloc-rnd-01-8 ") != NULL);
+	CHECK(strstr(child_out, "\nkmalloc-rnd-15-8k ") != NULL);
+	CHECK(strstr(child_out, "\nkmalloc-rnd-07-96 ") != NULL);
+	CHECK(strstr(child_out, "\nkmalloc-64 ") != NULL);
+	CHECK_EQ(count(child_out, "\nkmalloc-rnd-"), 15 * 13);
+}
+
+static void test_one_kmalloc_cache_by_default(void)
+{
+	CHECK_EQ(run_child(child_caches_used, NULL), 1);
+	CHECK_EQ(count(child_out, "kmalloc-rnd-"), 0);
+}
+
 int main(void)
 {
 	RUN(test_freelist_poisoning_is_caught);
@@ -445,5 +526,7 @@ int main(void)
 	RUN(test_double_free_model);
 	RUN(test_new_slabs_are_shuffled);
 	RUN(test_unshuffled_without_the_option);
+	RUN(test_random_kmalloc_caches);
+	RUN(test_one_kmalloc_cache_by_default);
 	return check_summary();
 }

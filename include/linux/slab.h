@@ -207,12 +207,18 @@ static inline void *kmem_cache_zalloc(struct kmem_cache *k, gfp_t flags)
 #define KMALLOC_MAX_CACHE_SIZE	(1UL << KMALLOC_SHIFT_HIGH)
 #define KMALLOC_MAX_ORDER	(KMALLOC_SHIFT_MAX - PAGE_SHIFT)
 
-/* Without memcg or random caches, as on a kernel built without them. */
+/*
+ * As a kernel without memcg but with CONFIG_RANDOM_KMALLOC_CACHES: 15 more
+ * copies of the normal caches (kmalloc-rnd-01-64 ...), which kheap creates
+ * and uses only with the option random_kmalloc_caches=1 (their rows of
+ * kmalloc_caches[] are NULL otherwise).
+ */
+#define RANDOM_KMALLOC_CACHES_NR	15	/* # of cache copies */
 enum kmalloc_cache_type {
 	KMALLOC_NORMAL = 0,
 	KMALLOC_CGROUP = KMALLOC_NORMAL,
 	KMALLOC_RANDOM_START = KMALLOC_NORMAL,
-	KMALLOC_RANDOM_END = KMALLOC_RANDOM_START,
+	KMALLOC_RANDOM_END = KMALLOC_RANDOM_START + RANDOM_KMALLOC_CACHES_NR,
 	KMALLOC_RECLAIM,
 	KMALLOC_DMA,
 	NR_KMALLOC_TYPES
