@@ -51,6 +51,7 @@ struct kheap_config kheap_config = {
 	.double_free_check = true,
 	.slab_freelist_random = true,	/* Debian 12's 6.12 config: y */
 	.random_kmalloc_caches = false,	/* Debian 12's 6.12 config: n */
+	.panic_on_warn = false,
 };
 
 enum opt_type {
@@ -211,6 +212,9 @@ static const struct kheap_option options[] = {
 	  0, 0, NULL, NULL, NULL },
 	{ "random_kmalloc_caches", OPT_BOOL, &kheap_config.random_kmalloc_caches, "0",
 	  "the kernel's CONFIG_RANDOM_KMALLOC_CACHES: 15 more copies of each normal kmalloc cache (kmalloc-rnd-01-64 ...), picked by hashing the call site with a random seed",
+	  0, 0, NULL, NULL, NULL },
+	{ "panic_on_warn", OPT_BOOL, &kheap_config.panic_on_warn, "0",
+	  "the kernel's panic_on_warn: abort the process after a report of a double free, a corrupted freelist, a bad free or a bad page state (as glibc aborts), instead of ignoring the call and going on",
 	  0, 0, NULL, NULL, NULL },
 	{ "kheap.double_free_check", OPT_BOOL, &kheap_config.double_free_check, "1",
 	  "with slab_freelist_hardened: freeing an object that is free already (on a freelist, in a sheaf) is reported (\"Object already free\") and ignored, not only the kernel's naive case",

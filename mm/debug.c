@@ -25,9 +25,27 @@ void kheap_vprintk(const char *fmt, va_list ap)
 
 	if (n < 0)
 		return;
-	if ((size_t)n >= sizeof(buf))
+	if ((size_t)n >= sizeof(buf)) {	/* cut: say so, keep the newline */
+		size_t len = strlen(fmt);
+
 		n = sizeof(buf) - 1;
+		memcpy(buf + n - 4, len && fmt[len - 1] == '\n' ? "...\n" : "....", 4);
+	}
 	os_write_err(buf, (size_t)n);
+}
+
+/**
+ * kheap_check_panic_on_warn - the kernel's check_panic_on_warn(): after a
+ * report of heap corruption or misuse, with panic_on_warn=1 the process
+ * aborts (as glibc does on heap corruption) instead of going on.
+ */
+void kheap_check_panic_on_warn(const char *origin)
+{
+	if (!kheap_config.panic_on_warn)
+		return;
+	kheap_printk("Kernel panic - not syncing: %s: panic_on_warn set ...\n",
+		     origin);
+	abort();
 }
 
 void kheap_printk(const char *fmt, ...)

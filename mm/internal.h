@@ -131,6 +131,7 @@ struct kheap_config {
 	bool double_free_check;		/* kheap.double_free_check */
 	bool slab_freelist_random;	/* CONFIG_SLAB_FREELIST_RANDOM */
 	bool random_kmalloc_caches;	/* CONFIG_RANDOM_KMALLOC_CACHES */
+	bool panic_on_warn;		/* panic_on_warn: abort after a report */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);
@@ -144,6 +145,7 @@ void kheap_vprintk(const char *fmt, va_list ap);
 #define pr_info(...)	kheap_printk(__VA_ARGS__)
 #define pr_cont(...)	kheap_printk(__VA_ARGS__)
 void kheap_dump_stack(void);
+void kheap_check_panic_on_warn(const char *origin);	/* panic_on_warn */
 extern __thread int kheap_in_backtrace;	/* inside dump_stack's backtrace() */
 #define dump_stack()	kheap_dump_stack()
 /* "GFP_KERNEL|__GFP_ZERO" for @gfp, as %pGg prints it */

@@ -1515,6 +1515,7 @@ static __noinline __cold void bad_page(struct page *page, const char *reason)
 	pr_err("flags: %#lx page_type: %#x\n", page->flags, page->page_type);
 	pr_err("page dumped because: %s\n", reason);
 	dump_stack();
+	kheap_check_panic_on_warn("Bad page state");
 }
 
 /* True if @page can be a page kheap handed out (not free, in range). */

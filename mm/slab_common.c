@@ -399,6 +399,7 @@ void slab_report_bad_free(const char *fn, const void *x, struct kmem_cache *s,
 		pr_err("%s: Invalid object pointer %p in cache %s\n", fn, x,
 		       s->name);
 	dump_stack();
+	kheap_check_panic_on_warn("SLUB");
 }
 
 /*
@@ -411,6 +412,7 @@ void slab_report_double_free(struct kmem_cache *s, const void *x)
 	pr_err("kernel BUG: double free or corruption of object %p in cache %s (naive detection: it is already the first free object)\n",
 	       x, s->name);
 	dump_stack();
+	kheap_check_panic_on_warn("SLUB");
 }
 
 /* ---- /proc/slabinfo and the alias list ---- */
@@ -951,6 +953,7 @@ static __noinline __cold void kfree_invalid(const void *object,
 {
 	pr_err("kfree(): invalid pointer %p (%s)\n", object, why);
 	dump_stack();
+	kheap_check_panic_on_warn("kfree");
 }
 
 /* The head page of a large kmalloc object at @object, or NULL. */

@@ -520,6 +520,7 @@ void slab_report_freechain_corrupt(struct kmem_cache *s, struct slab *slab,
 {
 	object_err(s, slab, object, "Freechain corrupt");
 	slab_fix(s, "Isolate corrupted freechain");
+	kheap_check_panic_on_warn("SLUB");
 }
 
 /*
@@ -532,6 +533,7 @@ void slab_report_already_free(struct kmem_cache *s, struct slab *slab,
 {
 	object_err(s, slab, object, "Object already free");
 	slab_fix(s, "Object at 0x%016lx not freed", (unsigned long)object);
+	kheap_check_panic_on_warn("SLUB");
 }
 
 /*

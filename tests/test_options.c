@@ -119,6 +119,26 @@ static int env_child(void)
 	return kheap_init("mem=32M") == -EBUSY ? 0 : 2;
 }
 
+/* A report longer than the printk buffer is cut with "...", and keeps
+ * its newline (the next message starts on a line of its own). */
+static void test_long_message_keeps_newline(void)
+{
+	static char cmdline[1500], buf[4096];
+	struct parse_case c;
+	struct kheap_config saved = kheap_config;
+	size_t len;
+
+	memcpy(cmdline, "mem=", 4);
+	memset(cmdline + 4, '9', sizeof(cmdline) - 5);
+	c.cmdline = cmdline;
+	check_capture_stderr(parse_quietly, &c, buf, sizeof(buf));
+	CHECK_EQ(c.ret, -EINVAL);
+	len = strlen(buf);
+	CHECK(len > 1000 && len < 1100);
+	CHECK(len >= 4 && !strcmp(buf + len - 4, "...\n"));
+	kheap_config = saved;
+}
+
 static void test_kheap_init_results(void)
 {
 	CHECK_EQ(in_child(bad_value_child), 0);
@@ -156,6 +176,7 @@ int main(void)
 {
 	RUN(test_memparse_suffixes);
 	RUN(test_values_and_errors);
+	RUN(test_long_message_keeps_newline);
 	RUN(test_kheap_init_results);
 	RUN(test_init_applies_options);
 	RUN(test_print_config);

@@ -29,6 +29,8 @@
  *   kmalloc-rnd-01-8 ... kmalloc-rnd-15-8k beside kmalloc-8 ... kmalloc-8k;
  *   one call site always gets the same copy, 32 call sites spread over
  *   several; off (the default), every call site gets kmalloc-64.
+ * - panic_on_warn=1: the later double free aborts the process after its
+ *   report, as glibc does, with the kernel's "Kernel panic - not syncing".
  * - Against a shadow model: random allocations, frees and double frees of
  *   objects known to be free: each double free is reported exactly once,
  *   no object is handed out while live, and the caches validate.
@@ -257,6 +259,14 @@ static void test_later_double_free_is_caught(void)
 	CHECK_EQ(count(child_out, "BUG kmalloc-64 (Not tainted): Object already free\n"), 1);
 	CHECK_EQ(count(child_out, "FIX kmalloc-64: Object at 0x"), 1);
 	CHECK_EQ(count(child_out, "BUG"), 1);
+}
+
+static void test_panic_on_warn_aborts(void)
+{
+	CHECK_EQ(run_child(child_later_double_free, "panic_on_warn=1"),
+		 128 + SIGABRT);
+	CHECK_EQ(count(child_out, "): Object already free\n"), 1);
+	CHECK(strstr(child_out, "Kernel panic - not syncing: SLUB: panic_on_warn set ...\n"));
 }
 
 static void test_naive_check_alone_misses_it(void)
@@ -521,6 +531,7 @@ int main(void)
 	RUN(test_free_pointer_is_stored_encoded);
 	RUN(test_later_double_free_is_caught);
 	RUN(test_naive_check_alone_misses_it);
+	RUN(test_panic_on_warn_aborts);
 	RUN(test_double_free_on_slab_freelist_is_caught);
 	RUN(test_bulk_double_free_is_caught);
 	RUN(test_double_free_model);
