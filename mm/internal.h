@@ -124,6 +124,8 @@ struct kheap_config {
 	unsigned int slab_min_objects;	/* slab_min_objects=; 0 = from CPUs */
 	bool slab_nomerge;		/* slab_nomerge / slab_merge */
 	bool stats;			/* kheap.stats: shim prints views at exit */
+	bool stats_empty;		/* kheap.stats_empty: and empty caches */
+	unsigned int stats_pid;		/* kheap.pid: stats/publish only there */
 	bool publish;			/* kheap.publish: shim serves its views */
 	bool rseq;			/* kheap.rseq: per-CPU fast paths on rseq */
 	bool sheaves;			/* kheap.sheaves: per-CPU object arrays */
@@ -268,6 +270,19 @@ static inline unsigned long node_page_state(enum node_stat_item item)
 	long v = __atomic_load_n(&kheap_node_stat[item], __ATOMIC_RELAXED);
 	return v < 0 ? 0 : (unsigned long)v;
 }
+/* The most slab pages (both kinds) ever: slub.c notes it per new slab. */
+extern long kheap_slab_pages_peak;
+static inline void note_slab_pages_peak(void)
+{
+	long now = __atomic_load_n(&kheap_node_stat[NR_SLAB_RECLAIMABLE], __ATOMIC_RELAXED) +
+		   __atomic_load_n(&kheap_node_stat[NR_SLAB_UNRECLAIMABLE], __ATOMIC_RELAXED);
+	long peak = __atomic_load_n(&kheap_slab_pages_peak, __ATOMIC_RELAXED);
+
+	while (now > peak &&
+	       !__atomic_compare_exchange_n(&kheap_slab_pages_peak, &peak, now,
+					    true, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
 
 /* ---- vmscan.c: direct reclaim and shrinkers ---- */
 extern __thread int kheap_in_reclaim;	/* PF_MEMALLOC */
@@ -287,6 +302,8 @@ void slab_caches_fork_prepare(void);	/* every cache's locks */
 void slab_caches_fork_parent(void);
 void slab_caches_fork_child(void);
 int slab_validate(void);		/* every cache's invariants; errors */
+/* the busiest caches at their own high-water marks, for the "peaks" view */
+int slab_peaks_show(FILE *out);
 /* ---- slab_common.c: the kmalloc part ---- */
 extern const struct kheap_layer kmalloc_layer;
 /* bytes of the large kmalloc block starting at @object, else 0 (quiet) */

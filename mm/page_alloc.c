@@ -259,6 +259,23 @@ static inline void account_freepages(struct zone *zone, long nr, int mt)
 	__mod_zone_page_state(zone, NR_FREE_PAGES, nr);
 }
 
+/*
+ * After an allocation took pages off the free lists (zone->lock held): the
+ * zone's high-water mark of pages in use (online, not on the free lists:
+ * with users or on per-CPU lists) may rise.  One compare under a lock
+ * already held, never on a per-CPU list hit; merges and free page
+ * reporting move blocks off the lists too, but they are not allocations.
+ */
+static inline void note_zone_peak(struct zone *zone)
+{
+	unsigned long used = zone->online_end_pfn - zone->zone_start_pfn -
+			     (unsigned long)zone->vm_stat[NR_FREE_PAGES] -
+			     (unsigned long)zone->vm_stat[NR_ZONE_ISOLATED];
+
+	if (used > zone->peak_used)
+		WRITE_ONCE(zone->peak_used, used);
+}
+
 static inline void __add_to_free_list(struct page *page, struct zone *zone,
 				      unsigned int order, int mt, bool tail)
 {
@@ -408,6 +425,7 @@ static void page_del_and_expand(struct zone *zone, struct page *page,
 	__del_page_from_free_list(page, zone, high);
 	nr_pages -= (long)expand(zone, page, low, high, mt);
 	account_freepages(zone, -nr_pages, mt);
+	note_zone_peak(zone);
 }
 
 /* Take the smallest free block of type @mt that holds @order. */

@@ -126,6 +126,7 @@ struct kmem_cache_node {
 					   objects (for validate, shutdown) */
 	long nr_slabs;			/* slabs of the cache (atomic) */
 	long total_objects;		/* objects in those slabs (atomic) */
+	long peak_slabs;		/* kheap: most nr_slabs ever (atomic) */
 	struct sheaf_barn barn;		/* sheaves no CPU holds (sheaf caches) */
 };
 

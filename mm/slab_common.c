@@ -545,6 +545,44 @@ static int slab_debugfs_show(const char *rest, FILE *out)
 	return err;
 }
 
+/* The caches whose slabs ever took the most memory, most first. */
+int slab_peaks_show(FILE *out)
+{
+	struct { const char *name; unsigned long peak_kb, now_kb, peak; } top[8];
+	int n = 0;
+	struct kmem_cache *s;
+
+	slab_mutex_lock();
+	list_for_each_entry(s, &slab_caches, list) {
+		unsigned long peak = (unsigned long)READ_ONCE(s->node.peak_slabs);
+		unsigned long kb = peak << (oo_order(s->oo) + PAGE_SHIFT - 10);
+		int i;
+
+		if (!peak)
+			continue;
+		for (i = n; i > 0 && top[i - 1].peak_kb < kb; i--)
+			if (i < (int)ARRAY_SIZE(top))
+				top[i] = top[i - 1];
+		if (i >= (int)ARRAY_SIZE(top))
+			continue;
+		top[i].name = s->name;
+		top[i].peak_kb = kb;
+		top[i].peak = peak;
+		top[i].now_kb = (unsigned long)READ_ONCE(s->node.nr_slabs)
+				<< (oo_order(s->oo) + PAGE_SHIFT - 10);
+		if (n < (int)ARRAY_SIZE(top))
+			n++;
+	}
+	fprintf(out, "Busiest caches at their peak:\n");
+	fprintf(out, "  %-20s %10s %12s %12s\n", "cache", "peak slabs",
+		"peak memory", "now");
+	for (int i = 0; i < n; i++)
+		fprintf(out, "  %-20s %10lu %9lu kB %9lu kB\n", top[i].name,
+			top[i].peak, top[i].peak_kb, top[i].now_kb);
+	slab_mutex_unlock();
+	return 0;
+}
+
 #ifdef CONFIG_SLUB_STATS
 /* The kernel's /sys/kernel/slab/<cache>/<stat> files, in one view. */
 static const char *const stat_item_names[NR_SLUB_STAT_ITEMS] = {

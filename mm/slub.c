@@ -994,6 +994,7 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags)
 	slab->counters = 0;
 	slab->objects = n;
 	mod_node_page_state(slab_stat_item(s), 1L << oo_order(oo));
+	note_slab_pages_peak();
 
 	start = slab_address(slab);
 	if (kmem_cache_debug(s))
@@ -1042,8 +1043,16 @@ static void rcu_free_slab(struct rcu_head *h)
 
 static void inc_slabs_node(struct kmem_cache *s, unsigned int objects)
 {
-	__atomic_fetch_add(&s->node.nr_slabs, 1, __ATOMIC_RELAXED);
+	long slabs = __atomic_add_fetch(&s->node.nr_slabs, 1, __ATOMIC_RELAXED);
+	long peak = READ_ONCE(s->node.peak_slabs);
+
 	__atomic_fetch_add(&s->node.total_objects, objects, __ATOMIC_RELAXED);
+	/* the high-water mark the shim's kheap.stats reports (slow path) */
+	while (slabs > peak &&
+	       !__atomic_compare_exchange_n(&s->node.peak_slabs, &peak, slabs,
+					    true, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
 }
 
 static void dec_slabs_node(struct kmem_cache *s, unsigned int objects)

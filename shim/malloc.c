@@ -81,9 +81,15 @@
  *    dlopen()ed objects share one heap.  All memory is private anonymous.
  *
  * 8. Quiet.  The shim starts no thread and installs no handler unless an
- *    option asks: kheap.stats (or KHEAP_STATS=1) prints meminfo, slabinfo,
+ *    option asks: kheap.stats (or KHEAP_STATS=1) prints the peaks (slab
+ *    memory, pages in use, RSS, the busiest caches at their own peaks),
+ *    meminfo, slabinfo (caches with slabs only, unless kheap.stats_empty),
  *    buddyinfo and vmallocinfo to stderr at exit; kheap.publish starts the
- *    one publisher thread of publish.c.
+ *    one publisher thread of publish.c.  Options come through the
+ *    environment, so every program the process starts inherits them;
+ *    kheap.pid=PID (which `kheap run` sets to its program's pid, the same
+ *    across exec) keeps stats and publishing to that one process, not its
+ *    children or the programs they run.
  *
  * Cost: malloc of a small size is one load and branch for init, the size
  * test, the size-class lookup inlined from kmalloc() (a table load below
@@ -561,10 +567,44 @@ SHIM_PUBLIC struct mallinfo SHIM_ENTRY(mallinfo)(void)
 /* stderr as it was at start-up: programs such as sort(1) close fd 2 at exit */
 static int stats_fd = -1;
 
+/*
+ * slabinfo without the caches that have no slabs (all numbers 0), unless
+ * kheap.stats_empty: printed into a buffer taken before any view lock,
+ * then copied line by line.
+ */
+static void print_slabinfo(FILE *out)
+{
+	const size_t size = 1UL << 20;
+	char *buf = kheap_config.stats_empty ? NULL : malloc(size);
+	FILE *f = buf ? fmemopen(buf, size, "w") : NULL;
+	int line = 0;
+
+	if (!f) {
+		free(buf);
+		kheap_proc_show("slabinfo", out);
+		return;
+	}
+	setvbuf(f, NULL, _IONBF, 0);
+	kheap_proc_show("slabinfo", f);
+	buf[min((size_t)ftell(f), size - 1)] = 0;
+	fclose(f);
+	for (char *l = buf, *nl; *l; l = nl, line++) {
+		unsigned long active = 0, num = 0;
+
+		nl = strchr(l, '\n');
+		nl = nl ? nl + 1 : l + strlen(l);
+		if (line >= 2 && sscanf(l, "%*s %lu %lu", &active, &num) == 2 &&
+		    !active && !num)
+			continue;
+		fwrite(l, 1, (size_t)(nl - l), out);
+	}
+	free(buf);
+}
+
 static void print_stats(void)
 {
 	static const char *const views[] = {
-		"meminfo", "slabinfo", "buddyinfo", "vmallocinfo",
+		"peaks", "meminfo", "slabinfo", "buddyinfo", "vmallocinfo",
 #ifdef CONFIG_SLUB_STATS
 		"slub_stats",
 #endif
@@ -578,10 +618,20 @@ static void print_stats(void)
 	for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
 		fprintf(out, "==> kheap %s of %s (pid %d) <==\n", views[i],
 			kheap_comm(), os_getpid());
-		kheap_proc_show(views[i], out);
+		if (!strcmp(views[i], "slabinfo"))
+			print_slabinfo(out);
+		else
+			kheap_proc_show(views[i], out);
 	}
 	fclose(out);
 	stats_fd = -1;
+}
+
+/* kheap.pid: stats and publishing for that process only (not a child). */
+static bool options_are_mine(void)
+{
+	return !kheap_config.stats_pid ||
+	       kheap_config.stats_pid == (unsigned int)os_getpid();
 }
 
 __attribute__((constructor)) static void shim_start(void)
@@ -592,6 +642,8 @@ __attribute__((constructor)) static void shim_start(void)
 		return;
 	if (env && env[0] && strcmp(env, "0"))
 		kheap_config.stats = true;
+	if (!options_are_mine())
+		return;
 	if (kheap_config.stats)
 		stats_fd = os_dup_cloexec(2);
 	if (kheap_config.publish)
@@ -600,7 +652,7 @@ __attribute__((constructor)) static void shim_start(void)
 
 __attribute__((destructor)) static void shim_stop(void)
 {
-	if (!READ_ONCE(kheap_initialized))
+	if (!READ_ONCE(kheap_initialized) || !options_are_mine())
 		return;
 	if (kheap_config.stats)
 		print_stats();

@@ -47,7 +47,7 @@ static const struct command commands[] = {
 	  "The buddy allocator, SLUB, vmalloc and a real program on kheap's\n"
 	  "malloc, with the /proc views between the steps (what `make demo` runs).\n",
 	  cmd_demo, CMD_NO_INIT },
-	{ "run", "[--cmdline \"OPTS\"] [--stats] [--] PROG [ARGS...]",
+	{ "run", "[--cmdline \"OPTS\"] [--stats [-z]] [--follow-children] [--] PROG [ARGS...]",
 	  "run PROG with kheap as its malloc (libkheap-malloc.so preloaded)",
 	  "Runs PROG with LD_PRELOAD=libkheap-malloc.so, found beside this kheap\n"
 	  "binary or in the install prefix's library directory.  The program\n"
@@ -55,8 +55,15 @@ static const struct command commands[] = {
 	  "can read them while it runs.  The exit status is PROG's own (126 or\n"
 	  "127 if it cannot be executed).\n"
 	  "  --cmdline \"OPTS\"  kheap options for PROG (added to $KHEAP_CMDLINE)\n"
-	  "  --stats           print meminfo, slabinfo, buddyinfo and vmallocinfo\n"
-	  "                    to stderr when PROG exits (kheap.stats=1)\n",
+	  "  --stats           print the peaks (slab memory, pages in use, RSS,\n"
+	  "                    the busiest caches at their peak), meminfo,\n"
+	  "                    slabinfo, buddyinfo and vmallocinfo to stderr\n"
+	  "                    when PROG exits (kheap.stats=1)\n"
+	  "  -z                with --stats, list caches without slabs too\n"
+	  "  --follow-children stats and views for every process PROG starts\n"
+	  "                    too (by default only PROG's own, kheap.pid=PID;\n"
+	  "                    an exec keeps the pid, so a wrapper script that\n"
+	  "                    execs the real program is followed)\n",
 	  cmd_run, CMD_OWN_ARGS | CMD_NO_INIT },
 	{ "slabinfo", "[--pid PID] [-aBehilLPrStTUz] [-N K] [CACHE-REGEX]",
 	  "print /proc/slabinfo, or tools/mm/slabinfo's reports",
@@ -215,18 +222,25 @@ static int cmd_run(const struct command *c, int argc, char **argv,
 		   const char *cmdline)
 {
 	const char *run_cmdline = NULL;
-	int stats = 0, i;
-	char *opts = NULL;
+	bool stats = false, empty = false, children = false;
+	char *opts = NULL, extra[160];
+	int i, r;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
 		}
-		if (!strcmp(argv[i], "--cmdline") && i + 1 < argc)
-			run_cmdline = argv[++i];
-		else if (!strcmp(argv[i], "--stats"))
-			stats = 1;
+		if ((r = tool_option_value(c->name, argc, argv, &i, "--cmdline",
+					   &run_cmdline))) {
+			if (r == 2)
+				return 2;
+		} else if (!strcmp(argv[i], "--stats"))
+			stats = true;
+		else if (!strcmp(argv[i], "-z"))
+			empty = true;
+		else if (!strcmp(argv[i], "--follow-children"))
+			children = true;
 		else if (argv[i][0] == '-') {
 			fprintf(stderr, "%s: run: unknown option '%s'\n", prog, argv[i]);
 			command_usage(find_command("run"), stderr);
@@ -243,9 +257,11 @@ static int cmd_run(const struct command *c, int argc, char **argv,
 		     cmdline && run_cmdline ? " " : "",
 		     run_cmdline ? run_cmdline : "") < 0)
 		return 1;
-	if (shim_environment(*opts ? opts : NULL,
-			     stats ? "kheap.publish=1 kheap.stats=1"
-				   : "kheap.publish=1"))
+	/* exec keeps the pid: this is the program's pid, not its children's */
+	snprintf(extra, sizeof(extra), "kheap.publish=1%s%s kheap.pid=%d",
+		 stats ? " kheap.stats=1" : "", empty ? " kheap.stats_empty=1" : "",
+		 children ? 0 : (int)getpid());
+	if (shim_environment(*opts ? opts : NULL, extra))
 		return 1;
 	free(opts);
 	execvp(argv[i], argv + i);

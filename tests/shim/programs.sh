@@ -166,6 +166,27 @@ stats)
 		grep -q '^Node 0, zone' err || fail "KHEAP_STATS=1: views missing"
 	"$KHEAP" run --stats -- /bin/true 2> err2
 	grep -q '^slabinfo - version: 2.1' err2 || fail "kheap run --stats printed no slabinfo"
+	# the peaks come first; caches without slabs are left out unless -z
+	head -1 err2 | grep -q '^==> kheap peaks of true (pid [0-9]*) <==' || fail "no peaks first: $(head -2 err2)"
+	grep -q '^Slab: *[0-9]* kB  (now [0-9]* kB)$' err2 && grep -q '^Pages in use: ' err2 &&
+		grep -q '^RSS (VmHWM): ' err2 && grep -q '^Busiest caches at their peak:' err2 || fail "peaks: $(head -8 err2)"
+	sed -n '/slabinfo of/,/buddyinfo of/p' err2 | awk 'NR > 3 && $2 == 0 && $3 == 0 && !/^==>/ { print; bad = 1 } END { exit bad }' ||
+		fail "--stats listed caches without slabs"
+	"$KHEAP" run --stats -z -- /bin/true 2> err4
+	[ "$(sed -n '/slabinfo of/,/buddyinfo of/p' err4 | wc -l)" -gt "$(sed -n '/slabinfo of/,/buddyinfo of/p' err2 | wc -l)" ] ||
+		fail "-z did not add the empty caches"
+	grep -q '^dma-kmalloc-8k *0 *0 ' err4 || fail "-z: no empty dma-kmalloc-8k line"
+	# only the program kheap run started, not what it starts, unless asked
+	"$KHEAP" run --stats -- /usr/bin/perl -e 'system("/bin/true"); system("/bin/true")' 2> err5
+	[ "$(grep -c '^==> kheap peaks of' err5)" = 1 ] || fail "children printed stats: $(grep '^==> kheap peaks' err5)"
+	"$KHEAP" run --stats --follow-children -- /usr/bin/perl -e 'system("/bin/true"); system("/bin/true")' 2> err6
+	[ "$(grep -c '^==> kheap peaks of' err6)" = 3 ] || fail "--follow-children: $(grep '^==> kheap peaks' err6)"
+	# the peaks are high-water marks: 60 MB taken and given back
+	"$KHEAP" run --stats -- /usr/bin/perl -e 'my @a = map { "x" x 1000 } 1 .. 60000; @a = ();' 2> err7
+	awk '/^Slab:/ { if ($2 < 50000 || $2 <= $5) exit 1; ok = 1 } END { exit !ok }' err7 ||
+		fail "slab peak: $(grep '^Slab:' err7)"
+	awk '/^RSS \(VmHWM\):/ { if ($3 < 50000) exit 1; ok = 1 } END { exit !ok }' err7 || fail "RSS peak: $(grep '^RSS' err7)"
+	sed -n '/^Busiest caches/,/^==>/p' err7 | sed -n 3p | grep -q '^  kmalloc-1k ' || fail "busiest cache at its peak: $(sed -n '/^Busiest/,/^==>/p' err7)"
 	LD_PRELOAD="$SHIM" /bin/true 2> err3
 	[ ! -s err3 ] || fail "without KHEAP_STATS the shim printed: $(head -3 err3)"
 	echo "ok stats" ;;
