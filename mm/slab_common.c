@@ -504,7 +504,7 @@ static int slab_sysfs_show(FILE *out)
 		for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
 			fprintf(out, " %s=%d", flags[i].name,
 				!!(s->flags & flags[i].flag));
-		fprintf(out, " cpu_slab=%lu cpu_partial_slabs=%lu cpu_freelist=%lu cpu_slab_free=%lu cpu_partial_free=%lu sheaf_capacity=%u sheaf_objects=%lu barn_full=%lu barn_empty=%lu\n",
+		fprintf(out, " cpu_slab=%lu slabs_cpu_partial=%lu cpu_freelist=%lu cpu_slab_free=%lu cpu_partial_free=%lu sheaf_capacity=%u sheaf_objects=%lu barn_full=%lu barn_empty=%lu\n",
 			a.cpu_slab, a.cpu_partial_slabs, a.cpu_freelist,
 			a.cpu_slab_free, a.cpu_partial_free, s->sheaf_capacity,
 			a.sheaf_objects, a.barn_full, a.barn_empty);

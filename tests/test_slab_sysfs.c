@@ -31,7 +31,7 @@ struct attrs {
 static const char *const names[] = {
 	"object_size", "slab_size", "order", "objs_per_slab", "slabs",
 	"partial", "cpu_slabs", "objects", "objects_partial", "total_objects",
-	"cpu_slab", "cpu_partial_slabs", "cpu_freelist", "cpu_slab_free",
+	"cpu_slab", "slabs_cpu_partial", "cpu_freelist", "cpu_slab_free",
 	"cpu_partial_free", "sheaf_capacity", "sheaf_objects", "barn_full",
 	"barn_empty", "store_user", "aliases", "align", "hwcache_align",
 };

@@ -43,9 +43,13 @@ static command_fn cmd_run, cmd_view, cmd_config, cmd_help;
 #define CMD_NO_INIT	0x2
 
 static const struct command commands[] = {
-	{ "demo", "", "narrated walk through the allocators",
-	  "The buddy allocator, SLUB, vmalloc and a real program on kheap's\n"
-	  "malloc, with the /proc views between the steps (what `make demo` runs).\n",
+	{ "demo", "[--step] [buddy] [slab] [vmalloc] [program]",
+	  "narrated walk through the allocators",
+	  "The buddy allocator, SLUB (sheaves, CPU and node partial slabs,\n"
+	  "min_partial, shrink), vmalloc and a real program on kheap's malloc,\n"
+	  "with the views between the steps (what `make demo` runs).  Name\n"
+	  "chapters to run only those; --step waits for Enter between steps;\n"
+	  "--cmdline options apply (after the demo's mem=1G).\n",
 	  cmd_demo, CMD_NO_INIT },
 	{ "run", "[--cmdline \"OPTS\"] [--stats [-z]] [--follow-children] [--] PROG [ARGS...]",
 	  "run PROG with kheap as its malloc (libkheap-malloc.so preloaded)",
