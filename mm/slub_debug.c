@@ -277,7 +277,20 @@ static unsigned long jiffies_now(void)
 void slub_debug_capture_track(struct track *t, unsigned long addr)
 {
 	void *frames[TRACK_ADDRS + 3];
-	int n = backtrace(frames, TRACK_ADDRS + 3), skip = 0;
+	int n = 0, skip = 0;
+
+	/*
+	 * backtrace()'s first call dlopen()s libgcc_s, which allocates: under
+	 * the malloc shim that would be a tracked allocation capturing a track
+	 * again, for ever.  Marked as dump_stack() marks it (mm/debug.c), the
+	 * shim serves those allocations from its boot arena; a track taken
+	 * inside backtrace() itself records no stack.
+	 */
+	if (!kheap_in_backtrace) {
+		kheap_in_backtrace = 1;
+		n = backtrace(frames, TRACK_ADDRS + 3);
+		kheap_in_backtrace = 0;
+	}
 
 	/* drop kheap's own frames up to the caller's return address */
 	for (int i = 0; i < n; i++)

@@ -148,6 +148,22 @@ pid_view)
 	"$KHEAP" buddyinfo > own.txt 2> err
 	grep -q 'fresh kheap heap inside the kheap command' err || fail "kheap VIEW without --pid does not say what it shows: $(cat err)"
 	set -e
+	# slab_debug=U under the shim: backtrace()'s own allocations must not
+	# recurse; the call sites of a running program in the kernel's format
+	KHEAP_CMDLINE="slab_debug=U,kmalloc-64" LD_PRELOAD="$SHIM" /bin/ls / > /dev/null ||
+		fail "slab_debug=U under the shim: ls failed ($?)"
+	PYTHONMALLOC=malloc "$KHEAP" run --cmdline "slab_debug=U,kmalloc-64" -- /usr/bin/python3 -c \
+		'import time; d = [str(i) * 2 for i in range(3000)]; time.sleep(30)' & tpid=$!
+	i=0
+	until "$KHEAP" slabinfo -t '^kmalloc-64$' --pid $tpid > traces.txt 2> err && grep -q ' PyUnicode_New+0x' traces.txt; do
+		i=$((i + 1)); [ $i -lt 100 ] || { kill $tpid; fail "no call sites from pid $tpid: $(head -5 traces.txt) $(cat err)"; }
+		sleep 0.1
+	done
+	kill $tpid; wait $tpid || true
+	rm -f "${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}/kheap-$tpid.sock"
+	grep -q '^kmalloc-64: Kernel object allocation$' traces.txt &&
+		grep -q '^ *[0-9][0-9]* PyUnicode_New+0x[0-9a-f]* waste=[0-9]*/[0-9]* age=[0-9]*' traces.txt &&
+		grep -q '^        PyUnicode_New+0x' traces.txt || fail "traces: $(head -8 traces.txt)"
 	# the socket of a process that died without removing it is swept
 	dir=${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}
 	: > "$dir/kheap-4194399.sock"
