@@ -2,7 +2,8 @@
 /*
  * kheap - the command-line tool: the narrated demo, running a program on
  * kheap's malloc (`kheap run`), the /proc-style views of this process or of
- * a process running under the shim (`--pid`), and the option table.
+ * a process running under the shim (`--pid`), slabinfo's reports, `kheap
+ * top`, and the option table.
  *
  * Exit codes: 0 success, 1 the operation failed, 2 bad usage; `kheap run`
  * passes the program's own exit status through (126/127 when it cannot be
@@ -10,7 +11,8 @@
  *
  * The command table below drives usage, `kheap help CMD` and dispatch;
  * each command's handler lives with its kind: the views and `--pid` in
- * tools/view.c, the demo in tools/demo.c.  A view of another process comes
+ * tools/view.c, the demo in tools/demo.c, slabinfo's reports in
+ * tools/slabinfo.c, top in tools/top.c; `run` is here.  A view of another process comes
  * from its shim's publisher (kheap.publish=1, which `kheap run` sets).
  */
 #define _GNU_SOURCE
