@@ -8,21 +8,11 @@
 #include "internal.h"
 #include "slab_internal.h"
 #include "check.h"
+#include "views.h"
 
 static unsigned long oo_objects_of(struct kmem_cache *s)
 {
 	return oo_objects(s->oo);
-}
-
-static char *view(const char *name)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	CHECK_EQ(kheap_proc_show(name, f), 0);
-	fclose(f);
-	return text;
 }
 
 /* The value of line "@name N" of /proc/vmstat; -1 if absent. */
