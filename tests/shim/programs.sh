@@ -267,6 +267,18 @@ top)
 	"$KHEAP" top -b --pid $pid 2> err; st=$?
 	set -e
 	[ $st = 2 ] && grep -q "no such process" err || fail "top of an exited process: $st $(cat err)"
+	# a program that exits while top watches it: a line, status 0
+	"$KHEAP" run -- /usr/bin/python3 -c 'import time; time.sleep(2)' & pid=$!
+	i=0
+	until "$KHEAP" vmstat --pid $pid > /dev/null 2>&1; do
+		i=$((i + 1)); [ $i -lt 100 ] || fail "python3 never published"
+		sleep 0.05
+	done
+	"$KHEAP" top -b -n 40 -d 0.25 --pid $pid > gone.txt 2> err || fail "top of a program that exits: $?"
+	wait $pid || true
+	grep -q "process $pid has exited" err || fail "no message when the process exits: $(cat err)"
+	n=$(grep -c '^kheap top - ' gone.txt)
+	[ "$n" -ge 1 ] && [ "$n" -lt 40 ] || fail "$n screens of a program that exited"
 	echo "ok top" ;;
 *)
 	echo "unknown case $CASE" >&2; exit 2 ;;
