@@ -438,11 +438,12 @@ static int demo_buddy(int cpu)
 		free(t);
 		say("Every 2 MiB pageblock has a migrate type. Hot-added memory "
 		    "starts Movable; GFP_KERNEL requests are Unmovable and, when "
-		    "their own lists are empty, claim a whole pageblock from another "
-		    "type rather than mix types inside one: zone %s now has %ld "
-		    "Unmovable and %ld Movable pageblocks (the last lines above). A "
+		    "their own lists are empty, take from another type, claiming "
+		    "the whole pageblock when at least half of it is free or already "
+		    "theirs, to keep the types apart: zone %s now has %ld Unmovable "
+		    "and %ld Movable pageblocks (the last lines above). A "
 		    "__GFP_MOVABLE request, like the page just taken, is served from "
-		    "Movable blocks.", z0[m].name, unmov, mov);
+		    "Movable blocks first.", z0[m].name, unmov, mov);
 	}
 	if (pm)
 		__free_pages(pm, 0);
@@ -453,9 +454,10 @@ static int demo_buddy(int cpu)
 			"managed", NULL }, "min, low, high, managed");
 	high = view_value("zoneinfo", z0[m].name, "high");
 	say("Watermarks: an allocation that would leave a zone below its low "
-	    "watermark goes to the slow path; below min only atomic requests "
-	    "may dip, and blocking ones reclaim (drain the per-CPU lists, run the "
-	    "shrinkers) first. They are recomputed as memory is hot-added, so "
+	    "watermark goes to the slow path, which tries again down to the min "
+	    "watermark; only __GFP_HIGH requests (GFP_ATOMIC) may go below min, "
+	    "and blocking ones reclaim (drain the per-CPU lists, run the "
+	    "shrinkers) and retry. They are recomputed as memory is hot-added, so "
 	    "zone %s's high watermark is %ld pages for the %ld pages online now.",
 	    z0[m].name, high, online - offline);
 	return 0;
