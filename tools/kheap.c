@@ -43,6 +43,8 @@ static command_fn cmd_run, cmd_view, cmd_config, cmd_help;
 /* The handler applies --cmdline itself (or passes it on): main() does not
  * initialise kheap with it. */
 #define CMD_NO_INIT	0x2
+/* -h and --help reach the handler, which prints its full option list. */
+#define CMD_OWN_HELP	0x4
 
 static const struct command commands[] = {
 	{ "demo", "[--step] [buddy] [slab] [vmalloc] [program]",
@@ -78,7 +80,7 @@ static const struct command commands[] = {
 	  "sort by size/loss/partial slabs, -a aliases, -r a report per cache,\n"
 	  "-t alloc/free call sites (slab_debug=U), -z/-e with/only empty caches\n"
 	  "(`kheap slabinfo -h` lists them all).\n",
-	  cmd_slabinfo, 0, "slabinfo" },
+	  cmd_slabinfo, CMD_OWN_HELP, "slabinfo" },
 	{ "buddyinfo", "[--pid PID]", "print /proc/buddyinfo", NULL, cmd_view, 0,
 	  "buddyinfo" },
 	{ "pagetypeinfo", "[--pid PID]", "print /proc/pagetypeinfo", NULL,
@@ -106,7 +108,7 @@ static const struct command commands[] = {
 	  "text (-n COUNT times, every -d SECONDS) for scripts; interactively the\n"
 	  "keys a b c l v n o p s u sort, z shows empty caches, q quits\n"
 	  "(`kheap top -h` has the details).\n",
-	  cmd_top, 0, NULL },
+	  cmd_top, CMD_OWN_HELP, NULL },
 	{ "view", "NAME [--pid PID]", "print any view by its name",
 	  "NAME is one of kheap_proc_show()'s views: the /proc files above,\n"
 	  "kernel/slab (the /sys/kernel/slab files of every cache, one line\n"
@@ -402,7 +404,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (c->fn != cmd_help && wants_help(c, argc, argv)) {
+	if (c->fn != cmd_help && !(c->flags & CMD_OWN_HELP) &&
+	    wants_help(c, argc, argv)) {
 		command_usage(c, stdout);
 		return 0;
 	}

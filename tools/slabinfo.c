@@ -490,7 +490,7 @@ static const char slabinfo_usage[] =
 	"  -a  aliases: the names merged into each cache\n"
 	"  -B  sizes in bytes (not 1.2K, 3.4M)\n"
 	"  -e  empty caches only          -z  include empty caches\n"
-	"  -h  this text                  -i  inverted order\n"
+	"  -h, --help  this text          -i  inverted order\n"
 	"  -l  the cache list (Name Objects Objsize Space Slabs/Part/Cpu O/S O %Fr %Ef Flg)\n"
 	"  -L  sort by loss               -S  sort by size\n"
 	"  -P  sort by partial slabs      -N K  only the first K caches\n"
@@ -530,6 +530,10 @@ int cmd_slabinfo(const struct command *c, int argc, char **argv,
 			opt.lines = atol(v) < 1 ? 1 : atol(v);
 			any = 1;
 			continue;
+		}
+		if (!strcmp(a, "--help")) {
+			fputs(slabinfo_usage, stdout);
+			return 0;
 		}
 		if (a[0] != '-' || !a[1]) {
 			pattern = a;

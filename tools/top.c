@@ -548,7 +548,7 @@ static int parse_args(const struct command *c, int argc, char **argv)
 			top.batch = true;
 		} else if (!strcmp(argv[i], "-z")) {
 			top.show_empty = true;
-		} else if (!strcmp(argv[i], "-h")) {
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			fputs(top_usage, stdout);
 			return -1;
 		} else {
