@@ -162,7 +162,7 @@ pid_view)
 	kill $tpid; wait $tpid || true
 	rm -f "${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}/kheap-$tpid.sock"
 	grep -q '^kmalloc-64: Kernel object allocation$' traces.txt &&
-		grep -q '^ *[0-9][0-9]* PyUnicode_New+0x[0-9a-f]* waste=[0-9]*/[0-9]* age=[0-9]*' traces.txt &&
+		grep -q '^ *[0-9][0-9]* PyUnicode_New+0x[0-9a-f]*\(/0x[0-9a-f]*\)\? waste=[0-9]*/[0-9]* age=[0-9]*' traces.txt &&
 		grep -q '^        PyUnicode_New+0x' traces.txt || fail "traces: $(head -8 traces.txt)"
 	# the socket of a process that died without removing it is swept
 	dir=${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}
