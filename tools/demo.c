@@ -545,6 +545,131 @@ static const char *back_to_slabs(const struct fields *a, const struct fields *b,
 	return buf;
 }
 
+/*
+ * The value of option @name in force ("1", "0", ...) as `kheap config`
+ * prints it, shown as a view; NULL when this build has no such option.
+ */
+static char *show_option(const char *name, char *buf, size_t len)
+{
+	char *text = NULL, *save = NULL, *val = NULL;
+	size_t tlen = 0, n = strlen(name);
+	FILE *m = open_memstream(&text, &tlen);
+
+	if (!m)
+		return NULL;
+	kheap_print_config(m);
+	fclose(m);
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		if (!strncmp(l, name, n) && l[n] == '=') {
+			snprintf(buf, len, "%.*s", (int)strcspn(l + n + 1, " \t#"), l + n + 1);
+			val = buf;
+		}
+	free(text);
+	if (val)
+		printf("\n-- config: %s --\n%s=%s\n", name, name, val);
+	return val;
+}
+
+enum { ORDER_SLABS = 3, ORDER_MAX = 64 };
+
+/* @a is @b rotated (the same cycle through the slots, entered elsewhere). */
+static bool is_rotation(const int *a, const int *b, int n)
+{
+	for (int r = 0; r < n; r++) {
+		int i = 0;
+
+		while (i < n && a[i] == b[(i + r) % n])
+			i++;
+		if (i == n)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The order in which the first ORDER_SLABS slabs of @objs (allocation
+ * order) handed out their objects, as slot numbers in the slab (address
+ * minus the slab's start, over the stride @stride); printed, and told
+ * from what it shows.  Only slabs whose @per objects the demo all holds.
+ */
+static void tell_slot_order(void *const *objs, int nr, long stride, long per,
+			    bool sheaves)
+{
+	char *base[ORDER_SLABS] = { NULL };
+	int slot[ORDER_SLABS][ORDER_MAX], cnt[ORDER_SLABS] = { 0 }, nb = 0;
+	bool same = true, rotated = true, ascending = true;
+	int distinct = 0;
+	char val[32], where[64];
+	const char *random;
+
+	if (per < 2 || per > ORDER_MAX || stride <= 0)
+		return;
+	for (int i = 0; i < nr; i++) {
+		char *b = page_address(compound_head(virt_to_page(objs[i])));
+		int k = 0;
+
+		while (k < nb && base[k] != b)
+			k++;
+		if (k == nb) {
+			if (nb == ORDER_SLABS)
+				continue;
+			base[nb++] = b;
+		}
+		if (cnt[k] < ORDER_MAX)
+			slot[k][cnt[k]++] = (int)(((char *)objs[i] - b) / stride);
+	}
+	for (int k = 0; k < nb; k++)
+		if (cnt[k] != per)
+			return;		/* a slab the demo does not hold whole */
+	if (nb < 2)
+		return;
+	printf("\n  the order in which the first %d slabs handed out their "
+	       "objects (slot = (address - slab start) / %ld):\n", nb, stride);
+	for (int k = 0; k < nb; k++) {
+		printf("  slab %d at %p:", k + 1, (void *)base[k]);
+		for (int i = 0; i < per; i++) {
+			printf(" %d", slot[k][i]);
+			if (i && slot[k][i] < slot[k][i - 1])
+				ascending = false;
+		}
+		putchar('\n');
+		if (k) {
+			same &= !memcmp(slot[k], slot[0], sizeof(int) * (size_t)per);
+			rotated &= is_rotation(slot[k], slot[0], (int)per);
+		}
+		distinct++;
+		for (int j = 0; j < k; j++)
+			if (!memcmp(slot[k], slot[j], sizeof(int) * (size_t)per)) {
+				distinct--;
+				break;
+			}
+	}
+	if (distinct == nb)
+		snprintf(where, sizeof(where), "a different place in each slab");
+	else
+		snprintf(where, sizeof(where), "%d different places in the %d slabs",
+			 distinct, nb);
+	random = show_option("slab_freelist_random", val, sizeof(val));
+	say("%s%s%s%s%s",
+	    same && ascending ? "Each slab handed out its objects in address "
+	    "order, slot 0 first." :
+	    same ? "Every slab handed out its objects in the same order." :
+	    rotated ? "The orders differ from slab to slab only in where they "
+	    "start: one cycle through the slots, entered at " :
+	    "The orders differ from slab to slab.",
+	    !same && rotated ? where : "", !same && rotated ? "." : "",
+	    !random ? "" : !strcmp(random, "1") ? " slab_freelist_random=1 (the "
+	    "kernel's CONFIG_SLAB_FREELIST_RANDOM, on in Debian's 6.12 kernel): "
+	    "the cache has a random permutation of its slots and a new slab's "
+	    "freelist follows it from a random start (shuffle_freelist()), so the "
+	    "address of the next object cannot be told from the last one's." :
+	    " slab_freelist_random=0: a new slab's freelist runs in address "
+	    "order.",
+	    sheaves ? " A sheaf refill takes runs of CPU slabs' freelists and "
+	    "allocations pop the sheaf from its top, so each run comes out last "
+	    "in, first out." : "");
+}
+
 static int demo_slab(void)
 {
 	enum { N = 400, M = 1000 };
@@ -612,6 +737,8 @@ static int demo_slab(void)
 	    F(&g, "sheaf_capacity") > 0 ? " Allocations pop the main sheaf; an "
 	    "empty one is refilled from the CPU slab's freelist." : "");
 	slab_state("demo_obj", &f, held);
+	tell_slot_order(objs, M, F(&g, "slab_size"), F(&g, "objs_per_slab"),
+			F(&g, "sheaf_capacity") > 0);
 	step();
 
 	for (int i = 0; i < M; i += 2) {

@@ -49,9 +49,10 @@ static command_fn cmd_run, cmd_view, cmd_config, cmd_help;
 static const struct command commands[] = {
 	{ "demo", "[--step] [buddy] [slab] [vmalloc] [program]",
 	  "narrated walk through the allocators",
-	  "The buddy allocator, SLUB (sheaves, CPU and node partial slabs,\n"
-	  "min_partial, shrink), vmalloc and a real program on kheap's malloc,\n"
-	  "with the views between the steps (what `make demo` runs).  Name\n"
+	  "The buddy allocator, SLUB (the order a new slab hands out its\n"
+	  "objects, sheaves, CPU and node partial slabs, min_partial, shrink),\n"
+	  "vmalloc and a real program on kheap's malloc, with the views\n"
+	  "between the steps (what `make demo` runs).  Name\n"
 	  "chapters to run only those; --step waits for Enter between steps;\n"
 	  "--cmdline options apply (after the demo's mem=1G).\n",
 	  cmd_demo, CMD_NO_INIT },

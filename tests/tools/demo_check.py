@@ -273,7 +273,55 @@ def check_slab(bl, sheaves):
                   "debug shrink sentence %s" % (m.groups(),))
             check(ret == shrink.get("demo_dbg") and (ret == 0) == (after == 0), "debug shrink returned %d" % ret)
     check(states >= 8, "only %d slab states narrated" % states)
+    check_slot_order(bl, geo.get("demo_obj", {}))
     return geo
+
+
+def rotations(a):
+    return [a[r:] + a[:r] for r in range(len(a))]
+
+
+def check_slot_order(bl, g):
+    """The order the first slabs handed out their objects: the slot lines
+    are permutations of the slab's slots, and the sentence after them says
+    what they show (same order, address order, one cycle entered at N
+    places) and what slab_freelist_random, printed beside them, is."""
+    calls = [i for i, b in enumerate(bl) if b[0] == "call" and "handed out their objects (slot" in b[1]]
+    check(len(calls) == 1, "the slot order is shown %d times" % len(calls))
+    if not calls:
+        return
+    i = calls[0]
+    seqs = [[int(x) for x in m.group(1).split()]
+            for m in re.finditer(r"slab \d+ at 0x[0-9a-f]+: ([\d ]+)", bl[i][1])]
+    per = g.get("objs_per_slab", 0)
+    check(len(seqs) >= 2 and all(sorted(q) == list(range(per)) for q in seqs),
+          "slot lines are not permutations of %d slots: %s" % (per, seqs))
+    view = [b for b in bl[i + 1:i + 3] if b[0] == "view" and b[1] == "config: slab_freelist_random"]
+    says = [b[1] for b in bl[i + 1:i + 4] if b[0] == "say"]
+    check(view and says, "no option view or sentence after the slot order")
+    if not (view and says and seqs):
+        return
+    t, opt = says[0], view[0][2][0]
+    same = all(q == seqs[0] for q in seqs)
+    rot = all(q in rotations(seqs[0]) for q in seqs)
+    distinct = len(set(tuple(q) for q in seqs))
+    if same and seqs[0] == sorted(seqs[0]):
+        check(t.startswith("Each slab handed out its objects in address order, slot 0 first."), "address order: %s" % t)
+    elif same:
+        check(t.startswith("Every slab handed out its objects in the same order."), "same order: %s" % t)
+    elif rot:
+        where = ("a different place in each slab" if distinct == len(seqs)
+                 else "%d different places in the %d slabs" % (distinct, len(seqs)))
+        check(t.startswith("The orders differ from slab to slab only in where they start: one cycle through "
+                           "the slots, entered at %s." % where), "rotations: %s" % t)
+    else:
+        check(t.startswith("The orders differ from slab to slab."), "different orders: %s" % t)
+    check(opt in ("slab_freelist_random=1", "slab_freelist_random=0") and re.search(r" %s[ :]" % opt, t),
+          "option %s not told: %s" % (opt, t))
+    if opt.endswith("=0"):
+        check(same, "slab_freelist_random=0 but the slabs' orders differ: %s" % seqs)
+    elif per > 2:
+        check(not same or distinct < len(seqs), "slab_freelist_random=1 yet one order: %s" % seqs)
 
 
 # ---- chapter 3 -------------------------------------------------------------
@@ -328,6 +376,11 @@ check(sorted(ch) == [2], "`demo slab` ran chapters %s" % sorted(ch))
 check("(mem=1G kheap.sheaves=0)" in out, "the options in force are not shown")
 check("this cache has no sheaves" in " ".join(out.split()), "kheap.sheaves=0 did not change the story")
 check_slab(blocks(ch.get(2, "")), sheaves=False)
+check("slab_freelist_random=1 (" in " ".join(ch.get(2, "").split()), "freelist randomisation not on by default")
+out = run("--cmdline", "kheap.sheaves=0 slab_freelist_random=0", "demo", "slab")
+check("Each slab handed out its objects in address order, slot 0 first." in " ".join(out.split()),
+      "without sheaves and randomisation the slabs go in address order")
+check_slab(blocks(chapters(out).get(2, "")), sheaves=False)
 out = run("--cmdline", "slab_min_objects=64", "demo", "slab")
 geo = check_slab(blocks(chapters(out).get(2, "")), sheaves=True)
 check(geo.get("demo_obj", {}).get("order") == 2, "slab_min_objects=64 gives order 2: %s" % geo.get("demo_obj"))
