@@ -52,6 +52,7 @@ struct kheap_config kheap_config = {
 	.slab_freelist_random = true,	/* Debian 12's 6.12 config: y */
 	.random_kmalloc_caches = false,	/* Debian 12's 6.12 config: n */
 	.panic_on_warn = false,
+	.malloc_fine = false,
 };
 
 enum opt_type {
@@ -224,6 +225,9 @@ static const struct kheap_option options[] = {
 	  0, 0, NULL, NULL, NULL },
 	{ "kheap.double_free_check", OPT_BOOL, &kheap_config.double_free_check, "1",
 	  "with slab_freelist_hardened: freeing an object that is free already (on a freelist, in a sheaf) is reported (\"Object already free\") and ignored, not only the kernel's naive case",
+	  0, 0, NULL, NULL, NULL },
+	{ "kheap.malloc_fine", OPT_BOOL, &kheap_config.malloc_fine, "0",
+	  "malloc shim: sizes of 257 B..8 KiB from four size classes per doubling (malloc-320, malloc-384, ...: less rounding) instead of kmalloc's powers of two",
 	  0, 0, NULL, NULL, NULL },
 	{ "slab_min_order", OPT_UINT, &kheap_config.slab_min_order, "0",
 	  "smallest page order of a slab (the kernel's slab_min_order=)",

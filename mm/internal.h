@@ -134,6 +134,7 @@ struct kheap_config {
 	bool slab_freelist_random;	/* CONFIG_SLAB_FREELIST_RANDOM */
 	bool random_kmalloc_caches;	/* CONFIG_RANDOM_KMALLOC_CACHES */
 	bool panic_on_warn;		/* panic_on_warn: abort after a report */
+	bool malloc_fine;		/* kheap.malloc_fine: shim's 4 classes/doubling */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);

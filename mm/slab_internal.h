@@ -295,6 +295,19 @@ static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags,
 	return kmalloc_caches[kmalloc_type(flags, caller)][kmalloc_index(size)];
 }
 
+/* The malloc shim's cache for 1..KMALLOC_MAX_CACHE_SIZE bytes by @caller:
+ * one load from malloc_size_cache[] (kheap.malloc_fine's classes or
+ * kmalloc's), or with random_kmalloc_caches kmalloc's own choice, so
+ * malloc's call sites are spread over the copies as kmalloc's are. */
+extern struct kmem_cache *malloc_size_cache[KMALLOC_MAX_CACHE_SIZE / 8];
+
+static inline struct kmem_cache *malloc_slab(size_t size, unsigned long caller)
+{
+	if (unlikely(random_kmalloc_caches))
+		return kmalloc_slab(size, GFP_KERNEL, caller);
+	return malloc_size_cache[(size - 1) >> 3];
+}
+
 /* ---- slub.c ---- */
 /*
  * Where a cache's slabs and objects are now (the numbers behind the

@@ -5,8 +5,10 @@
  *
  * 1. Routing.  Every block is a kheap object; its address says which layer
  *    owns it, so free() needs no header and no lookup table:
- *      size <= 8 KiB          kmalloc caches (kmalloc-8 ... kmalloc-8k), via
- *                             kmalloc(): SLUB's per-CPU lockless fast path.
+ *      size <= 8 KiB          kmalloc caches (kmalloc-8 ... kmalloc-8k; with
+ *                             kheap.malloc_fine also malloc-320 ... malloc-7k,
+ *                             mm/slab_common.c, 4.): SLUB's per-CPU fast
+ *                             path.
  *      8 KiB < size <= 4 MiB  large kmalloc: a compound page block of order
  *                             get_order(size) from the buddy allocator.
  *      size > 4 MiB           vmalloc: order-0 frames accounted, private
@@ -92,16 +94,14 @@
  *    children or the programs they run.
  *
  * Cost: malloc of a small size is one load and branch for init, the size
- * test, the size-class lookup inlined from kmalloc() (a table load below
- * 192 bytes, a bsr above), then the slab fast path: with the sheaves an
- * inline restartable sequence popping this CPU's main sheaf (no atomic
- * instruction), else slab_alloc_node()'s (slub.c, section 3: the rseq CPU
- * freelist or the kernel's 16-byte CAS).  free is two range compares, one
- * virt_to_slab() and the slab free: with the sheaves an inline push onto
- * the sheaf, else kfree_slab_object() (what kfree() would call after
- * looking the slab up a second time).  The double free check (slub_fast.h)
- * adds a store to malloc and a load, a bswap, two xors and a store to
- * free.
+ * test, the size-class lookup (one load from malloc_size_cache[]), then the
+ * pop of this CPU's sheaf inline (an rseq sequence, no atomic; see
+ * mm/slub_fast.h), or else the slab allocation.  free is two range
+ * compares, one virt_to_slab(), the object boundary check and the sheaf
+ * push inline, or else the slab free (kfree_slab_object(), what kfree()
+ * would call after looking the slab up a second time).  The double free
+ * check (slub_fast.h) adds a store to malloc and a load, a bswap, two xors
+ * and a store to free.
  */
 #include "internal.h"
 #include "shim/shim.h"
@@ -233,7 +233,7 @@ static inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
 	 * build has ASan, and there SHIM_INLINE_SLAB is 0),
 	 * and the sheaf pop inline when no hook (failslab, KFENCE) is on */
 	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
-		struct kmem_cache *s = kmalloc_slab(size, gfp, _RET_IP_);
+		struct kmem_cache *s = malloc_slab(size, _RET_IP_);
 
 		p = NULL;
 		if (SHIM_INLINE_SLAB && likely(cache_has_sheaves(s) &&

@@ -146,6 +146,63 @@ static void test_realloc(void)
 	CHECK_EQ(errno, ENOMEM);
 }
 
+/* Between vmalloc sizes the pages move (mremap): contents survive both ways. */
+static void test_realloc_vmalloc(void)
+{
+	size_t big = 20 << 20;
+	unsigned char *p = malloc(10 << 20), *q;
+
+	CHECK(p);
+	for (size_t i = 0; i < (10 << 20); i += 4096)
+		p[i] = (unsigned char)(i >> 12);
+	q = realloc(p, big);			/* grows: moved, the rest zero */
+	CHECK(q && malloc_usable_size(q) >= big);
+	for (size_t i = 0; i < (10 << 20); i += 4096)
+		CHECK(q[i] == (unsigned char)(i >> 12));
+	CHECK(q[(10 << 20) + 4096] == 0 && q[big - 1] == 0);
+	p = realloc(q, 6 << 20);		/* shrinks by more than half */
+	CHECK(p && malloc_usable_size(p) >= (6 << 20) &&
+	      malloc_usable_size(p) < big / 2);
+	for (size_t i = 0; i < (6 << 20); i += 4096)
+		CHECK(p[i] == (unsigned char)(i >> 12));
+	free(p);
+	/* a freed block's pages serve the next one; calloc still reads zero */
+	p = malloc(12 << 20);
+	memset(p, 0xee, 12 << 20);
+	free(p);
+	q = calloc(1, 12 << 20);
+	CHECK(q && q[0] == 0 && q[(6 << 20) + 1] == 0 && q[(12 << 20) - 1] == 0);
+	free(q);
+}
+
+/*
+ * Size classes: kmalloc's by default; with kheap.malloc_fine=1 (the test is
+ * run both ways) four per doubling above 256 bytes, powers of two kept for
+ * aligned requests.
+ */
+static void test_size_classes(void)
+{
+	const char *cmdline = getenv("KHEAP_CMDLINE");
+	int fine = cmdline && strstr(cmdline, "kheap.malloc_fine=1") != NULL;
+	static const size_t req[] =    { 200, 257, 300, 400, 513, 1000, 1100, 2100, 3000, 5000, 7000, 8192 };
+	static const size_t kmal[] =   { 256, 512, 512, 512, 1024, 1024, 2048, 4096, 4096, 8192, 8192, 8192 };
+	static const size_t finer[] =  { 256, 320, 320, 448, 640, 1024, 1280, 2560, 3072, 5120, 7168, 8192 };
+
+	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
+		void *p = malloc(req[i]), *a;
+
+		CHECK(p);
+		CHECK_EQ(malloc_usable_size(p), fine ? finer[i] : kmal[i]);
+		CHECK(aligned(p, 16));
+		memset(p, 0x33, req[i]);
+		free(p);
+		/* an aligned request still gets a naturally aligned block */
+		a = aligned_alloc(256, req[i]);
+		CHECK(a && aligned(a, 256));
+		free(a);
+	}
+}
+
 static void test_reallocarray(void)
 {
 	int *p = reallocarray(NULL, 100, sizeof(int));
@@ -389,6 +446,8 @@ int main(void)
 	RUN(test_sizes_and_usable);
 	RUN(test_calloc);
 	RUN(test_realloc);
+	RUN(test_realloc_vmalloc);
+	RUN(test_size_classes);
 	RUN(test_reallocarray);
 	RUN(test_posix_memalign);
 	RUN(test_aligned_alloc_memalign_valloc);
