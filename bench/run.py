@@ -14,8 +14,10 @@ What it does, in order:
      drifts of a shared machine hit all allocators alike.  The kernel-API
      microbenchmarks (no preload) run once per repetition in the same loop;
   4. takes the median of the repetitions (3 with --quick, 5 otherwise) of each
-     RESULT line a program prints and of its peak RSS (ru_maxrss from wait4(),
-     reported by the launcher build/bench/rusage-exec), and writes bench/results/latest.md (tables), latest.svg
+     RESULT line a program prints, of its peak RSS and of its CPU time
+     (ru_maxrss and user + system time from wait4(), reported by the launcher
+     build/bench/rusage-exec), and writes bench/results/latest.md (tables,
+     each with the geometric mean of the ratios to glibc), latest.svg
      (gnuplot: time ratios to glibc, log scale) and latest.json (every sample).
 
 The contract with a benchmark program (see bench/bench.h): it takes its work
@@ -224,6 +226,7 @@ RESULT_RE = re.compile(r"^RESULT (\S+) (\S+) (\S+)$")
 
 RESULT_RE = re.compile(r"^RESULT (\S+) (\S+) (\S+)$")
 RUSAGE_RE = re.compile(r"^RUSAGE maxrss (\d+)$")
+CPU_RE = re.compile(r"^RUSAGE cpu ([0-9.]+)$")
 
 
 def launcher():
@@ -233,7 +236,7 @@ def launcher():
 def run_once(argv, preload, timeout, extra_env=None):
     """Run argv with LD_PRELOAD=preload (None: none) and extra_env added.
 
-    Returns (metrics {name: (value, unit)}, peak RSS kB, error or None).
+    Returns (metrics {name: (value, unit)}, peak RSS kB, CPU s, error or None).
     The program is started by build/bench/rusage-exec, which reaps it with
     wait4() and prints its ru_maxrss: the driver's own wait4() would report
     at least this interpreter's RSS, which Linux carries across execve().
@@ -255,8 +258,11 @@ def run_once(argv, preload, timeout, extra_env=None):
         err.seek(0)
         stdout = out.read().decode(errors="replace")
         stderr = err.read().decode(errors="replace")
-    metrics, maxrss = {}, None
+    metrics, maxrss, cpu = {}, None, None
     for line in stdout.splitlines():
+        m = CPU_RE.match(line.strip())
+        if m:
+            cpu = float(m.group(1))
         m = RESULT_RE.match(line.strip())
         if m:
             try:
@@ -280,7 +286,7 @@ def run_once(argv, preload, timeout, extra_env=None):
     if error:
         tail = stderr.strip().splitlines()[-3:]
         error += (": " + " / ".join(tail)) if tail else ""
-    return metrics, maxrss, error
+    return metrics, maxrss, cpu, error
 
 
 # ---- the interleaved loop -------------------------------------------------
@@ -290,9 +296,10 @@ class Samples:
     metrics: dict = field(default_factory=dict)    # name -> [values]
     units: dict = field(default_factory=dict)
     maxrss: list = field(default_factory=list)     # kB
+    cpu: list = field(default_factory=list)        # s, user + system
     errors: list = field(default_factory=list)
 
-    def add(self, metrics, maxrss, error):
+    def add(self, metrics, maxrss, cpu, error):
         if error:
             self.errors.append(error)
             return
@@ -300,6 +307,8 @@ class Samples:
             self.metrics.setdefault(k, []).append(v)
             self.units[k] = unit
         self.maxrss.append(maxrss)
+        if cpu is not None:
+            self.cpu.append(cpu)
 
     def median(self, name):
         v = self.metrics.get(name)
@@ -425,11 +434,27 @@ def cell_error(s):
 
 
 def malloc_tables(samples, allocs, mallocs):
-    """(time rows, other-metric rows, peak-RSS rows) as markdown lines."""
+    """(time rows, other-metric rows, peak-RSS rows, CPU rows) as markdown
+    lines; the time, peak-RSS and CPU tables end with the geometric mean of
+    each allocator's ratios to glibc."""
     shown = [a for a, _, _ in ALLOCATORS]
     head = "| benchmark | " + " | ".join(shown) + " |"
     sep = "|---|" + "---|" * len(shown)
     time_rows, other_rows, rss_rows = [head, sep], [head, sep], [head, sep]
+    cpu_rows = [head, sep]
+    ratios = {"time": {}, "rss": {}, "cpu": {}}    # table -> allocator -> [ratio]
+
+    def note_ratio(table, a, v, base):
+        if v and base:
+            ratios[table].setdefault(a, []).append(v / base)
+
+    def geomean_row(table):
+        cells = []
+        for a in shown:
+            r = ratios[table].get(a)
+            cells.append(f"**{math.exp(sum(map(math.log, r)) / len(r)):.2f}**"
+                         if r else "—")
+        return "| geometric mean | " + " | ".join(cells) + " |"
 
     def row(label, bench, cell_of):
         """One table row: "—" for an allocator not run, its error if it
@@ -453,10 +478,28 @@ def malloc_tables(samples, allocs, mallocs):
             line = row(metric, b.name,
                        lambda s, m=metric, v=bv, u=unit: ratio_cell(s.median(m), v, u))
             (time_rows if unit == "s" else other_rows).append(line)
+            if unit == "s":
+                for a in allocs:
+                    s = samples.get((b.name, a))
+                    if s and not cell_error(s):
+                        note_ratio("time", a, s.median(metric), bv)
         brss = statistics.median(base.maxrss) if base and base.maxrss else None
         rss_rows.append(row(b.name, b.name,
                             lambda s: ratio_cell(statistics.median(s.maxrss), brss, "kB")))
-    return time_rows, other_rows if len(other_rows) > 2 else [], rss_rows
+        bcpu = statistics.median(base.cpu) if base and base.cpu else None
+        cpu_rows.append(row(b.name, b.name,
+                            lambda s: ratio_cell(statistics.median(s.cpu) if s.cpu else None,
+                                                 bcpu, "s")))
+        for a in allocs:
+            s = samples.get((b.name, a))
+            if s and not cell_error(s):
+                note_ratio("rss", a, statistics.median(s.maxrss), brss)
+                if s.cpu:
+                    note_ratio("cpu", a, statistics.median(s.cpu), bcpu)
+    time_rows.append(geomean_row("time"))
+    rss_rows.append(geomean_row("rss"))
+    cpu_rows.append(geomean_row("cpu"))
+    return time_rows, other_rows if len(other_rows) > 2 else [], rss_rows, cpu_rows
 
 
 def kapi_tables(samples, kapis):
@@ -515,7 +558,7 @@ def write_markdown(path, args, samples, allocs, mallocs, kapis, libs, reps,
             versions.append(f"{name} {package_version(pkg) or ''} (`{libs[name]}`)")
         else:
             versions.append(f"{name}: not installed")
-    time_rows, other_rows, rss_rows = malloc_tables(samples, allocs, mallocs)
+    time_rows, other_rows, rss_rows, cpu_rows = malloc_tables(samples, allocs, mallocs)
     lines = [
         "# kheap benchmarks",
         "",
@@ -541,6 +584,11 @@ def write_markdown(path, args, samples, allocs, mallocs, kapis, libs, reps,
                   "", *other_rows]
     lines += ["", "## Peak RSS: ratio to glibc, median in parentheses", "",
               *rss_rows, "",
+              "## CPU time (user + system of the whole program): ratio to glibc, "
+              "median in parentheses", "",
+              "On a shared machine a multi-threaded program's wall time also "
+              "measures its share of the cores; its CPU time does not.", "",
+              *cpu_rows, "",
               "## Kernel API beside libc (no LD_PRELOAD; medians)", "",
               *kapi_tables(samples, kapis)]
     if svg:
@@ -604,7 +652,7 @@ plot for [i=2:{len(cols) + 1}] '{data}' using i:xtic(1) title columnheader(i)
 
 def write_json(path, samples, libs, reps):
     raw = {f"{b}|{a}": {"metrics": s.metrics, "units": s.units,
-                        "maxrss_kB": s.maxrss, "errors": s.errors}
+                        "maxrss_kB": s.maxrss, "cpu_s": s.cpu, "errors": s.errors}
            for (b, a), s in samples.items()}
     path.write_text(json.dumps({"machine": machine(), "libraries": libs,
                                 "repetitions": reps, "samples": raw}, indent=1))

@@ -7,7 +7,11 @@
  * Runs PROGRAM with LD_PRELOAD=PRELOAD ("-": no preload; any LD_PRELOAD in
  * the environment is removed), waits for it with wait4() and appends
  *     RUSAGE maxrss <kB>
- * to standard output, after everything the program printed there.  Exits
+ *     RUSAGE cpu <s>
+ * to standard output, after everything the program printed there (cpu is
+ * user + system time of the program and the children it waited for: on a
+ * shared machine the wall time of a multi-threaded program measures its
+ * share of the cores as much as the program).  Exits
  * with the program's exit status, or 128 + the signal that killed it.
  *
  * Why not let the driver wait4() its child directly: Linux carries a
@@ -55,6 +59,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	printf("RUSAGE maxrss %ld\n", ru.ru_maxrss);
+	printf("RUSAGE cpu %.6f\n",
+	       ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6);
 	fflush(stdout);
 	if (WIFSIGNALED(status)) {
 		fprintf(stderr, "rusage-exec: %s killed by signal %d\n", argv[2],
