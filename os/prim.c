@@ -125,11 +125,29 @@ int os_reserve_fixed(void *addr, size_t size)
 #define MREMAP_DONTUNMAP	4	/* Linux >= 5.7 */
 #endif
 
-int os_move_pages(void *from, void *to, size_t size)
+#define OS_PAGE_SIZE	4096UL	/* kheap's PAGE_SIZE (x86_64) */
+
+size_t os_move_pages(void *from, void *to, size_t size, int *err)
 {
-	void *p = mremap(from, size, size,
-			 MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, to);
-	return p == MAP_FAILED ? -errno : 0;
+	size_t half, moved;
+
+	*err = 0;
+	if (mremap(from, size, size,
+		   MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+		   to) != MAP_FAILED)
+		return size;
+	*err = -errno;
+	if (errno != EFAULT || size <= OS_PAGE_SIZE)
+		return 0;
+	/* the range spans mappings: each half on its own */
+	half = (size / 2) & ~(OS_PAGE_SIZE - 1);
+	if (!half)
+		half = OS_PAGE_SIZE;
+	moved = os_move_pages(from, to, half, err);
+	if (moved < half)
+		return moved;
+	return half + os_move_pages((char *)from + half, (char *)to + half,
+				    size - half, err);
 }
 
 /* ---- CPUs ---- */

@@ -31,14 +31,17 @@
  *  - os_map_fixed(addr, size): replaces a reserved range with fresh,
  *    zero-filled, private read-write memory (for vmalloc areas).  Adjacent
  *    ranges mapped this way may merge into one VMA.  Returns 0 or -errno.
- *  - os_move_pages(from, to, size): moves the pages of the page-aligned
- *    range @from (inside one mapping made by os_map_fixed() or by an earlier
- *    move) to @to, replacing whatever kheap had mapped there, without
- *    copying a byte: mremap(MREMAP_FIXED | MREMAP_DONTUNMAP), Linux >= 5.7.
- *    @from stays mapped read-write and reads as zero afterwards (no hole
- *    opens in kheap's ranges).  Returns 0 or -errno; on failure nothing
- *    moved (-EINVAL once means never: the caller copies instead).  A
- *    syscall whose cost grows with the page tables, not the bytes.
+ *  - os_move_pages(from, to, size, &err): moves the pages of the
+ *    page-aligned range @from (private anonymous memory kheap mapped, in
+ *    one mapping or several) to @to, replacing whatever kheap had mapped
+ *    there, without copying a byte: mremap(MREMAP_FIXED |
+ *    MREMAP_DONTUNMAP), Linux >= 5.7, one call per mapping the range
+ *    spans (found by halving it when mremap answers EFAULT).  @from stays
+ *    mapped read-write and reads as zero where pages left (no hole opens in
+ *    kheap's ranges).  Returns how many bytes from the start moved (all of
+ *    @size, or less with *@err = -errno; -EINVAL means never: mremap has no
+ *    MREMAP_DONTUNMAP).  Its cost grows with the page tables, not the
+ *    bytes.
  *  - os_reserve_fixed(addr, size): the reverse: replaces a page-aligned
  *    range (whatever is mapped there, guard markers included) with a fresh
  *    PROT_NONE MAP_NORESERVE reservation, so its pages go back to the OS at
@@ -117,7 +120,7 @@ int os_guard(void *addr, size_t size);
 int os_unguard(void *addr, size_t size);
 int os_map_fixed(void *addr, size_t size);
 int os_reserve_fixed(void *addr, size_t size);
-int os_move_pages(void *from, void *to, size_t size);
+size_t os_move_pages(void *from, void *to, size_t size, int *err);
 
 unsigned int os_ncpus(void);
 unsigned long os_ram_bytes(void);

@@ -12,15 +12,14 @@
  *      8 KiB < size <= 4 MiB  large kmalloc: a compound page block of order
  *                             get_order(size) from the buddy allocator.
  *      size > 4 MiB           vmalloc: order-0 frames accounted, private
- *                             memory mapped at a vmalloc address (the
- *                             pages of a recently freed area of a similar
- *                             size moved there, else fresh), a guard page
- *                             after it.
+ *                             memory mapped at a vmalloc address (pages
+ *                             of recently freed areas moved there, else
+ *                             fresh), a guard page after it.
  *    free(p): p in the direct map -> kfree() (slab object or large kmalloc,
  *    whose bytes are given back at once from 2 MiB up; anything else there
  *    is reported by kfree as the kernel would); p in the vmalloc range ->
  *    vfree(), which keeps the bytes in vmalloc's bounded pool for the next
- *    block of a similar size (mm/vmalloc.c, 7.); p in the boot arena (4.)
+ *    blocks (mm/vmalloc.c, 7.); p in the boot arena (4.)
  *    -> nothing; anything else is not ours (5.).  Two range compares
  *    decide, before any load.  realloc() of a vmalloc block to another
  *    vmalloc size moves its pages (vmalloc_move(): mremap, no copy).

@@ -5,7 +5,8 @@
  * over by moving the pages (mm/vmalloc.c, 7.); vrealloc and vmalloc_move
  * move pages instead of copying.  What a user can see: the kernel API's
  * memory still reads zero, the malloc shim's entry (vmalloc_nozero) keeps
- * the moved bytes, pooled areas show in vmallocinfo as unpurged, the pool
+ * the moved bytes (slices of bigger pooled areas, pieces of several),
+ * pooled areas show in vmallocinfo as unpurged, the pool
  * stays within lazy_max_pages and 16 areas, and its bytes go back to the
  * OS after page_reporting.delay_ms (100 ms here) and on vm_unmap_aliases().
  * vmap_validate() runs after every phase.
@@ -90,10 +91,13 @@ static void kernel_api_reads_zero_test(void)
 	validate();
 }
 
-/* Sizes far apart do not share: a small area never eats a big one's bytes. */
-static void similar_size_only_test(void)
+/*
+ * A small area takes a slice of a big pooled one, whose rest stays pooled;
+ * a big area takes several pooled ones, one after the other.
+ */
+static void slices_and_pieces_test(void)
 {
-	unsigned char *big, *small;
+	unsigned char *big, *small, *a, *b, *c;
 
 	vm_unmap_aliases();
 	big = vmalloc_nozero(8 * MiB, 1, GFP_KERNEL, NULL);
@@ -101,9 +105,34 @@ static void similar_size_only_test(void)
 	memset(big, 0x11, 8 * MiB);
 	vfree(big);
 	small = vmalloc_nozero(64 * PAGE_SIZE, 1, GFP_KERNEL, NULL);
-	CHECK(small != NULL && holds(small, 64 * PAGE_SIZE, 0));
-	CHECK(shown_unpurged(big, 8 * MiB + PAGE_SIZE));	/* still pooled */
+	CHECK(small != NULL && holds(small, 64 * PAGE_SIZE, 0x11));
+	/* the rest, guard page and all, still pooled */
+	CHECK(shown_unpurged(big + 64 * PAGE_SIZE, 8 * MiB - 64 * PAGE_SIZE + PAGE_SIZE));
 	vfree(small);
+	validate();
+
+	vm_unmap_aliases();
+	a = vmalloc_nozero(MiB, 1, GFP_KERNEL, NULL);
+	b = vmalloc_nozero(2 * MiB, 1, GFP_KERNEL, NULL);
+	CHECK(a && b);
+	memset(a, 0xaa, MiB);
+	memset(b, 0xbb, 2 * MiB);
+	vfree(a);
+	vfree(b);
+	c = vmalloc_nozero(4 * MiB, 1, GFP_KERNEL, NULL);
+	CHECK(c != NULL);
+	/* the largest first (b), then a, then fresh pages */
+	CHECK(holds(c, 2 * MiB, 0xbb));
+	CHECK(holds(c + 2 * MiB, MiB, 0xaa));
+	CHECK(holds(c + 3 * MiB, MiB, 0));
+	vfree(c);
+	validate();
+
+	/* c is in three mappings now: as a donor it still moves whole */
+	a = vmalloc_nozero(4 * MiB, 1, GFP_KERNEL, NULL);
+	CHECK(a != NULL);
+	CHECK(holds(a, 2 * MiB, 0xbb) && holds(a + 2 * MiB, MiB, 0xaa));
+	vfree(a);
 	validate();
 }
 
@@ -212,7 +241,7 @@ int main(void)
 	CHECK_EQ(kheap_init("mem=1G page_reporting.delay_ms=100"), 0);
 	RUN(pooled_bytes_move_test);
 	RUN(kernel_api_reads_zero_test);
-	RUN(similar_size_only_test);
+	RUN(slices_and_pieces_test);
 	RUN(bounded_test);
 	RUN(aged_out_test);
 	RUN(move_test);
