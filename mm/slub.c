@@ -770,6 +770,7 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name,
 {
 	/* the object (64-byte aligned: HWCACHE_ALIGN) holds the CPU array */
 	VM_BUG_ON(!IS_ALIGNED((unsigned long)s, L1_CACHE_BYTES));
+	/* the rseq sequences compute it from s (slub_fast.h): keep it here */
 	s->cpu_slab = (struct kmem_cache_cpu *)((char *)s + KMEM_CACHE_CPU_OFFSET);
 	snprintf(s->name_buf, sizeof(s->name_buf), "%s", name);
 	s->name = s->name_buf;

@@ -104,9 +104,13 @@ static __always_inline void slab_alloc_unmark(struct kmem_cache *s, void *x)
 #if KHEAP_HAVE_RSEQ
 /*
  * The start every sequence shares: %[c] = this CPU's struct
- * kmem_cache_cpu, or to the slow path if the CPU id has no slot (rseq not
+ * kmem_cache_cpu less KMEM_CACHE_CPU_OFFSET (the fields' displacements
+ * add it back), or to the slow path if the CPU id has no slot (rseq not
  * registered for this thread: -1) or the CPU is claimed (tid odd).  Its
- * operands are SLUB_RSEQ_CPU_INPUTS.
+ * operands are SLUB_RSEQ_CPU_INPUTS.  The CPU array sits right after
+ * struct kmem_cache in the same object (do_kmem_cache_create()), so the
+ * address is computed from @s, not loaded from s->cpu_slab: one load
+ * fewer on the chain size -> cache -> CPU -> sheaf -> object.
  */
 #define SLUB_RSEQ_THIS_CPU						\
 	KH_RSEQ_LOAD_CPU(rs, c)						\
@@ -117,14 +121,17 @@ static __always_inline void slab_alloc_unmark(struct kmem_cache *s, void *x)
 	"testb $1, %c[tid](%[c])\n\t"					\
 	"jnz %l[slow]\n\t"
 
+#define SLUB_CPU_FIELD(f)	(KMEM_CACHE_CPU_OFFSET +			\
+				 offsetof(struct kmem_cache_cpu, f))
+
 #define SLUB_RSEQ_CPU_INPUTS(s)						\
 	[rs] "r"(os_rseq_offset), [ncpu] "m"(slab_nr_cpus),		\
-	[base] "r"((s)->cpu_slab),					\
+	[base] "r"(s),							\
 	[sz] "i"(sizeof(struct kmem_cache_cpu)),			\
-	[tid] "i"(offsetof(struct kmem_cache_cpu, tid)),		\
-	[fl] "i"(offsetof(struct kmem_cache_cpu, freelist)),		\
-	[sl] "i"(offsetof(struct kmem_cache_cpu, slab)),		\
-	[main] "i"(offsetof(struct kmem_cache_cpu, main)),		\
+	[tid] "i"(SLUB_CPU_FIELD(tid)),					\
+	[fl] "i"(SLUB_CPU_FIELD(freelist)),				\
+	[sl] "i"(SLUB_CPU_FIELD(slab)),					\
+	[main] "i"(SLUB_CPU_FIELD(main)),				\
 	[size] "i"(offsetof(struct slab_sheaf, size)),			\
 	[cap] "i"(offsetof(struct slab_sheaf, capacity)),		\
 	[objs] "i"(offsetof(struct slab_sheaf, objects))
