@@ -187,11 +187,14 @@ static __noinline __cold bool shim_init_slow(void)
 	return true;
 }
 
-/* Two loads (one TLS) and a predictable branch once kheap is up. */
+/*
+ * One load and a predictable branch once kheap is up.  A thread inside
+ * dump_stack()'s backtrace() is caught later, by shim_alloc_slow(): the
+ * inline sheaf pop takes no lock, so it may serve that thread too.
+ */
 static inline bool shim_ready(void)
 {
-	if (likely(__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE) &
-		   !kheap_in_backtrace))
+	if (likely(__atomic_load_n(&kheap_initialized, __ATOMIC_ACQUIRE)))
 		return true;
 	return shim_init_slow();
 }
@@ -214,10 +217,31 @@ static __noinline void *shim_vmalloc(size_t size, size_t align, gfp_t gfp)
 	return vmalloc_nozero(size, align, gfp, __builtin_return_address(0));
 }
 
-/* The allocator behind every entry point; @align is a power of two. */
-static inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
+/*
+ * Everything but the inline sheaf pop: slab slow paths, large kmalloc and
+ * vmalloc may take kheap's locks, so a thread inside dump_stack()'s
+ * backtrace() (which may run with one held) gets the boot arena instead
+ * (4.).  @s is the slab cache for sizes up to KMALLOC_MAX_CACHE_SIZE.
+ */
+static __noinline void *shim_alloc_slow(size_t size, size_t align, gfp_t gfp,
+					struct kmem_cache *s, unsigned long ip)
 {
-	void *p;
+	if (unlikely(kheap_in_backtrace))
+		return boot_alloc(size ? size : 1, align);
+	if (s)
+		return __kmem_cache_alloc_kmalloc(s, gfp, size, ip);
+	if (size - 1 < KMALLOC_MAX_SIZE)
+		return kmalloc(size, gfp);
+	if (!size)
+		return kmalloc(1, gfp);	/* a unique pointer, not ZERO_SIZE_PTR */
+	return shim_vmalloc(size, align, gfp);
+}
+
+/* The allocator behind every entry point; @align is a power of two. */
+static __always_inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
+{
+	struct kmem_cache *s = NULL;
+	void *p = NULL;
 
 	if (unlikely(!shim_ready()))
 		return boot_alloc(size ? size : 1, align);
@@ -232,24 +256,18 @@ static inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
 	 * build has ASan, and there SHIM_INLINE_SLAB is 0),
 	 * and the sheaf pop inline when no hook (failslab, KFENCE) is on */
 	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
-		struct kmem_cache *s = malloc_slab(size, _RET_IP_);
-
-		p = NULL;
+		s = malloc_slab(size, _RET_IP_);
 		if (SHIM_INLINE_SLAB && likely(cache_has_sheaves(s) &&
 					       !READ_ONCE(slab_alloc_hooks) &&
 					       !(gfp & __GFP_ZERO))) {
 			p = rseq_sheaf_pop(s);
-			if (likely(p))
+			if (likely(p)) {
 				slab_alloc_unmark(s, p);
+				return p;
+			}
 		}
-		if (unlikely(!p))
-			p = __kmem_cache_alloc_kmalloc(s, gfp, size, _RET_IP_);
-	} else if (size - 1 < KMALLOC_MAX_SIZE)
-		p = kmalloc(size, gfp);
-	else if (!size)
-		p = kmalloc(1, gfp);	/* a unique pointer, not ZERO_SIZE_PTR */
-	else
-		p = shim_vmalloc(size, align, gfp);
+	}
+	p = shim_alloc_slow(size, align, gfp, s, _RET_IP_);
 	if (unlikely(!p))
 		return enomem();
 	return p;
