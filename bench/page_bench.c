@@ -116,11 +116,11 @@ static void measure(const char *pattern, unsigned int order, long n,
 		double t0;
 
 		run(&impls[i], order, BATCH);		/* warm-up */
-		t0 = bench_now();
+		t0 = bench_cpu_now();
 		run(&impls[i], order, n);
 		snprintf(name, sizeof(name), "order%u-%s:%s", order, pattern,
 			 impls[i].name);
-		bench_result(name, (bench_now() - t0) * 1e9 / n, "ns");
+		bench_result(name, (bench_cpu_now() - t0) * 1e9 / n, "ns");
 	}
 }
 
