@@ -1657,6 +1657,51 @@ out:
 	return object;
 }
 
+/*
+ * sheaf_alloc_fast - the sheaf hit of an allocation, inline in each entry
+ * point: NULL sends the caller to slab_alloc_slow().  Cost: the hooks
+ * word, the rseq pop (slub_fast.h), the free mark cleared; no stack frame
+ * (everything that needs registers saved is out of line).  __GFP_ZERO and
+ * armed hooks take the whole way.
+ */
+static __always_inline void *sheaf_alloc_fast(struct kmem_cache *s, gfp_t gfp)
+{
+	void *object;
+
+	if (!cache_has_sheaves(s) || READ_ONCE(slab_alloc_hooks) ||
+	    (gfp & __GFP_ZERO))
+		return NULL;
+	object = rseq_sheaf_pop(s);
+	if (unlikely(!object))
+		return NULL;
+	stat(s, NULL, ALLOC_FASTPATH);
+	slab_alloc_unmark(s, object);
+	if (KHEAP_ASAN && kheap_asan_cache(s))
+		kheap_asan_unpoison(object, s->object_size);
+	if (KHEAP_VALGRIND)
+		kheap_vg_alloc(s, object);
+	return object;
+}
+
+/*
+ * slab_alloc_node() out of line, behind sheaf_alloc_fast().  Where kheap
+ * tells Valgrind about every block (the debug library) it stays inline:
+ * Valgrind names the function that announces a block, and its reports
+ * should read __kmem_cache_alloc_kmalloc, as the README shows.
+ */
+#if KHEAP_VALGRIND
+#define __alloc_slow_inline	__always_inline
+#else
+#define __alloc_slow_inline	__noinline
+#endif
+static __alloc_slow_inline void *slab_alloc_slow(struct kmem_cache *s,
+						 gfp_t gfp,
+						 unsigned int orig_size,
+						 unsigned long addr)
+{
+	return slab_alloc_node(s, gfp, orig_size, addr);
+}
+
 /**
  * kmem_cache_alloc - allocate an object from a cache
  * @s: the cache
@@ -1667,14 +1712,22 @@ out:
  */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfpflags)
 {
-	return slab_alloc_node(s, gfpflags, s->object_size, _RET_IP_);
+	void *object = sheaf_alloc_fast(s, gfpflags);
+
+	if (likely(object))
+		return object;
+	return slab_alloc_slow(s, gfpflags, s->object_size, _RET_IP_);
 }
 
 /* kmalloc(): an object of @s for a request of @orig_size bytes. */
 void *__kmem_cache_alloc_kmalloc(struct kmem_cache *s, gfp_t gfpflags,
 				 size_t orig_size, unsigned long caller)
 {
-	return slab_alloc_node(s, gfpflags, (unsigned int)orig_size, caller);
+	void *object = sheaf_alloc_fast(s, gfpflags);
+
+	if (likely(object))
+		return object;
+	return slab_alloc_slow(s, gfpflags, (unsigned int)orig_size, caller);
 }
 
 /**
@@ -1683,8 +1736,12 @@ void *__kmem_cache_alloc_kmalloc(struct kmem_cache *s, gfp_t gfpflags,
  */
 void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfpflags, int node)
 {
+	void *object = sheaf_alloc_fast(s, gfpflags);
+
 	(void)node;			/* one node */
-	return slab_alloc_node(s, gfpflags, s->object_size, _RET_IP_);
+	if (likely(object))
+		return object;
+	return slab_alloc_slow(s, gfpflags, s->object_size, _RET_IP_);
 }
 
 /**
@@ -2119,27 +2176,42 @@ static void flush_cpu_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c)
 }
 
 /*
+ * The free itself, once @x is known to be an object of @slab of @s.  The
+ * sheaf hit is inline (slab_free_object()); everything else - a slot that
+ * looks free already (the check confirms it here), a full sheaf, no
+ * sheaves, a debug cache - comes here, in tail position, so the inline
+ * part needs no stack frame.
+ */
+static __noinline void slab_free_slow(struct kmem_cache *s, struct slab *slab,
+				      void *x, unsigned long addr)
+{
+	if (unlikely(!kmem_cache_debug(s) && !slab_free_mark(s, slab, x)))
+		return;
+	kheap_asan_poison_object(s, x);
+	kheap_vg_free(s, x);
+	if (cache_has_sheaves(s))
+		free_to_sheaf(s, x);
+	else
+		do_slab_free(s, slab, x, x, 1, addr);
+}
+
+/*
  * slab_free_object - the free itself, once @x is known to be an object of
  * @slab of @s: marked free (the double free check), then pushed onto this
- * CPU's sheaf (tier a) or freelist (do_slab_free()).
+ * CPU's sheaf (tier a) inline, or freelist (do_slab_free()) through
+ * slab_free_slow(), which also confirms a slot that looks free already.
  */
 static __always_inline void slab_free_object(struct kmem_cache *s,
 					     struct slab *slab, void *x,
 					     unsigned long addr)
 {
-	if (cache_has_sheaves(s)) {
-		if (unlikely(!slab_free_mark(s, slab, x)))
-			return;
+	if (cache_has_sheaves(s) && likely(slab_free_mark_fast(s, x))) {
 		kheap_asan_poison_object(s, x);
 		kheap_vg_free(s, x);
 		free_to_sheaf(s, x);
 		return;
 	}
-	if (unlikely(!kmem_cache_debug(s) && !slab_free_mark(s, slab, x)))
-		return;
-	kheap_asan_poison_object(s, x);
-	kheap_vg_free(s, x);
-	do_slab_free(s, slab, x, x, 1, addr);
+	slab_free_slow(s, slab, x, addr);
 }
 
 static __always_inline void slab_free(struct kmem_cache *s, void *x,

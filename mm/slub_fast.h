@@ -94,6 +94,27 @@ static __free_mark_inline bool slab_free_mark(struct kmem_cache *s,
 	return true;
 }
 
+/*
+ * slab_free_mark_fast - slab_free_mark() without its cold confirmation:
+ * false, marking nothing, when the slot looks free already; the caller
+ * then takes its slow path, where slab_free_mark() confirms and reports.
+ * So the fast path calls nothing and needs no stack frame.
+ */
+static __free_mark_inline bool slab_free_mark_fast(struct kmem_cache *s, void *x)
+{
+	unsigned long *slot, key, fp;
+
+	if (!slab_double_free_check)
+		return true;
+	slot = (unsigned long *)((char *)x + s->offset);
+	key = freelist_ptr_key(s, (unsigned long)slot);
+	fp = *slot ^ key;
+	if (unlikely(!fp || (fp ^ (unsigned long)x) < s->slab_span))
+		return false;
+	*slot = key;			/* an encoded NULL: free */
+	return true;
+}
+
 /* @x (no debug flags) is handed out: clear its free mark. */
 static __always_inline void slab_alloc_unmark(struct kmem_cache *s, void *x)
 {

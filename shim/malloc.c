@@ -348,13 +348,13 @@ static void shim_free(void *p)
 		if (SHIM_INLINE_SLAB) {
 			struct kmem_cache *s = slab->slab_cache;
 
-			/* the sheaf push inline; a bad pointer goes the whole
-			 * way (to be reported), a full or missing sheaf to
-			 * the sheaf slow path (the object is marked free) */
+			/* the sheaf push inline; a bad pointer or a slot
+			 * that looks free already goes the whole way (to be
+			 * reported), a full or missing sheaf to the sheaf
+			 * slow path (the object is marked free) */
 			if (likely(cache_has_sheaves(s) &&
-				   object_start_ok(s, slab, p))) {
-				if (unlikely(!slab_free_mark(s, slab, p)))
-					return;		/* a double free */
+				   object_start_ok(s, slab, p) &&
+				   slab_free_mark_fast(s, p))) {
 				switch (rseq_sheaf_push(s, p)) {
 				case RSEQ_DONE:
 					return;
