@@ -308,6 +308,15 @@ static inline struct kmem_cache *malloc_slab(size_t size, unsigned long caller)
 	return malloc_size_cache[(size - 1) >> 3];
 }
 
+/*
+ * The sheaf map (slub.c, "the sheaf map"): per page frame, the cache id and
+ * slab order of the slab it belongs to when that cache has sheaves, else 0.
+ */
+#define SHEAF_MAP_ORDER_BITS	4
+#define SHEAF_MAP_IDS		(1U << (16 - SHEAF_MAP_ORDER_BITS))
+extern u16 *slab_sheaf_map;
+extern struct kmem_cache *slab_sheaf_caches[SHEAF_MAP_IDS];
+
 /* ---- slub.c ---- */
 /*
  * Where a cache's slabs and objects are now (the numbers behind the
