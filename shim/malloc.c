@@ -96,9 +96,11 @@
  * test, the size-class lookup (one load from malloc_size_cache[]), then the
  * pop of this CPU's sheaf inline (an rseq sequence, no atomic; see
  * mm/slub_fast.h), or else the slab allocation.  free is two range
- * compares, one virt_to_slab(), the object boundary check and the sheaf
- * push inline, or else the slab free (kfree_slab_object(), what kfree()
- * would call after looking the slab up a second time).  The double free
+ * compares, the sheaf map lookup (sheaf_map_lookup(): the cache and the
+ * object boundary from two bytes per page frame, no struct page) and the
+ * sheaf push inline, or else virt_to_slab() and the slab free
+ * (kfree_slab_object(), what kfree() would call after looking the slab up
+ * a second time).  The double free
  * check (slub_fast.h) adds a store to malloc and a load, a bswap, two xors
  * and a store to free.
  */
@@ -366,34 +368,13 @@ static void shim_free(void *p)
 	case OWN_KMALLOC: {
 		if (likely(shim_free_mapped(p)))
 			return;
-		/* kfree()'s slab case, without looking the slab up again */
+		/* kfree()'s slab case, without looking the slab up again:
+		 * a cache the map does not know, a bad pointer (reported), a
+		 * slot that looks free already (confirmed and reported) */
 		slab = virt_to_slab(p);
-
 		if (unlikely(!slab)) {
 			shim_free_large(p);
 			return;
-		}
-		if (SHIM_INLINE_SLAB) {
-			struct kmem_cache *s = slab->slab_cache;
-
-			/* the sheaf push inline; a bad pointer or a slot
-			 * that looks free already goes the whole way (to be
-			 * reported), a full or missing sheaf to the sheaf
-			 * slow path (the object is marked free) */
-			if (likely(cache_has_sheaves(s) &&
-				   object_start_ok(s, slab, p) &&
-				   slab_free_mark_fast(s, p))) {
-				switch (rseq_sheaf_push(s, p)) {
-				case RSEQ_DONE:
-					return;
-				case RSEQ_DOUBLE_FREE:
-					slab_report_double_free(s, p);
-					return;
-				default:
-					sheaf_free_slow(s, p);
-					return;
-				}
-			}
 		}
 		kfree_slab_object(slab, p, _RET_IP_);
 		return;
