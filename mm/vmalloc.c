@@ -58,8 +58,8 @@
  *    vmalloc_to_page() returns them.  But page_address(vmalloc_to_page(p))
  *    is NOT p's bytes: the frame is never touched (frames are taken without
  *    __GFP_ZERO, so they cost no RSS).  Memory read through the kernel API
- *    is always zero-filled, so vzalloc() costs nothing extra when the
- *    pages are fresh (and a memset when they come from the pool, 7.).
+ *    is always zero-filled (fresh pages), so vzalloc() costs nothing
+ *    extra; only the malloc shim's requests reuse pooled bytes (7.).
  *    vmap()/vm_map_ram() are absent.
  *
  * 5. Guard pages.  An area's size includes one guard page at its end unless
@@ -74,10 +74,10 @@
  *
  * 6. vfree and the lazy purge.  vfree() unlinks the area from the busy tree,
  *    gives its frames back to the buddy allocator at once and lowers
- *    NR_VMALLOC at once.  Only the address range waits: an area of 64 KiB
- *    or more goes to the pool (7.) first; anything else, and whatever
- *    leaves the pool, goes to the lazy tree (merged with its neighbours),
- *    and vmap_lazy_nr counts its pages.
+ *    NR_VMALLOC at once.  Only the address range waits: a malloc shim's
+ *    area of 64 KiB or more goes to the pool (7.) first; anything else,
+ *    and whatever leaves the pool, goes to the lazy tree (merged with its
+ *    neighbours), and vmap_lazy_nr counts its pages.
  *    When that count exceeds lazy_max_pages() - 32 MiB times fls(CPUs), as
  *    the kernel computes it - the freeing thread purges, as the kernel's
  *    drain_vmap_work does in a worker (kheap starts no threads): it takes
@@ -97,9 +97,11 @@
  *    vmap_areas of up to 1 MiB in per-node pools by size for reuse of the
  *    address range (node_pool_add_va()/node_alloc(), mm/vmalloc.c of
  *    v6.12); kheap keeps freed areas with their bytes, where the cost is:
- *      - vfree() of a VM_ALLOC area with a guard page, at least
- *        VMAP_POOL_MIN (64 KiB) of data and at most the bound puts it in
- *        vmap_pool_list, newest first, stamped with the time;
+ *      - vfree() of an area the malloc shim made (vmalloc_nozero(), marked
+ *        VM_KHEAP_POOL), with at least VMAP_POOL_MIN (64 KiB) of data and
+ *        at most the bound, puts it in vmap_pool_list, newest first,
+ *        stamped with the time.  The kernel API's areas do not go there:
+ *        their memory must read zero (below), so nothing would take them;
  *      - a new area of 64 KiB or more takes pages from the pool
  *        (vm_fill_from_pool()): the smallest pooled area that holds all it
  *        needs, else the largest, moved into the new range with
@@ -113,10 +115,12 @@
  *        a freed 20 MiB buffer serves a 5 MiB and then a 15 MiB one, and
  *        two freed 8 MiB buffers a 16 MiB one (mimalloc-bench's
  *        malloc-large: a fault for 4 % of the bytes instead of 18 % with
- *        one whole donor per area, in a model of its sequence).  Reused
- *        bytes are cleared for the kernel API (its memory always reads
- *        zero) and for __GFP_ZERO; the malloc shim's vmalloc_nozero()
- *        keeps them;
+ *        one whole donor per area, in a model of its sequence).  Only
+ *        requests whose memory need not read zero take pooled pages: the
+ *        malloc shim's vmalloc_nozero() without __GFP_ZERO.  The kernel
+ *        API's vmalloc memory always reads zero, and clearing a pooled
+ *        page that was never touched costs as much as faulting in a fresh
+ *        one, so vmalloc(), vzalloc() and calloc get fresh pages;
  *      - bounds: at most VMAP_POOL_NR (16) areas and lazy_max_pages() of
  *        bytes (32 MiB per log2 of the CPUs: glibc's heap keeps up to
  *        64 MiB of freed memory at its top, M_TRIM_THRESHOLD's limit); the
@@ -712,6 +716,9 @@ void vm_unmap_aliases(void)
 /* ------------------------------------------------------------------ */
 
 #define VMAP_POOL_MIN	(16 * PAGE_SIZE)	/* smaller areas fault in cheaply */
+/* kheap's own vm_struct flag (no kernel VM_* has this bit): an area of the
+ * malloc shim, whose bytes go to the pool when it is freed */
+#define VM_KHEAP_POOL	0x80000000UL
 #define VMAP_POOL_NR	16			/* areas at most */
 
 /* The pool's byte bound: lazy_max_pages(), 32 MiB per log2 of the CPUs. */
@@ -729,7 +736,8 @@ static inline unsigned long pool_data_size(const struct vmap_area *va)
 /* Is a vmalloc'ed area worth keeping once freed? */
 static bool vmap_pool_wants(const struct vm_struct *vm)
 {
-	return (vm->flags & VM_ALLOC) && !(vm->flags & VM_NO_GUARD) &&
+	return (vm->flags & VM_KHEAP_POOL) && (vm->flags & VM_ALLOC) &&
+	       !(vm->flags & VM_NO_GUARD) &&
 	       get_vm_area_size(vm) >= VMAP_POOL_MIN &&
 	       vm->size <= vmap_pool_max();
 }
@@ -1187,7 +1195,8 @@ static unsigned int vm_area_alloc_pages(gfp_t gfp, unsigned int nr,
  * the area being resized (vmalloc_move), or else the pool.
  */
 struct vm_donor {
-	void *addr;		/* NULL: from the pool, if it has anything */
+	void *addr;		/* NULL: from the pool, if @pool */
+	bool pool;		/* a request whose bytes need not read zero */
 	unsigned long size;	/* the donor's bytes that may hold data */
 	unsigned long moved;	/* out: bytes at the start of the new area
 				 * that hold moved pages */
@@ -1254,7 +1263,7 @@ static int vm_map_area(struct vm_struct *area, struct vm_donor *donor,
 				  min(donor->size, data_size), &e);
 		if (e == -EINVAL)
 			WRITE_ONCE(vmap_move_works, false);
-	} else if (!donor->addr && data_size >= VMAP_POOL_MIN) {
+	} else if (donor->pool && data_size >= VMAP_POOL_MIN) {
 		n = vm_fill_from_pool(area, gfp);
 	}
 	if (n < area->size)
@@ -1311,9 +1320,12 @@ static void vmalloc_abort(struct vm_struct *area, struct vmap_area *va)
 /*
  * vmalloc_node_range - the allocation behind every vmalloc entry point.
  * With @donor the new area's first bytes are moved from it (vmalloc_move);
- * without, from pooled areas if any are kept (vm_fill_from_pool()), whose
- * bytes are then cleared when @zero (the kernel API: kheap's vmalloc memory
- * always reads zero) and left as they are otherwise (the malloc shim).
+ * without, from pooled areas if any are kept (vm_fill_from_pool()) unless
+ * the memory must read zero: @zero (the kernel API, whose vmalloc memory
+ * always does) or __GFP_ZERO.  Clearing a pooled page costs as much as
+ * faulting in a fresh one when the page was never touched, so those
+ * requests get fresh pages (vmalloc_bench, 256 untouched pages: 38 us with
+ * a memset of pooled pages, 8 us fresh).
  */
 static void *vmalloc_node_range(unsigned long size, unsigned long align,
 				unsigned long start, unsigned long end,
@@ -1354,15 +1366,15 @@ static void *vmalloc_node_range(unsigned long size, unsigned long align,
 				   real_size);
 		return NULL;
 	}
-	if (!donor)
+	if (!donor) {
+		from_pool.pool = !zero && !(gfp & __GFP_ZERO);
 		donor = &from_pool;
+	}
 	err = __vmalloc_area_node(area, gfp, donor);
 	if (err) {
 		vmalloc_abort(area, va);
 		return NULL;
 	}
-	if (from_pool.moved && (zero || (gfp & __GFP_ZERO)))
-		memset(area->addr, 0, from_pool.moved);
 	insert_vmap_area(va, area);
 	return area->addr;
 }
@@ -1518,7 +1530,7 @@ void *vmalloc_nozero(unsigned long size, unsigned long align, gfp_t gfp,
 {
 	kheap_ensure_init();
 	return vmalloc_node_range(size, align, VMALLOC_START, VMALLOC_END, gfp,
-				  0, caller, NULL, false);
+				  VM_KHEAP_POOL, caller, NULL, false);
 }
 
 static void __vfree(const void *addr, bool emptied);
@@ -1548,7 +1560,8 @@ void *vmalloc_move(const void *p, unsigned long size, gfp_t gfp,
 	d.size = get_vm_area_size(vm);
 	keep = min(d.size, (unsigned long)PAGE_ALIGN(size));
 	d.size = keep;
-	n = vmalloc_node_range(size, 1, VMALLOC_START, VMALLOC_END, gfp, 0,
+	n = vmalloc_node_range(size, 1, VMALLOC_START, VMALLOC_END, gfp,
+			       vm->flags & VM_KHEAP_POOL,
 			       caller, &d, false);
 	if (!n)
 		return NULL;
@@ -1639,10 +1652,10 @@ static void __vfree(const void *addr, bool emptied)
  * @addr: the start of an area, or NULL
  *
  * The frames go back to the buddy allocator and VmallocUsed drops at once;
- * the range is purged lazily, and an area of 64 KiB or more first waits in
- * the pool, bytes and all, for new areas to take over.  An address
- * that is not the start of an area gets the kernel's warning and nothing is
- * freed.
+ * the range is purged lazily, and a malloc shim's area of 64 KiB or more
+ * first waits in the pool, bytes and all, for new areas to take over.  An
+ * address that is not the start of an area gets the kernel's warning and
+ * nothing is freed.
  */
 void vfree(const void *addr)
 {

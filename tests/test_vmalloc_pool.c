@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * test_vmalloc_pool - freed vmalloc areas of 64 KiB and more keep their
- * bytes in a bounded pool, and a later area of a similar size takes them
+ * bytes in a bounded pool, and later areas take them
  * over by moving the pages (mm/vmalloc.c, 7.); vrealloc and vmalloc_move
- * move pages instead of copying.  What a user can see: the kernel API's
- * memory still reads zero, the malloc shim's entry (vmalloc_nozero) keeps
- * the moved bytes (slices of bigger pooled areas, pieces of several),
+ * move pages instead of copying.  What a user can see: the malloc shim's
+ * entry (vmalloc_nozero) gets the moved bytes (slices of bigger pooled
+ * areas, pieces of several), the kernel API and __GFP_ZERO get fresh
+ * pages that read zero and leave the pool alone,
  * pooled areas show in vmallocinfo as unpurged, the pool
  * stays within lazy_max_pages and 16 areas, and its bytes go back to the
  * OS after page_reporting.delay_ms (100 ms here) and on vm_unmap_aliases().
@@ -54,7 +55,7 @@ static void pooled_bytes_move_test(void)
 	unsigned char *p, *q;
 
 	vm_unmap_aliases();
-	p = vmalloc(MiB);
+	p = vmalloc_nozero(MiB, 1, GFP_KERNEL, NULL);
 	CHECK(p != NULL);
 	memset(p, 0xab, MiB);
 	vfree(p);
@@ -67,16 +68,43 @@ static void pooled_bytes_move_test(void)
 	validate();
 	vfree(q);
 
-	/* __GFP_ZERO clears what it takes over */
+	/* __GFP_ZERO (calloc) takes fresh pages and leaves the pool alone */
 	q = vmalloc_nozero(MiB, 1, GFP_KERNEL | __GFP_ZERO, NULL);
 	CHECK(q != NULL && holds(q, MiB, 0));
+	vfree(q);
+	p = vmalloc_nozero(MiB, 1, GFP_KERNEL, NULL);
+	CHECK(p != NULL);
+	memset(p, 0xcd, MiB);
+	vfree(p);
+	q = vmalloc_nozero(MiB, 1, GFP_KERNEL | __GFP_ZERO, NULL);
+	CHECK(q != NULL && holds(q, MiB, 0));
+	CHECK(shown_unpurged(p, MiB + PAGE_SIZE));	/* still pooled */
 	vfree(q);
 	validate();
 }
 
-/* The kernel API's vmalloc memory reads zero whatever it took over. */
+/* The kernel API's vmalloc memory is fresh: it reads zero, the pool stays. */
 static void kernel_api_reads_zero_test(void)
 {
+	unsigned char *pooled = vmalloc_nozero(256 * PAGE_SIZE, 1, GFP_KERNEL, NULL);
+	unsigned char *fresh;
+
+	CHECK(pooled != NULL);
+	memset(pooled, 0xee, 256 * PAGE_SIZE);
+	vfree(pooled);
+	fresh = vmalloc(256 * PAGE_SIZE);
+	CHECK(fresh != NULL && holds(fresh, 256 * PAGE_SIZE, 0));
+	CHECK(shown_unpurged(pooled, 256 * PAGE_SIZE + PAGE_SIZE));	/* untaken */
+	vfree(fresh);
+	/* and a kernel API area is not pooled: nothing could take it */
+	vm_unmap_aliases();
+	fresh = vmalloc(256 * PAGE_SIZE);
+	memset(fresh, 0x77, 256 * PAGE_SIZE);
+	vfree(fresh);
+	pooled = vmalloc_nozero(256 * PAGE_SIZE, 1, GFP_KERNEL, NULL);
+	CHECK(pooled != NULL && holds(pooled, 256 * PAGE_SIZE, 0));
+	vfree(pooled);
+
 	for (int i = 0; i < 20; i++) {
 		unsigned long size = (64 + i * 37) * PAGE_SIZE;
 		unsigned char *p = (i & 1) ? vzalloc(size) : vmalloc(size);
