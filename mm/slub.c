@@ -628,16 +628,20 @@ static void set_cpu_partial(struct kmem_cache *s)
  * (init_sheaves()); a swap exchanges pointers.  Objects in sheaves count as
  * allocated for slabinfo, as in the kernel; flush_all() (shrink, destroy,
  * reclaim) empties the CPUs' sheaves and the barn's.  Debug caches have no
- * sheaves.
+ * sheaves.  A sheaf holds 64 objects of up to 1 KiB, 32 up to 4 KiB, 16
+ * above (sheaf_capacity_for()): chosen by measurement, against 32/16/8
+ * (bench/fastpath.c batch, a hundred mixed-size blocks alive at a time: 10.1
+ * -> 8.5 ns of CPU a pair, scaling 5 % less CPU, within 0.4 MB of peak RSS
+ * on churn and larson).
  */
-#define SHEAF_MAX_CAPACITY	32
+#define SHEAF_MAX_CAPACITY	64
 #define BARN_SHEAVES		8	/* full sheaves the barn holds at most */
 
 static unsigned int sheaf_capacity_for(const struct kmem_cache *s)
 {
 	if (s->size <= 1024)
 		return SHEAF_MAX_CAPACITY;
-	return s->size <= 4096 ? 16 : 8;
+	return s->size <= 4096 ? 32 : 16;
 }
 
 static size_t sheaf_bytes(unsigned int capacity)

@@ -222,7 +222,7 @@ static void test_sheaves(void)
 		kmem_cache_destroy(s);
 		return;
 	}
-	CHECK_EQ(s->sheaf_capacity, 32);
+	CHECK_EQ(s->sheaf_capacity, 64);
 	sched_getaffinity(0, sizeof(all), &all);
 	move_to(0);
 	c = &s->cpu_slab[0];
@@ -276,8 +276,8 @@ static void test_barn(void)
 						 SLAB_NO_MERGE, NULL);
 	struct sheaf_barn *barn;
 	struct slabinfo_line li;
-	static void *objs[160], *taken[1000];
-	unsigned int nr_taken = 0, cap, full;
+	static void *objs[5 * 64], *taken[1000];
+	unsigned int nr_taken = 0, cap, full, n;
 	bool from_cpu1 = false;
 	cpu_set_t all;
 
@@ -289,24 +289,26 @@ static void test_barn(void)
 		return;
 	}
 	cap = s->sheaf_capacity;
+	n = 5 * cap;		/* CPU 1's two sheaves and three for the barn */
+	CHECK(n <= sizeof(objs) / sizeof(objs[0]));
 	CHECK_EQ(barn->nr_empty + barn->nr_full, 0);	/* made when needed */
 	sched_getaffinity(0, sizeof(all), &all);
 	if (!on_cpu(0)) {
 		SKIP("needs CPUs 0 and 1");
 		goto out;
 	}
-	for (int i = 0; i < 160; i++)
+	for (unsigned int i = 0; i < n; i++)
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	if (!on_cpu(1)) {
 		SKIP("needs CPUs 0 and 1");
-		for (int i = 0; i < 160; i++)
+		for (unsigned int i = 0; i < n; i++)
 			kmem_cache_free(s, objs[i]);
 		goto out;
 	}
-	/* 160 frees: CPU 1's main and spare take 2 * cap, the barn the rest */
-	for (int i = 0; i < 160; i++)
+	/* n frees: CPU 1's main and spare take 2 * cap, the barn the rest */
+	for (unsigned int i = 0; i < n; i++)
 		kmem_cache_free(s, objs[i]);
-	full = (160 - 2 * cap) / cap;
+	full = (n - 2 * cap) / cap;
 	CHECK_EQ(barn->nr_full, full);
 	CHECK_EQ(slab_validate(), 0);
 	CHECK(on_cpu(0));
@@ -316,12 +318,12 @@ static void test_barn(void)
 	CHECK(nr_taken < 1000);
 	/* that allocation and the next come from the sheaf CPU 1 filled */
 	taken[nr_taken] = kmem_cache_alloc(s, GFP_KERNEL);
-	for (int i = 0; i < 160; i++)
+	for (unsigned int i = 0; i < n; i++)
 		from_cpu1 |= objs[i] == taken[nr_taken - 1] &&
 			     objs[i] != NULL;
 	CHECK(from_cpu1);
 	from_cpu1 = false;
-	for (int i = 0; i < 160; i++)
+	for (unsigned int i = 0; i < n; i++)
 		from_cpu1 |= objs[i] == taken[nr_taken];
 	CHECK(from_cpu1);
 	nr_taken++;
