@@ -82,6 +82,7 @@
 #include "slub_debug.h"
 #include "kfence/kfence.h"
 #include "sanitizer.h"
+#include "slub_fast.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -1087,13 +1088,8 @@ static void free_large_kmalloc(struct page *page, const void *object)
 	__free_pages(page, order);
 }
 
-/**
- * kfree - free memory kmalloc() (or any kmalloc-family call) returned
- * @objp: the object; NULL and ZERO_SIZE_PTR are ignored
- *
- * A pointer kheap did not hand out is reported and ignored.
- */
-void kfree(const void *objp)
+/* kfree() past the sheaf map: struct page, large kmalloc, bad pointers. */
+static __noinline void kfree_slow(const void *objp, unsigned long ip)
 {
 	struct slab *slab;
 	struct page *page;
@@ -1102,7 +1098,7 @@ void kfree(const void *objp)
 		return;
 	slab = virt_to_slab(objp);
 	if (likely(slab)) {
-		kfree_slab_object(slab, (void *)objp, _RET_IP_);
+		kfree_slab_object(slab, (void *)objp, ip);
 		return;
 	}
 	page = large_kmalloc_head(objp);
@@ -1118,6 +1114,23 @@ void kfree(const void *objp)
 		kfree_invalid(objp, virt_addr_valid(objp)
 				    ? "not a kmalloc object"
 				    : "not allocated by kheap");
+}
+
+/**
+ * kfree - free memory kmalloc() (or any kmalloc-family call) returned
+ * @objp: the object; NULL and ZERO_SIZE_PTR are ignored
+ *
+ * A pointer kheap did not hand out is reported and ignored.  An object of
+ * a cache with sheaves is found through the sheaf map and pushed onto
+ * this CPU's sheaf inline (sheaf_map_free()); the rest goes the struct
+ * page way.
+ */
+void kfree(const void *objp)
+{
+	if (likely(virt_addr_valid(objp)) &&
+	    likely(sheaf_map_free((void *)objp, NULL)))
+		return;
+	kfree_slow(objp, _RET_IP_);
 }
 
 /* The usable size of a slab object (the kernel's slab_ksize()). */

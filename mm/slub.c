@@ -80,9 +80,10 @@
  *       commits with a plain store (slub_fast.h).  Cost: the CPU id, the
  *       claim test (tid odd), two loads (main, size), the object load and
  *       one store; a free adds the cache lookup and the boundary check,
- *       from the sheaf map for the malloc shim (sheaf_map_lookup(): the
- *       map entry, the cache pointer, a reciprocal multiply), else from
- *       struct page (free_check(): 2 loads and a reciprocal multiply).  No atomic
+ *       from the sheaf map for kfree(), kmem_cache_free() and the malloc
+ *       shim (sheaf_map_free(): the map entry, the cache pointer, a
+ *       reciprocal multiply), else from struct page (free_check(): 2 loads
+ *       and a reciprocal multiply).  No atomic
  *       instruction, no lock; frees to slabs other than the CPU slab cost
  *       nothing more.
  *    b. The rseq CPU freelist (slub_rseq, caches without sheaves): the
@@ -203,8 +204,10 @@ static inline void stat(struct kmem_cache *s, struct kmem_cache_cpu *c,
 			enum stat_item si)
 {
 #ifdef CONFIG_SLUB_STATS
-	if (!c)
-		c = &s->cpu_slab[os_cpu()];
+	if (!c) {
+		stat_this_cpu(s, si);
+		return;
+	}
 	__atomic_fetch_add(&c->stat[si], 1, __ATOMIC_RELAXED);
 #else
 	(void)s; (void)c; (void)si;
@@ -2296,6 +2299,13 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x,
 		slab_free_object(s, slab, x, addr);
 }
 
+/* slab_free() out of line, behind the sheaf map in kmem_cache_free(). */
+static __noinline void slab_free_checked(struct kmem_cache *s, void *x,
+					 unsigned long addr)
+{
+	slab_free(s, x, addr);
+}
+
 /**
  * kmem_cache_free - give an object back to its cache
  * @s: the cache it was allocated from
@@ -2306,7 +2316,10 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x,
  */
 void kmem_cache_free(struct kmem_cache *s, void *x)
 {
-	slab_free(s, x, _RET_IP_);
+	/* an object of @s found through the sheaf map: onto the sheaf */
+	if (likely(s && virt_addr_valid(x)) && likely(sheaf_map_free(x, s)))
+		return;
+	slab_free_checked(s, x, _RET_IP_);
 }
 
 /* kmem_cache_free() on behalf of the caller @addr. */

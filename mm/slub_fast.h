@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "slab_internal.h"
+#include "sanitizer.h"
 #include "os/rseq.h"
 
 #define RECIP_SHIFT		44	/* exact for offsets < 2^22 (4 MiB) */
@@ -68,6 +69,19 @@ static __always_inline struct kmem_cache *sheaf_map_lookup(const void *x)
 	return s;
 }
 
+/*
+ * stat_this_cpu - count @si for @s on this CPU (CONFIG_SLUB_STATS; nothing
+ * otherwise): slub.c's stat() without a CPU slot at hand.
+ */
+static inline void stat_this_cpu(struct kmem_cache *s, enum stat_item si)
+{
+#ifdef CONFIG_SLUB_STATS
+	__atomic_fetch_add(&s->cpu_slab[os_cpu()].stat[si], 1, __ATOMIC_RELAXED);
+#else
+	(void)s; (void)si;
+#endif
+}
+
 /* True if @x is the start of an object of @slab (a cheap division). */
 static __always_inline bool object_start_ok(struct kmem_cache *s,
 					    struct slab *slab, const void *x)
@@ -103,8 +117,9 @@ bool slab_free_already_free(struct kmem_cache *s, struct slab *slab,
  * mark it free and return true.
  */
 #ifdef __SANITIZE_ADDRESS__
-/* ASan: the slot may be in kmalloc's poisoned tail; read it as it is */
-#define __free_mark_inline	__noinline __attribute__((no_sanitize("address")))
+/* ASan: the slot may be in kmalloc's poisoned tail; read it as it is
+ * (unused: not every file that includes this header calls both) */
+#define __free_mark_inline	__noinline __attribute__((no_sanitize("address"), unused))
 #else
 #define __free_mark_inline	__always_inline
 #endif
@@ -391,5 +406,39 @@ static inline int rseq_sheaf_push(struct kmem_cache *s, void *x)
 	return RSEQ_SLOW;
 }
 #endif
+
+/*
+ * sheaf_map_free - free @x, an address in the direct map, through the
+ * sheaf map onto this CPU's sheaf: true when done (pushed, handed to the
+ * sheaf slow path when the sheaf is full, or the naive double free
+ * reported); false when the map does not know @x or its slot looks free
+ * already - the caller then takes the struct page way, which confirms and
+ * reports.  With @want, @x must be an object of that cache
+ * (kmem_cache_free()), else false too.  Cost on a hit: sheaf_map_lookup(),
+ * the free mark, the rseq push (plus the ASan, Valgrind and statistics
+ * hooks where compiled in); no call, no struct page.  kfree(),
+ * kmem_cache_free() and the malloc shim's free() use it.
+ */
+static __always_inline bool sheaf_map_free(void *x, struct kmem_cache *want)
+{
+	struct kmem_cache *s;
+
+	if (unlikely(!slab_sheaf_map) || !(s = sheaf_map_lookup(x)) ||
+	    (want && s != want) || unlikely(!slab_free_mark_fast(s, x)))
+		return false;
+	kheap_asan_poison_object(s, x);
+	kheap_vg_free(s, x);
+	switch (rseq_sheaf_push(s, x)) {
+	case RSEQ_DONE:
+		stat_this_cpu(s, FREE_FASTPATH);
+		break;
+	case RSEQ_DOUBLE_FREE:
+		slab_report_double_free(s, x);
+		break;
+	default:
+		sheaf_free_slow(s, x);
+	}
+	return true;
+}
 
 #endif /* _KHEAP_SLUB_FAST_H */

@@ -332,32 +332,6 @@ static __noinline void shim_free_large(void *p)
 	kfree(p);
 }
 
-/*
- * A slab object whose cache has sheaves, found through the sheaf map (no
- * struct page): marked free and pushed onto this CPU's sheaf.  False when
- * the map does not know @p or its slot looks free already: the struct
- * page way then confirms and reports.  A full sheaf goes to its slow path
- * from here.
- */
-static __always_inline bool shim_free_mapped(void *p)
-{
-	struct kmem_cache *s;
-
-	if (!SHIM_INLINE_SLAB || unlikely(!slab_sheaf_map) ||
-	    !(s = sheaf_map_lookup(p)) || unlikely(!slab_free_mark_fast(s, p)))
-		return false;
-	switch (rseq_sheaf_push(s, p)) {
-	case RSEQ_DONE:
-		break;
-	case RSEQ_DOUBLE_FREE:
-		slab_report_double_free(s, p);
-		break;
-	default:
-		sheaf_free_slow(s, p);
-	}
-	return true;
-}
-
 static void shim_free(void *p)
 {
 	struct slab *slab;
@@ -366,7 +340,8 @@ static void shim_free(void *p)
 		return;
 	switch (owner_of(p)) {
 	case OWN_KMALLOC: {
-		if (likely(shim_free_mapped(p)))
+		/* through the sheaf map, no struct page (slub_fast.h) */
+		if (SHIM_INLINE_SLAB && likely(sheaf_map_free(p, NULL)))
 			return;
 		/* kfree()'s slab case, without looking the slab up again:
 		 * a cache the map does not know, a bad pointer (reported), a
