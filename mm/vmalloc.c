@@ -136,9 +136,11 @@
  *    grows by moving the old pages into the new area where the kernel
  *    copies, and the shim's realloc() grows and shrinks that way.  An area
  *    assembled from pieces spans several mappings; os_move_pages() moves
- *    such a range mapping by mapping where the kernel wants it so (mremap
- *    answers EFAULT before Linux 6.17).  Where mremap cannot move at all
- *    (Linux < 5.7), new areas get fresh pages and vmalloc_move() copies.
+ *    such a range mapping by mapping where the kernel wants it so (older
+ *    kernels answer EFAULT for a range over two mappings; the 6.18 kernel
+ *    these were measured on moves it in one call).  Where mremap cannot
+ *    move at all (Linux < 5.7), new areas get fresh pages and
+ *    vmalloc_move() copies.
  *
  * 8. Bookkeeping memory, as in the kernel: vmap_area nodes come from their
  *    own slab cache (KMEM_CACHE(vmap_area, SLAB_PANIC)), vm_structs from
