@@ -149,8 +149,12 @@
  *    loads and a multiply, that the pointer is an object of the cache (the
  *    kernel's cache_from_obj() frees to the object's real cache; kheap
  *    reports "Wrong slab cache. X but object is from Y" and ignores the
- *    free: bad input gets a report, docs/design.md).  The kernel's naive double-free check (the
- *    object is already the first free one) is made on every free, and
+ *    free: bad input gets a report, docs/design.md); for a cache with
+ *    sheaves the sheaf map answers first (sheaf_map_free(): the object's
+ *    start and its cache from the map entry), and anything it does not
+ *    vouch for takes the struct page way, which reports.  The kernel's
+ *    naive double-free check (the object is already the first free one) is
+ *    made on every free, and
  *    with hardening kheap's double free check (kheap.double_free_check,
  *    slub_fast.h) catches a free of any object that is free already: a
  *    free object's slot decodes to NULL or an object of its slab (a
