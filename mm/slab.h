@@ -178,7 +178,7 @@ struct kmem_cache {
 					   offsets of the objects, shuffled */
 	int random_seq_state;		/* 0 none yet, 1 being made, 2 made
 					   (or failed: linear order) */
-	unsigned int sheaf_id;		/* in the sheaf map (slub.c); 0: none */
+	bool sheaf_mapped;		/* its slabs are in the sheaf map (slub.c) */
 };
 
 /* ---- flag masks (mm/slab.h, mm/slub.c) ---- */

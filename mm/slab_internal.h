@@ -309,13 +309,12 @@ static inline struct kmem_cache *malloc_slab(size_t size, unsigned long caller)
 }
 
 /*
- * The sheaf map (slub.c, "the sheaf map"): per page frame, the cache id and
- * slab order of the slab it belongs to when that cache has sheaves, else 0.
+ * The sheaf map (slub.c, "the sheaf map"): per page frame, the address of
+ * the cache of the slab it belongs to or'ed with the slab's order, when
+ * that cache has sheaves (and is mapped: s->sheaf_mapped), else 0.
  */
-#define SHEAF_MAP_ORDER_BITS	4
-#define SHEAF_MAP_IDS		(1U << (16 - SHEAF_MAP_ORDER_BITS))
-extern u16 *slab_sheaf_map;
-extern struct kmem_cache *slab_sheaf_caches[SHEAF_MAP_IDS];
+#define SHEAF_MAP_ORDER_MASK	15UL	/* caches are 64-byte aligned */
+extern unsigned long *slab_sheaf_map;
 
 /* ---- slub.c ---- */
 /*

@@ -63,9 +63,10 @@
  *    __slab_free() does.
  *
  *    Besides struct page, a slab of a cache with sheaves is recorded in the
- *    sheaf map, two bytes per page frame (cache id, slab order), so that the
- *    malloc shim's free finds an object's cache without a struct page ("the
- *    sheaf map" below).
+ *    sheaf map, eight bytes per page frame (the cache's address and the
+ *    slab's order), so that kfree(), kmem_cache_free() and the malloc
+ *    shim's free find an object's cache without a struct page ("the sheaf
+ *    map" below).
  *
  * 3. Per-CPU state and the three fast paths.  Userspace cannot disable
  *    preemption, so "this CPU" is a hint (os_cpu(), from glibc's rseq area)
@@ -81,9 +82,9 @@
  *       claim test (tid odd), two loads (main, size), the object load and
  *       one store; a free adds the cache lookup and the boundary check,
  *       from the sheaf map for kfree(), kmem_cache_free() and the malloc
- *       shim (sheaf_map_free(): the map entry, the cache pointer, a
- *       reciprocal multiply), else from struct page (free_check(): 2 loads
- *       and a reciprocal multiply).  No atomic
+ *       shim (sheaf_map_free(): the map entry, which holds the cache's
+ *       address, and a reciprocal multiply), else from struct page
+ *       (free_check(): 2 loads and a reciprocal multiply).  No atomic
  *       instruction, no lock; frees to slabs other than the CPU slab cost
  *       nothing more.
  *    b. The rseq CPU freelist (slub_rseq, caches without sheaves): the
@@ -327,42 +328,51 @@ static bool kmalloc_up;		/* every kmalloc cache exists */
  * is the struct page (virt_to_slab(): the page, its compound head, its
  * type, slab->slab_cache), 64 bytes per frame, so a free of an object of
  * another slab than the last one misses the cache on a struct page (perf
- * on the shim's free: 40 % of its samples on those loads).  Caches with
- * sheaves also get an id (1..SHEAF_MAP_IDS - 1, never reused), and each
- * page frame of their slabs an entry in slab_sheaf_map[pfn]: the id
- * shifted by SHEAF_MAP_ORDER_BITS, or'ed with the slab's order - two
- * bytes per frame, 32 frames per cache line.  A slab is a buddy block,
- * aligned to its size, so the entry alone gives the object's offset in
- * its slab; slab_sheaf_caches[id] gives the cache.  The malloc shim's free
- * uses it (sheaf_map_lookup()), never touching a struct page on a sheaf
- * hit.  Entries are written in allocate_slab() before any object of the
- * slab exists and cleared in __free_slab() before its pages go back; the
- * map is reserved for every frame at once and reads as zero where never
+ * on the shim's free: 40 % of its samples on those loads).  Each page
+ * frame of a slab of a cache with sheaves has an entry in
+ * slab_sheaf_map[pfn]: the cache's address (struct kmem_cache is 64-byte
+ * aligned) or'ed with the slab's order - eight bytes per frame, 0.2 % of
+ * the slabs' memory.  So the entry gives the cache with no further load.
+ * (With a two-byte cache id per frame and a table of caches, the table
+ * was one more load on the chain entry -> cache -> CPU slot -> sheaf of
+ * every free: bench/fastpath.c tight, CPU time, 10.5 -> 8.8 ns a pair
+ * without it.)  A slab is a buddy block, aligned to its size, so the
+ * entry alone also gives the object's offset in its slab.  kfree(),
+ * kmem_cache_free() and the malloc shim's free use it
+ * (sheaf_map_lookup()), never touching a struct page on a sheaf hit.
+ * Entries are written in allocate_slab() before any object of the slab
+ * exists and cleared in __free_slab() before its pages go back; the map
+ * is reserved for every frame at once and reads as zero where never
  * written (no RSS until a slab is made).  slab_validate() checks it.
  */
-u16 *slab_sheaf_map;
-struct kmem_cache *slab_sheaf_caches[SHEAF_MAP_IDS];
-static unsigned int sheaf_map_next_id = 1;
+unsigned long *slab_sheaf_map;
 
-static void sheaf_map_set(struct slab *slab, unsigned int entry)
+/* The entry of @s's slabs of @order. */
+static inline unsigned long sheaf_map_entry(struct kmem_cache *s,
+					    unsigned int order)
+{
+	return (unsigned long)s | order;
+}
+
+static void sheaf_map_set(struct slab *slab, unsigned long entry)
 {
 	unsigned long pfn = page_to_pfn(slab_page(slab));
 	unsigned long n = 1UL << slab_order(slab);
 
 	for (unsigned long i = 0; i < n; i++)
-		__atomic_store_n(&slab_sheaf_map[pfn + i], (u16)entry,
+		__atomic_store_n(&slab_sheaf_map[pfn + i], entry,
 				 __ATOMIC_RELEASE);
 }
 
 /* Choose the fast paths once, before the first cache exists. */
 void slub_init_fastpath(void)
 {
-	size_t map = ALIGN(max_pfn * sizeof(u16), PAGE_SIZE);
+	size_t map = ALIGN(max_pfn * sizeof(*slab_sheaf_map), PAGE_SIZE);
 
 	if (!slab_sheaf_map && max_pfn) {
 		slab_sheaf_map = os_reserve(map, PAGE_SIZE);
 		if (slab_sheaf_map && os_commit(slab_sheaf_map, map))
-			slab_sheaf_map = NULL;	/* no ids: frees use struct pages */
+			slab_sheaf_map = NULL;	/* no map: frees use struct pages */
 	}
 #if KHEAP_HAVE_RSEQ
 	slub_rseq = kheap_config.rseq && os_rseq_usable();
@@ -688,15 +698,10 @@ static void init_sheaves(struct kmem_cache *s)
 	    !sheaf_cache)
 		return;
 	s->sheaf_capacity = sheaf_capacity_for(s);
-	if (slab_sheaf_map && !s->sheaf_id) {
-		unsigned int id = __atomic_fetch_add(&sheaf_map_next_id, 1,
-						     __ATOMIC_RELAXED);
-
-		if (id < SHEAF_MAP_IDS) {	/* else: frees use struct pages */
-			s->sheaf_id = id;
-			WRITE_ONCE(slab_sheaf_caches[id], s);
-		}
-	}
+	/* an entry holds the order in the address's low bits */
+	if (slab_sheaf_map && !((unsigned long)s & SHEAF_MAP_ORDER_MASK) &&
+	    MAX_PAGE_ORDER <= SHEAF_MAP_ORDER_MASK)
+		s->sheaf_mapped = true;
 }
 
 /* An empty sheaf for @s; NULL if none could be had at once. */
@@ -773,8 +778,6 @@ void __kmem_cache_release(struct kmem_cache *s)
 	INIT_LIST_HEAD(&barn->empty);
 	barn->nr_empty = 0;
 	s->sheaf_capacity = 0;
-	if (s->sheaf_id)		/* no slab of @s is left in the map */
-		WRITE_ONCE(slab_sheaf_caches[s->sheaf_id], NULL);
 }
 
 /*
@@ -1080,9 +1083,8 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags)
 		slab->freelist = fixup_red_left(s, start);
 	}
 	kheap_asan_poison_slab(s, start, n);
-	if (s->sheaf_id)
-		sheaf_map_set(slab, s->sheaf_id << SHEAF_MAP_ORDER_BITS |
-				    oo_order(oo));
+	if (s->sheaf_mapped)
+		sheaf_map_set(slab, sheaf_map_entry(s, oo_order(oo)));
 	return slab;
 }
 
@@ -1093,7 +1095,7 @@ static void __free_slab(struct kmem_cache *s, struct slab *slab)
 	unsigned int order = slab_order(slab);
 
 	mod_node_page_state(slab_stat_item(s), -(1L << order));
-	if (s->sheaf_id)
+	if (s->sheaf_mapped)
 		sheaf_map_set(slab, 0);
 	kheap_asan_unpoison(slab_address(slab), PAGE_SIZE << order);
 	kheap_vg_release(slab_address(slab), PAGE_SIZE << order);
@@ -2821,14 +2823,13 @@ static int check_slab(struct kmem_cache *s, struct slab *slab, const char *where
 			 slab->inuse);
 		return 1;
 	}
-	if (s->sheaf_id) {		/* every frame in the sheaf map */
+	if (s->sheaf_mapped) {		/* every frame in the sheaf map */
 		unsigned long pfn = page_to_pfn(slab_page(slab));
-		unsigned int want = s->sheaf_id << SHEAF_MAP_ORDER_BITS |
-				    slab_order(slab);
+		unsigned long want = sheaf_map_entry(s, slab_order(slab));
 
 		for (unsigned long i = 0; i < 1UL << slab_order(slab); i++)
 			if (slab_sheaf_map[pfn + i] != want) {
-				slab_err(s, slab, "%s slab: sheaf map entry %#x of frame %lu, should be %#x",
+				slab_err(s, slab, "%s slab: sheaf map entry %#lx of frame %lu, should be %#lx",
 					 where, slab_sheaf_map[pfn + i], i, want);
 				return 1;
 			}
@@ -2843,7 +2844,7 @@ static bool sheaf_object_ok(struct kmem_cache *s, void *x, const char *where)
 
 	/* the shim frees through the map: it must know every sheaf object */
 	if (slab && slab->slab_cache == s && object_start_ok(s, slab, x) &&
-	    (!s->sheaf_id || sheaf_map_lookup(x) == s))
+	    (!s->sheaf_mapped || sheaf_map_lookup(x) == s))
 		return true;
 	slub_cache_err(s, "%s object 0x%016lx is not one of the cache's",
 		       where, (unsigned long)x);

@@ -42,28 +42,27 @@ static inline unsigned long size_reciprocal(const struct kmem_cache *s)
  * sheaf_map_lookup - the cache of @x (an address in the direct map, which
  * slab_sheaf_map covers) from the sheaf map (slub.c) when @x is the start
  * of an object of a slab whose cache has sheaves; else NULL, and the
- * caller takes the struct page way.  Cost: the map entry (two bytes per
- * page frame), the cache pointer, a multiply and two compares; no struct
- * page.  A slab is a buddy block, aligned to its size, and the direct map
+ * caller takes the struct page way.  Cost: the map entry (eight bytes per
+ * page frame: the cache's address and the slab's order), a multiply and
+ * two compares; no struct page.  A slab is a buddy block, aligned to its size, and the direct map
  * is section-aligned, so @x's offset in its slab is its offset in the map
  * modulo the slab's size.
  */
 static __always_inline struct kmem_cache *sheaf_map_lookup(const void *x)
 {
 	unsigned long off = (unsigned long)x - page_offset_base;
-	unsigned long bytes, in;
+	unsigned long bytes, in, e;
 	struct kmem_cache *s;
-	unsigned int e;
 
 	e = __atomic_load_n(&slab_sheaf_map[off >> PAGE_SHIFT], __ATOMIC_RELAXED);
 	if (!e)
 		return NULL;
-	s = READ_ONCE(slab_sheaf_caches[e >> SHEAF_MAP_ORDER_BITS]);
-	bytes = PAGE_SIZE << (e & ((1U << SHEAF_MAP_ORDER_BITS) - 1));
-	in = off & (bytes - 1);
 	/* mapped slabs belong to caches with sheaves (until they are gone:
-	 * __kmem_cache_release() runs when no slab is left) */
-	if (unlikely(!s || in + s->size > bytes ||
+	 * the cache is released only when no slab of it is left) */
+	s = (struct kmem_cache *)(e & ~SHEAF_MAP_ORDER_MASK);
+	bytes = PAGE_SIZE << (e & SHEAF_MAP_ORDER_MASK);
+	in = off & (bytes - 1);
+	if (unlikely(in + s->size > bytes ||
 		     ((in * s->reciprocal_size) >> RECIP_SHIFT) * s->size != in))
 		return NULL;
 	return s;

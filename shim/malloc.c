@@ -97,7 +97,7 @@
  * pop of this CPU's sheaf inline (an rseq sequence, no atomic; see
  * mm/slub_fast.h), or else the slab allocation.  free is two range
  * compares, the sheaf map lookup (sheaf_map_lookup(): the cache and the
- * object boundary from two bytes per page frame, no struct page) and the
+ * object boundary from eight bytes per page frame, no struct page) and the
  * sheaf push inline, or else virt_to_slab() and the slab free
  * (kfree_slab_object(), what kfree() would call after looking the slab up
  * a second time).  The double free

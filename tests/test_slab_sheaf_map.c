@@ -6,7 +6,7 @@
  * slab's order, sheaf_map_lookup() accepts exactly the objects' starts,
  * and entries go when the slab goes.  Debug caches and large kmalloc
  * blocks are not in it.  Needs the rseq fast paths (sheaves); without them
- * it checks that no cache got an id.
+ * it checks that the cache is not mapped.
  */
 #include "internal.h"
 #include "slab_internal.h"
@@ -27,12 +27,11 @@ static void objects_and_not_objects_test(void)
 
 	CHECK(s != NULL);
 	if (!slub_uses_rseq()) {
-		CHECK_EQ(s->sheaf_id, 0);
+		CHECK(!s->sheaf_mapped);
 		kmem_cache_destroy(s);
 		return;
 	}
-	CHECK(s->sheaf_id != 0);
-	CHECK(slab_sheaf_caches[s->sheaf_id] == s);
+	CHECK(s->sheaf_mapped);
 	for (int i = 0; i < NOBJ; i++) {
 		obj[i] = kmem_cache_alloc(s, GFP_KERNEL);
 		CHECK(obj[i] != NULL);
@@ -57,11 +56,12 @@ static void objects_and_not_objects_test(void)
 		CHECK(virt_to_slab(obj[i]) != NULL ||
 		      sheaf_map_lookup(obj[i]) == NULL);
 	validate();
-	{
-		unsigned int id = s->sheaf_id;
+	kmem_cache_destroy(s);		/* no entry names the cache now */
+	for (int i = 0; i < NOBJ; i++) {
+		unsigned long pfn = virt_to_pfn(obj[i]);
 
-		kmem_cache_destroy(s);
-		CHECK(slab_sheaf_caches[id] == NULL);
+		CHECK((slab_sheaf_map[pfn] & ~SHEAF_MAP_ORDER_MASK) !=
+		      (unsigned long)s);
 	}
 }
 
@@ -76,7 +76,7 @@ static void kmalloc_and_others_test(void)
 	if (slub_uses_rseq())
 		CHECK(sheaf_map_lookup(p) == kmalloc_slab(100, GFP_KERNEL, 0));
 	CHECK(sheaf_map_lookup(big) == NULL);		/* large kmalloc */
-	CHECK_EQ(dbg->sheaf_id, 0);			/* debug: no sheaves */
+	CHECK(!dbg->sheaf_mapped);			/* debug: no sheaves */
 	CHECK(sheaf_map_lookup(q) == NULL);
 	kmem_cache_free(dbg, q);
 	kmem_cache_destroy(dbg);
