@@ -132,6 +132,8 @@ struct kheap_config {
 	bool slab_freelist_random;	/* CONFIG_SLAB_FREELIST_RANDOM */
 	bool random_kmalloc_caches;	/* CONFIG_RANDOM_KMALLOC_CACHES */
 	bool panic_on_warn;		/* panic_on_warn: abort after a report */
+	bool init_on_alloc;		/* init_on_alloc=: as requested */
+	bool init_on_free;		/* init_on_free=: as requested */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);
@@ -205,6 +207,13 @@ static inline void set_pageblock_migratetype(struct page *page, int mt)
 }
 
 /* ---- page_alloc.c ---- */
+/*
+ * kheap's own GFP bit, above the kernel's: frames whose bytes nobody reads
+ * (vmalloc's accounting frames).  init_on_alloc and init_on_free leave
+ * them untouched; the page is marked PG_frames_only while allocated.
+ */
+#define __GFP_FRAMES_ONLY	((gfp_t)(1U << 30))
+#define PG_frames_only		PG_arch_1	/* PG_owner_priv_1 is PG_on_pcp */
 extern struct zone kheap_zones[MAX_NR_ZONES];
 extern unsigned long totalreserve_pages;
 static inline struct zone *page_zone(const struct page *page)

@@ -91,6 +91,15 @@
  *    reported as the kernel's "BUG: Bad page state" (rate-limited as
  *    bad_page() is) and ignored, so a wrong order never frees neighbours.
  *
+ * 9. init_on_alloc / init_on_free (v6.12's post_alloc_hook() and
+ *    free_pages_prepare()).  With init_on_free every block is zeroed as it
+ *    is freed, so that no free page holds data (hot-added and reported
+ *    memory read as zero anyway); an allocation then zeroes nothing, not
+ *    even for __GFP_ZERO.  Otherwise a block is zeroed at allocation when
+ *    want_init_on_alloc(gfp): init_on_alloc, or __GFP_ZERO.  vmalloc's
+ *    frames (__GFP_FRAMES_ONLY) are never touched: their bytes are not
+ *    the area's (vmalloc.c), and writing them would only cost RSS.
+ *
  * Lock order (outer to inner; the whole library's is in docs/design.md):
  *     pcp->lock  ->  zone->lock  ->  kheap_memmap.lock, online_update_lock
  * and nofail_lock alone.  page_alloc_fork_prepare() takes all pcp locks of
@@ -1126,7 +1135,9 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 	page->private = 0;
 	page->memcg_data = 0;
 	__atomic_store_n(&page->_refcount, 1, __ATOMIC_RELAXED);
-	if (gfp & __GFP_ZERO)
+	if (unlikely(gfp & __GFP_FRAMES_ONLY))
+		page->flags |= 1UL << PG_frames_only;
+	else if (!want_init_on_free() && want_init_on_alloc(gfp))
 		memset(page_address(page), 0, PAGE_SIZE << order);
 	if (order && (gfp & __GFP_COMP))
 		prep_compound_page(page, order);
@@ -1356,7 +1367,7 @@ static bool prepare_alloc_pages(gfp_t *gfp, unsigned int order)
 		return false;
 	}
 	kheap_ensure_init();
-	*gfp &= __GFP_BITS_MASK;
+	*gfp &= __GFP_BITS_MASK | __GFP_FRAMES_ONLY;
 	return !should_fail_alloc_page(*gfp, order);
 }
 
@@ -1629,8 +1640,10 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 			page[i].flags = 0;
 		}
 	}
+	if (want_init_on_free() && !(page->flags & (1UL << PG_frames_only)))
+		memset(page_address(page), 0, PAGE_SIZE << order);
 	page->flags &= ~((1UL << PG_head) | (1UL << PG_private) |
-			 (1UL << PG_reported));
+			 (1UL << PG_reported) | (1UL << PG_frames_only));
 	page->private = 0;
 	page->index = 0;
 	return true;

@@ -1359,6 +1359,37 @@ static __noinline __cold void slab_out_of_memory(struct kmem_cache *s,
 }
 
 /*
+ * slab_post_alloc_init - the initialisation in the kernel's
+ * slab_alloc_node() and slab_post_alloc_hook(): with init_on_free, wipe
+ * the free pointer a freed object kept inside itself (the rest was zeroed
+ * at free: maybe_wipe_obj_freeptr()); then zero the object if
+ * slab_want_init_on_alloc() says so: object_size bytes, or for a kmalloc
+ * cache with SLAB_STORE_USER or SLAB_RED_ZONE the @orig_size requested
+ * (the rest is kmalloc red zone).  Reached when __GFP_ZERO is asked or
+ * SLAB_HOOK_INIT_ALLOC is set.
+ */
+static inline void slab_post_alloc_init(struct kmem_cache *s, gfp_t gfp,
+					void *object, unsigned int orig_size)
+{
+	unsigned int zero_size = s->object_size;
+
+	if (unlikely(slab_want_init_on_free(s)) && !freeptr_outside_object(s))
+		memset((char *)object + s->offset, 0, sizeof(void *));
+	if (!slab_want_init_on_alloc(gfp, s))
+		return;
+	if (kmem_cache_debug_flags(s, SLAB_STORE_USER | SLAB_RED_ZONE) &&
+	    (s->flags & SLAB_KMALLOC))
+		zero_size = orig_size;
+	memset(object, 0, zero_size);
+}
+
+/* Is there init_on_alloc/init_on_free work after an allocation? */
+static inline bool slab_init_after_alloc(gfp_t gfp, int hooks)
+{
+	return unlikely((gfp & __GFP_ZERO) | (hooks & SLAB_HOOK_INIT_ALLOC));
+}
+
+/*
  * alloc_from_debug_slab - allocation for a cache with debug flags (the
  * kernel's alloc_single_from_partial() / alloc_single_from_new_slab()):
  * such a cache has no CPU slab, every object comes off a node slab under
@@ -1411,11 +1442,8 @@ static __noinline __cold void *alloc_from_debug_slab(struct kmem_cache *s,
 		slub_debug_capture_track(&t, addr);
 		set_track(s, object, TRACK_ALLOC, &t);
 	}
-	/* kzalloc zeroes what was asked for: the rest is kmalloc red zone */
-	if (unlikely(gfp & __GFP_ZERO))
-		memset(object, 0, ((s->flags & (SLAB_STORE_USER | SLAB_RED_ZONE)) &&
-				   (s->flags & SLAB_KMALLOC)) ? orig_size
-							      : s->object_size);
+	if (slab_init_after_alloc(gfp, READ_ONCE(slab_alloc_hooks)))
+		slab_post_alloc_init(s, gfp, object, orig_size);
 	return object;
 }
 
@@ -1577,16 +1605,19 @@ static __noinline __cold bool slab_alloc_hook(struct kmem_cache *s, gfp_t gfp,
  * allocations find c->freelist empty and take the slow path, which tests
  * the flags.  @orig_size (kmalloc's request) and @addr (the caller) are
  * used only there.
+ * init_on_alloc/init_on_free add nothing when off: the hook word already
+ * loaded is ORed into the __GFP_ZERO test at the end.
  */
 static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp,
 					     unsigned int orig_size,
 					     unsigned long addr)
 {
+	int hooks = READ_ONCE(slab_alloc_hooks);
 	struct kmem_cache_cpu *c;
 	unsigned long tid;
 	void **object;
 
-	if (unlikely(READ_ONCE(slab_alloc_hooks))) {
+	if (unlikely(hooks & SLAB_HOOKS_BEFORE_ALLOC)) {
 		void *obj;
 
 		if (slab_alloc_hook(s, gfp, orig_size, &obj))
@@ -1642,8 +1673,8 @@ out:
 		kheap_asan_unpoison(object, s->object_size);
 	if (KHEAP_VALGRIND && likely(object))
 		kheap_vg_alloc(s, object);
-	if (unlikely(gfp & __GFP_ZERO) && likely(object))
-		memset(object, 0, s->object_size);
+	if (slab_init_after_alloc(gfp, hooks) && likely(object))
+		slab_post_alloc_init(s, gfp, object, orig_size);
 	return object;
 }
 
@@ -1727,9 +1758,9 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 	if (KHEAP_VALGRIND)
 		for (i = 0; i < size; i++)
 			kheap_vg_alloc(s, p[i]);
-	if (unlikely(flags & __GFP_ZERO))
+	if (slab_init_after_alloc(flags, READ_ONCE(slab_alloc_hooks)))
 		for (i = 0; i < size; i++)
-			memset(p[i], 0, s->object_size);
+			slab_post_alloc_init(s, flags, p[i], s->object_size);
 	return (int)size;
 }
 
@@ -1934,6 +1965,45 @@ static __always_inline struct slab *free_check(struct kmem_cache *s,
 	return slab;
 }
 
+/*
+ * slab_free_init - init_on_free for an object of a cache without debug
+ * flags (those zero theirs once free_debug_processing() has checked the
+ * free), in slab_free_hook()'s place: after the double free check, before
+ * the object goes anywhere.  The free pointer slot keeps the free mark
+ * slab_free_mark() just wrote there (the kernel zeroes it and writes the
+ * free pointer next: the same bytes in the end).  An object that heads
+ * this CPU's freelist is being freed twice (the naive check, which
+ * follows): it is left alone, so the report costs no more than the free.
+ */
+static __noinline void slab_free_init(struct kmem_cache *s, void *x)
+{
+	unsigned long *slot = (unsigned long *)((char *)x + s->offset);
+	unsigned long mark = 0;
+	bool inside = !freeptr_outside_object(s);
+
+	if (!slab_want_init_on_free(s) || kmem_cache_debug(s) ||
+	    READ_ONCE(s->cpu_slab[os_cpu()].freelist) == x)
+		return;
+	/* ASan: kmalloc's poisoned tail too; the slot's end poisoned again */
+	if (KHEAP_ASAN && kheap_asan_cache(s))
+		kheap_asan_unpoison(x, s->size);
+	if (inside)
+		mark = *slot;
+	slab_init_on_free(s, x);
+	if (inside)
+		*slot = mark;
+	if (KHEAP_ASAN && kheap_asan_cache(s))
+		kheap_asan_poison((char *)x + s->object_size,
+				  s->size - s->object_size);
+}
+
+/* init_on_free's test on the free paths: one load, one branch when off. */
+static __always_inline void slab_free_hook_init(struct kmem_cache *s, void *x)
+{
+	if (unlikely(READ_ONCE(slab_alloc_hooks) & SLAB_HOOK_INIT_FREE))
+		slab_free_init(s, x);
+}
+
 /* A chain of objects of one slab, ready for do_slab_free(). */
 struct detached_freelist {
 	struct slab *slab;		/* NULL: nothing to free */
@@ -1967,6 +2037,7 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
 			df->slab = NULL;	/* a double free: reported */
 			return size;
 		}
+		slab_free_hook_init(s, object);
 		kheap_asan_poison_object(s, object);
 		kheap_vg_free(s, object);
 	}
@@ -1984,6 +2055,7 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
 					p[j] = NULL;	/* reported once */
 					continue;
 				}
+				slab_free_hook_init(s, o);
 				kheap_asan_poison_object(s, o);
 				kheap_vg_free(s, o);
 			}
@@ -2120,6 +2192,7 @@ static __always_inline void slab_free_object(struct kmem_cache *s,
 	if (cache_has_sheaves(s)) {
 		if (unlikely(!slab_free_mark(s, slab, x)))
 			return;
+		slab_free_hook_init(s, x);
 		kheap_asan_poison_object(s, x);
 		kheap_vg_free(s, x);
 		free_to_sheaf(s, x);
@@ -2127,6 +2200,7 @@ static __always_inline void slab_free_object(struct kmem_cache *s,
 	}
 	if (unlikely(!kmem_cache_debug(s) && !slab_free_mark(s, slab, x)))
 		return;
+	slab_free_hook_init(s, x);
 	kheap_asan_poison_object(s, x);
 	kheap_vg_free(s, x);
 	do_slab_free(s, slab, x, x, 1, addr);
