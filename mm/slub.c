@@ -1691,6 +1691,18 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfpflags)
 	return slab_alloc_node(s, gfpflags, s->object_size, _RET_IP_);
 }
 
+/**
+ * kmem_cache_alloc_lru - kmem_cache_alloc() for an object a list_lru will
+ * hold (lib/xarray.c's nodes): v6.12 uses @lru only to charge a memcg,
+ * which kheap does not have
+ */
+void *kmem_cache_alloc_lru(struct kmem_cache *s, struct list_lru *lru,
+			   gfp_t gfpflags)
+{
+	(void)lru;
+	return slab_alloc_node(s, gfpflags, s->object_size, _RET_IP_);
+}
+
 /* kmalloc(): an object of @s for a request of @orig_size bytes. */
 void *__kmem_cache_alloc_kmalloc(struct kmem_cache *s, gfp_t gfpflags,
 				 size_t orig_size, unsigned long caller)
