@@ -74,7 +74,8 @@ static inline bool pfn_valid(unsigned long pfn)
 
 static inline void *page_address(const struct page *page)
 {
-	return __va(PFN_PHYS(page_to_pfn(page)));
+	/* not PFN_PHYS(): a project's phys_addr_t may be 32 bits wide */
+	return __va(page_to_pfn(page) << PAGE_SHIFT);
 }
 #define lowmem_page_address(page)	page_address(page)
 
