@@ -832,6 +832,7 @@ static void mark_objects_used(struct kmem_cache *s, struct slab *slab)
 				 check_valid_pointer(s, slab, fp); n++) {
 		void *next = get_freepointer(s, fp);
 
+		set_orig_size(s, fp, s->object_size);	/* all of it in use */
 		if (s->flags & (SLAB_RED_ZONE | __OBJECT_POISON))
 			init_object(s, fp, SLUB_RED_ACTIVE);
 		fp = next;
