@@ -8,54 +8,41 @@
  * one after the other in the same run.  Prints
  * "RESULT <case>:<off|init_on_alloc|init_on_free> <ns> ns" for bench/run.py.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <kheap/kheap.h>
+#include "bench.h"
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void *volatile sink;
-
-static double bench_kmalloc(size_t size, unsigned long n, int batch)
+/* ns per pair: @batch kmallocs of @size, then their kfrees, @n in all */
+static double kmalloc_pairs(size_t size, unsigned long n, int batch)
 {
 	void *p[64];
-	double t0 = now();
+	double t0 = bench_now();
 
 	for (unsigned long i = 0; i < n; i += (unsigned long)batch) {
 		for (int j = 0; j < batch; j++)
 			p[j] = kmalloc(size, GFP_KERNEL);
-		sink = p[0];
+		bench_escape(p);
 		for (int j = 0; j < batch; j++)
 			kfree(p[j]);
 	}
-	return (now() - t0) / (double)n * 1e9;
+	return (bench_now() - t0) / (double)n * 1e9;
 }
 
-static double bench_page(unsigned long n)
+static double page_pairs(unsigned long n)
 {
-	double t0 = now();
+	double t0 = bench_now();
 
 	for (unsigned long i = 0; i < n; i++) {
 		struct page *page = alloc_page(GFP_KERNEL);
 
-		sink = page;
+		bench_escape(page);
 		__free_page(page);
 	}
-	return (now() - t0) / (double)n * 1e9;
+	return (bench_now() - t0) / (double)n * 1e9;
 }
 
 /* One configuration, in this process: its results under @mode. */
@@ -69,14 +56,14 @@ static int measure(const char *mode, unsigned long n)
 		for (int b = 0; b < 2; b++) {
 			int batch = b ? 64 : 1;
 
-			bench_kmalloc(sizes[i], n / 8, batch);	/* warm up */
+			kmalloc_pairs(sizes[i], n / 8, batch);	/* warm up */
 			printf("RESULT kmalloc-%zu-%s:%s %.2f ns\n", sizes[i],
 			       b ? "batch64" : "single", mode,
-			       bench_kmalloc(sizes[i], n, batch));
+			       kmalloc_pairs(sizes[i], n, batch));
 		}
 	}
-	bench_page(n / 64);
-	printf("RESULT alloc_page:%s %.2f ns\n", mode, bench_page(n / 8));
+	page_pairs(n / 64);
+	printf("RESULT alloc_page:%s %.2f ns\n", mode, page_pairs(n / 8));
 	return 0;
 }
 
