@@ -298,7 +298,8 @@ static inline void slab_init_on_free(struct kmem_cache *s, void *x)
 	unsigned int rsize = (s->flags & SLAB_RED_ZONE) ? s->red_left_pad : 0;
 
 	memset(x, 0, orig_size);
-	memset((char *)x + inuse, 0, s->size - inuse - rsize);
+	if (s->size > inuse + rsize)		/* metadata, padding */
+		memset((char *)x + inuse, 0, s->size - inuse - rsize);
 	set_orig_size(s, x, orig_size);
 }
 

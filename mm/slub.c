@@ -1983,9 +1983,10 @@ static __always_inline struct slab *free_check(struct kmem_cache *s,
  * free), in slab_free_hook()'s place: after the double free check, before
  * the object goes anywhere.  The free pointer slot keeps the free mark
  * slab_free_mark() just wrote there (the kernel zeroes it and writes the
- * free pointer next: the same bytes in the end).  An object that heads
- * this CPU's freelist is being freed twice (the naive check, which
- * follows): it is left alone, so the report costs no more than the free.
+ * free pointer next: the same bytes in the end).  Without the double free
+ * check, an object that heads this CPU's freelist is being freed twice
+ * (the naive check, which follows): it is left alone, so the report costs
+ * no more than the free.
  */
 static __noinline void slab_free_init(struct kmem_cache *s, void *x)
 {
@@ -1993,7 +1994,9 @@ static __noinline void slab_free_init(struct kmem_cache *s, void *x)
 	unsigned long mark = 0;
 	bool inside = !freeptr_outside_object(s);
 
-	if (!slab_want_init_on_free(s) || kmem_cache_debug(s) ||
+	if (!slab_want_init_on_free(s) || kmem_cache_debug(s))
+		return;
+	if (!slab_double_free_check &&	/* else slab_free_mark() caught it */
 	    READ_ONCE(s->cpu_slab[os_cpu()].freelist) == x)
 		return;
 	/* ASan: kmalloc's poisoned tail too; the slot's end poisoned again */
