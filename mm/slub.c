@@ -163,6 +163,16 @@
  *    (later kernels dropped the name from that line), and a KUnit test
  *    may count them instead (slab_add_kunit_errors()).
  *
+ * 6a. init_on_alloc / init_on_free (mm/slab.h's slab_want_init_on_*()):
+ *    the allocation's end zeroes the object (object_size, or a debug
+ *    kmalloc object's request) when __GFP_ZERO or SLAB_HOOK_INIT_ALLOC
+ *    asks, and wipes a kept free pointer word under init_on_free; a free
+ *    zeroes the object and its metadata after the double free check and
+ *    before the object reaches a sheaf or freelist, keeping the free mark
+ *    (slab_free_init(); a debug cache's in free_debug_processing(), after
+ *    its checks).  Caches with a constructor are never zeroed,
+ *    SLAB_TYPESAFE_BY_RCU and SLAB_POISON ones only on __GFP_ZERO.
+ *
  * 7. fork(): a thread of the parent that was between its slab cmpxchg and
  *    taking n->list_lock when fork() ran does not exist in the child; the
  *    slab it was moving is then on no list in the child: its free objects
