@@ -6,7 +6,9 @@
  * the 6.12 form taking a struct kmem_cache_args, chosen by _Generic as the
  * kernel does.
  *
- * struct kmem_cache is opaque here (its fields are private to kheap's SLUB).
+ * struct kmem_cache is opaque here; kernel code that looks inside, as the
+ * kernel's slab tests do, includes "../mm/slab.h" (mm/slab.h), as in a
+ * kernel tree.
  * struct rcu_head, for SLAB_TYPESAFE_BY_RCU users, is liburcu's (memb
  * flavour, <urcu/urcu-memb.h>).
  */
