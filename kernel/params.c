@@ -54,6 +54,7 @@ struct kheap_config kheap_config = {
 	.panic_on_warn = false,
 	.init_on_alloc = false,		/* CONFIG_INIT_ON_ALLOC_DEFAULT_ON=n */
 	.init_on_free = false,		/* CONFIG_INIT_ON_FREE_DEFAULT_ON=n */
+	.page_poison = false,
 };
 
 enum opt_type {
@@ -161,6 +162,9 @@ static const struct kheap_option options[] = {
 	  0, 0, NULL, NULL, NULL },
 	{ "init_on_free", OPT_BOOL, &kheap_config.init_on_free, "0",
 	  "zero every page and slab object when it is freed, malloc shim included (same exceptions; pages are then not zeroed again at allocation)",
+	  0, 0, NULL, NULL, NULL },
+	{ "page_poison", OPT_BOOL, &kheap_config.page_poison, "0",
+	  "fill free pages with 0xaa and check them when they are allocated again (CONFIG_PAGE_POISONING); takes precedence over init_on_alloc/init_on_free",
 	  0, 0, NULL, NULL, NULL },
 	{ "slab_debug", OPT_FUNC, NULL, "(off)",
 	  "SLUB debugging: [<FZPUTAO->][,<cache>[,...]][;...] (F checks, Z red zones, P poison, U tracks, T trace, A failslab, O not if the order grows; '*' globs; bare: FZPU)",

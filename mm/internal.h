@@ -134,6 +134,7 @@ struct kheap_config {
 	bool panic_on_warn;		/* panic_on_warn: abort after a report */
 	bool init_on_alloc;		/* init_on_alloc=: as requested */
 	bool init_on_free;		/* init_on_free=: as requested */
+	bool page_poison;		/* page_poison=: as requested */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);
@@ -214,6 +215,7 @@ static inline void set_pageblock_migratetype(struct page *page, int mt)
  */
 #define __GFP_FRAMES_ONLY	((gfp_t)(1U << 30))
 #define PG_frames_only		PG_arch_1	/* PG_owner_priv_1 is PG_on_pcp */
+extern bool page_poisoning;		/* page_poison=1 (page_alloc.c) */
 extern struct zone kheap_zones[MAX_NR_ZONES];
 extern unsigned long totalreserve_pages;
 static inline struct zone *page_zone(const struct page *page)

@@ -158,15 +158,21 @@ static void ensure_fork_handlers(void)
 }
 
 /*
- * mem_debugging_and_hardening_init - turn init_on_alloc/init_on_free on as
- * asked (v6.12 mm/mm_init.c; kheap has no page poisoning to take
- * precedence over them).  SLAB_POISON caches keep their poison instead,
- * which slab_debug's global P announces as the kernel does.
+ * mem_debugging_and_hardening_init - page poisoning, then init_on_alloc
+ * and init_on_free as asked, in v6.12's order (mm/mm_init.c): poisoning
+ * takes precedence over both, with the kernel's message.  SLAB_POISON
+ * caches keep their poison instead of being zeroed, which slab_debug's
+ * global P announces as the kernel does.
  */
 static void mem_debugging_and_hardening_init(void)
 {
+	page_poisoning = kheap_config.page_poison;
 	kheap_init_on_alloc = kheap_config.init_on_alloc;
 	kheap_init_on_free = kheap_config.init_on_free;
+	if (page_poisoning && (kheap_init_on_alloc || kheap_init_on_free)) {
+		pr_info("mem auto-init: CONFIG_PAGE_POISONING is on, will take precedence over init_on_alloc and init_on_free\n");
+		kheap_init_on_alloc = kheap_init_on_free = false;
+	}
 	if (kheap_init_on_alloc || kheap_init_on_free)
 		__atomic_fetch_or(&slab_alloc_hooks, SLAB_HOOK_INIT_ALLOC,
 				  __ATOMIC_RELAXED);
