@@ -167,10 +167,13 @@ size_t sprint_symbol(char *buf, size_t len, const void *addr);
  *	struct validator v = { "vmap_validate" };
  *	VALIDATE(&v, va->va_start < va->va_end, "area %#lx malformed\n", ...);
  *	return v.errors;
+ * SLUB's name is "SLUB <cache>", the kernel's shape for its count checks,
+ * and its @counted hook adds each report to a running KUnit test's count.
  */
 struct validator {
 	const char *name;	/* the walker, as reports name it */
 	int errors;		/* invariants found broken so far */
+	void (*counted)(void);	/* if set, called after each report */
 };
 void validator_report(struct validator *v, const char *fmt, ...) __printf(2, 3) __cold;
 #define VALIDATE(v, cond, ...)						\
