@@ -135,6 +135,9 @@ struct kheap_config {
 	bool random_kmalloc_caches;	/* CONFIG_RANDOM_KMALLOC_CACHES */
 	bool panic_on_warn;		/* panic_on_warn: abort after a report */
 	bool malloc_fine;		/* kheap.malloc_fine: shim's 4 classes/doubling */
+	bool init_on_alloc;		/* init_on_alloc=: as requested */
+	bool init_on_free;		/* init_on_free=: as requested */
+	bool page_poison;		/* page_poison=: as requested */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);
@@ -167,10 +170,13 @@ size_t sprint_symbol(char *buf, size_t len, const void *addr);
  *	struct validator v = { "vmap_validate" };
  *	VALIDATE(&v, va->va_start < va->va_end, "area %#lx malformed\n", ...);
  *	return v.errors;
+ * SLUB's name is "SLUB <cache>", the kernel's shape for its count checks,
+ * and its @counted hook adds each report to a running KUnit test's count.
  */
 struct validator {
 	const char *name;	/* the walker, as reports name it */
 	int errors;		/* invariants found broken so far */
+	void (*counted)(void);	/* if set, called after each report */
 };
 void validator_report(struct validator *v, const char *fmt, ...) __printf(2, 3) __cold;
 #define VALIDATE(v, cond, ...)						\
@@ -208,6 +214,14 @@ static inline void set_pageblock_migratetype(struct page *page, int mt)
 }
 
 /* ---- page_alloc.c ---- */
+/*
+ * kheap's own GFP bit, above the kernel's: frames whose bytes nobody reads
+ * (vmalloc's accounting frames).  init_on_alloc and init_on_free leave
+ * them untouched; the page is marked PG_frames_only while allocated.
+ */
+#define __GFP_FRAMES_ONLY	((gfp_t)(1U << 30))
+#define PG_frames_only		PG_arch_1	/* PG_owner_priv_1 is PG_on_pcp */
+extern bool page_poisoning;		/* page_poison=1 (page_alloc.c) */
 extern struct zone kheap_zones[MAX_NR_ZONES];
 extern unsigned long totalreserve_pages;
 static inline struct zone *page_zone(const struct page *page)

@@ -58,8 +58,11 @@
  *    vmalloc_to_page() returns them.  But page_address(vmalloc_to_page(p))
  *    is NOT p's bytes: the frame is never touched (frames are taken without
  *    __GFP_ZERO, so they cost no RSS).  Memory read through the kernel API
- *    is always zero-filled (fresh pages), so vzalloc() costs nothing
- *    extra; only the malloc shim's requests reuse pooled bytes (7.).
+ *    is always zero-filled (fresh pages), so vzalloc() and init_on_alloc
+ *    cost nothing extra; only the malloc shim's requests reuse pooled
+ *    bytes (7.).  With init_on_free, vfree() gives the area's bytes back
+ *    to the OS at once (os_decommit(): they read zero) and never pools
+ *    them.
  *    vmap()/vm_map_ram() are absent.
  *
  * 5. Guard pages.  An area's size includes one guard page at its end unless
@@ -117,10 +120,11 @@
  *        malloc-large: a fault for 4 % of the bytes instead of 18 % with
  *        one whole donor per area, in a model of its sequence).  Only
  *        requests whose memory need not read zero take pooled pages: the
- *        malloc shim's vmalloc_nozero() without __GFP_ZERO.  The kernel
- *        API's vmalloc memory always reads zero, and clearing a pooled
- *        page that was never touched costs as much as faulting in a fresh
- *        one, so vmalloc(), vzalloc() and calloc get fresh pages;
+ *        malloc shim's vmalloc_nozero() without __GFP_ZERO or
+ *        init_on_alloc.  The kernel API's vmalloc memory always reads
+ *        zero, and clearing a pooled page that was never touched costs as
+ *        much as faulting in a fresh one, so vmalloc(), vzalloc(), calloc
+ *        and every request under init_on_alloc get fresh pages;
  *      - bounds: at most VMAP_POOL_NR (16) areas and lazy_max_pages() of
  *        bytes (32 MiB per log2 of the CPUs: glibc's heap keeps up to
  *        64 MiB of freed memory at its top, M_TRIM_THRESHOLD's limit); the
@@ -1173,8 +1177,9 @@ static void vm_free_pages(struct vm_struct *vm)
 
 /*
  * vm_area_alloc_pages - fill @pages with @nr order-0 frames: bulk first,
- * then one at a time with the caller's flags.  Frames are never zeroed:
- * their bytes are not the area's (see the essay, 4.).
+ * then one at a time with the caller's flags.  Frames are never zeroed,
+ * not even by init_on_alloc/init_on_free (__GFP_FRAMES_ONLY): their bytes
+ * are not the area's (see the essay, 4.).
  */
 static unsigned int vm_area_alloc_pages(gfp_t gfp, unsigned int nr,
 					struct page **pages)
@@ -1182,6 +1187,7 @@ static unsigned int vm_area_alloc_pages(gfp_t gfp, unsigned int nr,
 	unsigned long got;
 
 	gfp &= ~(__GFP_ZERO | __GFP_COMP);
+	gfp |= __GFP_FRAMES_ONLY;
 	got = alloc_pages_bulk_array(gfp | __GFP_NOWARN, nr, pages);
 	while (got < nr) {
 		pages[got] = alloc_pages(gfp | __GFP_NOWARN, 0);
@@ -1324,7 +1330,7 @@ static void vmalloc_abort(struct vm_struct *area, struct vmap_area *va)
  * With @donor the new area's first bytes are moved from it (vmalloc_move);
  * without, from pooled areas if any are kept (vm_fill_from_pool()) unless
  * the memory must read zero: @zero (the kernel API, whose vmalloc memory
- * always does) or __GFP_ZERO.  Clearing a pooled page costs as much as
+ * always does), __GFP_ZERO or init_on_alloc.  Clearing a pooled page costs as much as
  * faulting in a fresh one when the page was never touched, so those
  * requests get fresh pages (vmalloc_bench, 256 untouched pages: 38 us with
  * a memset of pooled pages, 8 us fresh).
@@ -1369,7 +1375,7 @@ static void *vmalloc_node_range(unsigned long size, unsigned long align,
 		return NULL;
 	}
 	if (!donor) {
-		from_pool.pool = !zero && !(gfp & __GFP_ZERO);
+		from_pool.pool = !zero && !want_init_on_alloc(gfp);
 		donor = &from_pool;
 	}
 	err = __vmalloc_area_node(area, gfp, donor);
@@ -1587,9 +1593,10 @@ void *vmalloc_move(const void *p, unsigned long size, gfp_t gfp,
  * @p: NULL or an area from vmalloc; @size: new size; @flags: GFP flags
  *
  * size 0 frees @p and returns NULL.  A size that fits the area keeps it in
- * place (with __GFP_ZERO the tail is zeroed); a larger one makes a new area
- * holding the old contents and frees the old area.  Where the kernel
- * copies, kheap moves the old pages into the new area (vmalloc_move()).
+ * place (with __GFP_ZERO or init_on_alloc the tail is zeroed); a larger
+ * one makes a new area holding the old contents and frees the old area.
+ * Where the kernel copies, kheap moves the old pages into the new area
+ * (vmalloc_move()).
  */
 void *vrealloc(const void *p, size_t size, gfp_t flags)
 {
@@ -1610,7 +1617,7 @@ void *vrealloc(const void *p, size_t size, gfp_t flags)
 		old_size = get_vm_area_size(vm);
 	}
 	if (size <= old_size) {
-		if (flags & __GFP_ZERO)
+		if (want_init_on_alloc(flags))	/* zero the spare bytes */
 			memset((char *)p + size, 0, old_size - size);
 		return (void *)p;
 	}
@@ -1642,7 +1649,10 @@ static void __vfree(const void *addr, bool emptied)
 	}
 	vm = va->vm;
 	vm_free_pages(vm);
-	if (!emptied && vmap_pool_wants(vm))
+	/* init_on_free: no byte of the area stays, pooled or waiting */
+	if (want_init_on_free() && !emptied)
+		os_decommit(vm->addr, get_vm_area_size(vm));
+	if (!emptied && !want_init_on_free() && vmap_pool_wants(vm))
 		vmap_pool_add(va);
 	else if (free_vmap_area_noflush(va))
 		try_purge_vmap_area_lazy();

@@ -92,6 +92,12 @@
  *    across exec) keeps stats and publishing to that one process, not its
  *    children or the programs they run.
  *
+ * 9. init_on_alloc / init_on_free apply to every block: with either on,
+ *    malloc and free leave their inline sheaf paths for kmalloc() and
+ *    kfree_slab_object(), which zero as the kernel does (slub.c), and
+ *    large blocks and vmalloc areas are zeroed by the page allocator and
+ *    vmalloc.  So a freed block holds none of its data under init_on_free.
+ *
  * Cost: malloc of a small size is one load and branch for init, the size
  * test, the size-class lookup (one load from malloc_size_cache[]), then the
  * pop of this CPU's sheaf inline (an rseq sequence, no atomic; see
