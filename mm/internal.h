@@ -159,6 +159,31 @@ int kheap_format_gfp(char *buf, size_t len, gfp_t gfp);
 const char *kheap_comm(void);
 void kheap_print_hex_dump(const char *prefix, bool with_address,
 			  const void *buf, size_t len);
+/*
+ * memchr_inv - the first byte of @start[0, @bytes) that is not @c, or NULL
+ * (the kernel's, v6.12 lib/string.c): eight bytes at a time where
+ * aligned.  For the checks of poison and red zones.
+ */
+static inline void *memchr_inv(const void *start, int c, size_t bytes)
+{
+	const u8 *p = start, value = (u8)c;
+	const u64 pattern = 0x0101010101010101ULL * value;
+
+	for (; bytes && ((unsigned long)p & 7); p++, bytes--)
+		if (*p != value)
+			return (void *)p;
+	for (; bytes >= 8; p += 8, bytes -= 8) {
+		u64 word;
+
+		memcpy(&word, p, sizeof(word));
+		if (word != pattern)
+			break;
+	}
+	for (; bytes; p++, bytes--)
+		if (*p != value)
+			return (void *)p;
+	return NULL;
+}
 /* Allow one message per @interval_ns; false when rate-limited. */
 bool kheap_ratelimit(unsigned long long *last_ns, unsigned long long interval_ns);
 /* %pS: "symbol+0xoff/0xsize" for a code address; no stdio (signal-safe) */

@@ -1202,13 +1202,9 @@ static bool poison_ratelimit(void)
 /* check_poison_mem(): a poisoned page about to be handed out. */
 static __noinline __cold void check_poison_mem(struct page *page)
 {
-	unsigned char *mem = page_address(page), *start = NULL, *end;
+	unsigned char *mem = page_address(page), *start, *end;
 
-	for (size_t i = 0; i < PAGE_SIZE; i++)
-		if (mem[i] != PAGE_POISON) {
-			start = mem + i;
-			break;
-		}
+	start = memchr_inv(mem, PAGE_POISON, PAGE_SIZE);
 	if (!start)
 		return;
 	for (end = mem + PAGE_SIZE - 1; end > start; end--)

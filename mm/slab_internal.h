@@ -73,9 +73,10 @@ enum stat_item {
 /* ---- per-CPU state ---- */
 
 /*
- * Per-(cache, CPU) state.  (freelist, tid) change only by 16-byte CAS;
- * slab and partial only under lock, and slab only while the pair is claimed
- * (tid odd): see "Per-CPU state" in slub.c.
+ * Per-(cache, CPU) state.  freelist changes by a restartable sequence's
+ * plain store (tid unchanged) or by one 16-byte CAS on (freelist, tid)
+ * that moves tid by 2; slab and partial only under lock, and slab only
+ * while the CPU is claimed (tid odd): see section 3 of slub.c's essay.
  */
 struct kmem_cache_cpu {
 	union {
@@ -83,7 +84,8 @@ struct kmem_cache_cpu {
 			void **freelist;	/* next object of slab to hand out */
 			unsigned long tid;	/* odd: claimed by a lock holder;
 						   +2 per CAS fast-path op, +1
-						   per claim and per release */
+						   per claim and per release;
+						   rseq paths leave it */
 		};
 		u128 freelist_tid;
 	};

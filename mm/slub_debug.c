@@ -536,14 +536,6 @@ void slab_err(struct kmem_cache *s, struct slab *slab, const char *fmt, ...)
 /* writing and checking the bytes                                      */
 /* ------------------------------------------------------------------ */
 
-static const u8 *memchr_inv(const u8 *start, u8 c, size_t bytes)
-{
-	for (size_t i = 0; i < bytes; i++)
-		if (start[i] != c)
-			return start + i;
-	return NULL;
-}
-
 /* init_object: red zones and poison for a free or a live object. */
 static void init_object(struct kmem_cache *s, void *object, u8 val)
 {
