@@ -1127,8 +1127,7 @@ static __noinline void kfree_slow(const void *objp, unsigned long ip)
  */
 void kfree(const void *objp)
 {
-	if (likely(virt_addr_valid(objp)) &&
-	    likely(sheaf_map_free((void *)objp, NULL)))
+	if (likely(sheaf_map_free((void *)objp, NULL)))
 		return;
 	kfree_slow(objp, _RET_IP_);
 }

@@ -360,6 +360,7 @@ static bool kmalloc_up;		/* every kmalloc cache exists */
  * map's free paths never skip the zeroing.
  */
 unsigned long *slab_sheaf_map;
+unsigned long slab_sheaf_map_pfns;	/* its entries; 0: no map */
 
 /* The entry of @s's slabs of @order. */
 static inline unsigned long sheaf_map_entry(struct kmem_cache *s,
@@ -387,6 +388,8 @@ void slub_init_fastpath(void)
 		slab_sheaf_map = os_reserve(map, PAGE_SIZE);
 		if (slab_sheaf_map && os_commit(slab_sheaf_map, map))
 			slab_sheaf_map = NULL;	/* no map: frees use struct pages */
+		if (slab_sheaf_map)
+			slab_sheaf_map_pfns = max_pfn;
 	}
 #if KHEAP_HAVE_RSEQ
 	slub_rseq = kheap_config.rseq && os_rseq_usable();
@@ -2431,7 +2434,7 @@ static __noinline void slab_free_checked(struct kmem_cache *s, void *x,
 void kmem_cache_free(struct kmem_cache *s, void *x)
 {
 	/* an object of @s found through the sheaf map: onto the sheaf */
-	if (likely(s && virt_addr_valid(x)) && likely(sheaf_map_free(x, s)))
+	if (likely(s) && likely(sheaf_map_free(x, s)))
 		return;
 	slab_free_checked(s, x, _RET_IP_);
 }

@@ -39,14 +39,15 @@ static inline unsigned long size_reciprocal(const struct kmem_cache *s)
 }
 
 /*
- * sheaf_map_lookup - the cache of @x (an address in the direct map, which
- * slab_sheaf_map covers) from the sheaf map (slub.c) when @x is the start
- * of an object of a slab whose cache has sheaves; else NULL, and the
- * caller takes the struct page way.  Cost: the map entry (eight bytes per
- * page frame: the cache's address and the slab's order), a multiply and
- * two compares; no struct page.  A slab is a buddy block, aligned to its size, and the direct map
- * is section-aligned, so @x's offset in its slab is its offset in the map
- * modulo the slab's size.
+ * sheaf_map_lookup - the cache of @x (any pointer) from the sheaf map
+ * (slub.c) when @x is the start of an object of a slab whose cache has
+ * sheaves; else NULL, and the caller takes the struct page way (NULL,
+ * ZERO_SIZE_PTR, vmalloc and foreign addresses, a missing map all fail
+ * the one range compare).  Cost: the range compare, the map entry (eight
+ * bytes per page frame: the cache's address and the slab's order), a
+ * multiply and two compares; no struct page.  A slab is a buddy block,
+ * aligned to its size, and the direct map is section-aligned, so @x's
+ * offset in its slab is its offset in the map modulo the slab's size.
  */
 static __always_inline struct kmem_cache *sheaf_map_lookup(const void *x)
 {
@@ -54,6 +55,8 @@ static __always_inline struct kmem_cache *sheaf_map_lookup(const void *x)
 	unsigned long bytes, in, e;
 	struct kmem_cache *s;
 
+	if (unlikely((off >> PAGE_SHIFT) >= slab_sheaf_map_pfns))
+		return NULL;
 	e = __atomic_load_n(&slab_sheaf_map[off >> PAGE_SHIFT], __ATOMIC_RELAXED);
 	if (!e)
 		return NULL;
@@ -149,7 +152,7 @@ static __free_mark_inline bool slab_free_mark_fast(struct kmem_cache *s, void *x
 {
 	unsigned long *slot, key, fp;
 
-	if (!slab_double_free_check)
+	if (unlikely(!slab_double_free_check))	/* on by default */
 		return true;
 	slot = (unsigned long *)((char *)x + s->offset);
 	key = freelist_ptr_key(s, (unsigned long)slot);
@@ -407,12 +410,11 @@ static inline int rseq_sheaf_push(struct kmem_cache *s, void *x)
 #endif
 
 /*
- * sheaf_map_free - free @x, an address in the direct map, through the
- * sheaf map onto this CPU's sheaf: true when done (pushed, handed to the
- * sheaf slow path when the sheaf is full, or the naive double free
- * reported); false when the map does not know @x or its slot looks free
- * already - the caller then takes the struct page way, which confirms and
- * reports.  With @want, @x must be an object of that cache
+ * sheaf_map_free - free @x (any pointer) through the sheaf map onto this
+ * CPU's sheaf: true when done (pushed, handed to the sheaf slow path when
+ * the sheaf is full, or the naive double free reported); false when the
+ * map does not know @x or its slot looks free already - the caller then
+ * takes the struct page way, which confirms and reports.  With @want, @x must be an object of that cache
  * (kmem_cache_free()), else false too.  Cost on a hit: sheaf_map_lookup(),
  * the free mark, the rseq push (plus the ASan, Valgrind and statistics
  * hooks where compiled in); no call, no struct page.  kfree(),
@@ -422,7 +424,7 @@ static __always_inline bool sheaf_map_free(void *x, struct kmem_cache *want)
 {
 	struct kmem_cache *s;
 
-	if (unlikely(!slab_sheaf_map) || !(s = sheaf_map_lookup(x)) ||
+	if (!(s = sheaf_map_lookup(x)) ||
 	    (want && s != want) || unlikely(!slab_free_mark_fast(s, x)))
 		return false;
 	kheap_asan_poison_object(s, x);

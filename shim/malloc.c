@@ -101,12 +101,13 @@
  * Cost: malloc of a small size is one load and branch for init, the size
  * test, the size-class lookup (one load from malloc_size_cache[]), then the
  * pop of this CPU's sheaf inline (an rseq sequence, no atomic; see
- * mm/slub_fast.h), or else the slab allocation.  free is two range
- * compares, the sheaf map lookup (sheaf_map_lookup(): the cache and the
- * object boundary from eight bytes per page frame, no struct page) and the
- * sheaf push inline, or else virt_to_slab() and the slab free
- * (kfree_slab_object(), what kfree() would call after looking the slab up
- * a second time).  The double free
+ * mm/slub_fast.h), or else the slab allocation.  free is the sheaf map
+ * lookup (sheaf_map_lookup(): one range compare that also turns NULL and
+ * every pointer outside the direct map away, then the cache and the
+ * object boundary from eight bytes per page frame, no struct page) and
+ * the sheaf push inline, or else, out of line, the owner's test and
+ * virt_to_slab() and the slab free (kfree_slab_object(), what kfree()
+ * would call after looking the slab up a second time).  The double free
  * check (slub_fast.h) adds a store to malloc and a load, a bswap, two xors
  * and a store to free.
  */
@@ -338,17 +339,15 @@ static __noinline void shim_free_large(void *p)
 	kfree(p);
 }
 
-static void shim_free(void *p)
+/* free() of anything the sheaf map does not take, for the caller @ip. */
+static __noinline void shim_free_slow(void *p, unsigned long ip)
 {
 	struct slab *slab;
 
 	if (unlikely(!p))
 		return;
 	switch (owner_of(p)) {
-	case OWN_KMALLOC: {
-		/* through the sheaf map, no struct page (slub_fast.h) */
-		if (SHIM_INLINE_SLAB && likely(sheaf_map_free(p, NULL)))
-			return;
+	case OWN_KMALLOC:
 		/* kfree()'s slab case, without looking the slab up again:
 		 * a cache the map does not know, a bad pointer (reported), a
 		 * slot that looks free already (confirmed and reported) */
@@ -357,9 +356,8 @@ static void shim_free(void *p)
 			shim_free_large(p);
 			return;
 		}
-		kfree_slab_object(slab, p, _RET_IP_);
+		kfree_slab_object(slab, p, ip);
 		return;
-	}
 	case OWN_VMALLOC:
 		vfree(p);
 		return;
@@ -369,6 +367,18 @@ static void shim_free(void *p)
 		__atomic_fetch_add(&foreign_frees, 1, __ATOMIC_RELAXED);
 		return;
 	}
+}
+
+/*
+ * The sheaf map first, with any pointer (its one range compare also turns
+ * NULL, vmalloc, boot and foreign pointers away; slub_fast.h), no struct
+ * page; everything else out of line.
+ */
+static __always_inline void shim_free(void *p)
+{
+	if (SHIM_INLINE_SLAB && likely(sheaf_map_free(p, NULL)))
+		return;
+	shim_free_slow(p, _RET_IP_);
 }
 
 /* ---- the malloc API ---- */
