@@ -11,13 +11,14 @@ e.g.  python3 bench/ab.py 5 "churn 16M" /tmp/old/libkheap-malloc.so \\
 
 Each repetition runs the program (from build/bench/) once with glibc (no
 preload) and once with each SHIM preloaded, in an order that rotates per
-repetition, through build/bench/rusage-exec (which adds the peak RSS), as
-bench/run.py does for the full suite.  "@OPTIONS" runs that shim with
-KHEAP_CMDLINE=OPTIONS (kheap's options, e.g. a hardening feature turned
-off), so one build measures a feature on and off in the same run.  Prints,
-for every RESULT line and for maxrss, the median of glibc and of each SHIM
-with its ratio to glibc.  On a shared, noisy machine only ratios from one
-such run compare.
+repetition, through build/bench/rusage-exec (which adds the peak RSS and
+the CPU time), as bench/run.py does for the full suite.  "@OPTIONS" runs
+that shim with KHEAP_CMDLINE=OPTIONS (kheap's options, e.g. a hardening
+feature turned off), so one build measures a feature on and off in the
+same run.  Prints, for every RESULT line, for maxrss and for cpu (user +
+system time of the program), the median of glibc and of each SHIM with
+its ratio to glibc.  On a shared, noisy machine only ratios from one such
+run compare.
 """
 
 import os
@@ -30,7 +31,7 @@ BENCH = Path(__file__).resolve().parent.parent / "build" / "bench"
 
 
 def run_once(shim, argv):
-    """{RESULT name or 'maxrss': value} of one run; shim '-' is glibc."""
+    """{RESULT name, 'maxrss' or 'cpu': value} of one run; shim '-' is glibc."""
     preload, _, cmdline = shim.partition("@")
     env = {k: v for k, v in os.environ.items()
            if k not in ("LD_PRELOAD", "KHEAP_CMDLINE")}
@@ -44,8 +45,8 @@ def run_once(shim, argv):
         f = line.split()
         if len(f) >= 3 and f[0] == "RESULT":
             values[f[1]] = float(f[2])
-        elif len(f) >= 3 and f[0] == "RUSAGE":
-            values["maxrss"] = float(f[2])
+        elif len(f) >= 3 and f[0] == "RUSAGE":	# maxrss, cpu
+            values[f[1]] = float(f[2])
     return values
 
 
