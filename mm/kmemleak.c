@@ -325,7 +325,7 @@ static const void *scan_end(const struct kmemleak_object *o)
 	if (o->cache == sheaf_cache) {
 		const struct slab_sheaf *sh = (const void *)o->pointer;
 		size_t live = offsetof(struct slab_sheaf, objects) +
-			      min(READ_ONCE(sh->size), sh->capacity) * sizeof(void *);
+			      min(sheaf_count(sh), sh->capacity) * sizeof(void *);
 
 		return (const char *)o->pointer + min(live, (size_t)o->size);
 	}

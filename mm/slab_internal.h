@@ -93,6 +93,15 @@ struct kmem_cache_cpu {
 	struct slab *partial;		/* per-CPU partial slabs (not frozen) */
 	struct slab_sheaf *main;	/* sheaf the fast paths use (rseq) */
 	struct slab_sheaf *spare;	/* swapped in when main is empty/full */
+	/*
+	 * main's object count while the CPU is not claimed: the fast paths'
+	 * rseq commit word, next to main so that a pop reads both from one
+	 * line and the object at once (main->size would be one dependent
+	 * load more).  0 without a main sheaf.  A claim copies it into
+	 * main->size, the release back (cpu_claim(), cpu_release()), so the
+	 * slow paths, which run claimed, see sheaf sizes only.
+	 */
+	unsigned int main_size;
 	kh_lock_t lock;			/* guards slab, partial; any thread */
 #ifdef CONFIG_SLUB_STATS
 	unsigned long stat[NR_SLUB_STAT_ITEMS];	/* per-CPU event counts */
@@ -105,11 +114,22 @@ struct kmem_cache_cpu {
  * slabs; the fast paths pop and push them in restartable sequences.
  */
 struct slab_sheaf {
-	unsigned int size;		/* objects held; the rseq commit word */
+	unsigned int size;		/* objects held (a CPU's main sheaf:
+					   c->main_size while unclaimed) */
 	unsigned int capacity;		/* room in objects[] */
 	struct list_head barn_list;	/* on the barn's full or empty list */
+	struct kmem_cache_cpu *main_of;	/* the CPU slot whose main sheaf it
+					   is, set at cpu_release(); NULL */
 	void *objects[];
 };
+
+/* The objects @sh holds now, for readers that do not claim its CPU. */
+static inline unsigned int sheaf_count(const struct slab_sheaf *sh)
+{
+	const struct kmem_cache_cpu *c = READ_ONCE(sh->main_of);
+
+	return c ? READ_ONCE(c->main_size) : READ_ONCE(sh->size);
+}
 
 struct kmem_cache_alias {
 	struct kmem_cache_alias *next;	/* next alias of the same cache */

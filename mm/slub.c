@@ -79,8 +79,9 @@
  *       below).  Alloc pops the CPU's main sheaf and free pushes onto it,
  *       whatever slab the object is from, in a restartable sequence that
  *       commits with a plain store (slub_fast.h).  Cost: the CPU id, the
- *       claim test (tid odd), two loads (main, size), the object load and
- *       one store; a free adds the cache lookup and the boundary check,
+ *       claim test (tid odd), two loads from the CPU slot's line (main
+ *       and its count, c->main_size), the object load and one store; a
+ *       free adds the cache lookup and the boundary check,
  *       from the sheaf map for kfree(), kmem_cache_free() and the malloc
  *       shim (sheaf_map_free(): the map entry, which holds the cache's
  *       address, and a reciprocal multiply), else from struct page
@@ -659,14 +660,17 @@ static void set_cpu_partial(struct kmem_cache *s)
  * empty one before the spare is flushed, so objects freed on one CPU and
  * allocated on another (producer/consumer) travel as whole sheaves.
  * Sheaves are objects of the "slab_sheaf" cache, made when first needed
- * (init_sheaves()); a swap exchanges pointers.  Objects in sheaves count as
- * allocated for slabinfo, as in the kernel; flush_all() (shrink, destroy,
- * reclaim) empties the CPUs' sheaves and the barn's.  Debug caches have no
- * sheaves.  A sheaf holds 64 objects of up to 1 KiB, 32 up to 4 KiB, 16
- * above (sheaf_capacity_for()): chosen by measurement, against 32/16/8
- * (bench/fastpath.c batch, a hundred mixed-size blocks alive at a time: 10.1
- * -> 8.5 ns of CPU a pair, scaling 5 % less CPU, within 0.4 MB of peak RSS
- * on churn and larson).
+ * (init_sheaves()); a swap exchanges pointers.  The main sheaf's count
+ * lives in the CPU slot (c->main_size) while the CPU is not claimed, so
+ * a pop's object load waits on one line, not on main and then main->size;
+ * a claim moves the count into the sheaf and the release back.  Objects
+ * in sheaves count as allocated for slabinfo, as in the kernel;
+ * flush_all() (shrink, destroy, reclaim) empties the CPUs' sheaves and
+ * the barn's.  Debug caches have no sheaves.  A sheaf holds 64 objects
+ * of up to 1 KiB, 32 up to 4 KiB, 16 above (sheaf_capacity_for()): chosen
+ * by measurement, against 32/16/8 (bench/fastpath.c batch, a hundred
+ * mixed-size blocks alive at a time: 10.1 -> 8.5 ns of CPU a pair, scaling
+ * 5 % less CPU, within 0.4 MB of peak RSS on churn and larson).
  */
 #define SHEAF_MAX_CAPACITY	64
 #define BARN_SHEAVES		8	/* full sheaves the barn holds at most */
@@ -733,6 +737,7 @@ static struct slab_sheaf *alloc_sheaf(struct kmem_cache *s, gfp_t gfp)
 	if (sh) {
 		sh->size = 0;
 		sh->capacity = s->sheaf_capacity;
+		sh->main_of = NULL;
 		INIT_LIST_HEAD(&sh->barn_list);
 	}
 	return sh;
@@ -787,7 +792,7 @@ void __kmem_cache_release(struct kmem_cache *s)
 
 		if (!c->main)
 			continue;
-		VM_BUG_ON(c->main->size || c->spare->size);
+		VM_BUG_ON(c->main_size || c->spare->size);
 		kmem_cache_free(sheaf_cache, c->main);
 		kmem_cache_free(sheaf_cache, c->spare);
 		c->main = c->spare = NULL;
@@ -1203,7 +1208,9 @@ static void remove_partial(struct kmem_cache_node *n, struct slab *slab)
  * no fast path commits until cpu_release().  Returns the freelist taken.
  * With slub_rseq: on c's own CPU the odd tid is committed in a sequence
  * (every other sequence there was preempted by us and restarts); from
- * another CPU it is stored, then that CPU's sequences are fenced.
+ * another CPU it is stored, then that CPU's sequences are fenced.  Then
+ * the main sheaf's count moves from c->main_size into c->main->size, where
+ * the claimed code reads and changes it; cpu_release() moves it back.
  */
 static void **cpu_claim(struct kmem_cache *s, struct kmem_cache_cpu *c,
 			unsigned long *tidp)
@@ -1223,6 +1230,10 @@ static void **cpu_claim(struct kmem_cache *s, struct kmem_cache_cpu *c,
 		}
 		fl = READ_ONCE(c->freelist);
 		WRITE_ONCE(c->freelist, NULL);
+		if (c->main) {
+			c->main->size = READ_ONCE(c->main_size);
+			WRITE_ONCE(c->main->main_of, NULL);
+		}
 		*tidp = tid + 1;
 		return fl;
 	}
@@ -1244,6 +1255,9 @@ static void cpu_release(struct kmem_cache_cpu *c, unsigned long tid, void *fl)
 	if (slub_rseq) {
 		VM_BUG_ON(READ_ONCE(c->tid) != tid || READ_ONCE(c->freelist));
 		WRITE_ONCE(c->freelist, fl);
+		WRITE_ONCE(c->main_size, c->main ? c->main->size : 0);
+		if (c->main)
+			WRITE_ONCE(c->main->main_of, c);
 		/* the freelist is visible before the even tid that admits it */
 		__atomic_store_n(&c->tid, tid + 1, __ATOMIC_RELEASE);
 		return;
@@ -2341,7 +2355,7 @@ static void flush_cpu_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	if (!s->sheaf_capacity || !READ_ONCE(c->main))
 		return;
 	kh_lock(&c->lock);
-	if (!READ_ONCE(c->main->size) && !READ_ONCE(c->spare->size)) {
+	if (!READ_ONCE(c->main_size) && !READ_ONCE(c->spare->size)) {
 		kh_unlock(&c->lock);	/* nothing to take: no claim */
 		return;
 	}
@@ -2607,13 +2621,14 @@ static inline void mark_free(unsigned long *map, struct kmem_cache *s,
 		__set_bit(idx, map);
 }
 
-/* @n objects of a sheaf, those of @slab marked free in @map. */
+/* The @n objects of a sheaf, those of @slab marked free in @map. */
 static void mark_sheaf_free(unsigned long *map, struct kmem_cache *s,
-			    struct slab *slab, struct slab_sheaf *sh)
+			    struct slab *slab, struct slab_sheaf *sh,
+			    unsigned int n)
 {
 	char *addr = slab_address(slab);
 
-	for (unsigned int i = 0; i < READ_ONCE(sh->size) && i < sh->capacity; i++)
+	for (unsigned int i = 0; i < n && i < sh->capacity; i++)
 		mark_free(map, s, slab, addr, sh->objects[i]);
 }
 
@@ -2635,8 +2650,10 @@ void fill_free_map(unsigned long *map, struct kmem_cache *s, struct slab *slab)
 			     p && n++ < slab->objects; p = get_freepointer(s, p))
 				mark_free(map, s, slab, addr, p);
 		if (c->main) {
-			mark_sheaf_free(map, s, slab, c->main);
-			mark_sheaf_free(map, s, slab, c->spare);
+			mark_sheaf_free(map, s, slab, c->main,
+					READ_ONCE(c->main_size));
+			mark_sheaf_free(map, s, slab, c->spare,
+					READ_ONCE(c->spare->size));
 		}
 		kh_unlock(&c->lock);
 	}
@@ -2644,7 +2661,7 @@ void fill_free_map(unsigned long *map, struct kmem_cache *s, struct slab *slab)
 		return;
 	kh_lock(&s->node.barn.lock);
 	list_for_each_entry(sh, &s->node.barn.full, barn_list)
-		mark_sheaf_free(map, s, slab, sh);
+		mark_sheaf_free(map, s, slab, sh, sh->size);
 	kh_unlock(&s->node.barn.lock);
 }
 
@@ -2779,7 +2796,7 @@ void slub_cache_attrs(struct kmem_cache *s, struct slab_attrs *a)
 			a->cpu_partial_free += v.objects - v.inuse;
 		}
 		if (c->main)
-			a->sheaf_objects += READ_ONCE(c->main->size);
+			a->sheaf_objects += READ_ONCE(c->main_size);
 		if (c->spare)
 			a->sheaf_objects += READ_ONCE(c->spare->size);
 		kh_unlock(&c->lock);
@@ -2992,7 +3009,8 @@ static bool sheaf_object_ok(struct kmem_cache *s, void *x, const char *where,
 /*
  * check_sheaves - @c's sheaves (c->lock held): present exactly when the
  * cache has sheaves, within capacity, holding distinct objects of @s at
- * object boundaries.
+ * object boundaries.  The main sheaf's count is c->main_size (the CPU is
+ * not claimed), 0 without sheaves.
  */
 static void check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 			  unsigned int cpu, struct validator *v)
@@ -3004,6 +3022,9 @@ static void check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 
 	snprintf(where, sizeof(where), "cpu %u sheaf", cpu);
 
+	if (!c->main)
+		VALIDATE(v, !c->main_size, "cpu %u counts %u objects in no sheaf\n",
+			 cpu, c->main_size);
 	if (!s->sheaf_capacity) {
 		VALIDATE(v, !c->main && !c->spare, "cpu %u has sheaves\n", cpu);
 		return;
@@ -3016,14 +3037,14 @@ static void check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 	}
 	for (int k = 0; k < 2; k++) {
 		struct slab_sheaf *sh = sheaves[k];
+		unsigned int size = k ? sh->size : c->main_size;
 
-		if (sh->capacity != s->sheaf_capacity ||
-		    sh->size > sh->capacity) {
+		if (sh->capacity != s->sheaf_capacity || size > sh->capacity) {
 			validator_report(v, "cpu %u sheaf size %u capacity %u\n",
-					 cpu, sh->size, sh->capacity);
+					 cpu, size, sh->capacity);
 			continue;
 		}
-		for (unsigned int i = 0; i < sh->size; i++) {
+		for (unsigned int i = 0; i < size; i++) {
 			void *x = sh->objects[i];
 
 			if (!sheaf_object_ok(s, x, where, v))
@@ -3035,7 +3056,7 @@ static void check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
 					 "cpu %u sheaf object 0x%016lx not marked free\n",
 					 cpu, (unsigned long)x);
 			}
-			for (unsigned int j = i + 1; j < sh->size; j++)
+			for (unsigned int j = i + 1; j < size; j++)
 				VALIDATE(v, sh->objects[j] != x,
 					 "cpu %u object 0x%016lx twice in a sheaf\n",
 					 cpu, (unsigned long)x);

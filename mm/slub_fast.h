@@ -201,7 +201,7 @@ static __always_inline void slab_alloc_unmark(struct kmem_cache *s, void *x)
 	[fl] "i"(SLUB_CPU_FIELD(freelist)),				\
 	[sl] "i"(SLUB_CPU_FIELD(slab)),					\
 	[main] "i"(SLUB_CPU_FIELD(main)),				\
-	[size] "i"(offsetof(struct slab_sheaf, size)),			\
+	[msize] "i"(SLUB_CPU_FIELD(main_size)),				\
 	[cap] "i"(offsetof(struct slab_sheaf, capacity)),		\
 	[objs] "i"(offsetof(struct slab_sheaf, objects))
 
@@ -316,7 +316,11 @@ dbl:
 	return RSEQ_DOUBLE_FREE;
 }
 
-/* Pop this CPU's main sheaf; NULL: empty, none yet, claimed or no CPU slot. */
+/*
+ * Pop this CPU's main sheaf; NULL: empty, none yet, claimed or no CPU
+ * slot.  The count is c->main_size, beside c->main: no main sheaf reads
+ * as empty, and the object's load waits for one line of the CPU slot only.
+ */
 static __always_inline void *rseq_sheaf_pop(struct kmem_cache *s)
 {
 	unsigned long c, n;
@@ -325,14 +329,12 @@ static __always_inline void *rseq_sheaf_pop(struct kmem_cache *s)
 retry:
 	asm volatile goto(KH_RSEQ_ENTER(rs, c)
 		 SLUB_RSEQ_THIS_CPU
+		 "movl %c[msize](%[c]), %k[n]\n\t"
 		 "movq %c[main](%[c]), %[sh]\n\t"
-		 "testq %[sh], %[sh]\n\t"
-		 "jz %l[slow]\n\t"
-		 "movl %c[size](%[sh]), %k[n]\n\t"
 		 "subl $1, %k[n]\n\t"
 		 "jb %l[slow]\n\t"
 		 "movq %c[objs](%[sh], %[n], 8), %[obj]\n\t"
-		 "movl %k[n], %c[size](%[sh])\n"
+		 "movl %k[n], %c[msize](%[c])\n"
 		 "2:\n\t"
 		 KH_RSEQ_ABORT(abort)
 		 : [c] "=&r"(c), [n] "=&r"(n), [sh] "=&r"(sheaf),
@@ -363,14 +365,14 @@ retry:
 		 "movq %c[main](%[c]), %[sh]\n\t"
 		 "testq %[sh], %[sh]\n\t"
 		 "jz %l[slow]\n\t"
-		 "movl %c[size](%[sh]), %k[n]\n\t"
+		 "movl %c[msize](%[c]), %k[n]\n\t"
 		 "cmpl %c[cap](%[sh]), %k[n]\n\t"
 		 "jae %l[slow]\n\t"
 		 "cmpq %[x], %c[objs]-8(%[sh], %[n], 8)\n\t"
 		 "je %l[dbl]\n\t"
 		 "movq %[x], %c[objs](%[sh], %[n], 8)\n\t"
 		 "addl $1, %k[n]\n\t"
-		 "movl %k[n], %c[size](%[sh])\n"
+		 "movl %k[n], %c[msize](%[c])\n"
 		 "2:\n\t"
 		 KH_RSEQ_ABORT(abort)
 		 : [c] "=&r"(c), [n] "=&r"(n), [sh] "=&r"(sheaf)

@@ -231,14 +231,14 @@ static void test_sheaves(void)
 		CHECK(objs[i] != NULL);
 	}
 	CHECK(virt_to_slab(objs[0]) != virt_to_slab(objs[199]));
-	held = c->main->size;		/* left over from the last refill */
+	held = c->main_size;		/* left over from the last refill */
 	CHECK(held < s->sheaf_capacity);
 	kmem_cache_free(s, objs[0]);	/* an old slab's object */
-	CHECK_EQ(c->main->size, held + 1);
+	CHECK_EQ(c->main_size, held + 1);
 	CHECK(kmem_cache_alloc(s, GFP_KERNEL) == objs[0]);
 	for (int i = 0; i < 200; i++)
 		kmem_cache_free(s, objs[i]);
-	held = c->main->size + c->spare->size;
+	held = c->main_size + c->spare->size;
 	CHECK(held > 0 && held <= 2 * s->sheaf_capacity);
 	CHECK_EQ(slab_validate(), 0);
 
@@ -256,7 +256,7 @@ static void test_sheaves(void)
 	CHECK_EQ(slab_validate(), 0);
 
 	CHECK_EQ(kmem_cache_shrink(s), 0);
-	CHECK_EQ(c->main->size + c->spare->size, 0);
+	CHECK_EQ(c->main_size + c->spare->size, 0);
 	CHECK(slabinfo_get("sheaf64", &li));
 	CHECK_EQ(li.active_objs, 0);
 	CHECK_EQ(li.num_slabs, 0);
