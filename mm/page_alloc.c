@@ -103,6 +103,7 @@
  */
 #include "internal.h"
 #include "lib/fault-inject.h"
+#include "kernel/trace/trace.h"
 
 #include <errno.h>
 #include <string.h>
@@ -1390,11 +1391,15 @@ static bool prepare_alloc_pages(gfp_t *gfp, unsigned int order)
 struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 			   void *nodemask)
 {
+	struct page *page;
+
 	(void)preferred_nid;
 	(void)nodemask;
 	if (unlikely(!prepare_alloc_pages(&gfp, order)))
 		return NULL;
-	return __alloc_pages_noprep(gfp, order);
+	page = __alloc_pages_noprep(gfp, order);
+	trace_mm_page_alloc(page, order, gfp, gfp_migratetype(gfp));
+	return page;
 }
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
@@ -1647,6 +1652,7 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 			page[i].flags = 0;
 		}
 	}
+	trace_mm_page_free(page, order);
 	page->flags &= ~((1UL << PG_head) | (1UL << PG_private) |
 			 (1UL << PG_reported));
 	page->private = 0;
@@ -1846,9 +1852,17 @@ void release_pages(struct page **pages, int nr)
 	wake_nofail_waiters();
 }
 
-/* Make each page of a non-compound block separately freeable. */
-static void split_page(struct page *page, unsigned int order)
+/**
+ * split_page - make each page of a non-compound block of 2^@order pages
+ * separately freeable (each gets a reference count of 1), as the kernel's
+ */
+void split_page(struct page *page, unsigned int order)
 {
+	if (unlikely(PageCompound(page))) {
+		pr_warn("WARNING: split_page: page %#lx is compound\n",
+			page_to_pfn(page));
+		return;
+	}
 	for (unsigned long i = 1; i < (1UL << order); i++)
 		__atomic_store_n(&page[i]._refcount, 1, __ATOMIC_RELAXED);
 }

@@ -117,6 +117,21 @@ static const struct command commands[] = {
 	  "caches with slab_debug=U), slab_aliases, extfrag/unusable_index,\n"
 	  "extfrag/extfrag_index, slub_stats (CONFIG_SLUB_STATS builds).\n",
 	  cmd_view, 0, NULL },
+	{ "trace", "record|text|replay|compare ...",
+	  "record a program's allocations, print, replay and compare them",
+	  "  trace record [-o FILE] [--cmdline \"OPTS\"] [--] PROG [ARGS...]\n"
+	  "      run PROG on the malloc shim, recording every allocator event\n"
+	  "      to FILE (default kheap.trace; the program's own exit status)\n"
+	  "  trace text [--nested] FILE\n"
+	  "      print a trace as the kernel's ftrace text of the kmem events;\n"
+	  "      --nested adds the page allocations made inside other calls\n"
+	  "  trace replay FILE [--cmdline \"OPTS\"] [--samples N] [--no-touch]\n"
+	  "      replay a trace (kheap's, or ftrace text of a Linux machine) on\n"
+	  "      kheap with OPTS: time, peak and final memory, fragmentation\n"
+	  "  trace compare FILE [--with \"OPTS\"]... [-o REPORT.html] [--text]\n"
+	  "      replay under each option set (a built-in list without --with)\n"
+	  "      and print the table side by side; -o writes it with plots\n",
+	  cmd_trace, CMD_OWN_ARGS | CMD_NO_INIT },
 	{ "config", "", "print the options in force", NULL, cmd_config, 0 },
 	{ "options", "", "print the option table (markdown)", NULL, cmd_config, 0 },
 	{ "help", "[COMMAND]", "general help, or a command's", NULL, cmd_help,

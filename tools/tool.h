@@ -76,4 +76,7 @@ command_fn cmd_top;
 /* ---- demo.c: the narrated demo ---- */
 command_fn cmd_demo;
 
+/* ---- trace/cmd.c: kheap trace record|text|replay|compare ---- */
+command_fn cmd_trace;
+
 #endif /* _KHEAP_TOOL_H */

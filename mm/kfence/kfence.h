@@ -23,6 +23,9 @@ extern bool kfence_deferrable;
  */
 #define SLAB_HOOK_FAILSLAB	0x1	/* failslab or fail-nth armed */
 #define SLAB_HOOK_KFENCE	0x2	/* KFENCE's sample gate is open */
+#define SLAB_HOOK_TRACE		0x4	/* a trace is recorded (kernel/trace/):
+					   the shim leaves its inline fast path
+					   for the traced entry points */
 extern int slab_alloc_hooks;
 extern kh_lock_t kfence_lock;		/* the pool's free list; a leaf */
 

@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kernel/trace/trace.c - the recorder behind kheap's kmem tracepoints: the
+ * kernel's ring buffer and trace file, reduced to what a userspace
+ * allocator can do without calling itself.
+ *
+ * 1. Buffers.  kheap_trace_start() maps one 256 KiB buffer per CPU with
+ *    os_reserve()/os_commit() (never with the allocator being traced, so
+ *    recording cannot recurse) and keeps them for later traces.  A buffer
+ *    is a struct kheap_trace_chunk header followed by up to
+ *    TRACE_BUF_EVENTS 64-byte events.  An event goes to the buffer of the
+ *    CPU os_cpu() names, under that buffer's lock (uncontended unless two
+ *    threads share the CPU), with its timestamp read under the lock, so
+ *    the events of one buffer are in time order.
+ *
+ * 2. Streaming.  The thread that fills a buffer writes it to the file as
+ *    one chunk (one write(2) under file_lock) and starts it again: there
+ *    is no writer thread, and memory stays at one buffer per CPU however
+ *    long the run.  kheap_trace_stop() writes every buffer's remainder.
+ *    Chunks of different CPUs interleave in the file; a reader merges them
+ *    by timestamp (the format is in <kheap/trace.h>).
+ *
+ * 3. Metadata.  Events name a cache by a number, a call site by its
+ *    address and a thread by its tid; the first event of each in a trace
+ *    writes a metadata chunk (the cache's name and geometry, the call
+ *    site as %pS prints it, the thread's comm) straight to the file.  A
+ *    cache carries its number in struct kmem_cache (trace_id, valid while
+ *    trace_gen is this trace's); call sites are kept in an open-addressed
+ *    table of TRACE_SYMS addresses, filled by compare-and-swap (a site that
+ *    finds the table crowded stays a bare address).
+ *
+ * 4. Lock order: tr.lock (start, stop) -> a CPU buffer's lock -> meta_lock
+ *    -> file_lock.  All four are innermost to every kheap lock: events are
+ *    recorded with kheap locks held (a slab page allocated under a slab
+ *    lock), and the recorder takes no kheap lock and never allocates.
+ *    dladdr() (symbols) takes the loader's lock; it is called only for API
+ *    events, which are recorded outside every kheap lock.
+ *
+ * 5. fork().  The child of a recording process does not record (it would
+ *    write into the parent's file): its fork handler closes its copy of the
+ *    file, empties the buffers and turns tracing off.
+ *
+ * Cost while tracing: the event's fields, a table probe for the call site,
+ * os_cpu(), a lock round trip, one clock read and a 64-byte copy; every
+ * 4095 events of a CPU, one write(2) of 256 KiB.
+ */
+#include "internal.h"
+#include "slab.h"
+#include "kfence/kfence.h"
+#include "kernel/trace/trace.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define TRACE_BUF_BYTES		(256UL << 10)
+#define TRACE_BUF_EVENTS	((TRACE_BUF_BYTES - sizeof(struct kheap_trace_chunk)) / \
+				 sizeof(struct kheap_trace_event))
+#define TRACE_SYMS		16384		/* call sites per trace */
+#define TRACE_SYM_PROBES	32
+#define TRACE_META_MAX		512		/* bytes of a metadata chunk */
+
+_Static_assert(sizeof(struct kheap_trace_event) == 64, "64-byte events");
+_Static_assert(sizeof(struct kheap_trace_chunk) == 32, "32-byte chunk header");
+
+struct trace_cpu {
+	kh_lock_t lock;			/* appending, flushing */
+	unsigned int n;			/* events in the buffer */
+	bool open;			/* accepting events of this trace */
+	struct kheap_trace_chunk *chunk;	/* the buffer: header, events */
+} __cacheline_aligned;
+
+static struct {
+	kh_lock_t lock;			/* start and stop */
+	kh_lock_t meta_lock;		/* cache numbers */
+	kh_lock_t file_lock;		/* writes to fd */
+	int fd;				/* the file; -1 when not recording */
+	unsigned int gen;		/* trace number, from 1 */
+	unsigned int next_cache_id;	/* last cache number given */
+	int error;			/* first write error, -errno */
+	unsigned long lost;		/* events of failed writes */
+	unsigned int nr_cpus;
+	struct trace_cpu *cpus;		/* nr_cpus entries */
+	uint64_t *syms;			/* TRACE_SYMS call sites */
+} tr = {
+	.lock = KH_LOCK_INIT,
+	.meta_lock = KH_LOCK_INIT,
+	.file_lock = KH_LOCK_INIT,
+	.fd = -1,
+};
+
+int kheap_trace_on;
+__thread int kheap_trace_depth;
+static __thread unsigned int thread_gen;	/* trace this thread was named in */
+static __thread int thread_tid;
+
+static inline struct kheap_trace_event *cpu_events(struct trace_cpu *c)
+{
+	return (struct kheap_trace_event *)(c->chunk + 1);
+}
+
+/* ---- writing ---- */
+
+/* Write @len bytes under file_lock; the first failure is kept. */
+static int trace_write(const void *buf, size_t len)
+{
+	int err = -EBADF;
+
+	kh_lock(&tr.file_lock);
+	if (tr.fd >= 0)
+		err = os_write_all(tr.fd, buf, len);
+	if (err && !tr.error)
+		tr.error = err;
+	kh_unlock(&tr.file_lock);
+	return err;
+}
+
+/* Write @c's events as one chunk and empty it; under c->lock. */
+static void trace_flush_cpu(struct trace_cpu *c, unsigned int cpu)
+{
+	struct kheap_trace_event *ev = cpu_events(c);
+
+	if (!c->n)
+		return;
+	c->chunk->magic = KHEAP_TRACE_CHUNK_MAGIC;
+	c->chunk->cpu = cpu;
+	c->chunk->size = (uint32_t)(c->n * sizeof(*ev));
+	c->chunk->nr = c->n;
+	c->chunk->first_ns = ev[0].ts;
+	c->chunk->last_ns = ev[c->n - 1].ts;
+	if (trace_write(c->chunk, sizeof(*c->chunk) + c->chunk->size))
+		__atomic_fetch_add(&tr.lost, c->n, __ATOMIC_RELAXED);
+	c->n = 0;
+}
+
+/* One metadata record as its own chunk: @rec is @len bytes, @text follows. */
+static void trace_write_meta(struct kheap_trace_meta *rec, size_t len,
+			     const char *text)
+{
+	char buf[TRACE_META_MAX];
+	struct kheap_trace_chunk *ch = (struct kheap_trace_chunk *)buf;
+	size_t tlen = strnlen(text, TRACE_META_MAX - sizeof(*ch) - len - 8);
+	size_t total = ALIGN(len + tlen + 1, 8);
+
+	memset(buf, 0, sizeof(*ch) + total);
+	rec->len = (uint16_t)total;
+	memcpy(buf + sizeof(*ch), rec, len);
+	memcpy(buf + sizeof(*ch) + len, text, tlen);
+	ch->magic = KHEAP_TRACE_CHUNK_MAGIC;
+	ch->cpu = KHEAP_TRACE_META;
+	ch->size = (uint32_t)total;
+	ch->nr = 1;
+	trace_write(buf, sizeof(*ch) + total);
+}
+
+/* ---- metadata: threads, call sites, caches ---- */
+
+static int trace_thread(void)
+{
+	unsigned int gen = READ_ONCE(tr.gen);
+
+	if (unlikely(thread_gen != gen)) {
+		struct kheap_trace_meta_thread m = {
+			.m = { .type = KHEAP_TRACE_META_THREAD },
+		};
+		char name[16];
+
+		thread_tid = os_tid();
+		os_thread_name(name);
+		m.m.id = (uint32_t)thread_tid;
+		trace_write_meta(&m.m, sizeof(m), name);
+		thread_gen = gen;
+	}
+	return thread_tid;
+}
+
+static void trace_symbol(uint64_t addr)
+{
+	unsigned int i = (unsigned int)((addr * 0x9E3779B97F4A7C15ULL) >> 40);
+
+	if (!addr)
+		return;
+	for (int probe = 0; probe < TRACE_SYM_PROBES; probe++, i++) {
+		uint64_t *slot = &tr.syms[i & (TRACE_SYMS - 1)];
+		uint64_t v = __atomic_load_n(slot, __ATOMIC_RELAXED);
+
+		if (v == addr)
+			return;
+		if (!v && __atomic_compare_exchange_n(slot, &v, addr, false,
+						      __ATOMIC_RELAXED,
+						      __ATOMIC_RELAXED)) {
+			struct kheap_trace_meta_symbol m = {
+				.m = { .type = KHEAP_TRACE_META_SYMBOL },
+				.addr = addr,
+			};
+			char text[256];
+
+			sprint_symbol(text, sizeof(text), (const void *)(uintptr_t)addr);
+			trace_write_meta(&m.m, sizeof(m), text);
+			return;
+		}
+		if (v == addr)
+			return;
+	}
+}
+
+static uint32_t trace_cache_id(struct kmem_cache *s)
+{
+	unsigned int gen = READ_ONCE(tr.gen);
+
+	if (__atomic_load_n(&s->trace_gen, __ATOMIC_ACQUIRE) == gen)
+		return s->trace_id;
+	kh_lock(&tr.meta_lock);
+	if (s->trace_gen != gen) {
+		struct kheap_trace_meta_cache m = {
+			.m = { .type = KHEAP_TRACE_META_CACHE,
+			       .id = ++tr.next_cache_id },
+			.object_size = s->object_size,
+			.size = s->size,
+			.align = s->align,
+			.flags = (uint32_t)s->flags,
+			.has_ctor = s->ctor != NULL,
+		};
+
+		trace_write_meta(&m.m, sizeof(m), s->name);
+		s->trace_id = m.m.id;
+		__atomic_store_n(&s->trace_gen, gen, __ATOMIC_RELEASE);
+	}
+	kh_unlock(&tr.meta_lock);
+	return s->trace_id;
+}
+
+/* ---- recording ---- */
+
+/* Fill in who and when, and append @ev to this CPU's buffer. */
+static void trace_emit(struct kheap_trace_event *ev)
+{
+	struct trace_cpu *c;
+	unsigned int cpu;
+
+	ev->tid = trace_thread();
+	if (kheap_trace_depth)
+		ev->flags |= KHEAP_TRACE_NESTED;
+	cpu = os_cpu();
+	c = &tr.cpus[cpu];
+	kh_lock(&c->lock);
+	if (likely(c->open)) {
+		ev->ts = os_ns();
+		ev->cpu = (uint16_t)cpu;
+		cpu_events(c)[c->n] = *ev;
+		if (++c->n == TRACE_BUF_EVENTS)
+			trace_flush_cpu(c, cpu);
+	}
+	kh_unlock(&c->lock);
+}
+
+/* An API event: recorded only outside other traced calls. */
+static void trace_call(unsigned int type, unsigned long call_site,
+		       const void *ptr, size_t req, size_t alloc,
+		       unsigned int gfp, struct kmem_cache *s)
+{
+	struct kheap_trace_event ev = {
+		.type = (uint8_t)type,
+		.ptr = (uint64_t)(unsigned long)ptr,
+		.call_site = call_site,
+		.bytes_req = req,
+		.bytes_alloc = alloc,
+		.gfp = gfp,
+	};
+
+	if (kheap_trace_depth)
+		return;
+	trace_symbol(call_site);
+	if (s)
+		ev.cache = trace_cache_id(s);
+	trace_emit(&ev);
+}
+
+void __trace_kmalloc(unsigned long call_site, const void *ptr,
+		     size_t bytes_req, size_t bytes_alloc, unsigned int gfp)
+{
+	trace_call(KHEAP_TRACE_KMALLOC, call_site, ptr, bytes_req, bytes_alloc,
+		   gfp, NULL);
+}
+
+void __trace_kfree(unsigned long call_site, const void *ptr)
+{
+	trace_call(KHEAP_TRACE_KFREE, call_site, ptr, 0, 0, 0, NULL);
+}
+
+void __trace_kmem_cache_alloc(unsigned long call_site, const void *ptr,
+			      struct kmem_cache *s, unsigned int gfp)
+{
+	trace_call(KHEAP_TRACE_KMEM_CACHE_ALLOC, call_site, ptr,
+		   s->object_size, s->size, gfp, s);
+}
+
+void __trace_kmem_cache_free(unsigned long call_site, const void *ptr,
+			     struct kmem_cache *s)
+{
+	trace_call(KHEAP_TRACE_KMEM_CACHE_FREE, call_site, ptr, 0, 0, 0, s);
+}
+
+void __trace_vmalloc(unsigned long call_site, const void *ptr,
+		     size_t bytes_req, size_t bytes_alloc, unsigned int gfp)
+{
+	trace_call(KHEAP_TRACE_VMALLOC, call_site, ptr, bytes_req, bytes_alloc,
+		   gfp, NULL);
+}
+
+void __trace_vfree(unsigned long call_site, const void *ptr)
+{
+	trace_call(KHEAP_TRACE_VFREE, call_site, ptr, 0, 0, 0, NULL);
+}
+
+void __trace_krealloc(unsigned long call_site, const void *ptr,
+		      size_t bytes_req, size_t bytes_alloc)
+{
+	trace_call(KHEAP_TRACE_KREALLOC, call_site, ptr, bytes_req,
+		   bytes_alloc, 0, NULL);
+}
+
+void __trace_kmem_cache_create(unsigned long call_site, struct kmem_cache *s)
+{
+	if (s)
+		trace_call(KHEAP_TRACE_CACHE_CREATE, call_site, s,
+			   s->object_size, s->size, 0, s);
+}
+
+void __trace_kmem_cache_destroy(unsigned long call_site, struct kmem_cache *s)
+{
+	if (s)
+		trace_call(KHEAP_TRACE_CACHE_DESTROY, call_site, s, 0, 0, 0, s);
+}
+
+/* Page events: at any depth, marked nested inside another call. */
+void __trace_mm_page_alloc(struct page *page, unsigned int order,
+			   unsigned int gfp, int migratetype)
+{
+	struct kheap_trace_event ev = {
+		.type = KHEAP_TRACE_MM_PAGE_ALLOC,
+		.ptr = page ? page_to_pfn(page) : ~0ULL,
+		.gfp = gfp,
+		.order = (uint8_t)order,
+		.migratetype = (int8_t)migratetype,
+	};
+
+	trace_emit(&ev);
+}
+
+void __trace_mm_page_free(struct page *page, unsigned int order)
+{
+	struct kheap_trace_event ev = {
+		.type = KHEAP_TRACE_MM_PAGE_FREE,
+		.ptr = page_to_pfn(page),
+		.order = (uint8_t)order,
+	};
+
+	trace_emit(&ev);
+}
+
+/* ---- start, stop ---- */
+
+static int trace_buffers(void)
+{
+	size_t meta = ALIGN(tr.nr_cpus * sizeof(struct trace_cpu), PAGE_SIZE);
+	size_t syms = TRACE_SYMS * sizeof(uint64_t);
+	size_t total = meta + syms + tr.nr_cpus * TRACE_BUF_BYTES;
+	char *base;
+
+	if (tr.cpus)
+		return 0;
+	base = os_reserve(total, PAGE_SIZE);
+	if (!base)
+		return -ENOMEM;
+	if (os_commit(base, total)) {
+		os_release(base, total);
+		return -ENOMEM;
+	}
+	tr.cpus = (struct trace_cpu *)base;
+	tr.syms = (uint64_t *)(base + meta);
+	for (unsigned int i = 0; i < tr.nr_cpus; i++) {
+		kh_lock_init(&tr.cpus[i].lock);
+		tr.cpus[i].chunk = (struct kheap_trace_chunk *)
+			(base + meta + syms + i * TRACE_BUF_BYTES);
+	}
+	return 0;
+}
+
+static void set_tracing(bool on)
+{
+	__atomic_store_n(&kheap_trace_on, on, __ATOMIC_RELEASE);
+	/* the shim's inline slab fast path steps aside while tracing */
+	if (on)
+		__atomic_fetch_or(&slab_alloc_hooks, SLAB_HOOK_TRACE,
+				  __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&slab_alloc_hooks, ~SLAB_HOOK_TRACE,
+				   __ATOMIC_RELAXED);
+}
+
+int kheap_trace_start(const char *path)
+{
+	struct kheap_trace_header h = {
+		.version = KHEAP_TRACE_VERSION,
+		.header_size = sizeof(h),
+		.event_size = sizeof(struct kheap_trace_event),
+		.page_shift = PAGE_SHIFT,
+		.page_struct_size = sizeof(struct page),
+	};
+	int fd, err;
+
+	kheap_ensure_init();
+	kh_lock(&tr.lock);
+	if (tr.fd >= 0) {
+		kh_unlock(&tr.lock);
+		return -EBUSY;
+	}
+	tr.nr_cpus = os_ncpus();
+	err = trace_buffers();
+	if (err)
+		goto out;
+	fd = os_create_file(path);
+	if (fd < 0) {
+		err = fd;
+		goto out;
+	}
+	memcpy(h.magic, KHEAP_TRACE_MAGIC, sizeof(h.magic));
+	h.nr_cpus = tr.nr_cpus;
+	h.pid = os_getpid();
+	h.start_ns = os_ns();
+	h.memmap = vmemmap_base;
+	strncpy(h.comm, kheap_comm(), sizeof(h.comm) - 1);
+	err = os_write_all(fd, &h, sizeof(h));
+	if (err) {
+		os_close(fd);
+		goto out;
+	}
+	/* a recorder of the last trace may still probe it: word by word */
+	for (unsigned int i = 0; i < TRACE_SYMS; i++)
+		__atomic_store_n(&tr.syms[i], 0, __ATOMIC_RELAXED);
+	kh_lock(&tr.file_lock);
+	tr.fd = fd;
+	tr.error = 0;
+	tr.lost = 0;
+	tr.next_cache_id = 0;
+	WRITE_ONCE(tr.gen, tr.gen + 1);
+	kh_unlock(&tr.file_lock);
+	for (unsigned int i = 0; i < tr.nr_cpus; i++) {
+		kh_lock(&tr.cpus[i].lock);
+		tr.cpus[i].n = 0;
+		tr.cpus[i].open = true;
+		kh_unlock(&tr.cpus[i].lock);
+	}
+	set_tracing(true);
+out:
+	kh_unlock(&tr.lock);
+	return err;
+}
+
+int kheap_trace_stop(void)
+{
+	int err;
+
+	kh_lock(&tr.lock);
+	if (tr.fd < 0) {
+		kh_unlock(&tr.lock);
+		return -ENOENT;
+	}
+	set_tracing(false);
+	/* a recorder that saw tracing on still finds its buffer closed */
+	for (unsigned int i = 0; i < tr.nr_cpus; i++) {
+		struct trace_cpu *c = &tr.cpus[i];
+
+		kh_lock(&c->lock);
+		trace_flush_cpu(c, i);
+		c->open = false;
+		kh_unlock(&c->lock);
+	}
+	kh_lock(&tr.file_lock);
+	os_close(tr.fd);
+	tr.fd = -1;
+	err = tr.error;
+	kh_unlock(&tr.file_lock);
+	/* the buffers stay mapped for the next trace, their pages given back */
+	os_decommit(tr.cpus[0].chunk, tr.nr_cpus * TRACE_BUF_BYTES);
+	kh_unlock(&tr.lock);
+	if (tr.lost)
+		pr_warn("kheap: trace: %lu events lost (%s)\n", tr.lost,
+			strerror(-err));
+	return err;
+}
+
+/* ---- fork ---- */
+
+void trace_fork_prepare(void)
+{
+	kh_lock(&tr.lock);
+	for (unsigned int i = 0; tr.cpus && i < tr.nr_cpus; i++)
+		kh_lock(&tr.cpus[i].lock);
+	kh_lock(&tr.meta_lock);
+	kh_lock(&tr.file_lock);
+}
+
+void trace_fork_parent(void)
+{
+	kh_unlock(&tr.file_lock);
+	kh_unlock(&tr.meta_lock);
+	for (unsigned int i = 0; tr.cpus && i < tr.nr_cpus; i++)
+		kh_unlock(&tr.cpus[i].lock);
+	kh_unlock(&tr.lock);
+}
+
+void trace_fork_child(void)
+{
+	kh_lock_reinit(&tr.lock);
+	kh_lock_reinit(&tr.meta_lock);
+	kh_lock_reinit(&tr.file_lock);
+	for (unsigned int i = 0; tr.cpus && i < tr.nr_cpus; i++) {
+		kh_lock_reinit(&tr.cpus[i].lock);
+		tr.cpus[i].n = 0;
+		tr.cpus[i].open = false;
+	}
+	if (tr.fd >= 0) {
+		set_tracing(false);
+		os_close(tr.fd);
+		tr.fd = -1;
+	}
+	thread_gen = 0;
+}

@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tools/trace/cmd.c - `kheap trace`: record, text, replay, compare.
+ *
+ *   record   runs a program on the malloc shim with $KHEAP_TRACE set, so
+ *            the shim in it records to a file (shim/malloc.c, 9.);
+ *   text     prints a trace (kheap's binary, or ftrace text) as the
+ *            kernel's ftrace text;
+ *   replay   initialises this process's kheap with the options given and
+ *            replays the trace on it (tools/trace/replay.c);
+ *   compare  runs `kheap --cmdline OPTS trace replay --machine` once per
+ *            option set, each in a process of its own (kheap initialises
+ *            once per process), and writes the table and the HTML plots.
+ */
+#define _GNU_SOURCE
+#include "tools/trace/trace.h"
+#include "tools/trace/report.h"
+#include "tools/tool.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <kheap/kheap.h>
+
+static const char trace_usage[] =
+	"Usage: %s trace record [-o FILE] [--cmdline \"OPTS\"] [--] PROG [ARGS...]\n"
+	"       %s trace text [--nested] FILE\n"
+	"       %s trace replay FILE [--cmdline \"OPTS\"] [--threads N] [--samples N]\n"
+	"       %s trace compare FILE [--with \"OPTS\"]... [-o REPORT.html] [--text]\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: trace: ", prog);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	fprintf(stderr, trace_usage, prog, prog, prog, prog);
+	return 2;
+}
+
+static void print_problems(const char *path, const struct trace_input *in)
+{
+	for (unsigned int i = 0; i < in->nr_messages; i++)
+		fprintf(stderr, "%s: %s: %s\n", prog, path, in->messages[i]);
+	for (int i = 0; i < TIP_NR; i++)
+		if (in->problems[i] && i != TIP_UNKNOWN_EVENT &&
+		    i != TIP_INTERNAL_EVENT)
+			fprintf(stderr, "%s: %s: %" PRIu64 " x %s\n", prog, path,
+				in->problems[i],
+				trace_problem_name((enum trace_input_problem)i));
+	if (in->lost_events)
+		fprintf(stderr, "%s: %s: the tracer lost %" PRIu64 " events\n",
+			prog, path, in->lost_events);
+	if (in->stop[0])
+		fprintf(stderr, "%s: %s: %s\n", prog, path, in->stop);
+}
+
+static int read_error(const char *path, int err, const struct trace_input *in)
+{
+	if (err == -1 && in->stop[0])
+		fprintf(stderr, "%s: trace: %s: %s\n", prog, path, in->stop);
+	else
+		fprintf(stderr, "%s: trace: %s: %s\n", prog, path,
+			strerror(err < 0 ? -err : EINVAL));
+	return 1;
+}
+
+/* ---- record ---- */
+
+static int count_cb(void *arg, const struct kheap_trace_event *ev)
+{
+	(void)ev;
+	(*(uint64_t *)arg)++;
+	return 0;
+}
+
+static int trace_record(int argc, char **argv, const char *cmdline)
+{
+	const char *out = "kheap.trace", *opts = NULL;
+	char *all = NULL, pid[32];
+	struct trace_input in;
+	uint64_t n = 0;
+	int i, status, err;
+	pid_t child;
+
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--cmdline") && i + 1 < argc)
+			opts = argv[++i];
+		else if (argv[i][0] == '-')
+			return usage_error("record: unknown option '%s'", argv[i]);
+		else
+			break;
+	}
+	if (i >= argc)
+		return usage_error("record: no program given%s", "");
+	if (asprintf(&all, "%s%s%s", cmdline ? cmdline : "",
+		     cmdline && opts ? " " : "", opts ? opts : "") < 0)
+		return 1;
+	child = fork();
+	if (child < 0) {
+		perror("fork");
+		return 1;
+	}
+	if (child == 0) {
+		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		setenv("KHEAP_TRACE", out, 1);
+		setenv("KHEAP_TRACE_PID", pid, 1);
+		if (shim_environment(*all ? all : NULL, ""))
+			_exit(126);
+		execvp(argv[i], argv + i);
+		fprintf(stderr, "%s: trace record: %s: %s\n", prog, argv[i],
+			strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	free(all);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	trace_input_init(&in);
+	err = trace_read_file(out, &in, count_cb, &n);
+	if (err == 0)
+		fprintf(stderr, "%s: trace: %" PRIu64 " events of %s (pid %d) in %s\n",
+			prog, n, argv[i], (int)child, out);
+	else
+		fprintf(stderr, "%s: trace: %s holds no trace (the program did not run on the shim?)\n",
+			prog, out);
+	trace_input_free(&in);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+/* ---- text ---- */
+
+struct text_ctx {
+	FILE *out;
+	struct trace_input *in;
+	bool nested;
+	uint64_t printable;
+};
+
+static int text_count(void *arg, const struct kheap_trace_event *ev)
+{
+	struct text_ctx *t = arg;
+
+	if (t->nested || !(ev->flags & KHEAP_TRACE_NESTED))
+		t->printable++;
+	return 0;
+}
+
+static int text_print(void *arg, const struct kheap_trace_event *ev)
+{
+	struct text_ctx *t = arg;
+
+	trace_print_event(t->out, t->in, ev, t->nested);
+	return 0;
+}
+
+static int trace_text(int argc, char **argv)
+{
+	struct text_ctx t = { .out = stdout };
+	struct trace_input in;
+	const char *path = NULL;
+	uint64_t total;
+	int err;
+
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--nested"))
+			t.nested = true;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return usage_error("text: unknown option '%s'", argv[i]);
+		else if (!path)
+			path = argv[i];
+		else
+			return usage_error("text: unexpected argument '%s'", argv[i]);
+	}
+	if (!path)
+		return usage_error("text: no trace file given%s", "");
+	/* first pass: the entry count of the header */
+	trace_input_init(&in);
+	t.in = &in;
+	err = trace_read_file(path, &in, text_count, &t);
+	if (err) {
+		err = read_error(path, err, &in);
+		trace_input_free(&in);
+		return err;
+	}
+	total = t.printable;
+	in.nr_events = total;
+	trace_print_header(stdout, &in);
+	err = trace_read_file(path, &in, text_print, &t);
+	print_problems(path, &in);
+	trace_input_free(&in);
+	return err ? 1 : 0;
+}
+
+/* ---- replay ---- */
+
+static int trace_replay_cmd(int argc, char **argv, const char *cmdline)
+{
+	struct replay_opts opts = { .samples = 200, .touch = true };
+	struct replay_result res = { 0 };
+	struct trace_input in;
+	const char *path = NULL, *opt = NULL;
+	bool machine = false;
+	char *all = NULL;
+	int err;
+
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--cmdline") && i + 1 < argc)
+			opt = argv[++i];
+		else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+			opts.threads = (unsigned int)strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--samples") && i + 1 < argc)
+			opts.samples = (unsigned int)strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--no-touch"))
+			opts.touch = false;
+		else if (!strcmp(argv[i], "--machine"))
+			machine = true;
+		else if (argv[i][0] == '-')
+			return usage_error("replay: unknown option '%s'", argv[i]);
+		else if (!path)
+			path = argv[i];
+		else
+			return usage_error("replay: unexpected argument '%s'", argv[i]);
+	}
+	if (!path)
+		return usage_error("replay: no trace file given%s", "");
+	if (asprintf(&all, "%s%s%s", cmdline ? cmdline : "",
+		     cmdline && opt ? " " : "", opt ? opt : "") < 0)
+		return 1;
+	snprintf(res.cmdline, sizeof(res.cmdline), "%s", all);
+	err = kheap_init(*all ? all : NULL);
+	free(all);
+	if (err == -EINVAL)
+		return 2;
+	if (err && err != -EBUSY) {
+		fprintf(stderr, "%s: trace replay: kheap_init: %s\n", prog,
+			strerror(-err));
+		return 1;
+	}
+	trace_input_init(&in);
+	err = trace_replay(path, &opts, &res, &in);
+	if (err) {
+		err = read_error(path, err, &in);
+	} else {
+		if (machine)
+			replay_result_write(stdout, &res);
+		else
+			replay_print(stdout, &res, &in);
+		print_problems(path, &in);
+	}
+	replay_result_free(&res);
+	trace_input_free(&in);
+	return err;
+}
+
+/* ---- compare ---- */
+
+/* Run one replay in a process of its own and read its result. */
+static bool replay_child(const char *path, struct strategy *s,
+			 unsigned int samples)
+{
+	char exe[PATH_MAX], nsamples[16];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int pfd[2], status;
+	pid_t child;
+	FILE *f;
+	bool ok;
+
+	if (n <= 0 || pipe(pfd))
+		return false;
+	exe[n] = 0;
+	snprintf(nsamples, sizeof(nsamples), "%u", samples);
+	child = fork();
+	if (child < 0)
+		return false;
+	if (child == 0) {
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		close(pfd[1]);
+		execl(exe, "kheap", "--cmdline", s->cmdline, "trace", "replay",
+		      path, "--machine", "--samples", nsamples, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	f = fdopen(pfd[0], "r");
+	ok = f && replay_result_read(f, &s->res) == 0;
+	if (f)
+		fclose(f);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* The options kheap has, from its option table: is @name one? */
+static bool kheap_has_option(const char *name)
+{
+	char *buf = NULL, pat[128];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	bool has;
+
+	if (!f)
+		return false;
+	kheap_print_options(f);
+	fclose(f);
+	snprintf(pat, sizeof(pat), "| `%s` |", name);
+	has = buf && strstr(buf, pat);
+	free(buf);
+	return has;
+}
+
+static int trace_compare(int argc, char **argv, const char *cmdline)
+{
+	static const char *const builtin[] = {
+		"", "slab_nomerge", "slab_max_order=0", "slab_min_objects=64",
+		"kheap.sheaves=0", "percpu_pagelist_high_fraction=8",
+	};
+	struct strategy *s = NULL;
+	const char *path = NULL, *out = NULL;
+	unsigned int samples = 200;
+	size_t n = 0;
+	bool text = false;
+	struct trace_input in;
+	int err = 0;
+
+	s = calloc((size_t)argc + 8, sizeof(*s));
+	if (!s)
+		return 1;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--with") && i + 1 < argc)
+			s[n++].cmdline = argv[++i];
+		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--text"))
+			text = true;
+		else if (!strcmp(argv[i], "--samples") && i + 1 < argc)
+			samples = (unsigned int)strtoul(argv[++i], NULL, 10);
+		else if (argv[i][0] == '-') {
+			free(s);
+			return usage_error("compare: unknown option '%s'", argv[i]);
+		} else if (!path)
+			path = argv[i];
+		else {
+			free(s);
+			return usage_error("compare: unexpected argument '%s'", argv[i]);
+		}
+	}
+	if (!path) {
+		free(s);
+		return usage_error("compare: no trace file given%s", "");
+	}
+	if (!n) {
+		for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
+			s[n++].cmdline = builtin[i];
+		if (kheap_has_option("slab_allocator")) {
+			s[n++].cmdline = "slab_allocator=slab";
+			s[n++].cmdline = "slab_allocator=slob";
+		}
+	}
+	/* a global --cmdline goes in front of every set */
+	for (size_t i = 0; cmdline && i < n; i++) {
+		char *c;
+
+		if (asprintf(&c, "%s%s%s", cmdline, *s[i].cmdline ? " " : "",
+			     s[i].cmdline) >= 0)
+			s[i].cmdline = c;
+	}
+	trace_input_init(&in);
+	{
+		uint64_t cnt = 0;
+
+		err = trace_read_file(path, &in, count_cb, &cnt);
+		if (err) {
+			err = read_error(path, err, &in);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		fprintf(stderr, "%s: trace compare: replaying with \"%s\"\n", prog,
+			s[i].cmdline);
+		s[i].ok = replay_child(path, &s[i], samples);
+		if (!s[i].ok)
+			fprintf(stderr, "%s: trace compare: the replay with \"%s\" failed\n",
+				prog, s[i].cmdline);
+	}
+	if (text || !out)
+		compare_table(stdout, s, n);
+	if (out) {
+		FILE *f = fopen(out, "w");
+
+		if (!f) {
+			fprintf(stderr, "%s: trace compare: %s: %s\n", prog, out,
+				strerror(errno));
+			err = 1;
+		} else {
+			compare_html(f, path, &in, s, n);
+			if (fclose(f)) {
+				err = 1;
+			} else if (!text) {
+				fprintf(stderr, "%s: trace compare: report in %s\n",
+					prog, out);
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!s[i].ok)
+			err = 1;
+out:
+	for (size_t i = 0; i < n; i++) {
+		if (cmdline)
+			free((char *)s[i].cmdline);
+		replay_result_free(&s[i].res);
+	}
+	free(s);
+	trace_input_free(&in);
+	return err;
+}
+
+int cmd_trace(const struct command *c, int argc, char **argv,
+	      const char *cmdline)
+{
+	(void)c;
+	if (argc < 2)
+		return usage_error("no subcommand given%s", "");
+	if (!strcmp(argv[1], "record"))
+		return trace_record(argc, argv, cmdline);
+	if (!strcmp(argv[1], "text")) {
+		if (cmdline)
+			kheap_init(cmdline);
+		return trace_text(argc, argv);
+	}
+	if (!strcmp(argv[1], "replay"))
+		return trace_replay_cmd(argc, argv, cmdline);
+	if (!strcmp(argv[1], "compare"))
+		return trace_compare(argc, argv, cmdline);
+	return usage_error("unknown subcommand '%s'", argv[1]);
+}

@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tools/trace/read.c - kheap's binary trace (<kheap/trace.h>) read from a
+ * buffer, and what every reader keeps besides the events (caches, call
+ * site symbols, thread names, problems met).
+ *
+ * Reading is two passes over the buffer.  The first walks the chunk
+ * headers: metadata chunks are taken in at once, event chunks are
+ * indexed per CPU, in file order.  The second merges the CPUs' chunk
+ * lists by timestamp (each CPU's events are already in time order), one
+ * cursor per CPU, so memory is the index, not the events.
+ *
+ * Bad input is described, never trusted: a header of another format or
+ * version stops the reader with a message; a chunk whose magic is wrong
+ * ends the walk there (the offset is reported); a chunk cut short by the
+ * end of the file gives the whole events it holds; an event of an
+ * unknown type is counted and skipped.
+ */
+#define _GNU_SOURCE
+#include "tools/trace/trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- the input's tables ---- */
+
+void trace_input_init(struct trace_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->page_struct_size = 64;
+}
+
+void trace_input_free(struct trace_input *in)
+{
+	for (size_t i = 0; i < in->nr_syms; i++)
+		free(in->syms[i].text);
+	for (unsigned int i = 0; i < in->nr_messages; i++)
+		free(in->messages[i]);
+	free(in->syms);
+	free(in->caches);
+	free(in->threads);
+	trace_input_init(in);
+}
+
+static const char *const problem_names[TIP_NR] = {
+	[TIP_MALFORMED] = "malformed",
+	[TIP_UNKNOWN_EVENT] = "not a kmem event",
+	[TIP_INTERNAL_EVENT] = "page allocator internal event",
+	[TIP_LOST] = "lost-events marker",
+	[TIP_TRUNCATED] = "truncated",
+	[TIP_UNKNOWN_GFP] = "unknown GFP flag",
+};
+
+const char *trace_problem_name(enum trace_input_problem p)
+{
+	return p < TIP_NR ? problem_names[p] : "?";
+}
+
+void trace_input_problem(struct trace_input *in, enum trace_input_problem p,
+			 const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	in->problems[p]++;
+	if (in->nr_messages >= TRACE_MESSAGES)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) >= 0)
+		in->messages[in->nr_messages++] = msg;
+	va_end(ap);
+}
+
+const struct trace_cache *trace_cache_of(const struct trace_input *in,
+					 uint32_t id)
+{
+	if (!id || id > in->nr_caches || !in->caches[id - 1].id)
+		return NULL;
+	return &in->caches[id - 1];
+}
+
+static struct trace_cache *cache_slot(struct trace_input *in, uint32_t id)
+{
+	if (!id || id > (1u << 20))
+		return NULL;
+	if (id > in->nr_caches) {
+		struct trace_cache *c = realloc(in->caches, id * sizeof(*c));
+
+		if (!c)
+			return NULL;
+		memset(c + in->nr_caches, 0,
+		       (id - in->nr_caches) * sizeof(*c));
+		in->caches = c;
+		in->nr_caches = id;
+	}
+	return &in->caches[id - 1];
+}
+
+/* The id of the cache called @name (a text trace names caches, no ids). */
+uint32_t trace_cache_intern(struct trace_input *in, const char *name,
+			    size_t len)
+{
+	struct trace_cache *c;
+
+	if (len >= sizeof(c->name))
+		len = sizeof(c->name) - 1;
+	for (size_t i = 0; i < in->nr_caches; i++)
+		if (in->caches[i].id && !strncmp(in->caches[i].name, name, len) &&
+		    !in->caches[i].name[len])
+			return in->caches[i].id;
+	c = cache_slot(in, (uint32_t)in->nr_caches + 1);
+	if (!c)
+		return 0;
+	c->id = (uint32_t)in->nr_caches;
+	memcpy(c->name, name, len);
+	c->name[len] = 0;
+	return c->id;
+}
+
+static struct trace_symbol *symbol_find(const struct trace_input *in,
+					uint64_t addr)
+{
+	/* sorted by addr once reading is done; linear before */
+	size_t lo = 0, hi = in->nr_syms;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (in->syms[mid].addr == addr)
+			return &in->syms[mid];
+		if (in->syms[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void symbol_add(struct trace_input *in, uint64_t addr, const char *text,
+		       size_t len)
+{
+	size_t i;
+
+	if (symbol_find(in, addr))
+		return;
+	if (in->nr_syms == in->syms_cap) {
+		size_t cap = in->syms_cap ? 2 * in->syms_cap : 256;
+		struct trace_symbol *s = realloc(in->syms, cap * sizeof(*s));
+
+		if (!s)
+			return;
+		in->syms = s;
+		in->syms_cap = cap;
+	}
+	/* keep the array sorted: symbols arrive in any order */
+	for (i = in->nr_syms; i > 0 && in->syms[i - 1].addr > addr; i--)
+		in->syms[i] = in->syms[i - 1];
+	in->syms[i].addr = addr;
+	in->syms[i].text = strndup(text, len);
+	in->nr_syms++;
+}
+
+const char *trace_symbol_of(const struct trace_input *in, uint64_t addr)
+{
+	struct trace_symbol *s = symbol_find(in, addr);
+
+	return s ? s->text : NULL;
+}
+
+/*
+ * A text trace's symbolic call site gets a made-up address with the top
+ * bit set (no real one has it), so events keep a number like any other.
+ */
+uint64_t trace_symbol_intern(struct trace_input *in, const char *text,
+			     size_t len)
+{
+	for (size_t i = 0; i < in->nr_syms; i++)
+		if (!strncmp(in->syms[i].text, text, len) && !in->syms[i].text[len])
+			return in->syms[i].addr;
+	uint64_t addr = (1ULL << 63) | (in->nr_syms + 1);
+
+	symbol_add(in, addr, text, len);
+	return addr;
+}
+
+void trace_thread_add(struct trace_input *in, int32_t tid, const char *comm)
+{
+	struct trace_thread *t;
+
+	for (size_t i = 0; i < in->nr_threads; i++)
+		if (in->threads[i].tid == tid) {
+			snprintf(in->threads[i].comm, sizeof(t->comm), "%s", comm);
+			return;
+		}
+	t = realloc(in->threads, (in->nr_threads + 1) * sizeof(*t));
+	if (!t)
+		return;
+	in->threads = t;
+	t = &in->threads[in->nr_threads++];
+	t->tid = tid;
+	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+}
+
+const char *trace_comm_of(const struct trace_input *in, int32_t tid)
+{
+	for (size_t i = 0; i < in->nr_threads; i++)
+		if (in->threads[i].tid == tid)
+			return in->threads[i].comm;
+	return in->comm[0] ? in->comm : "<...>";
+}
+
+/* ---- the binary format ---- */
+
+bool trace_is_binary(const void *buf, size_t len)
+{
+	return len >= 8 && !memcmp(buf, KHEAP_TRACE_MAGIC, 8);
+}
+
+static bool read_header(const unsigned char *buf, size_t len,
+			struct trace_input *in, size_t *off)
+{
+	struct kheap_trace_header h;
+
+	if (len < sizeof(h)) {
+		snprintf(in->stop, sizeof(in->stop),
+			 "%zu bytes: too short for a kheap trace header (%zu)",
+			 len, sizeof(h));
+		return false;
+	}
+	memcpy(&h, buf, sizeof(h));
+	if (memcmp(h.magic, KHEAP_TRACE_MAGIC, 8)) {
+		snprintf(in->stop, sizeof(in->stop), "not a kheap trace (no %.8s magic)",
+			 KHEAP_TRACE_MAGIC);
+		return false;
+	}
+	if (h.version != KHEAP_TRACE_VERSION) {
+		snprintf(in->stop, sizeof(in->stop),
+			 "kheap trace format version %u; this kheap reads version %u",
+			 h.version, KHEAP_TRACE_VERSION);
+		return false;
+	}
+	if (h.header_size < sizeof(h) || h.header_size > len ||
+	    h.event_size != sizeof(struct kheap_trace_event)) {
+		snprintf(in->stop, sizeof(in->stop),
+			 "bad header: header_size %u, event_size %u",
+			 h.header_size, h.event_size);
+		return false;
+	}
+	in->binary = true;
+	in->pid = h.pid;
+	memcpy(in->comm, h.comm, sizeof(in->comm));
+	in->comm[sizeof(in->comm) - 1] = 0;
+	in->start_ns = h.start_ns;
+	in->memmap = h.memmap;
+	in->page_struct_size = h.page_struct_size ? h.page_struct_size : 64;
+	in->nr_cpus = h.nr_cpus;
+	*off = h.header_size;
+	return true;
+}
+
+static void read_meta(const unsigned char *p, size_t size, size_t off,
+		      struct trace_input *in)
+{
+	struct kheap_trace_meta m;
+
+	if (size < sizeof(m)) {
+		trace_input_problem(in, TIP_MALFORMED,
+				    "offset %zu: metadata chunk of %zu bytes", off, size);
+		return;
+	}
+	memcpy(&m, p, sizeof(m));
+	if (m.len < sizeof(m) || m.len > size) {
+		trace_input_problem(in, TIP_MALFORMED,
+				    "offset %zu: metadata record of length %u in %zu bytes",
+				    off, m.len, size);
+		return;
+	}
+	switch (m.type) {
+	case KHEAP_TRACE_META_CACHE: {
+		struct kheap_trace_meta_cache c;
+		struct trace_cache *tc;
+
+		if (m.len <= sizeof(c))
+			break;
+		memcpy(&c, p, sizeof(c));
+		tc = cache_slot(in, m.id);
+		if (!tc)
+			break;
+		tc->id = m.id;
+		snprintf(tc->name, sizeof(tc->name), "%.*s",
+			 (int)strnlen((const char *)p + sizeof(c), m.len - sizeof(c)),
+			 (const char *)p + sizeof(c));
+		tc->object_size = c.object_size;
+		tc->size = c.size;
+		tc->align = c.align;
+		tc->flags = c.flags;
+		tc->has_ctor = c.has_ctor;
+		return;
+	}
+	case KHEAP_TRACE_META_SYMBOL: {
+		struct kheap_trace_meta_symbol s;
+		const char *text = (const char *)p + sizeof(s);
+
+		if (m.len <= sizeof(s))
+			break;
+		memcpy(&s, p, sizeof(s));
+		symbol_add(in, s.addr, text, strnlen(text, m.len - sizeof(s)));
+		return;
+	}
+	case KHEAP_TRACE_META_THREAD: {
+		char comm[16] = "";
+		size_t n = m.len - sizeof(m);
+
+		memcpy(comm, p + sizeof(m), n < 15 ? n : 15);
+		trace_thread_add(in, (int32_t)m.id, comm);
+		return;
+	}
+	default:
+		break;
+	}
+	trace_input_problem(in, TIP_MALFORMED,
+			    "offset %zu: metadata record of unknown type %u or size %u",
+			    off, m.type, m.len);
+}
+
+struct chunk_ref {
+	size_t off;			/* of the first event */
+	uint32_t nr;			/* whole events in it */
+	uint32_t cpu;
+};
+
+struct cpu_cursor {
+	size_t *chunks;			/* indexes into the chunk list */
+	size_t nr_chunks, cap;
+	size_t pos;			/* current chunk (index into chunks) */
+	uint32_t ev;			/* next event in it */
+};
+
+static int index_chunk(struct cpu_cursor **cpus, size_t *nr_cpus,
+		       uint32_t cpu, size_t idx)
+{
+	struct cpu_cursor *c;
+
+	if (cpu >= *nr_cpus) {
+		size_t n = cpu + 1;
+
+		c = realloc(*cpus, n * sizeof(*c));
+		if (!c)
+			return -1;
+		memset(c + *nr_cpus, 0, (n - *nr_cpus) * sizeof(*c));
+		*cpus = c;
+		*nr_cpus = n;
+	}
+	c = &(*cpus)[cpu];
+	if (c->nr_chunks == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		size_t *p = realloc(c->chunks, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		c->chunks = p;
+		c->cap = cap;
+	}
+	c->chunks[c->nr_chunks++] = idx;
+	return 0;
+}
+
+static int merge_events(const unsigned char *buf, struct chunk_ref *refs,
+			struct cpu_cursor *cpus, size_t nr_cpus,
+			struct trace_input *in, trace_event_fn fn, void *arg)
+{
+	for (;;) {
+		struct kheap_trace_event ev, best_ev;
+		size_t best = SIZE_MAX;
+
+		for (size_t c = 0; c < nr_cpus; c++) {
+			struct cpu_cursor *cur = &cpus[c];
+			struct chunk_ref *r;
+
+			while (cur->pos < cur->nr_chunks &&
+			       cur->ev >= refs[cur->chunks[cur->pos]].nr) {
+				cur->pos++;
+				cur->ev = 0;
+			}
+			if (cur->pos >= cur->nr_chunks)
+				continue;
+			r = &refs[cur->chunks[cur->pos]];
+			memcpy(&ev, buf + r->off + (size_t)cur->ev * sizeof(ev),
+			       sizeof(ev));
+			if (best == SIZE_MAX || ev.ts < best_ev.ts) {
+				best = c;
+				best_ev = ev;
+			}
+		}
+		if (best == SIZE_MAX)
+			return 0;
+		cpus[best].ev++;
+		if (!best_ev.type || best_ev.type >= KHEAP_TRACE_NR_TYPES) {
+			trace_input_problem(in, TIP_MALFORMED,
+					    "cpu %zu: event of unknown type %u",
+					    best, best_ev.type);
+			continue;
+		}
+		in->nr_events++;
+		int ret = fn(arg, &best_ev);
+
+		if (ret)
+			return ret;
+	}
+}
+
+int trace_read_binary(const void *vbuf, size_t len, struct trace_input *in,
+		      trace_event_fn fn, void *arg)
+{
+	const unsigned char *buf = vbuf;
+	struct chunk_ref *refs = NULL;
+	struct cpu_cursor *cpus = NULL;
+	size_t nr_refs = 0, cap = 0, nr_cpus = 0, off;
+	int ret = 0;
+
+	if (!read_header(buf, len, in, &off))
+		return -1;
+	while (off < len) {
+		struct kheap_trace_chunk ch;
+		size_t avail;
+
+		if (len - off < sizeof(ch)) {
+			trace_input_problem(in, TIP_TRUNCATED,
+					    "offset %zu: %zu bytes left, not a whole chunk header",
+					    off, len - off);
+			break;
+		}
+		memcpy(&ch, buf + off, sizeof(ch));
+		if (ch.magic != KHEAP_TRACE_CHUNK_MAGIC) {
+			trace_input_problem(in, TIP_MALFORMED,
+					    "offset %zu: no chunk here (magic %#x); the %zu bytes from here are not read",
+					    off, ch.magic, len - off);
+			break;
+		}
+		avail = len - off - sizeof(ch);
+		if (ch.cpu == KHEAP_TRACE_META) {
+			if (ch.size > avail) {
+				trace_input_problem(in, TIP_TRUNCATED,
+						    "offset %zu: metadata chunk cut short",
+						    off);
+				break;
+			}
+			read_meta(buf + off + sizeof(ch), ch.size, off, in);
+			off += sizeof(ch) + ch.size;
+			continue;
+		}
+		if (ch.size != (uint64_t)ch.nr * sizeof(struct kheap_trace_event) ||
+		    ch.cpu >= 65536) {
+			trace_input_problem(in, TIP_MALFORMED,
+					    "offset %zu: chunk of cpu %u with %u events in %u bytes; the rest is not read",
+					    off, ch.cpu, ch.nr, ch.size);
+			break;
+		}
+		if (nr_refs == cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			struct chunk_ref *r = realloc(refs, ncap * sizeof(*r));
+
+			if (!r) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			refs = r;
+			cap = ncap;
+		}
+		refs[nr_refs].off = off + sizeof(ch);
+		refs[nr_refs].cpu = ch.cpu;
+		refs[nr_refs].nr = ch.nr;
+		if (ch.size > avail) {
+			refs[nr_refs].nr = (uint32_t)(avail / sizeof(struct kheap_trace_event));
+			trace_input_problem(in, TIP_TRUNCATED,
+					    "offset %zu: the file ends inside a chunk of cpu %u (%u of %u events kept)",
+					    off, ch.cpu, refs[nr_refs].nr, ch.nr);
+		}
+		if (index_chunk(&cpus, &nr_cpus, ch.cpu, nr_refs)) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		nr_refs++;
+		if (ch.size > avail)
+			break;
+		off += sizeof(ch) + ch.size;
+	}
+	ret = merge_events(buf, refs, cpus, nr_cpus, in, fn, arg);
+out:
+	for (size_t c = 0; c < nr_cpus; c++)
+		free(cpus[c].chunks);
+	free(cpus);
+	free(refs);
+	return ret;
+}
+
+/* ---- files ---- */
+
+int trace_read_file(const char *path, struct trace_input *in,
+		    trace_event_fn fn, void *arg)
+{
+	struct stat st;
+	void *buf = NULL;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (st.st_size) {
+		buf = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (buf == MAP_FAILED) {
+			ret = -errno;
+			close(fd);
+			return ret;
+		}
+	}
+	close(fd);
+	if (trace_is_binary(buf, (size_t)st.st_size))
+		ret = trace_read_binary(buf, (size_t)st.st_size, in, fn, arg);
+	else
+		ret = trace_parse_text(buf, (size_t)st.st_size, in, fn, arg);
+	if (buf)
+		munmap(buf, (size_t)st.st_size);
+	return ret;
+}
