@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -31,7 +32,8 @@ static const char trace_usage[] =
 	"Usage: %s trace record [-o FILE] [--cmdline \"OPTS\"] [--] PROG [ARGS...]\n"
 	"       %s trace text [--nested] FILE\n"
 	"       %s trace replay FILE [--cmdline \"OPTS\"] [--threads N] [--samples N]\n"
-	"       %s trace compare FILE [--with \"OPTS\"]... [-o REPORT.html] [--text]\n";
+	"       %s trace compare FILE [--with \"OPTS\"]... [-o REPORT.html] [--text]\n"
+	"                            [--runs N] [--samples N]\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -239,6 +241,19 @@ static int trace_replay_cmd(int argc, char **argv, const char *cmdline)
 		     cmdline && opt ? " " : "", opt ? opt : "") < 0)
 		return 1;
 	snprintf(res.cmdline, sizeof(res.cmdline), "%s", all);
+	/*
+	 * One thread on one CPU, from before kheap's own start-up: kheap's
+	 * state is per CPU, so a replay that migrated would spread the same
+	 * events over other CPUs' slabs and differ from run to run.
+	 */
+	if (opts.threads <= 1) {
+		cpu_set_t set;
+		int cpu = sched_getcpu();
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu < 0 ? 0 : cpu, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+	}
 	err = kheap_init(*all ? all : NULL);
 	free(all);
 	if (err == -EINVAL)
@@ -302,6 +317,20 @@ static bool replay_child(const char *path, struct strategy *s,
 	return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+static int by_value(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of @n values (the rounds that failed count as 0). */
+static uint64_t median(uint64_t *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), by_value);
+	return v[n / 2];
+}
+
 /* The options kheap has, from its option table: is @name one? */
 static bool kheap_has_option(const char *name)
 {
@@ -328,7 +357,8 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 	};
 	struct strategy *s = NULL;
 	const char *path = NULL, *out = NULL;
-	unsigned int samples = 200;
+	unsigned int samples = 200, runs = 3;
+	uint64_t *times;
 	size_t n = 0;
 	bool text = false;
 	struct trace_input in;
@@ -346,6 +376,8 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 			text = true;
 		else if (!strcmp(argv[i], "--samples") && i + 1 < argc)
 			samples = (unsigned int)strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+			runs = (unsigned int)strtoul(argv[++i], NULL, 10);
 		else if (argv[i][0] == '-') {
 			free(s);
 			return usage_error("compare: unknown option '%s'", argv[i]);
@@ -359,6 +391,10 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 	if (!path) {
 		free(s);
 		return usage_error("compare: no trace file given%s", "");
+	}
+	if (!runs || runs > 99) {
+		free(s);
+		return usage_error("compare: --runs wants 1..99, not %s", "that");
 	}
 	if (!n) {
 		for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
@@ -386,14 +422,42 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 			goto out;
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		fprintf(stderr, "%s: trace compare: replaying with \"%s\"\n", prog,
-			s[i].cmdline);
-		s[i].ok = replay_child(path, &s[i], samples);
-		if (!s[i].ok)
-			fprintf(stderr, "%s: trace compare: the replay with \"%s\" failed\n",
-				prog, s[i].cmdline);
+	/*
+	 * @runs rounds, each replaying every set once in an order that
+	 * rotates from round to round (a shared machine's slow moments hit
+	 * all sets alike); figures from the first round (the replay is
+	 * deterministic: one thread, one CPU), run time the median.
+	 */
+	times = calloc(n * runs, sizeof(*times));
+	if (!times) {
+		err = 1;
+		goto out;
 	}
+	for (unsigned int r = 0; r < runs; r++) {
+		for (size_t k = 0; k < n; k++) {
+			size_t i = (k + r) % n;
+			struct strategy t = { .cmdline = s[i].cmdline };
+
+			if (r && !s[i].ok)
+				continue;
+			fprintf(stderr, "%s: trace compare: run %u of %u: \"%s\"\n",
+				prog, r + 1, runs, s[i].cmdline);
+			if (!replay_child(path, r ? &t : &s[i], samples)) {
+				fprintf(stderr, "%s: trace compare: the replay with \"%s\" failed\n",
+					prog, s[i].cmdline);
+				replay_result_free(&t.res);
+				continue;
+			}
+			if (!r)
+				s[i].ok = true;
+			times[i * runs + r] = r ? t.res.run_ns : s[i].res.run_ns;
+			replay_result_free(&t.res);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (s[i].ok)
+			s[i].res.run_ns = median(times + i * runs, runs);
+	free(times);
 	if (text || !out)
 		compare_table(stdout, s, n);
 	if (out) {
