@@ -1596,7 +1596,8 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp,
 	unsigned long tid;
 	void **object;
 
-	if (unlikely(READ_ONCE(slab_alloc_hooks))) {
+	/* SLAB_HOOK_TRACE is for the shim (see kfence.h): not a hook here */
+	if (unlikely(READ_ONCE(slab_alloc_hooks) & ~SLAB_HOOK_TRACE)) {
 		void *obj;
 
 		if (slab_alloc_hook(s, gfp, orig_size, &obj))

@@ -181,6 +181,11 @@ static void test_gfp_names_of_any_release(void)
 	CHECK_EQ(gfp, GFP_KERNEL | __GFP_RECLAIMABLE);
 	CHECK(trace_parse_gfp(&in, "GFP_ATOMIC|__GFP_ATOMIC", 23, &gfp));
 	CHECK_EQ(gfp, GFP_ATOMIC);
+	/* 3.x: single bits without "__" */
+	CHECK(trace_parse_gfp(&in, "GFP_KERNEL|GFP_ZERO|GFP_NOTRACK", 31, &gfp));
+	CHECK_EQ(gfp, GFP_KERNEL | __GFP_ZERO);
+	CHECK(trace_parse_gfp(&in, "GFP_WAIT|GFP_IO|GFP_HARDWALL|GFP_THISNODE", 41, &gfp));
+	CHECK_EQ(gfp, __GFP_RECLAIM | __GFP_IO | __GFP_HARDWALL | __GFP_THISNODE);
 	CHECK(trace_parse_gfp(&in, "none", 4, &gfp));
 	CHECK_EQ(gfp, 0);
 	CHECK(trace_parse_gfp(&in, "GFP_KERNEL|0x1000000", 20, &gfp));

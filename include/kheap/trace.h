@@ -52,8 +52,15 @@ struct kheap_trace_header {
 	char comm[16];			/* its name, NUL-padded */
 	uint32_t page_struct_size;	/* sizeof(struct page): page = memmap +
 					   pfn * page_struct_size */
-	uint32_t reserved;
+	uint32_t clock;			/* KHEAP_TRACE_CLOCK_* of event ts */
 };
+
+/* What an event's ts counts. */
+#define KHEAP_TRACE_CLOCK_NS	0	/* CLOCK_MONOTONIC nanoseconds */
+#define KHEAP_TRACE_CLOCK_TSC	1	/* x86 time-stamp counter cycles; the
+					   KHEAP_TRACE_META_CLOCK records pair
+					   them with CLOCK_MONOTONIC, and a
+					   reader converts by interpolation */
 
 struct kheap_trace_chunk {
 	uint32_t magic;			/* KHEAP_TRACE_CHUNK_MAGIC */
@@ -84,7 +91,7 @@ enum kheap_trace_type {
 					   vmalloc's frames): not replayed */
 
 struct kheap_trace_event {		/* 64 bytes */
-	uint64_t ts;			/* CLOCK_MONOTONIC, ns */
+	uint64_t ts;			/* header.clock's time */
 	uint64_t ptr;			/* the object; page events: the pfn */
 	uint64_t call_site;		/* the caller's return address */
 	uint64_t bytes_req;		/* bytes asked for */
@@ -105,6 +112,7 @@ enum kheap_trace_meta_type {
 	KHEAP_TRACE_META_CACHE = 1,	/* struct kheap_trace_meta_cache */
 	KHEAP_TRACE_META_SYMBOL,	/* struct kheap_trace_meta_symbol */
 	KHEAP_TRACE_META_THREAD,	/* struct kheap_trace_meta_thread */
+	KHEAP_TRACE_META_CLOCK,		/* struct kheap_trace_meta_clock */
 };
 
 struct kheap_trace_meta {		/* the first 8 bytes of every record */
@@ -130,6 +138,12 @@ struct kheap_trace_meta_symbol {	/* followed by the NUL-ended text */
 
 struct kheap_trace_meta_thread {	/* followed by the NUL-ended name */
 	struct kheap_trace_meta m;	/* id: the tid */
+};
+
+struct kheap_trace_meta_clock {		/* a clock pair; no text after it */
+	struct kheap_trace_meta m;	/* id: 0 */
+	uint64_t tsc;			/* the time-stamp counter ... */
+	uint64_t ns;			/* ... and CLOCK_MONOTONIC, read together */
 };
 
 /**

@@ -11,14 +11,23 @@
  *    TRACE_BUF_EVENTS 64-byte events.  An event goes to the buffer of the
  *    CPU os_cpu() names, under that buffer's lock (uncontended unless two
  *    threads share the CPU), with its timestamp read under the lock, so
- *    the events of one buffer are in time order.
+ *    the events of one buffer are in time order.  The time is the
+ *    time-stamp counter (a few cycles to read, where the vDSO's
+ *    clock_gettime() costs tens of ns, and synchronised across CPUs on
+ *    the machines Linux trusts it as a clock source on); clock records
+ *    pair it with CLOCK_MONOTONIC at the start (twice, 100 us apart),
+ *    after every chunk and at the stop, and readers convert between them.
  *
- * 2. Streaming.  The thread that fills a buffer writes it to the file as
- *    one chunk (one write(2) under file_lock) and starts it again: there
- *    is no writer thread, and memory stays at one buffer per CPU however
- *    long the run.  kheap_trace_stop() writes every buffer's remainder.
- *    Chunks of different CPUs interleave in the file; a reader merges them
- *    by timestamp (the format is in <kheap/trace.h>).
+ * 2. Streaming.  A full buffer goes to a queue and its CPU takes an empty
+ *    one from a pool of two per CPU; one writer thread (started with the
+ *    trace, joined at its stop) writes queued buffers to the file, each as
+ *    one chunk (one write(2) under file_lock), and puts them back in the
+ *    pool.  The program's threads never wait for the disk unless the
+ *    writer falls a whole pool behind, so memory stays at two buffers per
+ *    CPU however long the run.  kheap_trace_stop() queues every buffer's
+ *    remainder and lets the writer drain the queue.  Chunks of different
+ *    CPUs interleave in the file; a reader merges them by timestamp (the
+ *    format is in <kheap/trace.h>).
  *
  * 3. Metadata.  Events name a cache by a number, a call site by its
  *    address and a thread by its tid; the first event of each in a trace
@@ -30,19 +39,22 @@
  *    finds the table crowded stays a bare address).
  *
  * 4. Lock order: tr.lock (start, stop) -> a CPU buffer's lock -> meta_lock
- *    -> file_lock.  All four are innermost to every kheap lock: events are
+ *    -> pool_lock -> file_lock.  The writer holds pool_lock or file_lock,
+ *    never both.  All four are innermost to every kheap lock: events are
  *    recorded with kheap locks held (a slab page allocated under a slab
  *    lock), and the recorder takes no kheap lock and never allocates.
  *    dladdr() (symbols) takes the loader's lock; it is called only for API
  *    events, which are recorded outside every kheap lock.
  *
  * 5. fork().  The child of a recording process does not record (it would
- *    write into the parent's file): its fork handler closes its copy of the
- *    file, empties the buffers and turns tracing off.
+ *    write into the parent's file, and has no writer thread): its fork
+ *    handler closes its copy of the file, empties the buffers and queue
+ *    and turns tracing off.
  *
  * Cost while tracing: the event's fields, a table probe for the call site,
- * os_cpu(), a lock round trip, one clock read and a 64-byte copy; every
- * 4095 events of a CPU, one write(2) of 256 KiB.
+ * os_cpu(), a lock round trip, rdtsc and a 64-byte copy; every 4095 events
+ * of a CPU, a buffer swapped through the pool; the writer thread does the
+ * write(2) of 256 KiB and a clock record.
  */
 #include "internal.h"
 #include "slab.h"
@@ -50,7 +62,9 @@
 #include "kernel/trace/trace.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
+#include <x86intrin.h>
 
 #define TRACE_BUF_BYTES		(256UL << 10)
 #define TRACE_BUF_EVENTS	((TRACE_BUF_BYTES - sizeof(struct kheap_trace_chunk)) / \
@@ -58,6 +72,7 @@
 #define TRACE_SYMS		16384		/* call sites per trace */
 #define TRACE_SYM_PROBES	32
 #define TRACE_META_MAX		512		/* bytes of a metadata chunk */
+#define TRACE_BUFS_PER_CPU	2		/* the pool, per CPU */
 
 _Static_assert(sizeof(struct kheap_trace_event) == 64, "64-byte events");
 _Static_assert(sizeof(struct kheap_trace_chunk) == 32, "32-byte chunk header");
@@ -81,11 +96,26 @@ static struct {
 	unsigned int nr_cpus;
 	struct trace_cpu *cpus;		/* nr_cpus entries */
 	uint64_t *syms;			/* TRACE_SYMS call sites */
+	/* the pool and the writer's queue, under pool_lock */
+	pthread_mutex_t pool_lock;
+	pthread_cond_t work;		/* the queue has a buffer, or stopping */
+	pthread_cond_t freed;		/* the pool has a buffer */
+	struct kheap_trace_chunk **pool; /* empty buffers: pool[0..nr_pool) */
+	unsigned int nr_pool;
+	struct kheap_trace_chunk **queue; /* full ones, a ring of nr_bufs */
+	unsigned int q_head, q_len, nr_bufs;
+	char *bufs;			/* nr_bufs buffers, TRACE_BUF_BYTES each */
+	bool stopping;			/* the writer drains and ends */
+	bool writer_running;
+	pthread_t writer;
 } tr = {
 	.lock = KH_LOCK_INIT,
 	.meta_lock = KH_LOCK_INIT,
 	.file_lock = KH_LOCK_INIT,
 	.fd = -1,
+	.pool_lock = PTHREAD_MUTEX_INITIALIZER,
+	.work = PTHREAD_COND_INITIALIZER,
+	.freed = PTHREAD_COND_INITIALIZER,
 };
 
 int kheap_trace_on;
@@ -114,7 +144,13 @@ static int trace_write(const void *buf, size_t len)
 	return err;
 }
 
-/* Write @c's events as one chunk and empty it; under c->lock. */
+static void trace_write_clock(void);
+
+/*
+ * Queue @c's events for the writer as one chunk and give @c an empty
+ * buffer from the pool, waiting for the writer if the pool is empty;
+ * under c->lock.
+ */
 static void trace_flush_cpu(struct trace_cpu *c, unsigned int cpu)
 {
 	struct kheap_trace_event *ev = cpu_events(c);
@@ -127,9 +163,41 @@ static void trace_flush_cpu(struct trace_cpu *c, unsigned int cpu)
 	c->chunk->nr = c->n;
 	c->chunk->first_ns = ev[0].ts;
 	c->chunk->last_ns = ev[c->n - 1].ts;
-	if (trace_write(c->chunk, sizeof(*c->chunk) + c->chunk->size))
-		__atomic_fetch_add(&tr.lost, c->n, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&tr.pool_lock);
+	tr.queue[(tr.q_head + tr.q_len++) % tr.nr_bufs] = c->chunk;
+	pthread_cond_signal(&tr.work);
+	while (!tr.nr_pool)
+		pthread_cond_wait(&tr.freed, &tr.pool_lock);
+	c->chunk = tr.pool[--tr.nr_pool];
+	pthread_mutex_unlock(&tr.pool_lock);
 	c->n = 0;
+}
+
+/* The writer thread: queued buffers to the file, and back to the pool. */
+static void *trace_writer(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&tr.pool_lock);
+	for (;;) {
+		struct kheap_trace_chunk *ch;
+
+		while (!tr.q_len && !tr.stopping)
+			pthread_cond_wait(&tr.work, &tr.pool_lock);
+		if (!tr.q_len)
+			break;
+		ch = tr.queue[tr.q_head];
+		tr.q_head = (tr.q_head + 1) % tr.nr_bufs;
+		tr.q_len--;
+		pthread_mutex_unlock(&tr.pool_lock);
+		if (trace_write(ch, sizeof(*ch) + ch->size))
+			__atomic_fetch_add(&tr.lost, ch->nr, __ATOMIC_RELAXED);
+		trace_write_clock();
+		pthread_mutex_lock(&tr.pool_lock);
+		tr.pool[tr.nr_pool++] = ch;
+		pthread_cond_signal(&tr.freed);
+	}
+	pthread_mutex_unlock(&tr.pool_lock);
+	return NULL;
 }
 
 /* One metadata record as its own chunk: @rec is @len bytes, @text follows. */
@@ -150,6 +218,18 @@ static void trace_write_meta(struct kheap_trace_meta *rec, size_t len,
 	ch->size = (uint32_t)total;
 	ch->nr = 1;
 	trace_write(buf, sizeof(*ch) + total);
+}
+
+/* A clock record: the counter and CLOCK_MONOTONIC, read together. */
+static void trace_write_clock(void)
+{
+	struct kheap_trace_meta_clock m = {
+		.m = { .type = KHEAP_TRACE_META_CLOCK },
+	};
+
+	m.tsc = __rdtsc();
+	m.ns = os_ns();
+	trace_write_meta(&m.m, sizeof(m), "");
 }
 
 /* ---- metadata: threads, call sites, caches ---- */
@@ -244,9 +324,12 @@ static void trace_emit(struct kheap_trace_event *ev)
 	c = &tr.cpus[cpu];
 	kh_lock(&c->lock);
 	if (likely(c->open)) {
-		ev->ts = os_ns();
-		ev->cpu = (uint16_t)cpu;
-		cpu_events(c)[c->n] = *ev;
+		struct kheap_trace_event *slot = cpu_events(c) + c->n;
+
+		/* copy first, then stamp the slot: no store-to-load stall */
+		*slot = *ev;
+		slot->ts = __rdtsc();
+		slot->cpu = (uint16_t)cpu;
 		if (++c->n == TRACE_BUF_EVENTS)
 			trace_flush_cpu(c, cpu);
 	}
@@ -360,12 +443,36 @@ void __trace_mm_page_free(struct page *page, unsigned int order)
 
 /* ---- start, stop ---- */
 
+/* Every buffer no CPU holds goes to the pool; the queue is empty. */
+static void trace_pool_reset(void)
+{
+	tr.nr_pool = 0;
+	tr.q_head = tr.q_len = 0;
+	for (unsigned int i = 0; i < tr.nr_bufs; i++) {
+		struct kheap_trace_chunk *b = (struct kheap_trace_chunk *)
+			(tr.bufs + (size_t)i * TRACE_BUF_BYTES);
+		bool held = false;
+
+		for (unsigned int c = 0; c < tr.nr_cpus; c++)
+			held |= tr.cpus[c].chunk == b;
+		if (!held)
+			tr.pool[tr.nr_pool++] = b;
+	}
+}
+
+/*
+ * The per-CPU structures, the call site table, the pool's and queue's
+ * arrays and TRACE_BUFS_PER_CPU buffers per CPU, in one mapping made once
+ * (never with the allocator being traced).
+ */
 static int trace_buffers(void)
 {
-	size_t meta = ALIGN(tr.nr_cpus * sizeof(struct trace_cpu), PAGE_SIZE);
+	unsigned int nr_bufs = tr.nr_cpus * TRACE_BUFS_PER_CPU;
+	size_t meta = ALIGN(tr.nr_cpus * sizeof(struct trace_cpu) +
+			    2 * nr_bufs * sizeof(void *), PAGE_SIZE);
 	size_t syms = TRACE_SYMS * sizeof(uint64_t);
-	size_t total = meta + syms + tr.nr_cpus * TRACE_BUF_BYTES;
-	char *base;
+	size_t total = meta + syms + nr_bufs * TRACE_BUF_BYTES;
+	char *base, *bufs;
 
 	if (tr.cpus)
 		return 0;
@@ -377,12 +484,19 @@ static int trace_buffers(void)
 		return -ENOMEM;
 	}
 	tr.cpus = (struct trace_cpu *)base;
+	tr.pool = (struct kheap_trace_chunk **)
+		(base + tr.nr_cpus * sizeof(struct trace_cpu));
+	tr.queue = tr.pool + nr_bufs;
 	tr.syms = (uint64_t *)(base + meta);
+	bufs = base + meta + syms;
+	tr.bufs = bufs;
+	tr.nr_bufs = nr_bufs;
 	for (unsigned int i = 0; i < tr.nr_cpus; i++) {
 		kh_lock_init(&tr.cpus[i].lock);
 		tr.cpus[i].chunk = (struct kheap_trace_chunk *)
-			(base + meta + syms + i * TRACE_BUF_BYTES);
+			(bufs + (size_t)i * TRACE_BUF_BYTES);
 	}
+	trace_pool_reset();
 	return 0;
 }
 
@@ -406,6 +520,7 @@ int kheap_trace_start(const char *path)
 		.event_size = sizeof(struct kheap_trace_event),
 		.page_shift = PAGE_SHIFT,
 		.page_struct_size = sizeof(struct page),
+		.clock = KHEAP_TRACE_CLOCK_TSC,
 	};
 	int fd, err;
 
@@ -445,6 +560,21 @@ int kheap_trace_start(const char *path)
 	tr.next_cache_id = 0;
 	WRITE_ONCE(tr.gen, tr.gen + 1);
 	kh_unlock(&tr.file_lock);
+	/* two clock records 100 us apart: the counter's rate from the start */
+	trace_write_clock();
+	for (uint64_t t0 = os_ns(); os_ns() - t0 < 100000;)
+		;
+	trace_write_clock();
+	tr.stopping = false;
+	err = -pthread_create(&tr.writer, NULL, trace_writer, NULL);
+	if (err) {
+		kh_lock(&tr.file_lock);
+		os_close(tr.fd);
+		tr.fd = -1;
+		kh_unlock(&tr.file_lock);
+		goto out;
+	}
+	tr.writer_running = true;
 	for (unsigned int i = 0; i < tr.nr_cpus; i++) {
 		kh_lock(&tr.cpus[i].lock);
 		tr.cpus[i].n = 0;
@@ -476,13 +606,20 @@ int kheap_trace_stop(void)
 		c->open = false;
 		kh_unlock(&c->lock);
 	}
+	pthread_mutex_lock(&tr.pool_lock);
+	tr.stopping = true;
+	pthread_cond_signal(&tr.work);
+	pthread_mutex_unlock(&tr.pool_lock);
+	pthread_join(tr.writer, NULL);
+	tr.writer_running = false;
+	trace_write_clock();
 	kh_lock(&tr.file_lock);
 	os_close(tr.fd);
 	tr.fd = -1;
 	err = tr.error;
 	kh_unlock(&tr.file_lock);
 	/* the buffers stay mapped for the next trace, their pages given back */
-	os_decommit(tr.cpus[0].chunk, tr.nr_cpus * TRACE_BUF_BYTES);
+	os_decommit(tr.bufs, (size_t)tr.nr_bufs * TRACE_BUF_BYTES);
 	kh_unlock(&tr.lock);
 	if (tr.lost)
 		pr_warn("kheap: trace: %lu events lost (%s)\n", tr.lost,
@@ -498,12 +635,14 @@ void trace_fork_prepare(void)
 	for (unsigned int i = 0; tr.cpus && i < tr.nr_cpus; i++)
 		kh_lock(&tr.cpus[i].lock);
 	kh_lock(&tr.meta_lock);
+	pthread_mutex_lock(&tr.pool_lock);
 	kh_lock(&tr.file_lock);
 }
 
 void trace_fork_parent(void)
 {
 	kh_unlock(&tr.file_lock);
+	pthread_mutex_unlock(&tr.pool_lock);
 	kh_unlock(&tr.meta_lock);
 	for (unsigned int i = 0; tr.cpus && i < tr.nr_cpus; i++)
 		kh_unlock(&tr.cpus[i].lock);
@@ -515,11 +654,17 @@ void trace_fork_child(void)
 	kh_lock_reinit(&tr.lock);
 	kh_lock_reinit(&tr.meta_lock);
 	kh_lock_reinit(&tr.file_lock);
+	pthread_mutex_init(&tr.pool_lock, NULL);
+	pthread_cond_init(&tr.work, NULL);
+	pthread_cond_init(&tr.freed, NULL);
+	tr.writer_running = false;	/* it stayed in the parent */
 	for (unsigned int i = 0; tr.cpus && i < tr.nr_cpus; i++) {
 		kh_lock_reinit(&tr.cpus[i].lock);
 		tr.cpus[i].n = 0;
 		tr.cpus[i].open = false;
 	}
+	if (tr.cpus)
+		trace_pool_reset();
 	if (tr.fd >= 0) {
 		set_tracing(false);
 		os_close(tr.fd);

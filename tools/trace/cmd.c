@@ -303,7 +303,7 @@ static bool replay_child(const char *path, struct strategy *s,
 		dup2(pfd[1], 1);
 		close(pfd[0]);
 		close(pfd[1]);
-		execl(exe, "kheap", "--cmdline", s->cmdline, "trace", "replay",
+		execl(exe, "kheap", "--cmdline", s->run, "trace", "replay",
 		      path, "--machine", "--samples", nsamples, (char *)NULL);
 		_exit(127);
 	}
@@ -405,12 +405,13 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 		}
 	}
 	/* a global --cmdline goes in front of every set */
-	for (size_t i = 0; cmdline && i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char *c;
 
-		if (asprintf(&c, "%s%s%s", cmdline, *s[i].cmdline ? " " : "",
-			     s[i].cmdline) >= 0)
-			s[i].cmdline = c;
+		s[i].run = s[i].cmdline;
+		if (cmdline && asprintf(&c, "%s%s%s", cmdline,
+					*s[i].cmdline ? " " : "", s[i].cmdline) >= 0)
+			s[i].run = c;
 	}
 	trace_input_init(&in);
 	{
@@ -436,7 +437,8 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 	for (unsigned int r = 0; r < runs; r++) {
 		for (size_t k = 0; k < n; k++) {
 			size_t i = (k + r) % n;
-			struct strategy t = { .cmdline = s[i].cmdline };
+			struct strategy t = { .cmdline = s[i].cmdline,
+					      .run = s[i].run };
 
 			if (r && !s[i].ok)
 				continue;
@@ -458,8 +460,11 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 		if (s[i].ok)
 			s[i].res.run_ns = median(times + i * runs, runs);
 	free(times);
-	if (text || !out)
+	if (text || !out) {
+		if (cmdline)
+			printf("options of every replay: %s\n", cmdline);
 		compare_table(stdout, s, n);
+	}
 	if (out) {
 		FILE *f = fopen(out, "w");
 
@@ -468,7 +473,7 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 				strerror(errno));
 			err = 1;
 		} else {
-			compare_html(f, path, &in, s, n);
+			compare_html(f, path, cmdline, &in, s, n);
 			if (fclose(f)) {
 				err = 1;
 			} else if (!text) {
@@ -482,8 +487,8 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 			err = 1;
 out:
 	for (size_t i = 0; i < n; i++) {
-		if (cmdline)
-			free((char *)s[i].cmdline);
+		if (s[i].run != s[i].cmdline)
+			free((char *)s[i].run);
 		replay_result_free(&s[i].res);
 	}
 	free(s);

@@ -394,8 +394,9 @@ static size_t top_caches(const struct strategy *s, size_t n, const char **names,
 	return nr;
 }
 
-void compare_html(FILE *out, const char *title, const struct trace_input *in,
-		  const struct strategy *s, size_t n)
+void compare_html(FILE *out, const char *title, const char *common,
+		  const struct trace_input *in, const struct strategy *s,
+		  size_t n)
 {
 	static const int order3 = 0, order9 = 1;
 	const char *caches[4];
@@ -415,6 +416,11 @@ void compare_html(FILE *out, const char *title, const struct trace_input *in,
 	fprintf(out, ", %" PRIu64 " events, %.3f s of trace time), replayed once per option set; ratios are to the first column.</p>\n",
 		n && s[0].ok ? s[0].res.events : 0,
 		n && s[0].ok ? (double)s[0].res.span_ns / 1e9 : 0.0);
+	if (common) {
+		fprintf(out, "<p>Options of every replay: <code>");
+		html_escape(out, common);
+		fprintf(out, "</code>.</p>\n");
+	}
 	fprintf(out, "<table class=\"figures\">\n<tr><th></th>");
 	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "<th>");

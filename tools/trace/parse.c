@@ -69,17 +69,42 @@ struct line {
 
 /* ---- GFP flags by name ---- */
 
-/* Names of older releases, as the v6.12 bits that mean the same. */
+/*
+ * Names of older releases, as the v6.12 bits that mean the same (or none).
+ * 3.x kernels' include/trace/events/gfpflags.h named single bits without
+ * the leading "__" (GFP_ZERO, GFP_WAIT, ...) and printed 0 as GFP_NOWAIT;
+ * later ones renamed or dropped bits (__GFP_WAIT became the reclaim bits,
+ * __GFP_REPEAT __GFP_RETRY_MAYFAIL; __GFP_COLD, __GFP_NOTRACK,
+ * __GFP_ATOMIC are gone).
+ */
 static const struct {
 	const char *name;
 	uint32_t mask;
 } legacy_gfp[] = {
-	{ "__GFP_WAIT", __GFP_RECLAIM },	/* became DIRECT_RECLAIM (4.4) */
-	{ "GFP_TEMPORARY", GFP_KERNEL | __GFP_RECLAIMABLE },	/* until 4.14 */
-	{ "__GFP_REPEAT", __GFP_RETRY_MAYFAIL },	/* until 4.13 */
+	{ "GFP_HIGH", __GFP_HIGH },
+	{ "GFP_WAIT", __GFP_RECLAIM },
+	{ "GFP_IO", __GFP_IO },
+	{ "GFP_FS", __GFP_FS },
+	{ "GFP_COLD", 0 },
+	{ "GFP_NOWARN", __GFP_NOWARN },
+	{ "GFP_REPEAT", __GFP_RETRY_MAYFAIL },
+	{ "GFP_NOFAIL", __GFP_NOFAIL },
+	{ "GFP_NORETRY", __GFP_NORETRY },
+	{ "GFP_COMP", __GFP_COMP },
+	{ "GFP_ZERO", __GFP_ZERO },
+	{ "GFP_NOMEMALLOC", __GFP_NOMEMALLOC },
+	{ "GFP_HARDWALL", __GFP_HARDWALL },
+	{ "GFP_THISNODE", __GFP_THISNODE },
+	{ "GFP_RECLAIMABLE", __GFP_RECLAIMABLE },
+	{ "GFP_MOVABLE", __GFP_MOVABLE },
+	{ "GFP_NOTRACK", 0 },
+	{ "GFP_NO_KSWAPD", 0 },
+	{ "GFP_OTHER_NODE", 0 },
+	{ "__GFP_WAIT", __GFP_RECLAIM },
+	{ "GFP_TEMPORARY", GFP_KERNEL | __GFP_RECLAIMABLE },
+	{ "__GFP_REPEAT", __GFP_RETRY_MAYFAIL },
 	{ "GFP_IOFS", __GFP_IO | __GFP_FS },
-	{ "GFP_THISNODE", __GFP_THISNODE | __GFP_NOWARN | __GFP_NORETRY },
-	{ "__GFP_ATOMIC", 0 },		/* folded into __GFP_HIGH (6.3) */
+	{ "__GFP_ATOMIC", 0 },
 	{ "__GFP_COLD", 0 },
 	{ "__GFP_NOTRACK", 0 },
 	{ "__GFP_NOTRACK_FALSE_POSITIVE", 0 },

@@ -43,6 +43,7 @@ void trace_input_free(struct trace_input *in)
 	for (unsigned int i = 0; i < in->nr_messages; i++)
 		free(in->messages[i]);
 	free(in->syms);
+	free(in->clocks);
 	free(in->caches);
 	free(in->threads);
 	trace_input_init(in);
@@ -260,6 +261,7 @@ static bool read_header(const unsigned char *buf, size_t len,
 	in->memmap = h.memmap;
 	in->page_struct_size = h.page_struct_size ? h.page_struct_size : 64;
 	in->nr_cpus = h.nr_cpus;
+	in->clock = h.clock;
 	*off = h.header_size;
 	return true;
 }
@@ -267,6 +269,7 @@ static bool read_header(const unsigned char *buf, size_t len,
 static void read_meta(const unsigned char *p, size_t size, size_t off,
 		      struct trace_input *in)
 {
+	const unsigned char *p0 = p;
 	struct kheap_trace_meta m;
 
 	if (size < sizeof(m)) {
@@ -313,6 +316,26 @@ static void read_meta(const unsigned char *p, size_t size, size_t off,
 		symbol_add(in, s.addr, text, strnlen(text, m.len - sizeof(s)));
 		return;
 	}
+	case KHEAP_TRACE_META_CLOCK: {
+		struct kheap_trace_meta_clock c;
+		struct trace_clock *clk;
+		size_t i;
+
+		if (m.len < sizeof(c))
+			break;
+		memcpy(&c, p0, sizeof(c));
+		clk = realloc(in->clocks, (in->nr_clocks + 1) * sizeof(*clk));
+		if (!clk)
+			return;
+		in->clocks = clk;
+		/* kept sorted by the counter (they come nearly in order) */
+		for (i = in->nr_clocks; i > 0 && clk[i - 1].tsc > c.tsc; i--)
+			clk[i] = clk[i - 1];
+		clk[i].tsc = c.tsc;
+		clk[i].ns = c.ns;
+		in->nr_clocks++;
+		return;
+	}
 	case KHEAP_TRACE_META_THREAD: {
 		char comm[16] = "";
 		size_t n = m.len - sizeof(m);
@@ -327,6 +350,37 @@ static void read_meta(const unsigned char *p, size_t size, size_t off,
 	trace_input_problem(in, TIP_MALFORMED,
 			    "offset %zu: metadata record of unknown type %u or size %u",
 			    off, m.type, m.len);
+}
+
+/*
+ * An event's time in ns: the counter converted by the clock records around
+ * it (the first two, or the last two, beyond them).  Without two records
+ * the counter is taken as ns, which keeps the order.
+ */
+static uint64_t trace_time_ns(const struct trace_input *in, uint64_t ts)
+{
+	const struct trace_clock *c = in->clocks;
+	size_t lo = 0, hi = in->nr_clocks;
+
+	if (in->clock != KHEAP_TRACE_CLOCK_TSC || in->nr_clocks < 2)
+		return ts;
+	while (hi - lo > 1) {		/* the last record at or before ts */
+		size_t mid = (lo + hi) / 2;
+
+		if (c[mid].tsc <= ts)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (lo == in->nr_clocks - 1)
+		lo--;
+	while (lo > 0 && c[lo + 1].tsc == c[lo].tsc)
+		lo--;
+	if (c[lo + 1].tsc == c[lo].tsc)
+		return c[lo].ns;
+	return c[lo].ns + (uint64_t)((double)((int64_t)(ts - c[lo].tsc)) *
+				     (double)(c[lo + 1].ns - c[lo].ns) /
+				     (double)(c[lo + 1].tsc - c[lo].tsc));
 }
 
 struct chunk_ref {
@@ -401,6 +455,7 @@ static int merge_events(const unsigned char *buf, struct chunk_ref *refs,
 		if (best == SIZE_MAX)
 			return 0;
 		cpus[best].ev++;
+		best_ev.ts = trace_time_ns(in, best_ev.ts);
 		if (!best_ev.type || best_ev.type >= KHEAP_TRACE_NR_TYPES) {
 			trace_input_problem(in, TIP_MALFORMED,
 					    "cpu %zu: event of unknown type %u",

@@ -9,7 +9,9 @@
 
 /* One option set of `kheap trace compare` and what its replay found. */
 struct strategy {
-	const char *cmdline;		/* kheap options ("" for the defaults) */
+	const char *cmdline;		/* its options ("" for the defaults) */
+	const char *run;		/* what the replay gets: a global
+					   --cmdline, then cmdline */
 	struct replay_result res;
 	bool ok;			/* the replay ran and reported */
 };
@@ -21,7 +23,8 @@ void compare_cache_order(const struct replay_result *res, size_t *order);
 void compare_table(FILE *out, const struct strategy *s, size_t n);
 
 /* The table and the plots as one self-contained HTML page. */
-void compare_html(FILE *out, const char *title, const struct trace_input *in,
-		  const struct strategy *s, size_t n);
+void compare_html(FILE *out, const char *title, const char *common,
+		  const struct trace_input *in, const struct strategy *s,
+		  size_t n);
 
 #endif /* _KHEAP_TOOLS_TRACE_REPORT_H */

@@ -71,6 +71,11 @@ struct trace_input {
 	uint64_t memmap;		/* struct page of pfn 0 (binary) */
 	uint32_t page_struct_size;
 	uint32_t nr_cpus;
+	uint32_t clock;			/* KHEAP_TRACE_CLOCK_*: what ts counts */
+	struct trace_clock {		/* counter -> ns pairs, by counter */
+		uint64_t tsc, ns;
+	} *clocks;
+	size_t nr_clocks;
 
 	struct trace_cache *caches;	/* by id - 1 */
 	size_t nr_caches;
