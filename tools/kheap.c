@@ -125,10 +125,13 @@ static const struct command commands[] = {
 	  "  trace text [--nested] FILE\n"
 	  "      print a trace as the kernel's ftrace text of the kmem events;\n"
 	  "      --nested adds the page allocations made inside other calls\n"
-	  "  trace replay FILE [--cmdline \"OPTS\"] [--samples N] [--no-touch]\n"
+	  "  trace replay FILE [--cmdline \"OPTS\"] [--threads N] [--samples N]\n"
+	  "               [--no-touch]\n"
 	  "      replay a trace (kheap's, or ftrace text of a Linux machine) on\n"
-	  "      kheap with OPTS: time, peak and final memory, fragmentation\n"
+	  "      kheap with OPTS: time, peak and final memory, fragmentation;\n"
+	  "      --threads N replays recorded CPU c on thread c % N, in order\n"
 	  "  trace compare FILE [--with \"OPTS\"]... [-o REPORT.html] [--text]\n"
+	  "                [--runs N] [--samples N]\n"
 	  "      replay under each option set (a built-in list without --with)\n"
 	  "      and print the table side by side; -o writes it with plots\n",
 	  cmd_trace, CMD_OWN_ARGS | CMD_NO_INIT },

@@ -32,6 +32,7 @@ static const char trace_usage[] =
 	"Usage: %s trace record [-o FILE] [--cmdline \"OPTS\"] [--] PROG [ARGS...]\n"
 	"       %s trace text [--nested] FILE\n"
 	"       %s trace replay FILE [--cmdline \"OPTS\"] [--threads N] [--samples N]\n"
+	"                           [--no-touch] [--machine]\n"
 	"       %s trace compare FILE [--with \"OPTS\"]... [-o REPORT.html] [--text]\n"
 	"                            [--runs N] [--samples N]\n";
 

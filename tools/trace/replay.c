@@ -41,10 +41,16 @@
  *    so run_ns compares the allocators, not the reader.
  *
  * 5. Threads.  By default one thread replays every event in trace order
- *    (results repeat from run to run).  With threads > 1, each recorded
- *    CPU's events go to thread cpu % threads; a free waits until its
- *    allocation has been replayed by whichever thread owns it, so a block
- *    allocated on one CPU and freed on another crosses threads as it did.
+ *    (results repeat from run to run).  With threads > 1, the events of
+ *    recorded CPU c are replayed by thread c % threads, pinned to CPU
+ *    c % (this machine's CPUs), still one at a time in trace order (a turn
+ *    counter passes from thread to thread), so a block allocated on one
+ *    CPU and freed on another crosses CPUs as it did: SLUB's remote frees,
+ *    the barn's sheaves moving between CPUs, per-CPU page lists filling on
+ *    one CPU and draining on another.  The order is the trace's, so the
+ *    counts and live bytes are the same as with one thread; slab memory
+ *    may differ (other CPUs' slabs), and the time is noisier (a thread
+ *    descheduled inside a call while the others wait counts in it).
  */
 #define _GNU_SOURCE
 #include "tools/trace/trace.h"
@@ -109,6 +115,11 @@ struct replay {
 	uint64_t cycles;		/* time-stamp counter inside the calls */
 	struct kheap_trace_event *batch;
 	size_t nr_batch;
+	/* threads > 1 */
+	unsigned int nr_threads;
+	pthread_barrier_t start, done;	/* a batch handed out, replayed */
+	uint64_t turn;			/* the batch index replayed next */
+	bool quit;			/* no more batches */
 };
 
 /* Run @call and add its time-stamp counter cycles to r->cycles. */
@@ -211,11 +222,18 @@ static void oom(struct replay *r, const struct kheap_trace_event *ev,
 		const char *what)
 {
 	r->res->skipped[RS_OUT_OF_MEMORY]++;
-	if (!r->res->oom_event[0])
+	if (r->res->oom_event[0])
+		return;
+	if (ev->type == KHEAP_TRACE_MM_PAGE_ALLOC)
 		snprintf(r->res->oom_event, sizeof(r->res->oom_event),
-			 "event %" PRIu64 " (at %.6f s): %s of %" PRIu64 " bytes, order %u",
+			 "event %" PRIu64 " (at %.6f s): %s of order %u",
 			 r->seen, (double)(ev->ts - r->first_ts) / 1e9, what,
-			 ev->bytes_req, ev->order);
+			 ev->order);
+	else
+		snprintf(r->res->oom_event, sizeof(r->res->oom_event),
+			 "event %" PRIu64 " (at %.6f s): %s of %" PRIu64 " bytes",
+			 r->seen, (double)(ev->ts - r->first_ts) / 1e9, what,
+			 ev->bytes_req);
 }
 
 /* GFP bits a slab allocation may not carry (the kernel's GFP_SLAB_BUG_MASK). */
@@ -698,16 +716,63 @@ static void sample(struct replay *r, uint64_t ts)
 
 /* ---- driving ---- */
 
+/* Event @i of the batch, and what follows it after every event. */
+static void replay_one(struct replay *r, size_t i)
+{
+	const struct kheap_trace_event *ev = &r->batch[i];
+
+	r->seen++;
+	replay_event(r, ev);
+	peaks(r);
+	if (r->seen % r->sample_every == 0)
+		sample(r, ev->ts);
+}
+
+struct replay_thread {
+	struct replay *r;
+	unsigned int id;
+	pthread_t t;
+};
+
+/* A replay thread: its CPUs' events of each batch, each at its turn. */
+static void *replay_worker(void *arg)
+{
+	struct replay_thread *w = arg;
+	struct replay *r = w->r;
+	unsigned int ncpus = os_ncpus();
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(w->id % ncpus, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	for (;;) {
+		pthread_barrier_wait(&r->start);
+		if (__atomic_load_n(&r->quit, __ATOMIC_ACQUIRE))
+			return NULL;
+		for (size_t i = 0; i < r->nr_batch; i++) {
+			unsigned int spins = 0;
+
+			if (r->batch[i].cpu % r->nr_threads != w->id)
+				continue;
+			while (__atomic_load_n(&r->turn, __ATOMIC_ACQUIRE) != i)
+				if (++spins > 64)
+					sched_yield();
+			replay_one(r, i);
+			__atomic_store_n(&r->turn, i + 1, __ATOMIC_RELEASE);
+		}
+		pthread_barrier_wait(&r->done);
+	}
+}
+
 static void run_batch(struct replay *r)
 {
-	for (size_t i = 0; i < r->nr_batch; i++) {
-		const struct kheap_trace_event *ev = &r->batch[i];
-
-		r->seen++;
-		replay_event(r, ev);
-		peaks(r);
-		if (r->seen % r->sample_every == 0)
-			sample(r, ev->ts);
+	if (r->nr_threads > 1) {
+		__atomic_store_n(&r->turn, 0, __ATOMIC_RELEASE);
+		pthread_barrier_wait(&r->start);
+		pthread_barrier_wait(&r->done);
+	} else {
+		for (size_t i = 0; i < r->nr_batch; i++)
+			replay_one(r, i);
 	}
 	if (r->nr_batch)
 		r->res->span_ns = r->batch[r->nr_batch - 1].ts - r->first_ts;
@@ -733,7 +798,7 @@ static int count_event(void *arg, const struct kheap_trace_event *ev)
 	return 0;
 }
 
-int trace_replay_threads(struct replay *r, const char *path);
+static int trace_replay_threads(struct replay *r, const char *path);
 
 int trace_replay(const char *path, const struct replay_opts *opts,
 		 struct replay_result *res, struct trace_input *in)
@@ -750,6 +815,7 @@ int trace_replay(const char *path, const struct replay_opts *opts,
 	if (err < 0)
 		return err == -1 ? -EINVAL : err;
 	r.total_events = total;
+	r.nr_threads = opts->threads > 1 ? opts->threads : 1;
 	r.sample_every = total / (opts->samples ? opts->samples : 200);
 	if (!r.sample_every)
 		r.sample_every = 1;
@@ -805,10 +871,33 @@ int trace_replay(const char *path, const struct replay_opts *opts,
 	return err == -1 ? -EINVAL : err;
 }
 
-int trace_replay_threads(struct replay *r, const char *path)
+static int trace_replay_threads(struct replay *r, const char *path)
 {
-	/* threads: not yet; one thread replays in trace order */
-	return trace_read_file(path, r->in, collect, r);
+	struct replay_thread *w = calloc(r->nr_threads, sizeof(*w));
+	int err;
+
+	if (!w)
+		return -ENOMEM;
+	pthread_barrier_init(&r->start, NULL, r->nr_threads + 1);
+	pthread_barrier_init(&r->done, NULL, r->nr_threads + 1);
+	for (unsigned int i = 0; i < r->nr_threads; i++) {
+		w[i].r = r;
+		w[i].id = i;
+		err = pthread_create(&w[i].t, NULL, replay_worker, &w[i]);
+		if (err)	/* those started wait at the barrier: the tool ends */
+			return -err;
+	}
+	err = trace_read_file(path, r->in, collect, r);
+	run_batch(r);			/* what is left */
+	__atomic_store_n(&r->quit, true, __ATOMIC_RELEASE);
+	pthread_barrier_wait(&r->start);
+	for (unsigned int i = 0; i < r->nr_threads; i++)
+		pthread_join(w[i].t, NULL);
+	pthread_barrier_destroy(&r->start);
+	pthread_barrier_destroy(&r->done);
+	r->nr_threads = 1;		/* run_batch() is serial again */
+	free(w);
+	return err;
 }
 
 void replay_result_free(struct replay_result *res)
