@@ -72,7 +72,7 @@
 #define TRACE_SYMS		16384		/* call sites per trace */
 #define TRACE_SYM_PROBES	32
 #define TRACE_META_MAX		512		/* bytes of a metadata chunk */
-#define TRACE_BUFS_PER_CPU	2		/* the pool, per CPU */
+#define TRACE_BUFS_PER_CPU	8		/* the pool, per CPU */
 
 _Static_assert(sizeof(struct kheap_trace_event) == 64, "64-byte events");
 _Static_assert(sizeof(struct kheap_trace_chunk) == 32, "32-byte chunk header");

@@ -555,6 +555,35 @@ out:
 	return ret;
 }
 
+/*
+ * trace_count_binary - the events a binary trace holds, from its chunk
+ * headers alone (no merge): what `kheap trace record` reports.  -1 if it
+ * is not a kheap trace of this version.
+ */
+long long trace_count_binary(const void *vbuf, size_t len)
+{
+	const unsigned char *buf = vbuf;
+	struct trace_input in;
+	long long n = 0;
+	size_t off;
+
+	trace_input_init(&in);
+	if (!read_header(buf, len, &in, &off))
+		return -1;
+	while (len - off >= sizeof(struct kheap_trace_chunk)) {
+		struct kheap_trace_chunk ch;
+
+		memcpy(&ch, buf + off, sizeof(ch));
+		if (ch.magic != KHEAP_TRACE_CHUNK_MAGIC ||
+		    ch.size > len - off - sizeof(ch))
+			break;
+		if (ch.cpu != KHEAP_TRACE_META)
+			n += ch.nr;
+		off += sizeof(ch) + ch.size;
+	}
+	return n;
+}
+
 /* ---- files ---- */
 
 int trace_read_file(const char *path, struct trace_input *in,

@@ -121,6 +121,9 @@ bool trace_is_binary(const void *buf, size_t len);
 int trace_read_binary(const void *buf, size_t len, struct trace_input *in,
 		      trace_event_fn fn, void *arg);
 
+/* The events of a binary trace, from its chunk headers; -1: not one. */
+long long trace_count_binary(const void *buf, size_t len);
+
 /* ---- parse.c: ftrace text ---- */
 
 /*
