@@ -17,13 +17,36 @@
  *   struct kheap_trace_header                     once, at offset 0
  *   { struct kheap_trace_chunk, payload } ...     to the end of the file
  *
- * A chunk of an event CPU holds nr struct kheap_trace_event records in the
- * order that CPU recorded them (timestamps never decrease within a CPU's
- * chunks); chunks of different CPUs interleave in the file, so a reader
- * merges them by timestamp.  A chunk whose cpu is KHEAP_TRACE_META holds
- * one metadata record (a cache, a call site's symbol, a thread's name),
- * written before any event that refers to it is.  A file cut short (the
- * program was killed) is valid up to its last whole chunk.
+ * A chunk of an event CPU holds nr events in the order that CPU recorded
+ * them (timestamps never decrease within a CPU's chunks); chunks of
+ * different CPUs interleave in the file, so a reader merges them by
+ * timestamp.  A chunk whose cpu is KHEAP_TRACE_META holds one metadata
+ * record (a cache, a call site, a thread's name, a clock pair), written
+ * before any event that refers to it is.  A file cut short (the program
+ * was killed) is valid up to its last whole event.
+ *
+ * Events in version 2 are packed (10 to 20 bytes for most, where the
+ * struct kheap_trace_event readers unpack them into is 64), so a long
+ * run writes less.  Each chunk starts from ts = first_ns, ptr = 0, tid = 0,
+ * and each record is
+ *
+ *   u8      type | KHEAP_TRACE_R_* bits
+ *   varint  ts - previous ts
+ *   varint  tid                        if KHEAP_TRACE_R_TID
+ *   varint  zigzag(ptr - previous ptr)
+ *   varint  call site id (KHEAP_TRACE_META_SYMBOL's), or with
+ *           KHEAP_TRACE_R_RAW_SITE the address itself,
+ *                                      if KHEAP_TRACE_F_SITE
+ *   varint  bytes_req, varint bytes_alloc   if KHEAP_TRACE_F_SIZES
+ *   varint  gfp                        if KHEAP_TRACE_F_GFP
+ *   varint  cache id                   if KHEAP_TRACE_F_CACHE
+ *   u8      order                      if KHEAP_TRACE_F_ORDER
+ *   s8      migratetype                if KHEAP_TRACE_F_MT
+ *
+ * with the fields of each type given by kheap_trace_fields(); a varint is
+ * 7 bits a byte, low bits first, the top bit set on all but the last, and
+ * zigzag(d) is (d << 1) ^ (d >> 63).  Version 1 (each event a struct
+ * kheap_trace_event as is) is still read.
  */
 #ifndef _KHEAP_TRACE_H
 #define _KHEAP_TRACE_H
@@ -35,7 +58,7 @@ extern "C" {
 #endif
 
 #define KHEAP_TRACE_MAGIC	"KHEAPTRC"	/* 8 bytes, no NUL */
-#define KHEAP_TRACE_VERSION	1
+#define KHEAP_TRACE_VERSION	2	/* version 1 is read too */
 #define KHEAP_TRACE_CHUNK_MAGIC	0x4b434854u	/* "THCK" */
 #define KHEAP_TRACE_META	0xffffffffu	/* chunk cpu of a metadata record */
 
@@ -43,7 +66,9 @@ struct kheap_trace_header {
 	char magic[8];			/* KHEAP_TRACE_MAGIC */
 	uint32_t version;		/* KHEAP_TRACE_VERSION */
 	uint32_t header_size;		/* sizeof(struct kheap_trace_header) */
-	uint32_t event_size;		/* sizeof(struct kheap_trace_event) */
+	uint32_t event_size;		/* version 1: sizeof(struct
+					   kheap_trace_event); 2: the longest
+					   packed record */
 	uint32_t page_shift;		/* 12 */
 	uint32_t nr_cpus;		/* CPUs the recorder kept buffers for */
 	int32_t pid;			/* the recorded process */
@@ -90,7 +115,51 @@ enum kheap_trace_type {
 					   (a new slab, large kmalloc's block,
 					   vmalloc's frames): not replayed */
 
-struct kheap_trace_event {		/* 64 bytes */
+/* version 2: the bits beside the type in a record's first byte */
+#define KHEAP_TRACE_R_TYPE	0x0f	/* enum kheap_trace_type */
+#define KHEAP_TRACE_R_NESTED	0x10	/* KHEAP_TRACE_NESTED */
+#define KHEAP_TRACE_R_TID	0x20	/* a tid follows (another thread) */
+#define KHEAP_TRACE_R_RAW_SITE	0x40	/* the call site is an address */
+#define KHEAP_TRACE_R_MAX	80	/* bytes a record takes at most */
+
+/* version 2: the fields a record of each type has */
+#define KHEAP_TRACE_F_SITE	0x01
+#define KHEAP_TRACE_F_SIZES	0x02
+#define KHEAP_TRACE_F_GFP	0x04
+#define KHEAP_TRACE_F_CACHE	0x08
+#define KHEAP_TRACE_F_ORDER	0x10
+#define KHEAP_TRACE_F_MT	0x20
+
+static inline unsigned int kheap_trace_fields(unsigned int type)
+{
+	switch (type) {
+	case KHEAP_TRACE_KMALLOC:
+	case KHEAP_TRACE_VMALLOC:
+		return KHEAP_TRACE_F_SITE | KHEAP_TRACE_F_SIZES | KHEAP_TRACE_F_GFP;
+	case KHEAP_TRACE_KMEM_CACHE_ALLOC:
+		return KHEAP_TRACE_F_SITE | KHEAP_TRACE_F_SIZES |
+		       KHEAP_TRACE_F_GFP | KHEAP_TRACE_F_CACHE;
+	case KHEAP_TRACE_KREALLOC:
+		return KHEAP_TRACE_F_SITE | KHEAP_TRACE_F_SIZES;
+	case KHEAP_TRACE_KFREE:
+	case KHEAP_TRACE_VFREE:
+		return KHEAP_TRACE_F_SITE;
+	case KHEAP_TRACE_KMEM_CACHE_FREE:
+	case KHEAP_TRACE_CACHE_DESTROY:
+		return KHEAP_TRACE_F_SITE | KHEAP_TRACE_F_CACHE;
+	case KHEAP_TRACE_CACHE_CREATE:
+		return KHEAP_TRACE_F_SITE | KHEAP_TRACE_F_SIZES |
+		       KHEAP_TRACE_F_CACHE;
+	case KHEAP_TRACE_MM_PAGE_ALLOC:
+		return KHEAP_TRACE_F_GFP | KHEAP_TRACE_F_ORDER | KHEAP_TRACE_F_MT;
+	case KHEAP_TRACE_MM_PAGE_FREE:
+		return KHEAP_TRACE_F_ORDER;
+	default:
+		return 0;
+	}
+}
+
+struct kheap_trace_event {		/* 64 bytes: version 1 on disk */
 	uint64_t ts;			/* header.clock's time */
 	uint64_t ptr;			/* the object; page events: the pfn */
 	uint64_t call_site;		/* the caller's return address */
@@ -132,7 +201,7 @@ struct kheap_trace_meta_cache {		/* followed by the NUL-ended name */
 };
 
 struct kheap_trace_meta_symbol {	/* followed by the NUL-ended text */
-	struct kheap_trace_meta m;	/* id: 0 */
+	struct kheap_trace_meta m;	/* id: what version 2 events carry */
 	uint64_t addr;			/* a call site */
 };
 
@@ -150,10 +219,11 @@ struct kheap_trace_meta_clock {		/* a clock pair; no text after it */
  * kheap_trace_start - record allocator events to the file @path
  * @path: created or truncated; written as events accumulate
  *
- * Events go to per-CPU buffers (256 KiB each, made with mmap, not with
- * the allocator being traced) and are written to @path whenever a buffer
- * fills, so memory stays bounded however long the run.  Tracing costs
- * nothing but one predictable branch per entry point while it is off.
+ * Events go to per-CPU buffers (a pool of eight 256 KiB buffers per CPU,
+ * made with mmap, not with the allocator being traced), which a writer
+ * thread writes to @path as they fill, so memory stays bounded however
+ * long the run.  Tracing costs nothing but one predictable branch per
+ * entry point while it is off.
  *
  * Return: 0, -EBUSY if a trace is being recorded, or a negative errno from
  * creating the file.

@@ -4,14 +4,16 @@
  * kernel's ring buffer and trace file, reduced to what a userspace
  * allocator can do without calling itself.
  *
- * 1. Buffers.  kheap_trace_start() maps one 256 KiB buffer per CPU with
- *    os_reserve()/os_commit() (never with the allocator being traced, so
- *    recording cannot recurse) and keeps them for later traces.  A buffer
- *    is a struct kheap_trace_chunk header followed by up to
- *    TRACE_BUF_EVENTS 64-byte events.  An event goes to the buffer of the
- *    CPU os_cpu() names, under that buffer's lock (uncontended unless two
- *    threads share the CPU), with its timestamp read under the lock, so
- *    the events of one buffer are in time order.  The time is the
+ * 1. Buffers.  kheap_trace_start() maps TRACE_BUFS_PER_CPU buffers of
+ *    256 KiB per CPU with os_reserve()/os_commit() (never with the
+ *    allocator being traced, so recording cannot recurse) and keeps them
+ *    for later traces.  A buffer is a struct kheap_trace_chunk header
+ *    followed by packed records (<kheap/trace.h>, version 2: a byte of type
+ *    and flags, then varints of the differences from the record before,
+ *    about 10 to 20 bytes where the unpacked event is 64).  An event goes
+ *    to the buffer of the CPU os_cpu() names, under that buffer's lock
+ *    (uncontended unless two threads share the CPU), with its timestamp
+ *    read under the lock, so the events of one buffer are in time order.  The time is the
  *    time-stamp counter (a few cycles to read, where the vDSO's
  *    clock_gettime() costs tens of ns, and synchronised across CPUs on
  *    the machines Linux trusts it as a clock source on); clock records
@@ -19,11 +21,11 @@
  *    after every chunk and at the stop, and readers convert between them.
  *
  * 2. Streaming.  A full buffer goes to a queue and its CPU takes an empty
- *    one from a pool of two per CPU; one writer thread (started with the
- *    trace, joined at its stop) writes queued buffers to the file, each as
- *    one chunk (one write(2) under file_lock), and puts them back in the
- *    pool.  The program's threads never wait for the disk unless the
- *    writer falls a whole pool behind, so memory stays at two buffers per
+ *    one from the pool; one writer thread (started with the trace, joined
+ *    at its stop) writes queued buffers to the file, each as one chunk
+ *    (one write(2) under file_lock), and puts them back in the pool.  The
+ *    program's threads never wait for the disk unless the writer falls a
+ *    whole pool behind, so memory stays at TRACE_BUFS_PER_CPU buffers per
  *    CPU however long the run.  kheap_trace_stop() queues every buffer's
  *    remainder and lets the writer drain the queue.  Chunks of different
  *    CPUs interleave in the file; a reader merges them by timestamp (the
@@ -52,9 +54,9 @@
  *    and turns tracing off.
  *
  * Cost while tracing: the event's fields, a table probe for the call site,
- * os_cpu(), a lock round trip, rdtsc and a 64-byte copy; every 4095 events
- * of a CPU, a buffer swapped through the pool; the writer thread does the
- * write(2) of 256 KiB and a clock record.
+ * os_cpu(), a lock round trip, rdtsc and packing 10 to 20 bytes; every
+ * 256 KiB of a CPU's records, a buffer swapped through the pool (the
+ * writer thread does the write(2) and a clock record).
  */
 #include "internal.h"
 #include "slab.h"
@@ -67,19 +69,25 @@
 #include <x86intrin.h>
 
 #define TRACE_BUF_BYTES		(256UL << 10)
-#define TRACE_BUF_EVENTS	((TRACE_BUF_BYTES - sizeof(struct kheap_trace_chunk)) / \
-				 sizeof(struct kheap_trace_event))
+#define TRACE_BUF_DATA		(TRACE_BUF_BYTES - sizeof(struct kheap_trace_chunk))
 #define TRACE_SYMS		16384		/* call sites per trace */
 #define TRACE_SYM_PROBES	32
 #define TRACE_META_MAX		512		/* bytes of a metadata chunk */
 #define TRACE_BUFS_PER_CPU	8		/* the pool, per CPU */
 
 _Static_assert(sizeof(struct kheap_trace_event) == 64, "64-byte events");
+/* the longest record: type, 5 varints of 64 bits, 3 of 32, order, mt */
+_Static_assert(KHEAP_TRACE_R_MAX >= 1 + 5 * 10 + 3 * 5 + 2, "R_MAX");
+_Static_assert(KHEAP_TRACE_NR_TYPES <= KHEAP_TRACE_R_TYPE + 1, "4-bit types");
 _Static_assert(sizeof(struct kheap_trace_chunk) == 32, "32-byte chunk header");
 
 struct trace_cpu {
 	kh_lock_t lock;			/* appending, flushing */
-	unsigned int n;			/* events in the buffer */
+	unsigned int n;			/* records in the buffer */
+	unsigned int pos;		/* their bytes */
+	int32_t prev_tid;		/* the record before's tid, ... */
+	uint64_t prev_ts, prev_ptr;	/* ... time and pointer */
+	uint64_t first_ts;		/* the chunk's first record's time */
 	bool open;			/* accepting events of this trace */
 	struct kheap_trace_chunk *chunk;	/* the buffer: header, events */
 } __cacheline_aligned;
@@ -123,9 +131,9 @@ __thread int kheap_trace_depth;
 static __thread unsigned int thread_gen;	/* trace this thread was named in */
 static __thread int thread_tid;
 
-static inline struct kheap_trace_event *cpu_events(struct trace_cpu *c)
+static inline uint8_t *cpu_data(struct trace_cpu *c)
 {
-	return (struct kheap_trace_event *)(c->chunk + 1);
+	return (uint8_t *)(c->chunk + 1);
 }
 
 /* ---- writing ---- */
@@ -153,16 +161,14 @@ static void trace_write_clock(void);
  */
 static void trace_flush_cpu(struct trace_cpu *c, unsigned int cpu)
 {
-	struct kheap_trace_event *ev = cpu_events(c);
-
 	if (!c->n)
 		return;
 	c->chunk->magic = KHEAP_TRACE_CHUNK_MAGIC;
 	c->chunk->cpu = cpu;
-	c->chunk->size = (uint32_t)(c->n * sizeof(*ev));
+	c->chunk->size = c->pos;
 	c->chunk->nr = c->n;
-	c->chunk->first_ns = ev[0].ts;
-	c->chunk->last_ns = ev[c->n - 1].ts;
+	c->chunk->first_ns = c->first_ts;
+	c->chunk->last_ns = c->prev_ts;
 	pthread_mutex_lock(&tr.pool_lock);
 	tr.queue[(tr.q_head + tr.q_len++) % tr.nr_bufs] = c->chunk;
 	pthread_cond_signal(&tr.work);
@@ -171,6 +177,7 @@ static void trace_flush_cpu(struct trace_cpu *c, unsigned int cpu)
 	c->chunk = tr.pool[--tr.nr_pool];
 	pthread_mutex_unlock(&tr.pool_lock);
 	c->n = 0;
+	c->pos = 0;
 }
 
 /* The writer thread: queued buffers to the file, and back to the pool. */
@@ -253,34 +260,41 @@ static int trace_thread(void)
 	return thread_tid;
 }
 
-static void trace_symbol(uint64_t addr)
+/*
+ * The id of call site @addr in this trace (its slot in the table + 1),
+ * announced by a symbol record the first time; 0 when the table is too
+ * crowded around it (the record then carries the address itself).
+ */
+static uint32_t trace_symbol(uint64_t addr)
 {
 	unsigned int i = (unsigned int)((addr * 0x9E3779B97F4A7C15ULL) >> 40);
 
 	if (!addr)
-		return;
+		return 0;
 	for (int probe = 0; probe < TRACE_SYM_PROBES; probe++, i++) {
 		uint64_t *slot = &tr.syms[i & (TRACE_SYMS - 1)];
+		uint32_t id = (i & (TRACE_SYMS - 1)) + 1;
 		uint64_t v = __atomic_load_n(slot, __ATOMIC_RELAXED);
 
 		if (v == addr)
-			return;
+			return id;
 		if (!v && __atomic_compare_exchange_n(slot, &v, addr, false,
 						      __ATOMIC_RELAXED,
 						      __ATOMIC_RELAXED)) {
 			struct kheap_trace_meta_symbol m = {
-				.m = { .type = KHEAP_TRACE_META_SYMBOL },
+				.m = { .type = KHEAP_TRACE_META_SYMBOL, .id = id },
 				.addr = addr,
 			};
 			char text[256];
 
 			sprint_symbol(text, sizeof(text), (const void *)(uintptr_t)addr);
 			trace_write_meta(&m.m, sizeof(m), text);
-			return;
+			return id;
 		}
 		if (v == addr)
-			return;
+			return id;
 	}
+	return 0;
 }
 
 static uint32_t trace_cache_id(struct kmem_cache *s)
@@ -312,7 +326,66 @@ static uint32_t trace_cache_id(struct kmem_cache *s)
 /* ---- recording ---- */
 
 /* Fill in who and when, and append @ev to this CPU's buffer. */
-static void trace_emit(struct kheap_trace_event *ev)
+static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)v | 0x80;
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+/*
+ * Pack @ev (stamped @ts) after the record before it in @c's buffer, as
+ * <kheap/trace.h> lays out version 2; @site is the call site's id, or 0
+ * for its address.  Under c->lock, with KHEAP_TRACE_R_MAX bytes free.
+ */
+static void trace_pack(struct trace_cpu *c, const struct kheap_trace_event *ev,
+		       uint32_t site, uint64_t ts)
+{
+	unsigned int f = kheap_trace_fields(ev->type);
+	uint8_t *p = cpu_data(c) + c->pos, *start = p;
+	int64_t d = (int64_t)(ev->ptr - c->prev_ptr);
+
+	if (!c->n) {			/* a chunk starts from its first time */
+		c->first_ts = c->prev_ts = ts;
+		c->prev_ptr = 0;
+		c->prev_tid = 0;
+		d = (int64_t)ev->ptr;
+	}
+	*p++ = (uint8_t)(ev->type |
+			 (ev->flags & KHEAP_TRACE_NESTED ? KHEAP_TRACE_R_NESTED : 0) |
+			 (ev->tid != c->prev_tid ? KHEAP_TRACE_R_TID : 0) |
+			 ((f & KHEAP_TRACE_F_SITE) && !site && ev->call_site ?
+			  KHEAP_TRACE_R_RAW_SITE : 0));
+	p = put_varint(p, ts - c->prev_ts);
+	if (ev->tid != c->prev_tid)
+		p = put_varint(p, (uint32_t)ev->tid);
+	p = put_varint(p, ((uint64_t)d << 1) ^ (uint64_t)(d >> 63));
+	if (f & KHEAP_TRACE_F_SITE)
+		p = put_varint(p, site || !ev->call_site ? site : ev->call_site);
+	if (f & KHEAP_TRACE_F_SIZES) {
+		p = put_varint(p, ev->bytes_req);
+		p = put_varint(p, ev->bytes_alloc);
+	}
+	if (f & KHEAP_TRACE_F_GFP)
+		p = put_varint(p, ev->gfp);
+	if (f & KHEAP_TRACE_F_CACHE)
+		p = put_varint(p, ev->cache);
+	if (f & KHEAP_TRACE_F_ORDER)
+		*p++ = ev->order;
+	if (f & KHEAP_TRACE_F_MT)
+		*p++ = (uint8_t)ev->migratetype;
+	c->prev_ts = ts;
+	c->prev_ptr = ev->ptr;
+	c->prev_tid = ev->tid;
+	c->pos += (unsigned int)(p - start);
+	c->n++;
+}
+
+/* Fill in who, and append @ev to this CPU's buffer, stamped now. */
+static void trace_emit(struct kheap_trace_event *ev, uint32_t site)
 {
 	struct trace_cpu *c;
 	unsigned int cpu;
@@ -324,14 +397,9 @@ static void trace_emit(struct kheap_trace_event *ev)
 	c = &tr.cpus[cpu];
 	kh_lock(&c->lock);
 	if (likely(c->open)) {
-		struct kheap_trace_event *slot = cpu_events(c) + c->n;
-
-		/* copy first, then stamp the slot: no store-to-load stall */
-		*slot = *ev;
-		slot->ts = __rdtsc();
-		slot->cpu = (uint16_t)cpu;
-		if (++c->n == TRACE_BUF_EVENTS)
+		if (c->pos > TRACE_BUF_DATA - KHEAP_TRACE_R_MAX)
 			trace_flush_cpu(c, cpu);
+		trace_pack(c, ev, site, __rdtsc());
 	}
 	kh_unlock(&c->lock);
 }
@@ -350,12 +418,14 @@ static void trace_call(unsigned int type, unsigned long call_site,
 		.gfp = gfp,
 	};
 
+	uint32_t site;
+
 	if (kheap_trace_depth)
 		return;
-	trace_symbol(call_site);
+	site = trace_symbol(call_site);
 	if (s)
 		ev.cache = trace_cache_id(s);
-	trace_emit(&ev);
+	trace_emit(&ev, site);
 }
 
 void __trace_kmalloc(unsigned long call_site, const void *ptr,
@@ -427,7 +497,7 @@ void __trace_mm_page_alloc(struct page *page, unsigned int order,
 		.migratetype = (int8_t)migratetype,
 	};
 
-	trace_emit(&ev);
+	trace_emit(&ev, 0);
 }
 
 void __trace_mm_page_free(struct page *page, unsigned int order)
@@ -438,7 +508,7 @@ void __trace_mm_page_free(struct page *page, unsigned int order)
 		.order = (uint8_t)order,
 	};
 
-	trace_emit(&ev);
+	trace_emit(&ev, 0);
 }
 
 /* ---- start, stop ---- */
@@ -517,7 +587,7 @@ int kheap_trace_start(const char *path)
 	struct kheap_trace_header h = {
 		.version = KHEAP_TRACE_VERSION,
 		.header_size = sizeof(h),
-		.event_size = sizeof(struct kheap_trace_event),
+		.event_size = KHEAP_TRACE_R_MAX,
 		.page_shift = PAGE_SHIFT,
 		.page_struct_size = sizeof(struct page),
 		.clock = KHEAP_TRACE_CLOCK_TSC,

@@ -43,6 +43,7 @@ void trace_input_free(struct trace_input *in)
 	for (unsigned int i = 0; i < in->nr_messages; i++)
 		free(in->messages[i]);
 	free(in->syms);
+	free(in->site_ids);
 	free(in->clocks);
 	free(in->caches);
 	free(in->threads);
@@ -240,20 +241,22 @@ static bool read_header(const unsigned char *buf, size_t len,
 			 KHEAP_TRACE_MAGIC);
 		return false;
 	}
-	if (h.version != KHEAP_TRACE_VERSION) {
+	if (h.version != 1 && h.version != KHEAP_TRACE_VERSION) {
 		snprintf(in->stop, sizeof(in->stop),
-			 "kheap trace format version %u; this kheap reads version %u",
+			 "kheap trace format version %u; this kheap reads versions 1 and %u",
 			 h.version, KHEAP_TRACE_VERSION);
 		return false;
 	}
 	if (h.header_size < sizeof(h) || h.header_size > len ||
-	    h.event_size != sizeof(struct kheap_trace_event)) {
+	    h.event_size != (h.version == 1 ? sizeof(struct kheap_trace_event)
+					     : KHEAP_TRACE_R_MAX)) {
 		snprintf(in->stop, sizeof(in->stop),
 			 "bad header: header_size %u, event_size %u",
 			 h.header_size, h.event_size);
 		return false;
 	}
 	in->binary = true;
+	in->version = h.version;
 	in->pid = h.pid;
 	memcpy(in->comm, h.comm, sizeof(in->comm));
 	in->comm[sizeof(in->comm) - 1] = 0;
@@ -314,6 +317,20 @@ static void read_meta(const unsigned char *p, size_t size, size_t off,
 			break;
 		memcpy(&s, p, sizeof(s));
 		symbol_add(in, s.addr, text, strnlen(text, m.len - sizeof(s)));
+		if (m.id && m.id <= (1u << 20)) {	/* version 2's site ids */
+			if (m.id > in->nr_site_ids) {
+				uint64_t *ids = realloc(in->site_ids,
+							m.id * sizeof(*ids));
+
+				if (!ids)
+					return;
+				memset(ids + in->nr_site_ids, 0,
+				       (m.id - in->nr_site_ids) * sizeof(*ids));
+				in->site_ids = ids;
+				in->nr_site_ids = m.id;
+			}
+			in->site_ids[m.id - 1] = s.addr;
+		}
 		return;
 	}
 	case KHEAP_TRACE_META_CLOCK: {
@@ -384,16 +401,24 @@ static uint64_t trace_time_ns(const struct trace_input *in, uint64_t ts)
 }
 
 struct chunk_ref {
-	size_t off;			/* of the first event */
-	uint32_t nr;			/* whole events in it */
+	size_t off;			/* of its first record */
+	size_t bytes;			/* of records in the file */
+	uint32_t nr;			/* records it says it has */
 	uint32_t cpu;
+	uint64_t first;			/* version 2: its time base */
+	bool cut;			/* the file ends inside it */
 };
 
 struct cpu_cursor {
 	size_t *chunks;			/* indexes into the chunk list */
 	size_t nr_chunks, cap;
 	size_t pos;			/* current chunk (index into chunks) */
-	uint32_t ev;			/* next event in it */
+	uint32_t ev;			/* records decoded from it */
+	size_t at;			/* version 2: byte offset in it */
+	uint64_t ts, ptr;		/* version 2: the record before's */
+	int32_t tid;
+	bool have;			/* next holds its next event */
+	struct kheap_trace_event next;
 };
 
 static int index_chunk(struct cpu_cursor **cpus, size_t *nr_cpus,
@@ -425,46 +450,174 @@ static int index_chunk(struct cpu_cursor **cpus, size_t *nr_cpus,
 	return 0;
 }
 
+static bool get_varint(const unsigned char **p, const unsigned char *end,
+		       uint64_t *v)
+{
+	uint64_t x = 0;
+
+	for (unsigned int shift = 0; shift < 64 && *p < end; shift += 7) {
+		uint8_t b = *(*p)++;
+
+		x |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = x;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Version 2: the site a record names by id, as the symbol records say. */
+static uint64_t site_of(const struct trace_input *in, uint64_t id)
+{
+	return id && id <= in->nr_site_ids ? in->site_ids[id - 1] : 0;
+}
+
+/*
+ * Unpack the record at @cur's place in version-2 chunk @r into cur->next.
+ * Return: true, or false at the chunk's end or at a record that does not
+ * unpack (said, unless the file was cut inside it; the chunk's rest is
+ * not read: the records after it cannot be found).
+ */
+static bool unpack(const unsigned char *buf, const struct chunk_ref *r,
+		   struct cpu_cursor *cur, struct trace_input *in)
+{
+	const unsigned char *start = buf + r->off + cur->at, *p = start;
+	const unsigned char *end = buf + r->off + r->bytes;
+	struct kheap_trace_event *e = &cur->next;
+	uint64_t v;
+	unsigned int f, type;
+	uint8_t hdr;
+
+	if (cur->ev >= r->nr || p >= end)
+		return false;
+	if (!cur->at) {
+		cur->ts = r->first;
+		cur->ptr = 0;
+		cur->tid = 0;
+	}
+	memset(e, 0, sizeof(*e));
+	hdr = *p++;
+	type = hdr & KHEAP_TRACE_R_TYPE;
+	f = kheap_trace_fields(type);
+	if (!f) {
+		trace_input_problem(in, TIP_MALFORMED,
+				    "offset %zu: a record of unknown type %u; the rest of its chunk (cpu %u) is not read",
+				    (size_t)(start - buf), type, r->cpu);
+		return false;
+	}
+	e->type = (uint8_t)type;
+	e->flags = hdr & KHEAP_TRACE_R_NESTED ? KHEAP_TRACE_NESTED : 0;
+	e->cpu = (uint16_t)r->cpu;
+	if (!get_varint(&p, end, &v))
+		goto short_;
+	cur->ts += v;
+	if (hdr & KHEAP_TRACE_R_TID) {
+		if (!get_varint(&p, end, &v))
+			goto short_;
+		cur->tid = (int32_t)v;
+	}
+	if (!get_varint(&p, end, &v))
+		goto short_;
+	cur->ptr += (uint64_t)((int64_t)(v >> 1) ^ -(int64_t)(v & 1));
+	e->ts = cur->ts;
+	e->tid = cur->tid;
+	e->ptr = cur->ptr;
+	if (f & KHEAP_TRACE_F_SITE) {
+		if (!get_varint(&p, end, &v))
+			goto short_;
+		e->call_site = hdr & KHEAP_TRACE_R_RAW_SITE ? v : site_of(in, v);
+	}
+	if (f & KHEAP_TRACE_F_SIZES) {
+		if (!get_varint(&p, end, &e->bytes_req) ||
+		    !get_varint(&p, end, &e->bytes_alloc))
+			goto short_;
+	}
+	if (f & KHEAP_TRACE_F_GFP) {
+		if (!get_varint(&p, end, &v))
+			goto short_;
+		e->gfp = (uint32_t)v;
+	}
+	if (f & KHEAP_TRACE_F_CACHE) {
+		if (!get_varint(&p, end, &v))
+			goto short_;
+		e->cache = (uint32_t)v;
+	}
+	if (f & (KHEAP_TRACE_F_ORDER | KHEAP_TRACE_F_MT)) {
+		if (end - p < ((f & KHEAP_TRACE_F_MT) ? 2 : 1))
+			goto short_;
+		e->order = *p++;
+		if (f & KHEAP_TRACE_F_MT)
+			e->migratetype = (int8_t)*p++;
+	}
+	cur->at += (size_t)(p - start);
+	cur->ev++;
+	return true;
+short_:
+	/* cut by the file's end: said already (TIP_TRUNCATED) */
+	if (!r->cut)
+		trace_input_problem(in, TIP_MALFORMED,
+				    "offset %zu: a record of cpu %u runs past its chunk; the rest of it is not read",
+				    (size_t)(start - buf), r->cpu);
+	return false;
+}
+
+/* The next event of @cur's CPU into cur->next; false when it has none. */
+static bool cursor_next(const unsigned char *buf, struct chunk_ref *refs,
+			struct cpu_cursor *cur, struct trace_input *in,
+			unsigned int version)
+{
+	while (cur->pos < cur->nr_chunks) {
+		struct chunk_ref *r = &refs[cur->chunks[cur->pos]];
+
+		if (version == 1) {
+			if (cur->ev < r->nr &&
+			    (size_t)(cur->ev + 1) * sizeof(cur->next) <= r->bytes) {
+				memcpy(&cur->next, buf + r->off +
+				       (size_t)cur->ev * sizeof(cur->next),
+				       sizeof(cur->next));
+				cur->ev++;
+				return true;
+			}
+		} else if (unpack(buf, r, cur, in)) {
+			return true;
+		}
+		cur->pos++;
+		cur->ev = 0;
+		cur->at = 0;
+	}
+	return false;
+}
+
 static int merge_events(const unsigned char *buf, struct chunk_ref *refs,
 			struct cpu_cursor *cpus, size_t nr_cpus,
-			struct trace_input *in, trace_event_fn fn, void *arg)
+			struct trace_input *in, unsigned int version,
+			trace_event_fn fn, void *arg)
 {
+	for (size_t c = 0; c < nr_cpus; c++)
+		cpus[c].have = cursor_next(buf, refs, &cpus[c], in, version);
 	for (;;) {
-		struct kheap_trace_event ev, best_ev;
+		struct kheap_trace_event ev;
 		size_t best = SIZE_MAX;
+		int ret;
 
-		for (size_t c = 0; c < nr_cpus; c++) {
-			struct cpu_cursor *cur = &cpus[c];
-			struct chunk_ref *r;
-
-			while (cur->pos < cur->nr_chunks &&
-			       cur->ev >= refs[cur->chunks[cur->pos]].nr) {
-				cur->pos++;
-				cur->ev = 0;
-			}
-			if (cur->pos >= cur->nr_chunks)
-				continue;
-			r = &refs[cur->chunks[cur->pos]];
-			memcpy(&ev, buf + r->off + (size_t)cur->ev * sizeof(ev),
-			       sizeof(ev));
-			if (best == SIZE_MAX || ev.ts < best_ev.ts) {
+		for (size_t c = 0; c < nr_cpus; c++)
+			if (cpus[c].have &&
+			    (best == SIZE_MAX || cpus[c].next.ts < cpus[best].next.ts))
 				best = c;
-				best_ev = ev;
-			}
-		}
 		if (best == SIZE_MAX)
 			return 0;
-		cpus[best].ev++;
-		best_ev.ts = trace_time_ns(in, best_ev.ts);
-		if (!best_ev.type || best_ev.type >= KHEAP_TRACE_NR_TYPES) {
+		ev = cpus[best].next;
+		cpus[best].have = cursor_next(buf, refs, &cpus[best], in, version);
+		ev.ts = trace_time_ns(in, ev.ts);
+		if (!ev.type || ev.type >= KHEAP_TRACE_NR_TYPES) {
 			trace_input_problem(in, TIP_MALFORMED,
 					    "cpu %zu: event of unknown type %u",
-					    best, best_ev.type);
+					    best, ev.type);
 			continue;
 		}
 		in->nr_events++;
-		int ret = fn(arg, &best_ev);
-
+		ret = fn(arg, &ev);
 		if (ret)
 			return ret;
 	}
@@ -477,10 +630,12 @@ int trace_read_binary(const void *vbuf, size_t len, struct trace_input *in,
 	struct chunk_ref *refs = NULL;
 	struct cpu_cursor *cpus = NULL;
 	size_t nr_refs = 0, cap = 0, nr_cpus = 0, off;
+	unsigned int version;
 	int ret = 0;
 
 	if (!read_header(buf, len, in, &off))
 		return -1;
+	version = in->version;
 	while (off < len) {
 		struct kheap_trace_chunk ch;
 		size_t avail;
@@ -510,7 +665,8 @@ int trace_read_binary(const void *vbuf, size_t len, struct trace_input *in,
 			off += sizeof(ch) + ch.size;
 			continue;
 		}
-		if (ch.size != (uint64_t)ch.nr * sizeof(struct kheap_trace_event) ||
+		if ((version == 1 &&
+		     ch.size != (uint64_t)ch.nr * sizeof(struct kheap_trace_event)) ||
 		    ch.cpu >= 65536) {
 			trace_input_problem(in, TIP_MALFORMED,
 					    "offset %zu: chunk of cpu %u with %u events in %u bytes; the rest is not read",
@@ -531,12 +687,13 @@ int trace_read_binary(const void *vbuf, size_t len, struct trace_input *in,
 		refs[nr_refs].off = off + sizeof(ch);
 		refs[nr_refs].cpu = ch.cpu;
 		refs[nr_refs].nr = ch.nr;
-		if (ch.size > avail) {
-			refs[nr_refs].nr = (uint32_t)(avail / sizeof(struct kheap_trace_event));
+		refs[nr_refs].first = ch.first_ns;
+		refs[nr_refs].bytes = ch.size <= avail ? ch.size : avail;
+		refs[nr_refs].cut = ch.size > avail;
+		if (ch.size > avail)
 			trace_input_problem(in, TIP_TRUNCATED,
-					    "offset %zu: the file ends inside a chunk of cpu %u (%u of %u events kept)",
-					    off, ch.cpu, refs[nr_refs].nr, ch.nr);
-		}
+					    "offset %zu: the file ends inside a chunk of cpu %u (%zu of %u bytes kept)",
+					    off, ch.cpu, avail, ch.size);
 		if (index_chunk(&cpus, &nr_cpus, ch.cpu, nr_refs)) {
 			ret = -ENOMEM;
 			goto out;
@@ -546,7 +703,7 @@ int trace_read_binary(const void *vbuf, size_t len, struct trace_input *in,
 			break;
 		off += sizeof(ch) + ch.size;
 	}
-	ret = merge_events(buf, refs, cpus, nr_cpus, in, fn, arg);
+	ret = merge_events(buf, refs, cpus, nr_cpus, in, version, fn, arg);
 out:
 	for (size_t c = 0; c < nr_cpus; c++)
 		free(cpus[c].chunks);

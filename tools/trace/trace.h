@@ -65,6 +65,7 @@ enum trace_input_problem {
 struct trace_input {
 	/* header: binary traces; text gives what it can */
 	bool binary;
+	unsigned int version;		/* of a binary trace */
 	int32_t pid;
 	char comm[16];
 	uint64_t start_ns;		/* binary: kheap_trace_start; text: 1st ts */
@@ -81,6 +82,8 @@ struct trace_input {
 	size_t nr_caches;
 	struct trace_symbol *syms;
 	size_t nr_syms, syms_cap;
+	uint64_t *site_ids;		/* version 2: call site id - 1 -> address */
+	size_t nr_site_ids;
 	struct trace_thread *threads;
 	size_t nr_threads;
 
