@@ -37,7 +37,7 @@ static const char trace_usage[] =
 	"       %s trace replay FILE [--cmdline \"OPTS\"] [--threads N] [--samples N]\n"
 	"                           [--no-touch] [--machine]\n"
 	"       %s trace compare FILE [--with \"OPTS\"]... [-o REPORT.html] [--text]\n"
-	"                            [--runs N] [--samples N]\n";
+	"                            [--runs N] [--samples N] [--quiet]\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -380,6 +380,7 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 	struct strategy *s = NULL;
 	const char *path = NULL, *out = NULL;
 	unsigned int samples = 200, runs = 3;
+	bool quiet = false;
 	uint64_t *times;
 	size_t n = 0;
 	bool text = false;
@@ -396,6 +397,8 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 			out = argv[++i];
 		else if (!strcmp(argv[i], "--text"))
 			text = true;
+		else if (!strcmp(argv[i], "--quiet"))
+			quiet = true;
 		else if (!strcmp(argv[i], "--samples") && i + 1 < argc)
 			samples = (unsigned int)strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
@@ -464,8 +467,9 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 
 			if (r && !s[i].ok)
 				continue;
-			fprintf(stderr, "%s: trace compare: run %u of %u: \"%s\"\n",
-				prog, r + 1, runs, s[i].cmdline);
+			if (!quiet)
+				fprintf(stderr, "%s: trace compare: run %u of %u: \"%s\"\n",
+					prog, r + 1, runs, s[i].cmdline);
 			if (!replay_child(path, r ? &t : &s[i], samples)) {
 				fprintf(stderr, "%s: trace compare: the replay with \"%s\" failed\n",
 					prog, s[i].cmdline);
@@ -565,9 +569,9 @@ int demo_trace_compare(void)
 	       "(ratios to the first column): memory at the peak and at the end,\n"
 	       "bytes asked for and handed out (their difference is internal\n"
 	       "fragmentation), slab utilisation, the buddy allocator's\n"
-	       "unusable_index.  Here python3 builds a dict of 3000 lists, dumps it\n"
-	       "as JSON and drops it (docs/gallery/python3-json.trace), replayed\n"
-	       "with the defaults, without per-CPU sheaves, and with order-0 slabs:\n\n");
+	       "unusable_index.  Here python3 builds a dict of lists, dumps it as\n"
+	       "JSON and drops it (docs/gallery/python3-json.trace), replayed with\n"
+	       "the defaults, without per-CPU sheaves, and with order-0 slabs:\n\n");
 	fflush(stdout);
 	if (n <= 0 || !gallery_trace(path, sizeof(path))) {
 		printf("  (the shipped trace docs/gallery/python3-json.trace is not here)\n");
@@ -580,7 +584,8 @@ int demo_trace_compare(void)
 	if (pid == 0) {
 		execl(exe, "kheap", "--cmdline", "mem=1G", "trace", "compare", path,
 		      "--with", "", "--with", "kheap.sheaves=0", "--with",
-		      "slab_max_order=0", "--runs", "1", "--text", (char *)NULL);
+		      "slab_max_order=0", "--runs", "1", "--text", "--quiet",
+		      (char *)NULL);
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
