@@ -221,6 +221,9 @@ static int trace_text(int argc, char **argv)
 	total = t.printable;
 	in.nr_events = total;
 	trace_print_header(stdout, &in);
+	/* second pass: the lines (its problems are the first pass's again) */
+	trace_input_free(&in);
+	trace_input_init(&in);
 	err = trace_read_file(path, &in, text_print, &t);
 	print_problems(path, &in);
 	trace_input_free(&in);
