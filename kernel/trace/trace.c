@@ -13,12 +13,12 @@
  *    about 10 to 20 bytes where the unpacked event is 64).  An event goes
  *    to the buffer of the CPU os_cpu() names, under that buffer's lock
  *    (uncontended unless two threads share the CPU), with its timestamp
- *    read under the lock, so the events of one buffer are in time order.  The time is the
- *    time-stamp counter (a few cycles to read, where the vDSO's
- *    clock_gettime() costs tens of ns, and synchronised across CPUs on
- *    the machines Linux trusts it as a clock source on); clock records
- *    pair it with CLOCK_MONOTONIC at the start (twice, 100 us apart),
- *    after every chunk and at the stop, and readers convert between them.
+ *    read under the lock, so the events of one buffer are in time order.
+ *    The time is the time-stamp counter (cheaper to read than the vDSO's
+ *    clock_gettime(), and synchronised across CPUs on the machines Linux
+ *    trusts it as a clock source on); clock records pair it with
+ *    CLOCK_MONOTONIC at the start (twice, 100 us apart), after every chunk
+ *    and at the stop, and readers convert between them.
  *
  * 2. Streaming.  A full buffer goes to a queue and its CPU takes an empty
  *    one from the pool; one writer thread (started with the trace, joined
@@ -31,14 +31,15 @@
  *    CPUs interleave in the file; a reader merges them by timestamp (the
  *    format is in <kheap/trace.h>).
  *
- * 3. Metadata.  Events name a cache by a number, a call site by its
- *    address and a thread by its tid; the first event of each in a trace
- *    writes a metadata chunk (the cache's name and geometry, the call
- *    site as %pS prints it, the thread's comm) straight to the file.  A
- *    cache carries its number in struct kmem_cache (trace_id, valid while
- *    trace_gen is this trace's); call sites are kept in an open-addressed
- *    table of TRACE_SYMS addresses, filled by compare-and-swap (a site that
- *    finds the table crowded stays a bare address).
+ * 3. Metadata.  Events name a cache by a number, a call site by a number
+ *    and a thread by its tid; the first event of each in a trace writes a
+ *    metadata chunk (the cache's name and geometry, the call site's
+ *    address and %pS text, the thread's comm) straight to the file, before
+ *    the event's buffer can be.  A cache carries its number in struct
+ *    kmem_cache (trace_id, valid while trace_gen is this trace's); call
+ *    sites are kept in an open-addressed table of TRACE_SYMS addresses,
+ *    filled by compare-and-swap, and a site's number is its slot (a site
+ *    that finds the table crowded is recorded by its address).
  *
  * 4. Lock order: tr.lock (start, stop) -> a CPU buffer's lock -> meta_lock
  *    -> pool_lock -> file_lock.  The writer holds pool_lock or file_lock,
