@@ -649,6 +649,7 @@ int kheap_trace_start(const char *path)
 	for (unsigned int i = 0; i < tr.nr_cpus; i++) {
 		kh_lock(&tr.cpus[i].lock);
 		tr.cpus[i].n = 0;
+		tr.cpus[i].pos = 0;
 		tr.cpus[i].open = true;
 		kh_unlock(&tr.cpus[i].lock);
 	}
@@ -732,6 +733,7 @@ void trace_fork_child(void)
 	for (unsigned int i = 0; tr.cpus && i < tr.nr_cpus; i++) {
 		kh_lock_reinit(&tr.cpus[i].lock);
 		tr.cpus[i].n = 0;
+		tr.cpus[i].pos = 0;
 		tr.cpus[i].open = false;
 	}
 	if (tr.cpus)
