@@ -195,7 +195,7 @@ struct plot {
 #define H	300
 #define ML	80
 #define MR	20
-#define MT	34
+#define MT	44
 #define MB	44
 
 static void svg_plot(FILE *out, const struct plot *p, const struct strategy *s,
@@ -265,8 +265,8 @@ static void svg_plot(FILE *out, const struct plot *p, const struct strategy *s,
 	fprintf(out, "</g>\n");
 	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">trace time (s)</text>\n",
 		(ML + W - MR) / 2, H - 8);
-	fprintf(out, "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">",
-		(MT + H - MB) / 2, (MT + H - MB) / 2);
+	/* the y axis's label above it, level: every renderer shows it */
+	fprintf(out, "<text class=\"ylabel\" x=\"4\" y=\"%d\">", MT - 12);
 	html_escape(out, p->ylabel);
 	if (*unit)
 		fprintf(out, " (%s)", unit);
