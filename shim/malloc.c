@@ -94,7 +94,9 @@
  * 9. Tracing (`kheap trace record`, kernel/trace/).  The shim's constructor
  *    starts a trace when $KHEAP_TRACE names a file and $KHEAP_TRACE_PID is
  *    this process (so the programs it runs are not recorded into the same
- *    file); its destructor stops it.  While a trace is recorded,
+ *    file), or "*": every process records to a file of its own,
+ *    $KHEAP_TRACE.PID (`kheap trace record --follow`); its destructor stops
+ *    it.  While a trace is recorded,
  *    slab_alloc_hooks keeps malloc off its inline sheaf pop, so every
  *    allocation passes a traced kheap entry point with the program's call
  *    site (_RET_IP_ of the malloc family); free() records its kfree or vfree
@@ -685,6 +687,7 @@ static bool options_are_mine(void)
 /* $KHEAP_TRACE, if $KHEAP_TRACE_PID is this process (9.); no allocation. */
 static void shim_trace_start(void)
 {
+	static char each[4096];
 	const char *path = getenv("KHEAP_TRACE");
 	const char *pid = getenv("KHEAP_TRACE_PID");
 	long want = 0;
@@ -692,10 +695,18 @@ static void shim_trace_start(void)
 
 	if (!path || !*path)
 		return;
-	for (; pid && *pid >= '0' && *pid <= '9'; pid++)
-		want = want * 10 + (*pid - '0');
-	if (want != os_getpid())
-		return;
+	if (pid && !strcmp(pid, "*")) {
+		/* every process: its own file, PATH.PID */
+		if (snprintf(each, sizeof(each), "%s.%d", path, os_getpid()) >=
+		    (int)sizeof(each))
+			return;
+		path = each;
+	} else {
+		for (; pid && *pid >= '0' && *pid <= '9'; pid++)
+			want = want * 10 + (*pid - '0');
+		if (want != os_getpid())
+			return;
+	}
 	err = kheap_trace_start(path);
 	if (err)
 		pr_err("kheap: trace: cannot record to %s: %s\n", path,

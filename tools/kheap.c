@@ -120,9 +120,10 @@ static const struct command commands[] = {
 	  cmd_view, 0, NULL },
 	{ "trace", "record|text|replay|compare ...",
 	  "record a program's allocations, print, replay and compare them",
-	  "  trace record [-o FILE] [--cmdline \"OPTS\"] [--] PROG [ARGS...]\n"
+	  "  trace record [-o FILE] [--follow] [--cmdline \"OPTS\"] [--] PROG [ARGS...]\n"
 	  "      run PROG on the malloc shim, recording every allocator event\n"
-	  "      to FILE (default kheap.trace; the program's own exit status)\n"
+	  "      to FILE (default kheap.trace; the program's own exit status);\n"
+	  "      --follow records the programs it runs too, each to FILE.PID\n"
 	  "  trace text [--nested] FILE\n"
 	  "      print a trace as the kernel's ftrace text of the kmem events;\n"
 	  "      --nested adds the page allocations made inside other calls\n"

@@ -62,3 +62,11 @@ for i in $(seq 1 50); do echo "file $i" > "repo/f$i"; done
 git -C repo add .
 git -C repo -c user.name=k -c user.email=k@k commit -q -m one
 record git 500 git -C repo log --stat -p
+# --follow: the programs a program runs record too, each to FILE.PID
+"$KHEAP" trace record --follow -o f.trace -- sh -c 'sort -n nums.txt > s.out; git -C repo log > /dev/null' 2> follow.err ||
+	fail "--follow: $(cat follow.err)"
+grep -q '^kheap: trace: [1-9][0-9]* events of sort (pid [0-9]*) in f\.trace\.[0-9]*$' follow.err ||
+	fail "--follow: no trace of sort: $(cat follow.err)"
+grep -q '^kheap: trace: [1-9][0-9]* events of git (pid [0-9]*) in f\.trace\.[0-9]*$' follow.err ||
+	fail "--follow: no trace of git: $(cat follow.err)"
+echo "ok --follow: $(grep -c 'events of' follow.err) processes recorded"

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -32,7 +33,7 @@
 #include <kheap/kheap.h>
 
 static const char trace_usage[] =
-	"Usage: %s trace record [-o FILE] [--cmdline \"OPTS\"] [--] PROG [ARGS...]\n"
+	"Usage: %s trace record [-o FILE] [--follow] [--cmdline \"OPTS\"] [--] PROG [ARGS...]\n"
 	"       %s trace text [--nested] FILE\n"
 	"       %s trace replay FILE [--cmdline \"OPTS\"] [--threads N] [--samples N]\n"
 	"                           [--no-touch] [--machine]\n"
@@ -84,20 +85,28 @@ static int count_cb(void *arg, const struct kheap_trace_event *ev)
 	return 0;
 }
 
-/* The events of the binary trace @path (chunk headers only), or -1. */
-static long long count_events(const char *path)
+/*
+ * The events of the binary trace @path (chunk headers only), or -1; its
+ * program's name in @comm (16 bytes) when @comm is not NULL.
+ */
+static long long count_events(const char *path, char *comm)
 {
 	struct stat st;
 	long long n = -1;
 	void *buf;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
+	if (comm)
+		snprintf(comm, 16, "?");
 	if (fd < 0)
 		return -1;
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
 		buf = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (buf != MAP_FAILED) {
 			n = trace_count_binary(buf, (size_t)st.st_size);
+			if (n >= 0 && comm)
+				snprintf(comm, 16, "%.15s",
+					 ((const struct kheap_trace_header *)buf)->comm);
 			munmap(buf, (size_t)st.st_size);
 		}
 	}
@@ -105,10 +114,37 @@ static long long count_events(const char *path)
 	return n;
 }
 
+/* --follow: the traces of the other processes, OUT.PID each. */
+static void report_followed(const char *out, int main_pid)
+{
+	char *pattern;
+	glob_t g;
+
+	if (asprintf(&pattern, "%s.[0-9]*", out) < 0)
+		return;
+	if (!glob(pattern, 0, NULL, &g)) {
+		for (size_t k = 0; k < g.gl_pathc; k++) {
+			const char *p = g.gl_pathv[k] + strlen(out) + 1;
+			long long n;
+
+			if (atoi(p) == main_pid || strspn(p, "0123456789") != strlen(p))
+				continue;
+			char comm[16];
+
+			n = count_events(g.gl_pathv[k], comm);
+			fprintf(stderr, "%s: trace: %lld events of %s (pid %s) in %s\n",
+				prog, n, comm, p, g.gl_pathv[k]);
+		}
+		globfree(&g);
+	}
+	free(pattern);
+}
+
 static int trace_record(int argc, char **argv, const char *cmdline)
 {
 	const char *out = "kheap.trace", *opts = NULL;
-	char *all = NULL, pid[32];
+	char *all = NULL, pid[32], main_path[PATH_MAX];
+	bool follow = false;
 	long long n;
 	int i, status;
 	pid_t child;
@@ -122,6 +158,8 @@ static int trace_record(int argc, char **argv, const char *cmdline)
 			out = argv[++i];
 		else if (!strcmp(argv[i], "--cmdline") && i + 1 < argc)
 			opts = argv[++i];
+		else if (!strcmp(argv[i], "--follow"))
+			follow = true;
 		else if (argv[i][0] == '-')
 			return usage_error("record: unknown option '%s'", argv[i]);
 		else
@@ -140,7 +178,7 @@ static int trace_record(int argc, char **argv, const char *cmdline)
 	if (child == 0) {
 		snprintf(pid, sizeof(pid), "%d", (int)getpid());
 		setenv("KHEAP_TRACE", out, 1);
-		setenv("KHEAP_TRACE_PID", pid, 1);
+		setenv("KHEAP_TRACE_PID", follow ? "*" : pid, 1);
 		if (shim_environment(*all ? all : NULL, ""))
 			_exit(126);
 		execvp(argv[i], argv + i);
@@ -151,13 +189,17 @@ static int trace_record(int argc, char **argv, const char *cmdline)
 	free(all);
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
-	n = count_events(out);
+	snprintf(main_path, sizeof(main_path), follow ? "%s.%d" : "%s", out,
+		 (int)child);
+	n = count_events(main_path, NULL);
 	if (n >= 0)
 		fprintf(stderr, "%s: trace: %lld events of %s (pid %d) in %s\n",
-			prog, n, argv[i], (int)child, out);
+			prog, n, argv[i], (int)child, main_path);
 	else
 		fprintf(stderr, "%s: trace: %s holds no trace (the program did not run on the shim?)\n",
-			prog, out);
+			prog, main_path);
+	if (follow)
+		report_followed(out, (int)child);
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
