@@ -52,10 +52,11 @@ static double f_peak_rss(const struct replay_result *r) { return (double)r->peak
 static double f_peak_req(const struct replay_result *r) { return (double)r->peak_req; }
 static double f_peak_alloc(const struct replay_result *r) { return (double)r->peak_alloc; }
 static double f_waste(const struct replay_result *r) { return (double)r->waste_at_peak; }
+/* NAN: an allocator without slabinfo (the figure is not known) */
 static double f_util(const struct replay_result *r)
 {
 	return r->final.slab_bytes ?
-		1000.0 * (double)r->final.slab_req / (double)r->final.slab_bytes : 0;
+		1000.0 * (double)r->final.slab_req / (double)r->final.slab_bytes : NAN;
 }
 static double f_unusable3(const struct replay_result *r) { return r->final.unusable[0]; }
 static double f_unusable9(const struct replay_result *r) { return r->final.unusable[1]; }
@@ -121,13 +122,17 @@ static void format_cell(char *buf, size_t len, const struct figure *f,
 		return;
 	}
 	x = f->get(&s->res);
+	if (isnan(x)) {
+		snprintf(buf, len, "n/a");
+		return;
+	}
 	format_value(v, sizeof(v), f->unit, x);
 	if (s == base || !base->ok) {
 		snprintf(buf, len, "%s", v);
 		return;
 	}
 	b = f->get(&base->res);
-	if (b > 0)
+	if (b > 0 && !isnan(b))
 		snprintf(buf, len, "%s (%.2fx)", v, x / b);
 	else
 		snprintf(buf, len, "%s", v);

@@ -650,6 +650,12 @@ static void unusable_now(int *out)
 	}
 }
 
+/* @c's slab counts, as /proc/slabinfo has them. */
+static void cache_slabinfo(struct kmem_cache *c, struct slabinfo *si)
+{
+	get_slabinfo(c, si);
+}
+
 static void take_sample(struct replay *r, struct replay_sample *s, uint64_t ts,
 			uint64_t *cache_bytes)
 {
@@ -675,7 +681,7 @@ static void take_sample(struct replay *r, struct replay_sample *s, uint64_t ts,
 		uint64_t bytes;
 		uint16_t k;
 
-		get_slabinfo(c, &si);
+		cache_slabinfo(c, &si);
 		bytes = (uint64_t)si.num_slabs * (PAGE_SIZE << si.cache_order);
 		if (!bytes)
 			continue;
@@ -848,7 +854,7 @@ int trace_replay(const char *path, const struct replay_opts *opts,
 				struct slabinfo si;
 				uint16_t k;
 
-				get_slabinfo(c, &si);
+				cache_slabinfo(c, &si);
 				k = kcache_index(&r, c);
 				if (k)
 					res->caches[k - 1].final_bytes +=

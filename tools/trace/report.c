@@ -112,9 +112,12 @@ void replay_print(FILE *out, const struct replay_result *res,
 		bytes_str(a, sizeof(a), (double)res->waste_at_peak),
 		permille(res->waste_at_peak, res->peak_alloc) / 10,
 		bytes_str(b, sizeof(b), (double)(f->alloc - f->req)));
-	fprintf(out, "slab utilisation (requested bytes in slab objects / slab pages): %.1f%% at the end, %.1f%% at the lowest sample\n",
-		permille(f->slab_req, f->slab_bytes) / 10,
-		res->nr_samples ? lowest_util / 10.0 : 0);
+	if (f->slab_bytes)
+		fprintf(out, "slab utilisation (requested bytes in slab objects / slab pages): %.1f%% at the end, %.1f%% at the lowest sample\n",
+			permille(f->slab_req, f->slab_bytes) / 10,
+			res->nr_samples ? lowest_util / 10.0 : 0);
+	else
+		fprintf(out, "slab utilisation: n/a (no slab pages counted per cache)\n");
 	for (int i = 0; i < REPLAY_ORDERS; i++) {
 		int hi = 0;
 
