@@ -425,6 +425,7 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 	struct strategy *s = NULL;
 	const char *path = NULL, *out = NULL;
 	unsigned int samples = 200, runs = 3;
+	const char *runs_arg = "";
 	bool quiet = false;
 	uint64_t *times;
 	size_t n = 0;
@@ -446,8 +447,10 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 			quiet = true;
 		else if (!strcmp(argv[i], "--samples") && i + 1 < argc)
 			samples = (unsigned int)strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
-			runs = (unsigned int)strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
+			runs_arg = argv[++i];
+			runs = (unsigned int)strtoul(runs_arg, NULL, 10);
+		}
 		else if (argv[i][0] == '-') {
 			free(s);
 			return usage_error("compare: unknown option '%s'", argv[i]);
@@ -464,7 +467,7 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 	}
 	if (!runs || runs > 99) {
 		free(s);
-		return usage_error("compare: --runs wants 1..99, not %s", "that");
+		return usage_error("compare: --runs wants 1 to 99, not '%s'", runs_arg);
 	}
 	if (!n) {
 		for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
