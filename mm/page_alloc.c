@@ -97,6 +97,10 @@
  * every zone, then every zone lock, the memmap and online_update locks,
  * then the NOFAIL wait lock.
  *
+ * Tracepoints (kernel/trace/trace.h) where v6.12 has them: mm_page_alloc
+ * after __alloc_pages() tried, mm_page_free in free_pages_prepare() once a
+ * block is really freed; each one load and branch while no trace runs.
+ *
  * Cost of the fast path (order 0, pcp hit): one watermark comparison on a
  * read-mostly zone counter, an uncontended trylock/unlock of the CPU's pcp,
  * a list unlink, and the struct page writes of prep_new_page().

@@ -64,6 +64,13 @@
  *    back to the page allocator; anything else - an address outside kheap,
  *    a stack or malloc pointer, the middle of a large object - prints
  *    "kfree(): invalid pointer" with a backtrace and is ignored.
+ *
+ * 4. Tracepoints (kernel/trace/trace.h): kfree records its event first (as
+ *    the kernel's does, NULL included), large kmalloc after its block,
+ *    krealloc an in-place resize (the kernel records none; a replay needs
+ *    the size), kmem_cache_create/destroy their own events; kmalloc's slab
+ *    case is slub.c's __kmem_cache_alloc_kmalloc.  Each costs one load and
+ *    branch while no trace runs.
  */
 #include "internal.h"
 #include "slab_internal.h"

@@ -167,6 +167,12 @@
  *    taking n->list_lock when fork() ran does not exist in the child; the
  *    slab it was moving is then on no list in the child: its free objects
  *    are leaked there, nothing is corrupted.
+ *
+ * 8. Tracepoints (kernel/trace/trace.h): kmem_cache_alloc(_node),
+ *    __kmem_cache_alloc_kmalloc (the kmalloc event), kmem_cache_free and
+ *    the bulk calls test trace_enabled() once and, while a trace runs, take
+ *    a noinline variant that nests the new slab's page events inside the
+ *    call and records the event after the allocation, before the free.
  */
 #include "internal.h"
 #include "slab_internal.h"

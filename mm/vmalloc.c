@@ -152,6 +152,11 @@
  * brings.  vfree = an O(log n) lookup, nr_pages buddy frees, and a pool
  * insert (a list walk of at most 16) or an O(log n) merge into the lazy
  * tree; every lazy_max_pages freed pages, one purge.
+ *
+ * Tracepoints (kernel/trace/trace.h; v6.12 has no vmalloc event in kmem):
+ * kheap_vmalloc for every vmalloc variant (the frames, page array and
+ * vm_struct nested inside it), kheap_vfree for vfree and for the area
+ * vmalloc_move() leaves; one load and branch while no trace runs.
  */
 #include "internal.h"
 #include "kernel/trace/trace.h"
