@@ -486,6 +486,15 @@ int os_getpid(void)
 	return getpid();
 }
 
+bool os_tsc_is_clock(void)
+{
+	char buf[64];
+	ssize_t n = read_small_file("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+				    buf, sizeof(buf) - 1);
+
+	return n >= 3 && !strncmp(buf, "tsc", 3) && (n == 3 || buf[3] == '\n');
+}
+
 int os_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

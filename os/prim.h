@@ -107,6 +107,9 @@
  *    or truncated, close-on-exec.  The descriptor or -errno.
  *  - os_write_all(fd, buf, len): write(2) everything, retrying short
  *    writes and EINTR; 0 or -errno.
+ *  - os_tsc_is_clock(): true if Linux keeps time with the time-stamp
+ *    counter (its clocksource is "tsc"), which it does only when the
+ *    counter runs at a constant rate and agrees across CPUs.
  *  - os_thread_name(name): the calling thread's name (prctl PR_GET_NAME,
  *    the kernel's comm), NUL-terminated in 16 bytes; "" if unknown.
  */
@@ -156,6 +159,7 @@ int os_getpid(void);
 int os_dup_cloexec(int fd);
 int os_create_file(const char *path);
 int os_write_all(int fd, const void *buf, size_t len);
+bool os_tsc_is_clock(void);
 void os_thread_name(char name[16]);
 
 /* glibc's rseq registration (glibc >= 2.35); see os_cpu(). */

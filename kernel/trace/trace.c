@@ -15,8 +15,9 @@
  *    (uncontended unless two threads share the CPU), with its timestamp
  *    read under the lock, so the events of one buffer are in time order.
  *    The time is the time-stamp counter (cheaper to read than the vDSO's
- *    clock_gettime(), and synchronised across CPUs on the machines Linux
- *    trusts it as a clock source on); clock records pair it with
+ *    clock_gettime()) where Linux's clocksource is "tsc" (only then is it
+ *    constant and the same on every CPU), CLOCK_MONOTONIC otherwise (the
+ *    header says which); clock records pair it with
  *    CLOCK_MONOTONIC at the start (twice, 100 us apart), after every chunk
  *    and at the stop, and readers convert between them.
  *
@@ -228,6 +229,18 @@ static void trace_write_meta(struct kheap_trace_meta *rec, size_t len,
 	trace_write(buf, sizeof(*ch) + total);
 }
 
+/*
+ * An event's time: the time-stamp counter where Linux itself trusts it
+ * (its clocksource is "tsc": constant rate, the same on every CPU, so
+ * the CPUs' buffers merge in true order), CLOCK_MONOTONIC otherwise.
+ */
+static bool trace_tsc;
+
+static inline uint64_t trace_clock(void)
+{
+	return likely(trace_tsc) ? __rdtsc() : os_ns();
+}
+
 /* A clock record: the counter and CLOCK_MONOTONIC, read together. */
 static void trace_write_clock(void)
 {
@@ -235,7 +248,7 @@ static void trace_write_clock(void)
 		.m = { .type = KHEAP_TRACE_META_CLOCK },
 	};
 
-	m.tsc = __rdtsc();
+	m.tsc = trace_clock();
 	m.ns = os_ns();
 	trace_write_meta(&m.m, sizeof(m), "");
 }
@@ -400,7 +413,7 @@ static void trace_emit(struct kheap_trace_event *ev, uint32_t site)
 	if (likely(c->open)) {
 		if (c->pos > TRACE_BUF_DATA - KHEAP_TRACE_R_MAX)
 			trace_flush_cpu(c, cpu);
-		trace_pack(c, ev, site, __rdtsc());
+		trace_pack(c, ev, site, trace_clock());
 	}
 	kh_unlock(&c->lock);
 }
@@ -591,7 +604,6 @@ int kheap_trace_start(const char *path)
 		.event_size = KHEAP_TRACE_R_MAX,
 		.page_shift = PAGE_SHIFT,
 		.page_struct_size = sizeof(struct page),
-		.clock = KHEAP_TRACE_CLOCK_TSC,
 	};
 	int fd, err;
 
@@ -611,6 +623,8 @@ int kheap_trace_start(const char *path)
 		goto out;
 	}
 	memcpy(h.magic, KHEAP_TRACE_MAGIC, sizeof(h.magic));
+	trace_tsc = os_tsc_is_clock();
+	h.clock = trace_tsc ? KHEAP_TRACE_CLOCK_TSC : KHEAP_TRACE_CLOCK_NS;
 	h.nr_cpus = tr.nr_cpus;
 	h.pid = os_getpid();
 	h.start_ns = os_ns();
