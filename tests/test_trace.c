@@ -302,6 +302,7 @@ static void test_text_round_trip(void)
 /* ---- threads, fork ---- */
 
 static int stop_threads;
+static unsigned long worker_pairs;	/* kmalloc/kfree pairs done, all threads */
 
 static void *worker(void *arg)
 {
@@ -313,8 +314,22 @@ static void *worker(void *arg)
 
 		kfree(p);
 		n++;
+		__atomic_fetch_add(&worker_pairs, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
+}
+
+/* Wait until the workers have done @n more pairs (a loaded machine may not
+ * run them for a while), or 10 s. */
+static void wait_for_pairs(unsigned long n)
+{
+	unsigned long start = __atomic_load_n(&worker_pairs, __ATOMIC_RELAXED);
+
+	for (int i = 0; i < 10000; i++) {
+		if (__atomic_load_n(&worker_pairs, __ATOMIC_RELAXED) - start >= n)
+			return;
+		usleep(1000);
+	}
 }
 
 /* Every recorded kmalloc of a thread is followed by its kfree. */
@@ -360,7 +375,7 @@ static void test_threads_start_stop(void)
 		struct trace_input in;
 
 		CHECK_EQ(kheap_trace_start(path), 0);
-		usleep(20000);
+		wait_for_pairs(1000);
 		CHECK_EQ(kheap_trace_stop(), 0);
 		trace_input_init(&in);
 		CHECK_EQ(trace_read_file(path, &in, check_pairs, p), 0);
