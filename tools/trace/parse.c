@@ -134,10 +134,15 @@ bool trace_parse_gfp(struct trace_input *in, const char *s, size_t len,
 		bool known = false;
 
 		if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-			char *e;
-			unsigned long v = strtoul(s, &e, 16);
+			char num[24], *e;
+			unsigned long v;
 
-			if (e != s + n)
+			if (n >= sizeof(num))	/* the line may end here: copy */
+				return false;
+			memcpy(num, s, n);
+			num[n] = 0;
+			v = strtoul(num, &e, 16);
+			if (e != num + n)
 				return false;
 			*gfp |= (uint32_t)(v & __GFP_BITS_MASK);
 			known = true;
@@ -398,6 +403,14 @@ static const struct {
 
 #define MISSING(what)	do { missing = what; goto malformed; } while (0)
 
+/* Whether the @len bytes at @s (not NUL-terminated) start with @lit. */
+static bool starts(const char *s, size_t len, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return len >= n && !memcmp(s, lit, n);
+}
+
 /*
  * parse_line - one line into @ev.  Return: 1 an event, 0 a line with no
  * event (a comment, an event that is not the allocator's), -1 malformed
@@ -418,22 +431,28 @@ static int parse_line(struct trace_input *in, const char *s, size_t len,
 		len--;
 	if (!len || *s == '#')
 		return 0;
-	if (!strncmp(s, "CPU:", 4) || !strncmp(s, "CPU ", 4)) {
+	if (starts(s, len, "CPU:") || starts(s, len, "CPU ")) {
 		const char *lost = memmem(s, len, "[LOST ", 6);
 
 		if (lost) {
-			in->lost_events += strtoull(lost + 6, NULL, 10);
+			uint64_t n = 0;
+
+			/* the line is not NUL-terminated: digits up to its end */
+			for (const char *d = lost + 6; d < s + len &&
+			     isdigit((unsigned char)*d) && n < (1ULL << 56); d++)
+				n = n * 10 + (uint64_t)(*d - '0');
+			in->lost_events += n;
 			trace_input_problem(in, TIP_LOST, "line %lu: %.*s",
 					    lineno, (int)len, s);
 		}
 		return 0;
 	}
-	if (!strncmp(s, "cpus=", 5) || !strncmp(s, "version", 7))
+	if (starts(s, len, "cpus=") || starts(s, len, "version"))
 		return 0;	/* `trace-cmd report` header */
 	if (!parse_context(s, len, &l)) {
 		trace_input_problem(in, TIP_MALFORMED,
-				    "line %lu: not an ftrace event line: %.60s",
-				    lineno, s);
+				    "line %lu: not an ftrace event line: %.*s",
+				    lineno, (int)(len < 60 ? len : 60), s);
 		return -1;
 	}
 	for (e = 0; e < sizeof(events) / sizeof(events[0]); e++)

@@ -378,6 +378,7 @@ static uint64_t trace_time_ns(const struct trace_input *in, uint64_t ts)
 {
 	const struct trace_clock *c = in->clocks;
 	size_t lo = 0, hi = in->nr_clocks;
+	double t;
 
 	if (in->clock != KHEAP_TRACE_CLOCK_TSC || in->nr_clocks < 2)
 		return ts;
@@ -395,9 +396,13 @@ static uint64_t trace_time_ns(const struct trace_input *in, uint64_t ts)
 		lo--;
 	if (c[lo + 1].tsc == c[lo].tsc)
 		return c[lo].ns;
-	return c[lo].ns + (uint64_t)((double)((int64_t)(ts - c[lo].tsc)) *
-				     (double)(c[lo + 1].ns - c[lo].ns) /
-				     (double)(c[lo + 1].tsc - c[lo].tsc));
+	t = (double)c[lo].ns + (double)(int64_t)(ts - c[lo].tsc) *
+			       (double)(int64_t)(c[lo + 1].ns - c[lo].ns) /
+			       (double)(c[lo + 1].tsc - c[lo].tsc);
+	/* a damaged file's clock records may run backwards or far away */
+	if (!(t > 0))
+		return 0;
+	return t < 0x1p64 ? (uint64_t)t : UINT64_MAX;
 }
 
 struct chunk_ref {
