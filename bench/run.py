@@ -78,6 +78,8 @@ class KapiBench:
     program: str
     args: list
     quick: list
+    relative_to: str = None  # ratios: each column ÷ this one (default:
+                             # the first column ÷ the best other)
 
 
 MALLOC_BENCHES = [
@@ -112,6 +114,9 @@ KAPI_BENCHES = [
               "kmalloc_bench", ["2000000"], ["500000"]),
     KapiBench("vmalloc: vmalloc/vfree vs mmap/munmap and malloc/free",
               "vmalloc_bench", ["20000"], ["5000"]),
+    KapiBench("init_on_alloc / init_on_free: kmalloc+kfree and alloc_page+"
+              "__free_page, ns per pair, each option beside neither",
+              "meminit_bench", ["2000000"], ["500000"], relative_to="off"),
 ]
 
 # (column name, library file, Debian package); None: no preload.
@@ -483,14 +488,25 @@ def kapi_tables(samples, kapis):
             if impl not in impls:
                 impls.append(impl)
         unit = next(iter(s.units.values()))
-        ratio_head = f" {impls[0]} ÷ best other |" if len(impls) > 1 else ""
+        base = b.relative_to if b.relative_to in impls else None
+        ratios = [i for i in impls if i != base] if base else []
+        if base:
+            ratio_head = "".join(f" {i} ÷ {base} |" for i in ratios)
+        else:
+            ratio_head = f" {impls[0]} ÷ best other |" if len(impls) > 1 else ""
+        nratio = len(ratios) if base else int(len(impls) > 1)
         out.append(f"| case ({unit}) | " + " | ".join(impls) + " |" + ratio_head)
-        out.append("|---|" + "---|" * (len(impls) + (len(impls) > 1)))
+        out.append("|---|" + "---|" * (len(impls) + nratio))
         for case in cases:
             vals = [cell.get((case, i)) for i in impls]
             row = f"| {case} | " + " | ".join(
                 f"{v:.1f}" if v is not None else "—" for v in vals) + " |"
-            if len(impls) > 1:
+            if base:
+                bv = cell.get((case, base))
+                for i in ratios:
+                    v = cell.get((case, i))
+                    row += f" {v / bv:.2f} |" if v and bv else " — |"
+            elif len(impls) > 1:
                 others = [v for v in vals[1:] if v]
                 row += (f" {vals[0] / min(others):.2f} |" if vals[0] and others
                         else " — |")

@@ -52,6 +52,9 @@ struct kheap_config kheap_config = {
 	.slab_freelist_random = true,	/* Debian 12's 6.12 config: y */
 	.random_kmalloc_caches = false,	/* Debian 12's 6.12 config: n */
 	.panic_on_warn = false,
+	.init_on_alloc = false,		/* CONFIG_INIT_ON_ALLOC_DEFAULT_ON=n */
+	.init_on_free = false,		/* CONFIG_INIT_ON_FREE_DEFAULT_ON=n */
+	.page_poison = false,
 };
 
 enum opt_type {
@@ -154,6 +157,15 @@ static const struct kheap_option options[] = {
 	{ "fail_page_alloc.verbose", OPT_UINT, &fail_page_alloc.attr.verbose, "2",
 	  "0: quiet, 1: print each injected failure, 2: and a backtrace", 0, 2,
 	  NULL, NULL, NULL },
+	{ "init_on_alloc", OPT_BOOL, &kheap_config.init_on_alloc, "0",
+	  "zero every page and slab object when it is allocated (slab objects of caches with a constructor, SLAB_TYPESAFE_BY_RCU or SLAB_POISON excepted)",
+	  0, 0, NULL, NULL, NULL },
+	{ "init_on_free", OPT_BOOL, &kheap_config.init_on_free, "0",
+	  "zero every page and slab object when it is freed, malloc shim included (same exceptions; pages are then not zeroed again at allocation)",
+	  0, 0, NULL, NULL, NULL },
+	{ "page_poison", OPT_BOOL, &kheap_config.page_poison, "0",
+	  "fill free pages with 0xaa and check them when they are allocated again (CONFIG_PAGE_POISONING); takes precedence over init_on_alloc/init_on_free",
+	  0, 0, NULL, NULL, NULL },
 	{ "slab_debug", OPT_FUNC, NULL, "(off)",
 	  "SLUB debugging: [<FZPUTAO->][,<cache>[,...]][;...] (F checks, Z red zones, P poison, U tracks, T trace, A failslab, O not if the order grows; '*' globs; bare: FZPU)",
 	  0, 0, slub_debug_parse, slub_debug_show, NULL },

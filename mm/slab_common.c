@@ -1282,9 +1282,9 @@ void kfree_bulk(size_t size, void **p)
  * krealloc - resize an object, as v6.12's krealloc does
  * @p: the object (NULL: allocate)
  * @new_size: the new size (0: free @p and return ZERO_SIZE_PTR)
- * @flags: GFP flags; with __GFP_ZERO the bytes from @new_size to the end of
- *         the object are zeroed when it is reused in place, so a later
- *         krealloc with __GFP_ZERO finds them zeroed
+ * @flags: GFP flags; with __GFP_ZERO (or init_on_alloc) the bytes from
+ *         @new_size to the end of the object are zeroed when it is reused
+ *         in place, so a later krealloc with __GFP_ZERO finds them zeroed
  *
  * The object is reused in place when it is large enough (ksize); otherwise
  * a new one is allocated, the old contents (ksize bytes) copied, and the
@@ -1305,7 +1305,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 			return NULL;
 	}
 	if (ks >= new_size) {
-		if (flags & __GFP_ZERO)
+		if (want_init_on_alloc(flags))	/* zero the spare bytes */
 			memset((char *)p + new_size, 0, ks - new_size);
 		/* the kernel traces nothing here; a replay needs the new size */
 		if (trace_enabled())

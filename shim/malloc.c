@@ -102,6 +102,12 @@
  *    site (_RET_IP_ of the malloc family); free() records its kfree or vfree
  *    event itself, and realloc() an in-place resize as a krealloc event.
  *
+ * 10. init_on_alloc / init_on_free apply to every block: with either on,
+ *     malloc and free leave their inline sheaf paths for kmalloc() and
+ *     kfree_slab_object(), which zero as the kernel does (slub.c), and
+ *     large blocks and vmalloc areas are zeroed by the page allocator and
+ *     vmalloc.  So a freed block holds none of its data under init_on_free.
+ *
  * Cost: malloc of a small size is one load and branch for init, the size
  * test, the size-class lookup inlined from kmalloc() (a table load below
  * 192 bytes, a bsr above), then the slab fast path: with the sheaves an
@@ -342,8 +348,11 @@ static __always_inline void __shim_free(void *p)
 
 			/* the sheaf push inline; a bad pointer goes the whole
 			 * way (to be reported), a full or missing sheaf to
-			 * the sheaf slow path (the object is marked free) */
+			 * the sheaf slow path (the object is marked free);
+			 * with init_on_free the whole way */
 			if (likely(cache_has_sheaves(s) &&
+				   !(READ_ONCE(slab_alloc_hooks) &
+				     SLAB_HOOK_INIT_FREE) &&
 				   object_start_ok(s, slab, p))) {
 				if (unlikely(!slab_free_mark(s, slab, p)))
 					return;		/* a double free */
