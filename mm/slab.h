@@ -179,6 +179,10 @@ struct kmem_cache {
 	int random_seq_state;		/* 0 none yet, 1 being made, 2 made
 					   (or failed: linear order) */
 	bool sheaf_mapped;		/* its slabs are in the sheaf map (slub.c) */
+	unsigned int trace_id;		/* its number in the trace being
+					   recorded, valid while ... */
+	unsigned int trace_gen;		/* ... this is that trace's
+					   (kernel/trace/trace.c) */
 };
 
 /* ---- flag masks (mm/slab.h, mm/slub.c) ---- */

@@ -193,6 +193,12 @@
  *    taking n->list_lock when fork() ran does not exist in the child; the
  *    slab it was moving is then on no list in the child: its free objects
  *    are leaked there, nothing is corrupted.
+ *
+ * 8. Tracepoints (kernel/trace/trace.h): kmem_cache_alloc(_node),
+ *    __kmem_cache_alloc_kmalloc (the kmalloc event), kmem_cache_free and
+ *    the bulk calls test trace_enabled() once and, while a trace runs, take
+ *    a noinline variant that nests the new slab's page events inside the
+ *    call and records the event after the allocation, before the free.
  */
 #include "internal.h"
 #include "slab_internal.h"
@@ -200,6 +206,7 @@
 #include "slub_debug.h"
 #include "kfence/kfence.h"
 #include "sanitizer.h"
+#include "kernel/trace/trace.h"
 #include "os/rseq.h"
 #include "slub_fast.h"
 #include <linux/kmemleak.h>
@@ -1798,11 +1805,34 @@ out:
 }
 
 /*
+ * slab_alloc_traced - slab_alloc_node() with tracing on: a new slab's pages
+ * are nested in the event, recorded once the object is known (the kmalloc
+ * event when @kmalloc, with bytes_alloc = s->size as the kernel's).
+ */
+static __noinline __cold void *slab_alloc_traced(struct kmem_cache *s,
+						 gfp_t gfp,
+						 unsigned int orig_size,
+						 unsigned long addr,
+						 bool kmalloc)
+{
+	void *ret;
+
+	trace_nest_begin();
+	ret = slab_alloc_node(s, gfp, orig_size, addr);
+	trace_nest_end();
+	if (kmalloc)
+		__trace_kmalloc(addr, ret, orig_size, s->size, gfp);
+	else
+		__trace_kmem_cache_alloc(addr, ret, s, gfp);
+	return ret;
+}
+
+/*
  * sheaf_alloc_fast - the sheaf hit of an allocation, inline in each entry
  * point: NULL sends the caller to slab_alloc_slow().  Cost: the hooks
  * word, the rseq pop (slub_fast.h), the free mark cleared; no stack frame
  * (everything that needs registers saved is out of line).  __GFP_ZERO and
- * armed hooks take the whole way.
+ * armed hooks (tracing's among them: SLAB_HOOK_TRACE) take the whole way.
  */
 static __always_inline void *sheaf_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 {
@@ -1824,10 +1854,12 @@ static __always_inline void *sheaf_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 }
 
 /*
- * slab_alloc_node() out of line, behind sheaf_alloc_fast().  Where kheap
- * tells Valgrind about every block (the debug library) it stays inline:
- * Valgrind names the function that announces a block, and its reports
- * should read __kmem_cache_alloc_kmalloc, as the README shows.
+ * slab_alloc_node() out of line, behind sheaf_alloc_fast(), and its traced
+ * version while a trace is recorded (@kmalloc: the kmalloc event, else
+ * kmem_cache_alloc's).  Where kheap tells Valgrind about every block (the
+ * debug library) it stays inline: Valgrind names the function that
+ * announces a block, and its reports should read
+ * __kmem_cache_alloc_kmalloc, as the README shows.
  */
 #if KHEAP_VALGRIND
 #define __alloc_slow_inline	__always_inline
@@ -1837,8 +1869,11 @@ static __always_inline void *sheaf_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 static __alloc_slow_inline void *slab_alloc_slow(struct kmem_cache *s,
 						 gfp_t gfp,
 						 unsigned int orig_size,
-						 unsigned long addr)
+						 unsigned long addr,
+						 bool kmalloc)
 {
+	if (trace_enabled())
+		return slab_alloc_traced(s, gfp, orig_size, addr, kmalloc);
 	return slab_alloc_node(s, gfp, orig_size, addr);
 }
 
@@ -1856,7 +1891,7 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfpflags)
 
 	if (likely(object))
 		return object;
-	return slab_alloc_slow(s, gfpflags, s->object_size, _RET_IP_);
+	return slab_alloc_slow(s, gfpflags, s->object_size, _RET_IP_, false);
 }
 
 /**
@@ -1881,7 +1916,7 @@ void *__kmem_cache_alloc_kmalloc(struct kmem_cache *s, gfp_t gfpflags,
 
 	if (likely(object))
 		return object;
-	return slab_alloc_slow(s, gfpflags, (unsigned int)orig_size, caller);
+	return slab_alloc_slow(s, gfpflags, (unsigned int)orig_size, caller, true);
 }
 
 /**
@@ -1895,15 +1930,35 @@ void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfpflags, int node)
 	(void)node;			/* one node */
 	if (likely(object))
 		return object;
-	return slab_alloc_slow(s, gfpflags, s->object_size, _RET_IP_);
+	return slab_alloc_slow(s, gfpflags, s->object_size, _RET_IP_, false);
 }
 
-/**
+static int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags,
+				   size_t size, void **p);
+
+/*
  * kmem_cache_alloc_bulk - allocate @size objects into @p, all or nothing
- * Return: @size, or 0 (and nothing allocated) if memory ran out.
+ * Return: @size, or 0 (and nothing allocated) if memory ran out.  Traced as
+ * one kmem_cache_alloc event per object (the kernel traces none), so a
+ * replay sees every object.
  */
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 			  void **p)
+{
+	int ret;
+
+	if (!trace_enabled())
+		return __kmem_cache_alloc_bulk(s, flags, size, p);
+	trace_nest_begin();
+	ret = __kmem_cache_alloc_bulk(s, flags, size, p);
+	trace_nest_end();
+	for (int i = 0; i < ret; i++)
+		__trace_kmem_cache_alloc(_RET_IP_, p[i], s, flags);
+	return ret;
+}
+
+static int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags,
+				   size_t size, void **p)
 {
 	size_t i = 0;
 
@@ -2430,6 +2485,17 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x,
 		slab_free_object(s, slab, x, addr);
 }
 
+/* Traced: the event comes before the free (its name= is s->name). */
+static __noinline __cold void slab_free_traced(struct kmem_cache *s, void *x,
+					       unsigned long addr)
+{
+	if (x && s)
+		__trace_kmem_cache_free(addr, x, s);
+	trace_nest_begin();
+	slab_free(s, x, addr);
+	trace_nest_end();
+}
+
 /* slab_free() out of line, behind the sheaf map in kmem_cache_free(). */
 static __noinline void slab_free_checked(struct kmem_cache *s, void *x,
 					 unsigned long addr)
@@ -2447,6 +2513,10 @@ static __noinline void slab_free_checked(struct kmem_cache *s, void *x,
  */
 void kmem_cache_free(struct kmem_cache *s, void *x)
 {
+	if (trace_enabled()) {
+		slab_free_traced(s, x, _RET_IP_);
+		return;
+	}
 	/* an object of @s found through the sheaf map: onto the sheaf */
 	if (likely(s) && likely(sheaf_map_free(x, s)))
 		return;
@@ -2475,11 +2545,29 @@ void kfree_slab_object(struct slab *slab, void *x, unsigned long addr)
 	slab_free_object(s, slab, x, addr);
 }
 
+static void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size,
+				   void **p);
+
 /**
  * kmem_cache_free_bulk - free @size objects of @s from @p; objects of one
  * slab are chained and freed with one operation (build_detached_freelist).
  */
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
+{
+	if (unlikely(trace_enabled() && s)) {
+		for (size_t i = 0; i < size; i++)
+			if (p[i])
+				__trace_kmem_cache_free(_RET_IP_, p[i], s);
+		trace_nest_begin();
+		__kmem_cache_free_bulk(s, size, p);
+		trace_nest_end();
+		return;
+	}
+	__kmem_cache_free_bulk(s, size, p);
+}
+
+static void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size,
+				   void **p)
 {
 	/* a debug cache checks objects one by one: no chaining through them */
 	if (unlikely(s && kmem_cache_debug(s))) {

@@ -161,18 +161,26 @@
  * No path holds two of the middle four except validation and fork, which
  * take them all in this order.  vmap_area nodes are freed to their slab
  * cache under free_vmap_area_lock; nothing in the slab or page allocator
- * calls back into vmalloc with its own locks held.  vmallocinfo formats one line at a time under
- * vmap_area_lock and prints it unlocked (printing may allocate).
+ * calls back into vmalloc with its own locks held.  vmallocinfo formats
+ * one line at a time under vmap_area_lock and prints it unlocked (printing
+ * may allocate).
  *
  * Costs: vmalloc = two or three slab allocations, an O(log n) search and clip
  * under free_vmap_area_lock, nr_pages buddy allocations, one mmap and one
  * madvise, an O(log n) insert under vmap_area_lock; with pooled donors
  * also an mremap (or one per mapping a donor spans) and a slab
- * allocation per donor, and no page faults for the bytes they bring.  vfree = an O(log n) lookup, nr_pages buddy frees, and a pool
- * insert (a list walk of at most 16) or an O(log n) merge into the lazy
- * tree; every lazy_max_pages freed pages, one purge.
+ * allocation per donor, and no page faults for the bytes they bring.
+ * vfree = an O(log n) lookup, nr_pages buddy frees, and a pool insert (a
+ * list walk of at most 16) or an O(log n) merge into the lazy tree; every
+ * lazy_max_pages freed pages, one purge.
+ *
+ * Tracepoints (kernel/trace/trace.h; v6.12 has no vmalloc event in kmem):
+ * kheap_vmalloc for every vmalloc variant (the frames, page array and
+ * vm_struct nested inside it), kheap_vfree for vfree and for the area
+ * vmalloc_move() leaves; one load and branch while no trace runs.
  */
 #include "internal.h"
+#include "kernel/trace/trace.h"
 
 #include <errno.h>
 #include <string.h>
@@ -1330,16 +1338,16 @@ static void vmalloc_abort(struct vm_struct *area, struct vmap_area *va)
  * With @donor the new area's first bytes are moved from it (vmalloc_move);
  * without, from pooled areas if any are kept (vm_fill_from_pool()) unless
  * the memory must read zero: @zero (the kernel API, whose vmalloc memory
- * always does), __GFP_ZERO or init_on_alloc.  Clearing a pooled page costs as much as
- * faulting in a fresh one when the page was never touched, so those
- * requests get fresh pages (vmalloc_bench, 256 untouched pages: 38 us with
+ * always does), __GFP_ZERO or init_on_alloc.  Clearing a pooled page costs
+ * as much as faulting in a fresh one when the page was never touched, so
+ * those requests get fresh pages (vmalloc_bench, 256 untouched pages: 38 us with
  * a memset of pooled pages, 8 us fresh).
  */
-static void *vmalloc_node_range(unsigned long size, unsigned long align,
-				unsigned long start, unsigned long end,
-				gfp_t gfp, unsigned long vm_flags,
-				const void *caller, struct vm_donor *donor,
-				bool zero)
+static void *do_vmalloc_node_range(unsigned long size, unsigned long align,
+				   unsigned long start, unsigned long end,
+				   gfp_t gfp, unsigned long vm_flags,
+				   const void *caller, struct vm_donor *donor,
+				   bool zero)
 {
 	static bool warned_zero;
 	unsigned long real_size = size;
@@ -1385,6 +1393,38 @@ static void *vmalloc_node_range(unsigned long size, unsigned long align,
 	}
 	insert_vmap_area(va, area);
 	return area->addr;
+}
+
+/* Traced: the frames, page array and vm_struct are nested in the event. */
+static __noinline __cold void *vmalloc_traced(unsigned long size,
+					      unsigned long align,
+					      unsigned long start,
+					      unsigned long end, gfp_t gfp,
+					      unsigned long vm_flags,
+					      const void *caller,
+					      struct vm_donor *donor, bool zero)
+{
+	void *p;
+
+	trace_nest_begin();
+	p = do_vmalloc_node_range(size, align, start, end, gfp, vm_flags,
+				  caller, donor, zero);
+	trace_nest_end();
+	__trace_vmalloc((unsigned long)caller, p, size, PAGE_ALIGN(size), gfp);
+	return p;
+}
+
+static void *vmalloc_node_range(unsigned long size, unsigned long align,
+				unsigned long start, unsigned long end,
+				gfp_t gfp, unsigned long vm_flags,
+				const void *caller, struct vm_donor *donor,
+				bool zero)
+{
+	if (trace_enabled())
+		return vmalloc_traced(size, align, start, end, gfp, vm_flags,
+				      caller, donor, zero);
+	return do_vmalloc_node_range(size, align, start, end, gfp, vm_flags,
+				     caller, donor, zero);
 }
 
 /*
@@ -1577,14 +1617,20 @@ void *vmalloc_move(const void *p, unsigned long size, gfp_t gfp,
 	if (d.moved < keep)		/* the move stopped short: copy */
 		memcpy((char *)n + d.moved, (const char *)p + d.moved,
 		       keep - d.moved);
+	/* the old area's vfree event, as vrealloc()'s free would have */
+	if (trace_enabled())
+		__trace_vfree((unsigned long)caller, p);
+	trace_nest_begin();
 	if (!d.moved) {
 		__vfree(p, false);
-		return n;
+	} else {
+		/* what did not move (copied, or a shrink's tail) goes back now */
+		if (get_vm_area_size(vm) > d.moved)
+			os_decommit((char *)p + d.moved,
+				    get_vm_area_size(vm) - d.moved);
+		__vfree(p, true);
 	}
-	/* what did not move (copied, or a shrink's tail) goes back now */
-	if (get_vm_area_size(vm) > d.moved)
-		os_decommit((char *)p + d.moved, get_vm_area_size(vm) - d.moved);
-	__vfree(p, true);
+	trace_nest_end();
 	return n;
 }
 
@@ -1671,6 +1717,14 @@ static void __vfree(const void *addr, bool emptied)
  */
 void vfree(const void *addr)
 {
+	if (trace_enabled() && addr) {
+		__trace_vfree((unsigned long)__builtin_return_address(0),
+			      addr);
+		trace_nest_begin();
+		__vfree(addr, false);
+		trace_nest_end();
+		return;
+	}
 	__vfree(addr, false);
 }
 

@@ -92,24 +92,35 @@
  *    across exec) keeps stats and publishing to that one process, not its
  *    children or the programs they run.
  *
- * 9. init_on_alloc / init_on_free apply to every block: with either on,
- *    malloc and free leave their inline sheaf paths for kmalloc() and
- *    kfree_slab_object(), which zero as the kernel does (slub.c), and
- *    large blocks and vmalloc areas are zeroed by the page allocator and
- *    vmalloc.  So a freed block holds none of its data under init_on_free.
+ * 9. Tracing (`kheap trace record`, kernel/trace/).  The shim's constructor
+ *    starts a trace when $KHEAP_TRACE names a file and $KHEAP_TRACE_PID is
+ *    this process (so the programs it runs are not recorded into the same
+ *    file), or "*": every process records to a file of its own,
+ *    $KHEAP_TRACE.PID (`kheap trace record --follow`); its destructor stops
+ *    it.  While a trace is recorded,
+ *    slab_alloc_hooks keeps malloc off its inline sheaf pop, so every
+ *    allocation passes a traced kheap entry point with the program's call
+ *    site (_RET_IP_ of the malloc family); free() records its kfree or vfree
+ *    event itself, and realloc() an in-place resize as a krealloc event.
+ *
+ * 10. init_on_alloc / init_on_free apply to every block: with either on,
+ *     malloc and free leave their inline sheaf paths for kmalloc() and
+ *     kfree_slab_object(), which zero as the kernel does (slub.c), and
+ *     large blocks and vmalloc areas are zeroed by the page allocator and
+ *     vmalloc.  So a freed block holds none of its data under init_on_free.
  *
  * Cost: malloc of a small size is one load and branch for init, the size
  * test, the size-class lookup (one load from malloc_size_cache[]), then the
  * pop of this CPU's sheaf inline (an rseq sequence, no atomic; see
- * mm/slub_fast.h), or else the slab allocation.  free is the sheaf map
- * lookup (sheaf_map_lookup(): one range compare that also turns NULL and
- * every pointer outside the direct map away, then the cache and the
- * object boundary from eight bytes per page frame, no struct page) and
- * the sheaf push inline, or else, out of line, the owner's test and
- * virt_to_slab() and the slab free (kfree_slab_object(), what kfree()
- * would call after looking the slab up a second time).  The double free
- * check (slub_fast.h) adds a store to malloc and a load, a bswap, two xors
- * and a store to free.
+ * mm/slub_fast.h), or else the slab allocation.  free is a load and
+ * branch for tracing, then the sheaf map lookup (sheaf_map_lookup(): one
+ * range compare that also turns NULL and every pointer outside the direct
+ * map away, then the cache and the object boundary from eight bytes per
+ * page frame, no struct page) and the sheaf push inline, or else, out of
+ * line, the owner's test and virt_to_slab() and the slab free
+ * (kfree_slab_object(), what kfree() would call after looking the slab up
+ * a second time).  The double free check (slub_fast.h) adds a store to
+ * malloc and a load, a bswap, two xors and a store to free.
  */
 #include "internal.h"
 #include "shim/shim.h"
@@ -117,6 +128,7 @@
 #include "slub_fast.h"
 #include "kfence/kfence.h"
 #include "sanitizer.h"
+#include "kernel/trace/trace.h"
 
 /* statistics, Valgrind and ASan annotations live in the out-of-line paths */
 #if defined(CONFIG_SLUB_STATS) || KHEAP_VALGRIND || KHEAP_ASAN
@@ -217,20 +229,22 @@ static __noinline __cold void *enomem(void)
 }
 
 /* Blocks above KMALLOC_MAX_SIZE, or aligned beyond what kmalloc gives. */
-static __noinline void *shim_vmalloc(size_t size, size_t align, gfp_t gfp)
+static __noinline void *shim_vmalloc(size_t size, size_t align, gfp_t gfp,
+				     unsigned long caller)
 {
 	if (align < PAGE_SIZE)
 		align = PAGE_SIZE;
 	if (size > (1UL << 46))		/* larger than any vmalloc range */
 		return NULL;
-	return vmalloc_nozero(size, align, gfp, __builtin_return_address(0));
+	return vmalloc_nozero(size, align, gfp, (void *)caller);
 }
 
 /*
  * Everything but the inline sheaf pop: slab slow paths, large kmalloc and
  * vmalloc may take kheap's locks, so a thread inside dump_stack()'s
  * backtrace() (which may run with one held) gets the boot arena instead
- * (4.).  @s is the slab cache for sizes up to KMALLOC_MAX_CACHE_SIZE.
+ * (4.).  @s is the slab cache for sizes up to KMALLOC_MAX_CACHE_SIZE; @ip
+ * is the call site of malloc(), realloc(), ... (traces and tracks).
  */
 static __noinline void *shim_alloc_slow(size_t size, size_t align, gfp_t gfp,
 					struct kmem_cache *s, unsigned long ip)
@@ -240,13 +254,14 @@ static __noinline void *shim_alloc_slow(size_t size, size_t align, gfp_t gfp,
 	if (s)
 		return __kmem_cache_alloc_kmalloc(s, gfp, size, ip);
 	if (size - 1 < KMALLOC_MAX_SIZE)
-		return kmalloc(size, gfp);
-	if (!size)
-		return kmalloc(1, gfp);	/* a unique pointer, not ZERO_SIZE_PTR */
-	return shim_vmalloc(size, align, gfp);
+		return __kmalloc_node_track_caller(size, gfp, NUMA_NO_NODE, ip);
+	if (!size)		/* a unique pointer, not ZERO_SIZE_PTR */
+		return __kmalloc_node_track_caller(1, gfp, NUMA_NO_NODE, ip);
+	return shim_vmalloc(size, align, gfp, ip);
 }
 
-/* The allocator behind every entry point; @align is a power of two. */
+/* The allocator behind every entry point; @align is a power of two.  Always
+ * inline, so _RET_IP_ in it is the call site of malloc(), realloc(), ... */
 static __always_inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
 {
 	struct kmem_cache *s = NULL;
@@ -344,8 +359,6 @@ static __noinline void shim_free_slow(void *p, unsigned long ip)
 {
 	struct slab *slab;
 
-	if (unlikely(!p))
-		return;
 	switch (owner_of(p)) {
 	case OWN_KMALLOC:
 		/* kfree()'s slab case, without looking the slab up again:
@@ -370,12 +383,41 @@ static __noinline void shim_free_slow(void *p, unsigned long ip)
 }
 
 /*
- * The sheaf map first, with any pointer (its one range compare also turns
- * NULL, vmalloc, boot and foreign pointers away; slub_fast.h), no struct
- * page; everything else out of line.
+ * With tracing on (kernel/trace/): the kfree or vfree event with the
+ * program's call site, before the free; kheap's own events inside it are
+ * nested.
+ */
+static __noinline __cold void shim_free_traced(void *p, unsigned long caller)
+{
+	if (!p)
+		return;
+	switch (owner_of(p)) {
+	case OWN_KMALLOC:
+		__trace_kfree(caller, p);
+		break;
+	case OWN_VMALLOC:
+		__trace_vfree(caller, p);
+		break;
+	default:
+		break;
+	}
+	trace_nest_begin();
+	if (!SHIM_INLINE_SLAB || !sheaf_map_free(p, NULL))
+		shim_free_slow(p, caller);
+	trace_nest_end();
+}
+
+/*
+ * One test for tracing, then the sheaf map, with any pointer (its one
+ * range compare also turns NULL, vmalloc, boot and foreign pointers away;
+ * slub_fast.h), no struct page; everything else out of line.
  */
 static __always_inline void shim_free(void *p)
 {
+	if (unlikely(trace_enabled())) {
+		shim_free_traced(p, _RET_IP_);
+		return;
+	}
 	if (SHIM_INLINE_SLAB && likely(sheaf_map_free(p, NULL)))
 		return;
 	shim_free_slow(p, _RET_IP_);
@@ -438,14 +480,17 @@ SHIM_PUBLIC void *SHIM_ENTRY(realloc)(void *p, size_t size)
 		return realloc_foreign(p);
 	old = usable_size(p);
 	/* keep the block while it fits and is not more than twice too big */
-	if (size <= old && (size > old / 2 || old <= 16))
+	if (size <= old && (size > old / 2 || old <= 16)) {
+		if (unlikely(trace_enabled()))
+			__trace_krealloc(_RET_IP_, p, size, old);
 		return p;
+	}
 	/* vmalloc to vmalloc: the pages move to the new area, no copy */
 	if (size > KMALLOC_MAX_SIZE && owner_of(p) == OWN_VMALLOC) {
-		n = vmalloc_move(p, size, SHIM_GFP, __builtin_return_address(0));
+		n = vmalloc_move(p, size, SHIM_GFP, (void *)_RET_IP_);
 		return n ? n : enomem();
 	}
-	n = SHIM_ENTRY(malloc)(size);
+	n = shim_alloc(size, 8, SHIM_GFP);	/* inline: the caller's call site */
 	if (!n)
 		return NULL;
 	memcpy(n, p, min(old, size));
@@ -655,6 +700,35 @@ static bool options_are_mine(void)
 	       kheap_config.stats_pid == (unsigned int)os_getpid();
 }
 
+/* $KHEAP_TRACE, if $KHEAP_TRACE_PID is this process (9.); no allocation. */
+static void shim_trace_start(void)
+{
+	static char each[4096];
+	const char *path = getenv("KHEAP_TRACE");
+	const char *pid = getenv("KHEAP_TRACE_PID");
+	long want = 0;
+	int err;
+
+	if (!path || !*path)
+		return;
+	if (pid && !strcmp(pid, "*")) {
+		/* every process: its own file, PATH.PID */
+		if (snprintf(each, sizeof(each), "%s.%d", path, os_getpid()) >=
+		    (int)sizeof(each))
+			return;
+		path = each;
+	} else {
+		for (; pid && *pid >= '0' && *pid <= '9'; pid++)
+			want = want * 10 + (*pid - '0');
+		if (want != os_getpid())
+			return;
+	}
+	err = kheap_trace_start(path);
+	if (err)
+		pr_err("kheap: trace: cannot record to %s: %s\n", path,
+		       strerror(-err));
+}
+
 __attribute__((constructor)) static void shim_start(void)
 {
 	const char *env = getenv("KHEAP_STATS");
@@ -663,6 +737,7 @@ __attribute__((constructor)) static void shim_start(void)
 		return;
 	if (env && env[0] && strcmp(env, "0"))
 		kheap_config.stats = true;
+	shim_trace_start();
 	if (!options_are_mine())
 		return;
 	if (kheap_config.stats)
@@ -673,7 +748,11 @@ __attribute__((constructor)) static void shim_start(void)
 
 __attribute__((destructor)) static void shim_stop(void)
 {
-	if (!READ_ONCE(kheap_initialized) || !options_are_mine())
+	if (!READ_ONCE(kheap_initialized))
+		return;
+	if (trace_enabled())
+		kheap_trace_stop();
+	if (!options_are_mine())
 		return;
 	if (kheap_config.stats)
 		print_stats();
