@@ -345,6 +345,7 @@ void slab_caches_fork_prepare(void);	/* every cache's locks */
 void slab_caches_fork_parent(void);
 void slab_caches_fork_child(void);
 int slab_validate(void);		/* every cache's invariants; errors */
+void slab_sheaf_map_pause(bool pause);	/* tracing: frees past the map */
 /* the busiest caches at their own high-water marks, for the "peaks" view */
 int slab_peaks_show(FILE *out);
 /* ---- slab_common.c: the kmalloc part ---- */

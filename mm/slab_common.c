@@ -82,7 +82,8 @@
  *    krealloc an in-place resize (the kernel records none; a replay needs
  *    the size), kmem_cache_create/destroy their own events; kmalloc's slab
  *    case is slub.c's __kmem_cache_alloc_kmalloc.  Each costs one load and
- *    branch while no trace runs.
+ *    branch while no trace runs; kfree's sheaf hits none (the sheaf map is
+ *    paused while a trace runs, so every kfree then takes kfree_slow()).
  */
 #include "internal.h"
 #include "slab_internal.h"
@@ -1181,7 +1182,7 @@ static void free_large_kmalloc(struct page *page, const void *object)
 
 /* kfree() past the sheaf map: struct page, large kmalloc, bad pointers;
  * @caller is the free track slub_debug records. */
-static __noinline void kfree_slow(const void *objp, unsigned long caller)
+static __always_inline void do_kfree(const void *objp, unsigned long caller)
 {
 	struct slab *slab;
 	struct page *page;
@@ -1215,9 +1216,19 @@ static __noinline __cold void kfree_traced(const void *objp,
 {
 	__trace_kfree(caller, objp);
 	trace_nest_begin();
-	if (!sheaf_map_free((void *)objp, NULL))
-		kfree_slow(objp, caller);
+	do_kfree(objp, caller);
 	trace_nest_end();
+}
+
+/* Everything the sheaf map does not take; while a trace is recorded that
+ * is every free (slab_sheaf_map_pause()). */
+static __noinline void kfree_slow(const void *objp, unsigned long caller)
+{
+	if (trace_enabled()) {
+		kfree_traced(objp, caller);
+		return;
+	}
+	do_kfree(objp, caller);
 }
 
 /**
@@ -1227,14 +1238,10 @@ static __noinline __cold void kfree_traced(const void *objp,
  * A pointer kheap did not hand out is reported and ignored.  An object of
  * a cache with sheaves is found through the sheaf map and pushed onto
  * this CPU's sheaf inline (sheaf_map_free()); the rest goes the struct
- * page way.
+ * page way, traced while a trace is recorded.
  */
 void kfree(const void *objp)
 {
-	if (trace_enabled()) {
-		kfree_traced(objp, _RET_IP_);
-		return;
-	}
 	if (likely(sheaf_map_free((void *)objp, NULL)))
 		return;
 	kfree_slow(objp, _RET_IP_);

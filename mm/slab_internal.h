@@ -398,7 +398,8 @@ static inline struct kmem_cache *malloc_slab(size_t size, unsigned long caller)
  * the cache of the slab it belongs to or'ed with the slab's order, when
  * that cache has sheaves (and is mapped: s->sheaf_mapped), else 0.
  * slab_sheaf_map_pfns is its number of entries: max_pfn, or 0 without a
- * map, so one compare tells whether an address has an entry.
+ * map or while a trace is recorded (slab_sheaf_map_pause()), so one
+ * compare tells whether a free may take the map's inline path.
  */
 #define SHEAF_MAP_ORDER_MASK	15UL	/* caches are 64-byte aligned */
 extern unsigned long *slab_sheaf_map;

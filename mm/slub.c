@@ -199,6 +199,10 @@
  *    the bulk calls test trace_enabled() once and, while a trace runs, take
  *    a noinline variant that nests the new slab's page events inside the
  *    call and records the event after the allocation, before the free.
+ *    The sheaf hits test nothing: while a trace runs, the allocations'
+ *    hook word (SLAB_HOOK_TRACE) and the paused sheaf map
+ *    (slab_sheaf_map_pause()) send every call to the slow path, where the
+ *    test is.
  */
 #include "internal.h"
 #include "slab_internal.h"
@@ -369,6 +373,18 @@ static bool kmalloc_up;		/* every kmalloc cache exists */
  */
 unsigned long *slab_sheaf_map;
 unsigned long slab_sheaf_map_pfns;	/* its entries; 0: no map */
+
+/*
+ * slab_sheaf_map_pause - while a trace is recorded (kernel/trace/), frees
+ * must pass their traced entry points: the map's range (its one compare
+ * in sheaf_map_lookup()) reads as empty, so kfree(), kmem_cache_free()
+ * and the shim's free() go their slow ways, which test for tracing - the
+ * sheaf hits pay nothing for it.  The entries themselves stay as they are.
+ */
+void slab_sheaf_map_pause(bool pause)
+{
+	WRITE_ONCE(slab_sheaf_map_pfns, pause || !slab_sheaf_map ? 0 : max_pfn);
+}
 
 /* The entry of @s's slabs of @order. */
 static inline unsigned long sheaf_map_entry(struct kmem_cache *s,
@@ -2496,10 +2512,15 @@ static __noinline __cold void slab_free_traced(struct kmem_cache *s, void *x,
 	trace_nest_end();
 }
 
-/* slab_free() out of line, behind the sheaf map in kmem_cache_free(). */
+/* slab_free() out of line, behind the sheaf map in kmem_cache_free(),
+ * traced while a trace is recorded (the map then takes no free). */
 static __noinline void slab_free_checked(struct kmem_cache *s, void *x,
 					 unsigned long addr)
 {
+	if (trace_enabled()) {
+		slab_free_traced(s, x, addr);
+		return;
+	}
 	slab_free(s, x, addr);
 }
 
@@ -2513,10 +2534,6 @@ static __noinline void slab_free_checked(struct kmem_cache *s, void *x,
  */
 void kmem_cache_free(struct kmem_cache *s, void *x)
 {
-	if (trace_enabled()) {
-		slab_free_traced(s, x, _RET_IP_);
-		return;
-	}
 	/* an object of @s found through the sheaf map: onto the sheaf */
 	if (likely(s) && likely(sheaf_map_free(x, s)))
 		return;
@@ -3087,7 +3104,9 @@ static bool sheaf_object_ok(struct kmem_cache *s, void *x, const char *where,
 
 	/* the shim frees through the map: it must know every sheaf object */
 	if (slab && slab->slab_cache == s && object_start_ok(s, slab, x) &&
-	    (!s->sheaf_mapped || sheaf_map_lookup(x) == s))
+	    (!s->sheaf_mapped ||
+	     (slab_sheaf_map[virt_to_pfn(x)] & ~SHEAF_MAP_ORDER_MASK) ==
+	     (unsigned long)s))
 		return true;
 	validator_report(v, "%s object 0x%016lx is not one of the cache's\n",
 			 where, (unsigned long)x);

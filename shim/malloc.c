@@ -100,8 +100,9 @@
  *    it.  While a trace is recorded,
  *    slab_alloc_hooks keeps malloc off its inline sheaf pop, so every
  *    allocation passes a traced kheap entry point with the program's call
- *    site (_RET_IP_ of the malloc family); free() records its kfree or vfree
- *    event itself, and realloc() an in-place resize as a krealloc event.
+ *    site (_RET_IP_ of the malloc family); the sheaf map is paused, so
+ *    free() takes its slow path, which records its kfree or vfree event
+ *    itself; realloc() records an in-place resize as a krealloc event.
  *
  * 10. init_on_alloc / init_on_free apply to every block: with either on,
  *     malloc and free leave their inline sheaf paths for kmalloc() and
@@ -112,10 +113,10 @@
  * Cost: malloc of a small size is one load and branch for init, the size
  * test, the size-class lookup (one load from malloc_size_cache[]), then the
  * pop of this CPU's sheaf inline (an rseq sequence, no atomic; see
- * mm/slub_fast.h), or else the slab allocation.  free is a load and
- * branch for tracing, then the sheaf map lookup (sheaf_map_lookup(): one
- * range compare that also turns NULL and every pointer outside the direct
- * map away, then the cache and the object boundary from eight bytes per
+ * mm/slub_fast.h), or else the slab allocation.  free is the sheaf map
+ * lookup (sheaf_map_lookup(): one range compare that also turns NULL,
+ * every pointer outside the direct map and, while tracing, every pointer
+ * away, then the cache and the object boundary from eight bytes per
  * page frame, no struct page) and the sheaf push inline, or else, out of
  * line, the owner's test and virt_to_slab() and the slab free
  * (kfree_slab_object(), what kfree() would call after looking the slab up
@@ -355,7 +356,7 @@ static __noinline void shim_free_large(void *p)
 }
 
 /* free() of anything the sheaf map does not take, for the caller @ip. */
-static __noinline void shim_free_slow(void *p, unsigned long ip)
+static __always_inline void __shim_free_slow(void *p, unsigned long ip)
 {
 	struct slab *slab;
 
@@ -402,22 +403,28 @@ static __noinline __cold void shim_free_traced(void *p, unsigned long caller)
 		break;
 	}
 	trace_nest_begin();
-	if (!SHIM_INLINE_SLAB || !sheaf_map_free(p, NULL))
-		shim_free_slow(p, caller);
+	__shim_free_slow(p, caller);
 	trace_nest_end();
 }
 
+/* Out of line: the free's event first while a trace is recorded. */
+static __noinline void shim_free_slow(void *p, unsigned long ip)
+{
+	if (unlikely(trace_enabled())) {
+		shim_free_traced(p, ip);
+		return;
+	}
+	__shim_free_slow(p, ip);
+}
+
 /*
- * One test for tracing, then the sheaf map, with any pointer (its one
- * range compare also turns NULL, vmalloc, boot and foreign pointers away;
- * slub_fast.h), no struct page; everything else out of line.
+ * The sheaf map first, with any pointer (its one range compare also turns
+ * NULL, vmalloc, boot and foreign pointers away, and every pointer while
+ * a trace is recorded: slab_sheaf_map_pause()), no struct page; everything
+ * else out of line, where tracing is tested.
  */
 static __always_inline void shim_free(void *p)
 {
-	if (unlikely(trace_enabled())) {
-		shim_free_traced(p, _RET_IP_);
-		return;
-	}
 	if (SHIM_INLINE_SLAB && likely(sheaf_map_free(p, NULL)))
 		return;
 	shim_free_slow(p, _RET_IP_);

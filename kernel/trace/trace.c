@@ -594,6 +594,8 @@ static void set_tracing(bool on)
 	else
 		__atomic_fetch_and(&slab_alloc_hooks, ~SLAB_HOOK_TRACE,
 				   __ATOMIC_RELAXED);
+	/* and its inline frees, through the sheaf map (mm/slub.c) */
+	slab_sheaf_map_pause(on);
 }
 
 int kheap_trace_start(const char *path)
