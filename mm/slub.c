@@ -167,6 +167,14 @@
  *    taking n->list_lock when fork() ran does not exist in the child; the
  *    slab it was moving is then on no list in the child: its free objects
  *    are leaked there, nothing is corrupted.
+ *
+ * 8. The other strategies.  With slab_allocator=slab or slob (slab.c,
+ *    slob.c) none of the above runs: each exported entry point below
+ *    (kmem_cache_alloc(), kmem_cache_free(), the kmalloc and kfree entry
+ *    points, the bulk calls) first tests slab_alt - slab_handover(), one
+ *    load and a predictable branch - and hands the call to slab_ops.
+ *    Their caches have no sheaves, so the malloc shim's inline sheaf
+ *    paths fall through to those entry points too.
  */
 #include "internal.h"
 #include "slab_internal.h"
@@ -1657,6 +1665,8 @@ out:
  */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfpflags)
 {
+	if (slab_handover())
+		return slab_ops->alloc(s, gfpflags, s->object_size, _RET_IP_);
 	return slab_alloc_node(s, gfpflags, s->object_size, _RET_IP_);
 }
 
@@ -1664,6 +1674,9 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfpflags)
 void *__kmem_cache_alloc_kmalloc(struct kmem_cache *s, gfp_t gfpflags,
 				 size_t orig_size, unsigned long caller)
 {
+	if (slab_handover())
+		return slab_ops->alloc(s, gfpflags, (unsigned int)orig_size,
+				       caller);
 	return slab_alloc_node(s, gfpflags, (unsigned int)orig_size, caller);
 }
 
@@ -1674,6 +1687,8 @@ void *__kmem_cache_alloc_kmalloc(struct kmem_cache *s, gfp_t gfpflags,
 void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfpflags, int node)
 {
 	(void)node;			/* one node */
+	if (slab_handover())
+		return slab_ops->alloc(s, gfpflags, s->object_size, _RET_IP_);
 	return slab_alloc_node(s, gfpflags, s->object_size, _RET_IP_);
 }
 
@@ -1688,6 +1703,8 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 
 	if (unlikely(!s || !size))
 		return 0;
+	if (slab_handover())
+		return slab_ops->alloc_bulk(s, flags, size, p);
 	if (should_failslab(s, flags))
 		return 0;
 	while (i < size) {
@@ -2158,12 +2175,20 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x,
  */
 void kmem_cache_free(struct kmem_cache *s, void *x)
 {
+	if (slab_handover()) {
+		slab_ops->free(s, x, _RET_IP_);
+		return;
+	}
 	slab_free(s, x, _RET_IP_);
 }
 
 /* kmem_cache_free() on behalf of the caller @addr. */
 void __kmem_cache_free(struct kmem_cache *s, void *x, unsigned long addr)
 {
+	if (slab_handover()) {
+		slab_ops->free(s, x, addr);
+		return;
+	}
 	slab_free(s, x, addr);
 }
 
@@ -2176,6 +2201,10 @@ void kfree_slab_object(struct slab *slab, void *x, unsigned long addr)
 {
 	struct kmem_cache *s = slab->slab_cache;
 
+	if (slab_handover()) {
+		slab_ops->kfree(slab, x, addr);
+		return;
+	}
 	if (unlikely(!object_start_ok(s, slab, x))) {
 		slab_report_bad_free("kfree", x, s, s);
 		return;
@@ -2189,6 +2218,10 @@ void kfree_slab_object(struct slab *slab, void *x, unsigned long addr)
  */
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 {
+	if (slab_handover()) {
+		slab_ops->free_bulk(s, size, p);
+		return;
+	}
 	/* a debug cache checks objects one by one: no chaining through them */
 	if (unlikely(s && kmem_cache_debug(s))) {
 		while (size)
