@@ -447,8 +447,12 @@ static void print_objinfo(struct kmem_cache *s, void *objp, int lines)
 	if (s->flags & SLAB_RED_ZONE)
 		pr_err("Redzone: 0x%llx/0x%llx\n", *dbg_redzone1(s, objp),
 		       *dbg_redzone2(s, objp));
-	if (s->flags & SLAB_STORE_USER)
-		pr_err("Last user: (%p)\n", *dbg_userword(s, objp));
+	if (s->flags & SLAB_STORE_USER) {
+		char sym[128];
+
+		sprint_symbol(sym, sizeof(sym), *dbg_userword(s, objp));
+		pr_err("Last user: (%s)\n", sym);
+	}
 	for (int i = 0; i < size && lines; i += 16, lines--)
 		dump_line(realobj, i, min(16, size - i));
 }
@@ -1673,13 +1677,35 @@ static void cache_reap_due(void)
  * would (tests; any thread may call it).  Return: false if slab_mutex was
  * busy and nothing was done.
  */
-bool slab_reap_cpu(unsigned int cpu);
 bool slab_reap_cpu(unsigned int cpu)
 {
 	if (cpu >= slab_nr_cpus || slab_mutex_held())
 		return false;
 	cache_reap(cpu);
 	return true;
+}
+
+/**
+ * slab_reap_expire - make every node's reap due, as if REAPTIMEOUT_NODE
+ * had passed (tests: the next slab_reap_cpu() reaps the shared arrays and
+ * free slabs too).
+ */
+void slab_reap_expire(void)
+{
+	struct kmem_cache *s;
+	unsigned long now = slab_jiffies();
+
+	if (slab_ops != &strategy_slab)
+		return;
+	slab_mutex_lock();
+	list_for_each_entry(s, &slab_caches, list) {
+		struct kmem_list3 *n = &cache_slab(s)->node;
+
+		kh_lock(&n->list_lock);
+		n->next_reap = now - 1;
+		kh_unlock(&n->list_lock);
+	}
+	slab_mutex_unlock();
 }
 
 /* ------------------------------------------------------------------ */

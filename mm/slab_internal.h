@@ -409,6 +409,10 @@ extern const struct slab_strategy strategy_slub;	/* slab_common.c */
 extern const struct slab_strategy strategy_slab;	/* slab.c */
 extern const struct slab_strategy strategy_slob;	/* slob.c */
 
+/* slab.c, for tests: cache_reap() of a CPU now; every node's reap due */
+bool slab_reap_cpu(unsigned int cpu);
+void slab_reap_expire(void);
+
 /* slab_common.c, for slab.c and slob.c */
 bool slab_mutex_held(void);	/* by this thread */
 void slab_mutex_lock(void);
