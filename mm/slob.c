@@ -337,11 +337,11 @@ static void *slob_alloc(size_t size, gfp_t gfp, unsigned int align,
 		b = slob_page_alloc(sp, size, align, align_offset, &removed);
 		if (!b)
 			continue;
-		/* next fit: the next search starts at this page */
-		if (!removed && slob_list->next != &sp->slab_list) {
-			list_del(&sp->slab_list);
-			list_add(&sp->slab_list, slob_list);
-		}
+		/* next fit: rotate the list so that the next search starts
+		 * at this page (list_rotate_to_front(): the pages before it
+		 * move to the end, in their order) */
+		if (!removed && slob_list->next != &sp->slab_list)
+			list_move_tail(slob_list, &sp->slab_list);
 		break;
 	}
 	kh_unlock(&slob_lock);
@@ -487,6 +487,22 @@ static unsigned int *kmalloc_header(const void *block)
 	return (unsigned int *)((char *)block - SLOB_MINALIGN);
 }
 
+/* Why @m cannot be the header of a kmalloc block: free already, or never. */
+static __noinline __cold void slob_bad_header(const void *block, unsigned int *m)
+{
+	struct slob_page *sp = virt_to_slob(m);
+	bool freed = false;
+
+	if (sp) {
+		kh_lock(&slob_lock);
+		freed = !slob_block_ok(sp, (slob_t *)m,
+				       SLOB_UNITS(SLOB_MINALIGN));
+		kh_unlock(&slob_lock);
+	}
+	slob_bad_free("kfree", block, freed ? "double free, or not a block SLOB handed out"
+					    : "no kmalloc header: not a kmalloc block of SLOB's");
+}
+
 static void slob_kfree(struct slab *slab, void *block, unsigned long caller)
 {
 	unsigned int *m = kmalloc_header(block);
@@ -494,7 +510,7 @@ static void slob_kfree(struct slab *slab, void *block, unsigned long caller)
 	(void)slab;
 	(void)caller;
 	if (unlikely(!m || *m == 0 || *m >= PAGE_SIZE - SLOB_MINALIGN)) {
-		slob_bad_free("kfree", block, "no kmalloc header: not a kmalloc block of SLOB's");
+		slob_bad_header(block, m ? m : block);
 		return;
 	}
 	slob_free("kfree", m, *m + SLOB_MINALIGN);
