@@ -578,7 +578,9 @@ static void print_stats(void)
 	for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
 		fprintf(out, "==> kheap %s of %s (pid %d) <==\n", views[i],
 			kheap_comm(), os_getpid());
-		kheap_proc_show(views[i], out);
+		if (kheap_proc_show(views[i], out) == -ENOENT)	/* SLOB: no slabinfo */
+			fprintf(out, "kheap: no %s view under slab_allocator=%s\n",
+				views[i], slab_ops->name);
 	}
 	fclose(out);
 	stats_fd = -1;
