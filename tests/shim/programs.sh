@@ -5,7 +5,7 @@
 # output under glibc's malloc.  Usage: programs.sh SHIM KHEAP CASE [ALLOC]
 #   SHIM   path of libkheap-malloc.so     KHEAP  path of the kheap tool
 #   CASE   python | perl | sort | gzip | git | gcc | sqlite | run_status |
-#          pid_view | stats | top
+#          pid_view | pid_tune | stats | top
 #   ALLOC  the slab allocator under the shim: slub (default), slab, slob
 # Each comparison runs the case once plainly and once with the shim and
 # kheap.stats=1, and checks that the shim's stats came out (so the program
@@ -172,6 +172,31 @@ pid_view)
 	LD_PRELOAD="$SHIM" sh -c 'ls /proc/$$/task | wc -l; ls ${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}/kheap-$$.sock 2>/dev/null | wc -l' > quiet.txt
 	[ "$(cat quiet.txt | tr '\n' ' ')" = "1 0 " ] || fail "a process without kheap.publish: threads/sockets $(cat quiet.txt | tr '\n' ' ')"
 	echo "ok pid_view" ;;
+pid_tune)
+	# SLAB's writable slabinfo, in a running program: kheap slabinfo --tune
+	"$KHEAP" run --cmdline slab_allocator=slab -- sleep 30 & pid=$!
+	i=0
+	until "$KHEAP" slabinfo --pid $pid > slab.txt 2> err; do
+		i=$((i + 1)); [ $i -lt 100 ] || { kill $pid; fail "no views from pid $pid: $(cat err)"; }
+		sleep 0.1
+	done
+	grep -q '^kmalloc-64 .* : tunables  120   60 ' slab.txt || { kill $pid; fail "SLAB's default tunables: $(grep '^kmalloc-64 ' slab.txt)"; }
+	"$KHEAP" slabinfo --pid $pid --tune "kmalloc-64 32 16 2" > tuned.txt 2> err || { kill $pid; fail "--tune: $(cat err)"; }
+	"$KHEAP" slabinfo --pid $pid > again.txt
+	set +e
+	"$KHEAP" slabinfo --pid $pid --tune "no-such-cache 32 16 2" > /dev/null 2> bad.txt; st=$?
+	set -e
+	kill $pid; wait $pid || true
+	rm -f "${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}/kheap-$pid.sock"
+	grep -q '^kmalloc-64 .* : tunables   32   16    2 ' tuned.txt || fail "--tune did not retune: $(grep '^kmalloc-64 ' tuned.txt)"
+	grep -q '^kmalloc-64 .* : tunables   32   16    2 ' again.txt || fail "the tuning did not last"
+	[ $st = 1 ] && grep -q 'kheap: slabinfo: Invalid argument' bad.txt || fail "an unknown cache: status $st, $(cat bad.txt)"
+	# under SLUB the file is read-only, and the tool says why
+	set +e
+	"$KHEAP" slabinfo --tune "kmalloc-64 32 16 2" > /dev/null 2> ro.txt; st=$?
+	set -e
+	[ $st = 1 ] && grep -q 'read-only' ro.txt || fail "SLUB's slabinfo was writable: status $st"
+	echo "ok pid_tune" ;;
 stats)
 	KHEAP_STATS=1 LD_PRELOAD="$SHIM" /bin/true 2> err
 	for v in meminfo slabinfo buddyinfo vmallocinfo; do
