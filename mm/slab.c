@@ -136,13 +136,30 @@
  *    carries on and corrupts its lists.  Debug caches' queues are capped
  *    at 32 entries as in the kernel.
  *
+ * 8. Double frees beyond the naive check.  v6.6 catches a free of the
+ *    object on top of the CPU's array (CONFIG_SLAB_FREELIST_HARDENED) and,
+ *    with CONFIG_DEBUG_SLAB, any free whose red zones say free; otherwise
+ *    free(p); free(x); free(p) puts p in the arrays twice and hands it out
+ *    twice.  kheap marks a free object (kheap.double_free_check with
+ *    slab_freelist_hardened, the options SLUB's check uses): its first
+ *    word holds its address XOR a per-process secret from the moment it is
+ *    freed (or its slab is made) until it is handed out again, when the
+ *    word is cleared.  A free that finds the mark, or that names the free
+ *    object holding an OBJFREELIST slab's freelist (whose mark the index
+ *    array overwrote), is reported ("slab error in ___cache_free(): cache
+ *    `X': double free detected") and ignored.  Not for caches with a
+ *    constructor or SLAB_TYPESAFE_BY_RCU (a free object must keep its
+ *    contents) nor debug caches (their red zones do it).  Cost: a load and
+ *    a store per free, a store per allocation.
+ *
  * Departures from v6.6 (each a userspace or one-node matter): the per-CPU
  * lock instead of disabled interrupts (5.), reaping on activity instead of
  * a timer (4.), no alien caches (one node), no freelist randomisation
  * (CONFIG_SLAB_FREELIST_RANDOM), no pfmemalloc slabs, __GFP_NOFAIL kept
  * when growing (v6.6's UMA path drops it), kfree() or kmem_cache_free() of
  * a pointer that is not an object of the cache reported and ignored (the
- * kernel BUG()s with DEBUG_SLAB), and statistics (the kernel's
+ * kernel BUG()s with DEBUG_SLAB), double frees caught by the free mark
+ * (8.), and statistics (the kernel's
  * CONFIG_DEBUG_SLAB "globalstat"/"cpustat" columns) in a view of their own,
  * "slab_stats", in builds with CONFIG_SLUB_STATS, so that /proc/slabinfo
  * keeps one format.
@@ -248,6 +265,7 @@ struct kmem_cache_slab {
 	unsigned int obj_offset;	/* the object in its slot (debug) */
 	unsigned long reciprocal;	/* 2^RECIP_SHIFT / size, rounded up */
 	gfp_t allocflags;		/* __GFP_COMP | zone, reclaimable */
+	bool free_mark;			/* free objects carry the mark (8.) */
 	struct kmem_list3 node;		/* the one node */
 #ifdef CONFIG_SLUB_STATS
 	unsigned long stat[NR_SLAB_STAT_ITEMS];
@@ -362,6 +380,7 @@ static inline bool time_after(unsigned long a, unsigned long b)
 #endif
 
 /* options and state that are not per cache */
+static unsigned long free_mark_secret;	/* 8.: 0 when the check is off */
 static int slab_max_order = SLAB_MAX_ORDER_LO;
 static bool slab_state_full;		/* slab_init_late() has run */
 static unsigned long *reap_next;	/* per CPU: jiffies of its next reap */
@@ -629,11 +648,54 @@ static void slab_destroy_debugcheck(struct kmem_cache *s,
 /* ASan: free objects poisoned (sanitizer.h)                           */
 /* ------------------------------------------------------------------ */
 
-/* The OBJFREELIST array inside the free object @holder stays readable. */
+/* The OBJFREELIST array inside the free object @holder stays readable
+ * (and its first word, the free mark's place, at least). */
 static inline void asan_freelist_holder(struct kmem_cache *s, void *holder)
 {
 	if (KHEAP_ASAN && OBJFREELIST_SLAB(s) && kheap_asan_cache(s))
-		kheap_asan_unpoison(holder, cache_slab(s)->freelist_size);
+		kheap_asan_unpoison(holder, max(cache_slab(s)->freelist_size,
+						(unsigned int)sizeof(long)));
+}
+
+/* ------------------------------------------------------------------ */
+/* the free mark (8.)                                                  */
+/* ------------------------------------------------------------------ */
+
+static inline unsigned long free_mark(const void *objp)
+{
+	return (unsigned long)objp ^ free_mark_secret;
+}
+
+/* @objp (a slot start) is free from now on. */
+static inline void set_free_mark(struct kmem_cache_slab *sc, void *objp)
+{
+	if (sc->free_mark)
+		*(unsigned long *)objp = free_mark(objp);
+}
+
+/*
+ * Is @objp (of @slab) free already?  Its mark says so, or it holds the
+ * slab's OBJFREELIST array (read without the list lock: in a correct
+ * program no one else frees @objp meanwhile, and only a free object can be
+ * the holder).  Not instrumented by ASan: kmalloc() poisons the bytes past
+ * the request, which may be in the first word of a live object.
+ */
+#if KHEAP_ASAN
+__attribute__((no_sanitize("address"), noinline))
+#endif
+static bool object_is_free(struct kmem_cache *s, struct slab_desc *slab,
+			   const void *objp)
+{
+	return *(const unsigned long *)objp == free_mark(objp) ||
+	       (OBJFREELIST_SLAB(s) &&
+		__atomic_load_n(&slab->freelist, __ATOMIC_RELAXED) == objp);
+}
+
+static __noinline __cold void slab_double_free(struct kmem_cache *s,
+					       void *objp)
+{
+	__slab_error("___cache_free", s, "double free detected");
+	pr_err("%p: free already, not freed again\n", objp);
 }
 
 /* ------------------------------------------------------------------ */
@@ -858,12 +920,23 @@ static void cache_init_objs(struct kmem_cache *s, struct slab_desc *slab)
 		slab->freelist = (char *)index_to_obj(sc, s, slab, sc->num - 1) +
 				 sc->obj_offset;
 	for (unsigned int i = 0; i < sc->num; i++) {
+		void *objp = index_to_obj(sc, s, slab, i);
+
 		if (!slab_debug(s) && s->ctor)
-			s->ctor(index_to_obj(sc, s, slab, i));
+			s->ctor(objp);
+		/* every free object marked, but the OBJFREELIST holder */
+		if (objp != slab->freelist)
+			set_free_mark(sc, objp);
 		set_free_obj(slab, i, (freelist_idx_t)i);
 	}
 	if (KHEAP_ASAN && kheap_asan_cache(s)) {
 		kheap_asan_poison(slab->s_mem, (size_t)sc->num * s->size);
+		for (unsigned int i = 0; sc->free_mark && i + 1 < sc->num; i++)
+			kheap_asan_unpoison(index_to_obj(sc, s, slab, i),
+					    sizeof(unsigned long));
+		if (sc->free_mark && !OBJFREELIST_SLAB(s))
+			kheap_asan_unpoison(index_to_obj(sc, s, slab, sc->num - 1),
+					    sizeof(unsigned long));
 		asan_freelist_holder(s, slab->freelist);
 	}
 }
@@ -885,7 +958,7 @@ static void slab_put_obj(struct kmem_cache *s, struct slab_desc *slab,
 
 	slab->active--;
 	if (!slab->freelist) {		/* OBJFREELIST: @objp holds it now */
-		slab->freelist = (char *)objp + sc->obj_offset;
+		WRITE_ONCE(slab->freelist, (void *)((char *)objp + sc->obj_offset));
 		asan_freelist_holder(s, slab->freelist);
 	}
 	set_free_obj(slab, slab->active, (freelist_idx_t)objnr);
@@ -942,7 +1015,7 @@ static void fixup_slab_list(struct kmem_cache *s, struct kmem_list3 *n,
 			if (s->flags & SLAB_POISON)
 				poison_obj(s, (char *)slab->freelist - sc->obj_offset,
 					   POISON_FREE);
-			slab->freelist = NULL;
+			WRITE_ONCE(slab->freelist, NULL);
 		}
 	} else {
 		list_add(&slab->slab_list, &n->slabs_partial);
@@ -1204,6 +1277,8 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t flags,
 	}
 	if (slab_debug(s))
 		objp = cache_alloc_debugcheck_after(s, objp, caller);
+	else if (cache_slab(s)->free_mark)
+		*(unsigned long *)objp = 0;	/* live: no mark (8.) */
 	if (KHEAP_ASAN && kheap_asan_cache(s))
 		kheap_asan_unpoison(objp, s->object_size);
 	if (unlikely(flags & __GFP_ZERO))
@@ -1298,15 +1373,28 @@ static __always_inline void ___cache_free(struct kmem_cache *s, void *objp)
 }
 
 /* @objp, an object of @s (checked), from @caller. */
-static __always_inline void __cache_free(struct kmem_cache *s, void *objp,
+static __always_inline void __cache_free(struct kmem_cache *s,
+					 struct slab_desc *slab, void *objp,
 					 unsigned long caller)
 {
+	struct kmem_cache_slab *sc = cache_slab(s);
+
 	if (slab_debug(s)) {
 		objp = cache_free_debugcheck(s, objp, caller);
 		if (!objp)
 			return;
-	} else if (KHEAP_ASAN && kheap_asan_cache(s)) {
+	} else if (sc->free_mark) {
+		if (unlikely(object_is_free(s, slab, objp))) {
+			slab_double_free(s, objp);
+			return;
+		}
+		kheap_asan_unpoison(objp, sizeof(unsigned long));
+		set_free_mark(sc, objp);
+	}
+	if (!slab_debug(s) && KHEAP_ASAN && kheap_asan_cache(s)) {
 		kheap_asan_poison(objp, s->object_size);
+		if (sc->free_mark)
+			kheap_asan_unpoison(objp, sizeof(unsigned long));
 	}
 	___cache_free(s, objp);
 }
@@ -1341,7 +1429,7 @@ static void slab_kmem_cache_free(struct kmem_cache *s, void *x,
 		slab_report_bad_free("kmem_cache_free", x, s, slab->slab_cache);
 		return;
 	}
-	__cache_free(s, x, caller);
+	__cache_free(s, slab, x, caller);
 }
 
 /* kfree() of @x, which is in the slab @sl. */
@@ -1354,7 +1442,7 @@ static void slab_kfree(struct slab *sl, void *x, unsigned long caller)
 		slab_report_bad_free("kfree", x, s, s);
 		return;
 	}
-	__cache_free(s, x, caller);
+	__cache_free(s, slab, x, caller);
 }
 
 static void *slab_kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp,
@@ -1801,6 +1889,9 @@ static int slab_kmem_cache_create(struct kmem_cache *s, const char *name,
 	if (flags & SLAB_RECLAIM_ACCOUNT)
 		sc->allocflags |= __GFP_RECLAIMABLE;
 	sc->reciprocal = ((1UL << RECIP_SHIFT) + size - 1) / size;
+	sc->free_mark = free_mark_secret && !s->ctor && !slab_debug(s) &&
+			!(flags & SLAB_TYPESAFE_BY_RCU) &&
+			object_size >= sizeof(unsigned long);
 
 	kh_lock_init(&n->list_lock);
 	INIT_LIST_HEAD(&n->slabs_partial);
@@ -2138,6 +2229,9 @@ static void slab_init(void)
 {
 	unsigned long now = slab_jiffies();
 
+	free_mark_secret = 0;
+	if (kheap_config.slab_freelist_hardened && kheap_config.double_free_check)
+		free_mark_secret = os_random() | 1;
 	slab_max_order = SLAB_MAX_ORDER_LO;
 	/* fragmentation resistance on small machines: 32 MiB, as v6.6 */
 	if (kheap_config.slab_max_order_set)

@@ -397,8 +397,10 @@ static void test_kfree_sensitive(void)
 	if (under_slub()) {	/* the free pointer SLUB stores */
 		meta_lo = s->offset;
 		meta_hi = s->offset + sizeof(void *);
-	}	/* SLAB's array and SLOB's free block (from the header on) keep
-		   their bookkeeping outside the object's bytes */
+	} else if (under_slab()) {	/* kheap's free mark (slab.c, 8.) */
+		meta_hi = sizeof(void *);
+	}	/* SLOB's free block (from the header on) keeps its bookkeeping
+		   outside the object's bytes */
 #ifndef __SANITIZE_ADDRESS__	/* there, kheap poisons the freed object */
 	/* the whole object is zero but for the allocator's free metadata */
 	int nonzero = 0;

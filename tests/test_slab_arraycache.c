@@ -16,7 +16,10 @@
  *  - colouring: successive slabs start their objects colour_off further
  *    in, cycling through the leftover;
  *  - OFF_SLAB: a cache with a constructor and big objects keeps each
- *    slab's freelist in a kmalloc object.
+ *    slab's freelist in a kmalloc object;
+ *  - kheap's free mark: free(p); free(x); free(p), and a second free of an
+ *    object back in its slab (holding its OBJFREELIST array or not), are
+ *    reported and not done.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -310,6 +313,68 @@ static void test_off_slab_freelist(void)
 	kmem_cache_destroy(s);
 }
 
+static void free_again(void *arg)
+{
+	void **v = arg;
+
+	kmem_cache_free(v[0], v[1]);
+	kmem_cache_free(v[0], v[2]);
+	kmem_cache_free(v[0], v[1]);		/* p again, x in between */
+}
+
+static void free_each_again(void *arg)
+{
+	void **v = arg;
+
+	for (int i = 1; i <= 10; i++)
+		kmem_cache_free(v[0], v[i]);
+}
+
+static void test_double_free_beyond_naive(void)
+{
+	/* 104-byte objects: 39 a slab, the freelist inside a free object */
+	struct kmem_cache *s = kmem_cache_create("dblfree", 100, 0, SLAB_NO_MERGE, NULL);
+	static void *p[500];
+	void *v[11], *got[8];
+	char buf[16384];
+	int seen = 0, n = 0;
+
+	CHECK(s->flags & 0x40000000U);	/* CFLGS_OBJFREELIST_SLAB */
+	v[0] = s;
+	v[1] = kmem_cache_alloc(s, GFP_KERNEL);
+	v[2] = kmem_cache_alloc(s, GFP_KERNEL);
+	check_capture_stderr(free_again, v, buf, sizeof(buf));
+	CHECK(strstr(buf, "slab error in ___cache_free(): cache `dblfree': double free detected") != NULL);
+	CHECK(strstr(buf, "free already, not freed again") != NULL);
+	for (int i = 0; i < 8; i++) {
+		got[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		seen += got[i] == v[1];
+	}
+	CHECK(seen <= 1);		/* never handed out twice */
+	for (int i = 0; i < 8; i++)
+		kmem_cache_free(s, got[i]);
+	/* objects back in full slabs: the first one freed into each becomes
+	 * its OBJFREELIST holder, the others keep their mark */
+	for (int i = 0; i < 500; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_shrink(s);
+	for (int i = 0; i < 10; i++) {
+		v[i + 1] = p[i * 39];
+		kmem_cache_free(s, p[i * 39]);
+	}
+	kmem_cache_shrink(s);		/* from the array into their slabs */
+	check_capture_stderr(free_each_again, v, buf, sizeof(buf));
+	for (char *t = buf; (t = strstr(t, "double free detected")); t++)
+		n++;
+	CHECK_EQ(n, 10);
+	CHECK_EQ(slab_validate(), 0);
+	for (int i = 0; i < 500; i++)
+		if (i % 39 || i / 39 >= 10)
+			kmem_cache_free(s, p[i]);
+	CHECK_EQ(kmem_cache_shrink(s), 0);
+	kmem_cache_destroy(s);
+}
+
 int main(void)
 {
 	CHECK_EQ(kheap_init("mem=256M slab_allocator=slab"), 0);
@@ -320,6 +385,7 @@ int main(void)
 	RUN(test_slabinfo_write);
 	RUN(test_colouring);
 	RUN(test_off_slab_freelist);
+	RUN(test_double_free_beyond_naive);
 	CHECK_EQ(slab_validate(), 0);
 	return check_summary();
 }
