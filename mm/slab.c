@@ -141,10 +141,11 @@
  *    with CONFIG_DEBUG_SLAB, any free whose red zones say free; otherwise
  *    free(p); free(x); free(p) puts p in the arrays twice and hands it out
  *    twice.  kheap marks a free object (kheap.double_free_check with
- *    slab_freelist_hardened, the options SLUB's check uses): its first
- *    word holds its address XOR a per-process secret from the moment it is
- *    freed (or its slab is made) until it is handed out again, when the
- *    word is cleared.  A free that finds the mark, or that names the free
+ *    slab_freelist_hardened, the options SLUB's check uses): the word in
+ *    its middle (where SLUB keeps its free pointer, ALIGN_DOWN(object_size
+ *    / 2, 8)) holds its address XOR a per-process secret from the moment
+ *    it is freed (or its slab is made) until it is handed out again, when
+ *    the word is cleared.  A free that finds the mark, or that names the free
  *    object holding an OBJFREELIST slab's freelist (whose mark the index
  *    array overwrote), is reported ("slab error in ___cache_free(): cache
  *    `X': double free detected") and ignored.  Not for caches with a
@@ -266,6 +267,7 @@ struct kmem_cache_slab {
 	unsigned long reciprocal;	/* 2^RECIP_SHIFT / size, rounded up */
 	gfp_t allocflags;		/* __GFP_COMP | zone, reclaimable */
 	bool free_mark;			/* free objects carry the mark (8.) */
+	unsigned int mark_offset;	/* ... in this word of the object */
 	struct kmem_list3 node;		/* the one node */
 #ifdef CONFIG_SLUB_STATS
 	unsigned long stat[NR_SLAB_STAT_ITEMS];
@@ -648,13 +650,11 @@ static void slab_destroy_debugcheck(struct kmem_cache *s,
 /* ASan: free objects poisoned (sanitizer.h)                           */
 /* ------------------------------------------------------------------ */
 
-/* The OBJFREELIST array inside the free object @holder stays readable
- * (and its first word, the free mark's place, at least). */
+/* The OBJFREELIST array inside the free object @holder stays readable. */
 static inline void asan_freelist_holder(struct kmem_cache *s, void *holder)
 {
 	if (KHEAP_ASAN && OBJFREELIST_SLAB(s) && kheap_asan_cache(s))
-		kheap_asan_unpoison(holder, max(cache_slab(s)->freelist_size,
-						(unsigned int)sizeof(long)));
+		kheap_asan_unpoison(holder, cache_slab(s)->freelist_size);
 }
 
 /* ------------------------------------------------------------------ */
@@ -666,11 +666,19 @@ static inline unsigned long free_mark(const void *objp)
 	return (unsigned long)objp ^ free_mark_secret;
 }
 
-/* @objp (a slot start) is free from now on. */
+static inline unsigned long *mark_word(struct kmem_cache_slab *sc,
+				       const void *objp)
+{
+	return (unsigned long *)((char *)objp + sc->mark_offset);
+}
+
+/* @objp (a slot start) is free from now on: mark it, readable by ASan. */
 static inline void set_free_mark(struct kmem_cache_slab *sc, void *objp)
 {
-	if (sc->free_mark)
-		*(unsigned long *)objp = free_mark(objp);
+	if (sc->free_mark) {
+		kheap_asan_unpoison(mark_word(sc, objp), sizeof(unsigned long));
+		*mark_word(sc, objp) = free_mark(objp);
+	}
 }
 
 /*
@@ -678,7 +686,7 @@ static inline void set_free_mark(struct kmem_cache_slab *sc, void *objp)
  * slab's OBJFREELIST array (read without the list lock: in a correct
  * program no one else frees @objp meanwhile, and only a free object can be
  * the holder).  Not instrumented by ASan: kmalloc() poisons the bytes past
- * the request, which may be in the first word of a live object.
+ * the request, which may be in the mark word of a live object.
  */
 #if KHEAP_ASAN
 __attribute__((no_sanitize("address"), noinline))
@@ -686,7 +694,7 @@ __attribute__((no_sanitize("address"), noinline))
 static bool object_is_free(struct kmem_cache *s, struct slab_desc *slab,
 			   const void *objp)
 {
-	return *(const unsigned long *)objp == free_mark(objp) ||
+	return *mark_word(cache_slab(s), objp) == free_mark(objp) ||
 	       (OBJFREELIST_SLAB(s) &&
 		__atomic_load_n(&slab->freelist, __ATOMIC_RELAXED) == objp);
 }
@@ -931,12 +939,13 @@ static void cache_init_objs(struct kmem_cache *s, struct slab_desc *slab)
 	}
 	if (KHEAP_ASAN && kheap_asan_cache(s)) {
 		kheap_asan_poison(slab->s_mem, (size_t)sc->num * s->size);
-		for (unsigned int i = 0; sc->free_mark && i + 1 < sc->num; i++)
-			kheap_asan_unpoison(index_to_obj(sc, s, slab, i),
-					    sizeof(unsigned long));
-		if (sc->free_mark && !OBJFREELIST_SLAB(s))
-			kheap_asan_unpoison(index_to_obj(sc, s, slab, sc->num - 1),
-					    sizeof(unsigned long));
+		for (unsigned int i = 0; sc->free_mark && i < sc->num; i++) {
+			void *objp = index_to_obj(sc, s, slab, i);
+
+			if (objp != slab->freelist)
+				kheap_asan_unpoison(mark_word(sc, objp),
+						    sizeof(unsigned long));
+		}
 		asan_freelist_holder(s, slab->freelist);
 	}
 }
@@ -1260,6 +1269,28 @@ static __noinline __cold void slab_out_of_memory(struct kmem_cache *s,
 		sc->gfporder);
 }
 
+/* An object from the arrays, checked, marked live, zeroed if asked. */
+static __always_inline void *slab_alloc_nohook(struct kmem_cache *s,
+					       gfp_t flags,
+					       unsigned long caller)
+{
+	void *objp = ____cache_alloc(s, flags);
+
+	if (unlikely(!objp)) {
+		slab_out_of_memory(s, flags);
+		return NULL;
+	}
+	if (slab_debug(s))
+		objp = cache_alloc_debugcheck_after(s, objp, caller);
+	if (KHEAP_ASAN && kheap_asan_cache(s))
+		kheap_asan_unpoison(objp, s->object_size);
+	if (!slab_debug(s) && cache_slab(s)->free_mark)
+		*mark_word(cache_slab(s), objp) = 0;	/* live: no mark (8.) */
+	if (unlikely(flags & __GFP_ZERO))
+		memset(objp, 0, s->object_size);
+	return objp;
+}
+
 static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t flags,
 					unsigned int orig_size,
 					unsigned long caller)
@@ -1270,20 +1301,7 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t flags,
 		if (slab_alloc_hook(s, flags, orig_size, &objp))
 			return objp;
 	}
-	objp = ____cache_alloc(s, flags);
-	if (unlikely(!objp)) {
-		slab_out_of_memory(s, flags);
-		return NULL;
-	}
-	if (slab_debug(s))
-		objp = cache_alloc_debugcheck_after(s, objp, caller);
-	else if (cache_slab(s)->free_mark)
-		*(unsigned long *)objp = 0;	/* live: no mark (8.) */
-	if (KHEAP_ASAN && kheap_asan_cache(s))
-		kheap_asan_unpoison(objp, s->object_size);
-	if (unlikely(flags & __GFP_ZERO))
-		memset(objp, 0, s->object_size);
-	return objp;
+	return slab_alloc_nohook(s, flags, caller);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1388,13 +1406,13 @@ static __always_inline void __cache_free(struct kmem_cache *s,
 			slab_double_free(s, objp);
 			return;
 		}
-		kheap_asan_unpoison(objp, sizeof(unsigned long));
 		set_free_mark(sc, objp);
 	}
 	if (!slab_debug(s) && KHEAP_ASAN && kheap_asan_cache(s)) {
 		kheap_asan_poison(objp, s->object_size);
 		if (sc->free_mark)
-			kheap_asan_unpoison(objp, sizeof(unsigned long));
+			kheap_asan_unpoison(mark_word(sc, objp),
+					    sizeof(unsigned long));
 	}
 	___cache_free(s, objp);
 }
@@ -1451,11 +1469,18 @@ static void *slab_kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp,
 	return slab_alloc(s, gfp, orig_size, caller);
 }
 
+/* v6.6: failslab once for the whole request, KFENCE per object. */
 static int slab_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 			   void **p)
 {
+	if (should_failslab(s, flags))
+		return 0;
 	for (size_t i = 0; i < size; i++) {
-		p[i] = slab_alloc(s, flags, s->object_size, _RET_IP_);
+		p[i] = NULL;
+		if (unlikely(READ_ONCE(slab_alloc_hooks) & SLAB_HOOK_KFENCE))
+			p[i] = __kfence_alloc(s, s->object_size, flags);
+		if (!p[i])
+			p[i] = slab_alloc_nohook(s, flags, _RET_IP_);
 		if (unlikely(!p[i])) {
 			for (size_t j = 0; j < i; j++)
 				slab_kmem_cache_free(s, p[j], _RET_IP_);
@@ -1892,6 +1917,7 @@ static int slab_kmem_cache_create(struct kmem_cache *s, const char *name,
 	sc->free_mark = free_mark_secret && !s->ctor && !slab_debug(s) &&
 			!(flags & SLAB_TYPESAFE_BY_RCU) &&
 			object_size >= sizeof(unsigned long);
+	sc->mark_offset = ALIGN_DOWN(object_size / 2, (unsigned int)sizeof(long));
 
 	kh_lock_init(&n->list_lock);
 	INIT_LIST_HEAD(&n->slabs_partial);
