@@ -151,12 +151,23 @@
  *    `X': double free detected") and ignored.  Not for caches with a
  *    constructor or SLAB_TYPESAFE_BY_RCU (a free object must keep its
  *    contents) nor debug caches (their red zones do it).  Cost: a load and
- *    a store per free, a store per allocation.
+ *    a store per free, a store per allocation.  Every report here (a
+ *    double free, a corruption, a bad free) aborts the process under
+ *    panic_on_warn=1, as SLUB's do.
+ *
+ * 9. CONFIG_SLAB_FREELIST_RANDOM (slab_freelist_random, on by default as
+ *    for SLUB): enable_cpucache() gives each cache a random permutation of
+ *    its object indices (random_seq, from freelist_randomize() in
+ *    slab_common.c), and each new slab's freelist array is that sequence
+ *    read from a random start, its OBJFREELIST holder a random object;
+ *    slabs made before a cache has its sequence (the boot caches, until
+ *    slab_init_late()) are shuffled on their own (shuffle_freelist(), as
+ *    v6.6's).  The cost is at slab creation only.
  *
  * Departures from v6.6 (each a userspace or one-node matter): the per-CPU
  * lock instead of disabled interrupts (5.), reaping on activity instead of
- * a timer (4.), no alien caches (one node), no freelist randomisation
- * (CONFIG_SLAB_FREELIST_RANDOM), no pfmemalloc slabs, __GFP_NOFAIL kept
+ * a timer (4.), no alien caches (one node), no pfmemalloc slabs,
+ * __GFP_NOFAIL kept
  * when growing (v6.6's UMA path drops it), kfree() or kmem_cache_free() of
  * a pointer that is not an object of the cache reported and ignored (the
  * kernel BUG()s with DEBUG_SLAB), double frees caught by the free mark
@@ -383,6 +394,7 @@ static inline bool time_after(unsigned long a, unsigned long b)
 
 /* options and state that are not per cache */
 static unsigned long free_mark_secret;	/* 8.: 0 when the check is off */
+static bool slab_freelist_random;	/* 9.: slab_freelist_random */
 static int slab_max_order = SLAB_MAX_ORDER_LO;
 static bool slab_state_full;		/* slab_init_late() has run */
 static unsigned long *reap_next;	/* per CPU: jiffies of its next reap */
@@ -417,7 +429,12 @@ static void **dbg_userword(struct kmem_cache *s, void *objp)
 	return (void **)((char *)objp + s->size - BYTES_PER_WORD);
 }
 
-#define slab_error(s, msg)	__slab_error(__func__, s, msg)
+/* A report, then the end of the process under panic_on_warn=1. */
+#define slab_error(s, msg)						\
+	do {								\
+		__slab_error(__func__, s, msg);				\
+		kheap_check_panic_on_warn("SLAB");			\
+	} while (0)
 
 static __noinline __cold void __slab_error(const char *function,
 					   struct kmem_cache *s,
@@ -521,6 +538,7 @@ static bool check_poison_obj(struct kmem_cache *s, void *objp)
 		}
 		STATS_INC(sc, SS_ERRORS);
 		poison_obj(s, objp, POISON_FREE);	/* kheap: repaired */
+		kheap_check_panic_on_warn("SLAB");
 	}
 	return lines == 0;
 }
@@ -704,6 +722,7 @@ static __noinline __cold void slab_double_free(struct kmem_cache *s,
 {
 	__slab_error("___cache_free", s, "double free detected");
 	pr_err("%p: free already, not freed again\n", objp);
+	kheap_check_panic_on_warn("SLAB");
 }
 
 /* ------------------------------------------------------------------ */
@@ -918,13 +937,85 @@ static void *alloc_slabmgmt(struct kmem_cache *s, struct slab_desc *slab,
 	return addr + (PAGE_SIZE << sc->gfporder) - sc->freelist_size;
 }
 
+/* ---- CONFIG_SLAB_FREELIST_RANDOM (9.) ---- */
+
+/* v6.6's cache_random_seq_create(): @s's random permutation of its object
+ * indices, made with its queues (enable_cpucache()). */
+static int cache_random_seq_create(struct kmem_cache *s, unsigned int count,
+				   gfp_t gfp)
+{
+	if (!slab_freelist_random || count < 2 || s->random_seq)
+		return 0;
+	s->random_seq = kcalloc(count, sizeof(unsigned int), gfp);
+	if (!s->random_seq)
+		return -ENOMEM;
+	freelist_randomize(s->random_seq, count);
+	return 0;
+}
+
+/* v6.6's next_random_slot(): @seq read cyclically from *@pos. */
+static unsigned int next_random_slot(const unsigned int *seq,
+				     unsigned int count, unsigned int *pos)
+{
+	if (*pos >= count)
+		*pos = 0;
+	return seq[(*pos)++];
+}
+
+/*
+ * shuffle_freelist - v6.6's: the order in which a new slab's objects will
+ * be handed out, from the cache's random_seq read from a random start, or
+ * (boot caches before slab_init_late() made theirs) from a Fisher-Yates
+ * shuffle of the slab's own; an OBJFREELIST slab's holder is a random
+ * object too.  Return: false (nothing done) when the option is off or the
+ * slab holds one object.
+ */
+static bool shuffle_freelist(struct kmem_cache *s, struct slab_desc *slab)
+{
+	struct kmem_cache_slab *sc = cache_slab(s);
+	const unsigned int *seq = s->random_seq;
+	unsigned int count = sc->num, objfreelist = count - 1, pos = 0;
+
+	if (!slab_freelist_random || count < 2)
+		return false;
+	if (seq)
+		pos = get_random_u32_below(count);
+	if (OBJFREELIST_SLAB(s)) {
+		if (seq)
+			objfreelist = next_random_slot(seq, sc->num, &pos);
+		slab->freelist = (char *)index_to_obj(sc, s, slab, objfreelist) +
+				 sc->obj_offset;
+		count--;
+	}
+	if (seq) {
+		for (unsigned int i = 0; i < count; i++)
+			set_free_obj(slab, i, (freelist_idx_t)
+				     next_random_slot(seq, sc->num, &pos));
+	} else {
+		for (unsigned int i = 0; i < count; i++)
+			set_free_obj(slab, i, (freelist_idx_t)i);
+		for (unsigned int i = count - 1; i > 0; i--) {
+			unsigned int j = get_random_u32_below(i + 1);
+			freelist_idx_t t = get_free_obj(slab, i);
+
+			set_free_obj(slab, i, get_free_obj(slab, j));
+			set_free_obj(slab, j, t);
+		}
+	}
+	if (OBJFREELIST_SLAB(s))
+		set_free_obj(slab, sc->num - 1, (freelist_idx_t)objfreelist);
+	return true;
+}
+
 static void cache_init_objs(struct kmem_cache *s, struct slab_desc *slab)
 {
 	struct kmem_cache_slab *sc = cache_slab(s);
+	bool shuffled;
 
 	if (slab_debug(s))
 		cache_init_objs_debug(s, slab);
-	if (OBJFREELIST_SLAB(s))
+	shuffled = shuffle_freelist(s, slab);
+	if (!shuffled && OBJFREELIST_SLAB(s))
 		slab->freelist = (char *)index_to_obj(sc, s, slab, sc->num - 1) +
 				 sc->obj_offset;
 	for (unsigned int i = 0; i < sc->num; i++) {
@@ -935,7 +1026,8 @@ static void cache_init_objs(struct kmem_cache *s, struct slab_desc *slab)
 		/* every free object marked, but the OBJFREELIST holder */
 		if (objp != slab->freelist)
 			set_free_mark(sc, objp);
-		set_free_obj(slab, i, (freelist_idx_t)i);
+		if (!shuffled)
+			set_free_obj(slab, i, (freelist_idx_t)i);
 	}
 	if (KHEAP_ASAN && kheap_asan_cache(s)) {
 		kheap_asan_poison(slab->s_mem, (size_t)sc->num * s->size);
@@ -1624,6 +1716,11 @@ static int enable_cpucache(struct kmem_cache *s, gfp_t gfp)
 	unsigned int limit, shared = 0, batchcount;
 	int err;
 
+	err = cache_random_seq_create(s, cache_slab(s)->num, gfp);
+	if (err) {
+		pr_err("enable_cpucache failed for %s, error %d\n", s->name, -err);
+		return err;
+	}
 	if (s->size > 131072)
 		limit = 1;
 	else if (s->size > PAGE_SIZE)
@@ -1965,6 +2062,8 @@ static void slab_kmem_cache_release(struct kmem_cache *s)
 	}
 	kfree(sc->node.shared);
 	sc->node.shared = NULL;
+	kfree(s->random_seq);		/* cache_random_seq_destroy() */
+	s->random_seq = NULL;
 }
 
 static struct kmem_cache *slab_kmem_cache_alias(const char *name,
@@ -2255,6 +2354,7 @@ static void slab_init(void)
 {
 	unsigned long now = slab_jiffies();
 
+	slab_freelist_random = kheap_config.slab_freelist_random;
 	free_mark_secret = 0;
 	if (kheap_config.slab_freelist_hardened && kheap_config.double_free_check)
 		free_mark_secret = os_random() | 1;

@@ -415,6 +415,13 @@ int kmem_cache_shrink(struct kmem_cache *s)
 	return slab_ops->shrink(s);
 }
 
+/* The allocator in force as panic messages name it. */
+static const char *slab_origin(void)
+{
+	return slab_ops == &strategy_slab ? "SLAB" :
+	       slab_ops == &strategy_slob ? "SLOB" : "SLUB";
+}
+
 void slab_report_bad_free(const char *fn, const void *x, struct kmem_cache *s,
 			  struct kmem_cache *cachep)
 {
@@ -427,7 +434,7 @@ void slab_report_bad_free(const char *fn, const void *x, struct kmem_cache *s,
 		pr_err("%s: Invalid object pointer %p in cache %s\n", fn, x,
 		       s->name);
 	dump_stack();
-	kheap_check_panic_on_warn("SLUB");
+	kheap_check_panic_on_warn(slab_origin());
 }
 
 /*
@@ -440,7 +447,46 @@ void slab_report_double_free(struct kmem_cache *s, const void *x)
 	pr_err("kernel BUG: double free or corruption of object %p in cache %s (naive detection: it is already the first free object)\n",
 	       x, s->name);
 	dump_stack();
-	kheap_check_panic_on_warn("SLUB");
+	kheap_check_panic_on_warn(slab_origin());
+}
+
+/* ---- CONFIG_SLAB_FREELIST_RANDOM, for SLUB and SLAB ---- */
+
+/**
+ * get_random_u32_below - a random number below @ceil, as the kernel's
+ * (drivers/char/random.c) is used here: to shuffle slabs, not for
+ * secrets.  A per-thread splitmix64 stream seeded from getrandom on first
+ * use: no lock, no system call after the first.
+ */
+u32 get_random_u32_below(u32 ceil)
+{
+	static __thread u64 state;
+	u64 z;
+
+	if (unlikely(!state))
+		state = os_random() | 1;
+	z = (state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return (u32)(((z >> 32) * (u64)ceil) >> 32);
+}
+
+/**
+ * freelist_randomize - @list[0..@count) becomes a random permutation of
+ * 0 .. @count - 1 (a Fisher-Yates shuffle, as v6.12's and v6.6's
+ * mm/slab_common.c do it for a cache's random_seq).
+ */
+void freelist_randomize(unsigned int *list, unsigned int count)
+{
+	for (unsigned int i = 0; i < count; i++)
+		list[i] = i;
+	for (unsigned int i = count - 1; count && i > 0; i--) {
+		unsigned int j = get_random_u32_below(i + 1), t = list[i];
+
+		list[i] = list[j];
+		list[j] = t;
+	}
 }
 
 /* ---- /proc/slabinfo and the alias list ---- */

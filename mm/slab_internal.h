@@ -252,6 +252,8 @@ bool slub_uses_rseq(void);
 size_t kmem_cache_struct_size(void);
 int slabinfo_show(FILE *out);
 void slab_report_double_free(struct kmem_cache *s, const void *x);
+u32 get_random_u32_below(u32 ceil);	/* the kernel's name; not a secret */
+void freelist_randomize(unsigned int *list, unsigned int count);
 void slab_report_bad_free(const char *fn, const void *x,
 			  struct kmem_cache *s, struct kmem_cache *cachep);
 

@@ -386,6 +386,7 @@ static __noinline __cold void slob_bad_free(const char *fn, const void *x,
 {
 	pr_err("%s(): invalid pointer %p (%s)\n", fn, x, why);
 	dump_stack();
+	kheap_check_panic_on_warn("SLOB");
 }
 
 /* slob_free - give back @size bytes at @block, an allocated block of @sp. */

@@ -856,22 +856,6 @@ static struct slab *alloc_slab_page(gfp_t flags,
  * without one (kmalloc failed) keeps the linear order.
  */
 
-/* A random number below @ceil (the kernel's get_random_u32_below()): a
- * per-thread splitmix64 stream, seeded from getrandom on first use. */
-static u32 get_random_u32_below(u32 ceil)
-{
-	static __thread u64 state;
-	u64 z;
-
-	if (unlikely(!state))
-		state = os_random() | 1;
-	z = (state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (u32)(((z >> 32) * (u64)ceil) >> 32);
-}
-
 /* v6.12's cache_random_seq_create() and init_cache_random_seq(). */
 static __noinline __cold void init_cache_random_seq(struct kmem_cache *s)
 {
@@ -894,14 +878,7 @@ static __noinline __cold void init_cache_random_seq(struct kmem_cache *s)
 		__atomic_store_n(&s->random_seq_state, 2, __ATOMIC_RELEASE);
 		return;
 	}
-	for (unsigned int i = 0; i < count; i++)
-		seq[i] = i;
-	for (unsigned int i = count - 1; i > 0; i--) {	/* freelist_randomize() */
-		unsigned int j = get_random_u32_below(i + 1), t = seq[i];
-
-		seq[i] = seq[j];
-		seq[j] = t;
-	}
+	freelist_randomize(seq, count);
 	for (unsigned int i = 0; i < count; i++)
 		seq[i] *= s->size;
 	/* the bootstrap cache's struct is in pages, which kmemleak does not

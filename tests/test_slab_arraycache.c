@@ -19,7 +19,12 @@
  *    slab's freelist in a kmalloc object;
  *  - kheap's free mark: free(p); free(x); free(p), and a second free of an
  *    object back in its slab (holding its OBJFREELIST array or not), are
- *    reported and not done.
+ *    reported and not done; under panic_on_warn=1 the report ends the
+ *    process;
+ *  - CONFIG_SLAB_FREELIST_RANDOM: with slab_freelist_random (the default)
+ *    a new slab's first refill is 16 objects spread over the slab, each
+ *    object once; without it (the _norandom variant), the slab's first 16
+ *    objects, handed out last-in first-out.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -29,6 +34,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 
 struct tunables {
 	unsigned int limit, batchcount, shared;
@@ -375,6 +381,76 @@ static void test_double_free_beyond_naive(void)
 	kmem_cache_destroy(s);
 }
 
+static int child_double_free_panics(void)
+{
+	struct kmem_cache *s = kmem_cache_create("panicky", 100, 0, SLAB_NO_MERGE, NULL);
+	void *p = kmem_cache_alloc(s, GFP_KERNEL), *x = kmem_cache_alloc(s, GFP_KERNEL);
+
+	kheap_config.panic_on_warn = true;
+	kmem_cache_free(s, p);
+	kmem_cache_free(s, x);
+	kmem_cache_free(s, p);
+	return 0;
+}
+
+static void test_panic_on_warn(void)
+{
+	char buf[16384];
+
+	CHECK_EQ(check_run_child(child_double_free_panics, buf, sizeof(buf)),
+		 128 + SIGABRT);
+	CHECK(strstr(buf, "slab error in ___cache_free(): cache `panicky': double free detected") != NULL);
+	CHECK(strstr(buf, "Kernel panic - not syncing: SLAB: panic_on_warn set ...\n") != NULL);
+}
+
+static void test_freelist_random(void)
+{
+	/* 128-byte objects, 32 a slab, the freelist in a free object */
+	struct kmem_cache *s = kmem_cache_create("shuffled", 128, 0, SLAB_NO_MERGE, NULL);
+	static void *p[200];
+	uintptr_t lo = UINTPTR_MAX, hi = 0, first_lo = UINTPTR_MAX, first_hi = 0;
+	unsigned int in_first = 0;
+	bool descending = true;
+	struct slab *first;
+
+	CHECK(s->flags & 0x40000000U);	/* CFLGS_OBJFREELIST_SLAB */
+	for (int i = 0; i < 200; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	first = virt_to_slab(p[0]);
+	/* the first refill of an untouched array: 16 of the new slab */
+	for (int i = 0; i < 16; i++) {
+		CHECK(virt_to_slab(p[i]) == first);
+		first_lo = min(first_lo, (uintptr_t)p[i]);
+		first_hi = max(first_hi, (uintptr_t)p[i]);
+		if (i && p[i] > p[i - 1])
+			descending = false;
+	}
+	if (kheap_config.slab_freelist_random) {
+		/* 16 adjacent objects of 32 by chance: 17 / C(32, 16) */
+		CHECK(first_hi - first_lo > 15 * s->size);
+	} else {
+		CHECK(descending);
+		CHECK_EQ(first_hi - first_lo, 15 * s->size);
+	}
+	/* every object of the slab handed out once, whatever the order */
+	for (int i = 0; i < 200; i++) {
+		if (virt_to_slab(p[i]) != first)
+			continue;
+		in_first++;
+		lo = min(lo, (uintptr_t)p[i]);
+		hi = max(hi, (uintptr_t)p[i]);
+		for (int j = 0; j < i; j++)
+			CHECK(p[j] != p[i]);
+	}
+	CHECK_EQ(in_first, 32);
+	CHECK_EQ(hi - lo, 31 * s->size);
+	CHECK_EQ(slab_validate(), 0);
+	for (int i = 0; i < 200; i++)
+		kmem_cache_free(s, p[i]);
+	CHECK_EQ(kmem_cache_shrink(s), 0);
+	kmem_cache_destroy(s);
+}
+
 int main(void)
 {
 	CHECK_EQ(kheap_init("mem=256M slab_allocator=slab"), 0);
@@ -386,6 +462,8 @@ int main(void)
 	RUN(test_colouring);
 	RUN(test_off_slab_freelist);
 	RUN(test_double_free_beyond_naive);
+	RUN(test_panic_on_warn);
+	RUN(test_freelist_random);
 	CHECK_EQ(slab_validate(), 0);
 	return check_summary();
 }

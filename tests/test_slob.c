@@ -11,13 +11,15 @@
  *  - a page whose blocks are all free goes back to the page allocator;
  *  - caches: objects of the cache's size and alignment, the constructor
  *    on every allocation, no merging, no slabinfo;
- *  - bad frees (double, interior) are reported and ignored.
+ *  - bad frees (double, interior) are reported and ignored; under
+ *    panic_on_warn=1 the report ends the process.
  */
 #include "internal.h"
 #include "slab_internal.h"
 #include "check.h"
 
 #include <errno.h>
+#include <signal.h>
 
 static unsigned long slob_pages(void)
 {
@@ -199,6 +201,27 @@ static void test_bad_frees(void)
 	CHECK_EQ(slab_validate(), 0);
 }
 
+static int child_double_free_panics(void)
+{
+	void *p = kmalloc(40, GFP_KERNEL), *keep = kmalloc(40, GFP_KERNEL);
+
+	kheap_config.panic_on_warn = true;
+	kfree(p);
+	kfree(p);
+	kfree(keep);
+	return 0;
+}
+
+static void test_panic_on_warn(void)
+{
+	char buf[16384];
+
+	CHECK_EQ(check_run_child(child_double_free_panics, buf, sizeof(buf)),
+		 128 + SIGABRT);
+	CHECK(strstr(buf, "kfree(): invalid pointer") != NULL);
+	CHECK(strstr(buf, "Kernel panic - not syncing: SLOB: panic_on_warn set ...\n") != NULL);
+}
+
 int main(void)
 {
 	CHECK_EQ(kheap_init("mem=256M slab_allocator=slob"), 0);
@@ -208,6 +231,7 @@ int main(void)
 	RUN(test_pages_go_back);
 	RUN(test_caches);
 	RUN(test_bad_frees);
+	RUN(test_panic_on_warn);
 	CHECK_EQ(slab_validate(), 0);
 	return check_summary();
 }
