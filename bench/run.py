@@ -82,6 +82,8 @@ class KapiBench:
     args: list
     quick: list
     strategies: bool = False    # run under each slab allocator (slab layer)
+    relative_to: str = None  # ratios: each column ÷ this one (default:
+                             # the first column ÷ the best other)
 
 
 MALLOC_BENCHES = [
@@ -116,6 +118,9 @@ KAPI_BENCHES = [
               "kmalloc_bench", ["2000000"], ["500000"], strategies=True),
     KapiBench("vmalloc: vmalloc/vfree vs mmap/munmap and malloc/free",
               "vmalloc_bench", ["20000"], ["5000"]),
+    KapiBench("init_on_alloc / init_on_free: kmalloc+kfree and alloc_page+"
+              "__free_page, ns per pair, each option beside neither",
+              "meminit_bench", ["2000000"], ["500000"], relative_to="off"),
 ]
 
 # (column name, library file, Debian package); None: no preload.
@@ -556,17 +561,29 @@ def kapi_tables(samples, kapis):
                 impls.append(impl)
         unit = next(iter(s.units.values()))
         # kheap's columns first (SLUB, then [slab], [slob]), libc's last;
-        # the ratio is kheap's first column to the best libc one
+        # the ratio is kheap's first column to the best libc one, unless
+        # the bench names the column the others are relative to
         impls.sort(key=lambda i: i in LIBC_IMPLS)
         libc = [i for i in impls if i in LIBC_IMPLS]
-        ratio_head = f" {impls[0]} ÷ best other |" if len(impls) > 1 else ""
+        base = b.relative_to if b.relative_to in impls else None
+        ratios = [i for i in impls if i != base] if base else []
+        if base:
+            ratio_head = "".join(f" {i} ÷ {base} |" for i in ratios)
+        else:
+            ratio_head = f" {impls[0]} ÷ best other |" if len(impls) > 1 else ""
+        nratio = len(ratios) if base else int(len(impls) > 1)
         out.append(f"| case ({unit}) | " + " | ".join(impls) + " |" + ratio_head)
-        out.append("|---|" + "---|" * (len(impls) + (len(impls) > 1)))
+        out.append("|---|" + "---|" * (len(impls) + nratio))
         for case in cases:
             vals = [cell.get((case, i)) for i in impls]
             row = f"| {case} | " + " | ".join(
                 f"{v:.1f}" if v is not None else "—" for v in vals) + " |"
-            if len(impls) > 1:
+            if base:
+                bv = cell.get((case, base))
+                for i in ratios:
+                    v = cell.get((case, i))
+                    row += f" {v / bv:.2f} |" if v and bv else " — |"
+            elif len(impls) > 1:
                 others = [v for i, v in zip(impls[1:], vals[1:])
                           if v and (i in libc or not libc)]
                 row += (f" {vals[0] / min(others):.2f} |" if vals[0] and others

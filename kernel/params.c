@@ -52,6 +52,9 @@ struct kheap_config kheap_config = {
 	.slab_freelist_random = true,	/* Debian 12's 6.12 config: y */
 	.random_kmalloc_caches = false,	/* Debian 12's 6.12 config: n */
 	.panic_on_warn = false,
+	.init_on_alloc = false,		/* CONFIG_INIT_ON_ALLOC_DEFAULT_ON=n */
+	.init_on_free = false,		/* CONFIG_INIT_ON_FREE_DEFAULT_ON=n */
+	.page_poison = false,
 };
 
 enum opt_type {
@@ -198,6 +201,15 @@ static const struct kheap_option options[] = {
 	{ "fail_page_alloc.verbose", OPT_UINT, &fail_page_alloc.attr.verbose, "2",
 	  "0: quiet, 1: print each injected failure, 2: and a backtrace", 0, 2,
 	  NULL, NULL, NULL },
+	{ "init_on_alloc", OPT_BOOL, &kheap_config.init_on_alloc, "0",
+	  "zero every page and slab object when it is allocated (slab objects of caches with a constructor, SLAB_TYPESAFE_BY_RCU or SLAB_POISON excepted)",
+	  0, 0, NULL, NULL, NULL },
+	{ "init_on_free", OPT_BOOL, &kheap_config.init_on_free, "0",
+	  "zero every page and slab object when it is freed, malloc shim included (same exceptions; pages are then not zeroed again at allocation)",
+	  0, 0, NULL, NULL, NULL },
+	{ "page_poison", OPT_BOOL, &kheap_config.page_poison, "0",
+	  "fill free pages with 0xaa and check them when they are allocated again (CONFIG_PAGE_POISONING); takes precedence over init_on_alloc/init_on_free",
+	  0, 0, NULL, NULL, NULL },
 	{ "slab_debug", OPT_FUNC, NULL, "(off)",
 	  "SLUB debugging: [<FZPUTAO->][,<cache>[,...]][;...] (F checks, Z red zones, P poison, U tracks, T trace, A failslab, O not if the order grows; '*' globs; bare: FZPU)",
 	  0, 0, slub_debug_parse, slub_debug_show, NULL },
@@ -237,11 +249,17 @@ static const struct kheap_option options[] = {
 	  "run the layers' validate walkers at every reclaim and report problems",
 	  0, 0, NULL, NULL, NULL },
 	{ "kheap.stats", OPT_BOOL, &kheap_config.stats, "0",
-	  "malloc shim: print meminfo, slabinfo, buddyinfo and vmallocinfo to stderr at exit (also KHEAP_STATS=1)",
+	  "malloc shim: print the peaks (slab, pages in use, RSS, busiest caches), meminfo, slabinfo, buddyinfo and vmallocinfo to stderr at exit (also KHEAP_STATS=1)",
+	  0, 0, NULL, NULL, NULL },
+	{ "kheap.stats_empty", OPT_BOOL, &kheap_config.stats_empty, "0",
+	  "malloc shim: kheap.stats lists caches without slabs too (`kheap run --stats -z`)",
 	  0, 0, NULL, NULL, NULL },
 	{ "kheap.publish", OPT_BOOL, &kheap_config.publish, "0",
 	  "malloc shim: serve the views to `kheap VIEW --pid PID` (one thread, a 0600 Unix socket; `kheap run` sets it)",
 	  0, 0, NULL, NULL, NULL },
+	{ "kheap.pid", OPT_UINT, &kheap_config.stats_pid, "0",
+	  "malloc shim: kheap.stats and kheap.publish apply only to the process with this pid (`kheap run` sets the program's; 0: to every process that inherits them)",
+	  0, 4194304, NULL, NULL, NULL },
 	{ "kheap.rseq", OPT_BOOL, &kheap_config.rseq, "1",
 	  "SLUB's per-CPU fast paths as restartable sequences, without atomics (0: the kernel's 16-byte compare-and-swap; also 0 without rseq or membarrier, and in TSan builds)",
 	  0, 0, NULL, NULL, NULL },

@@ -304,8 +304,9 @@ size_t sprint_symbol(char *buf, size_t len, const void *addr)
 
 /**
  * validator_report - one broken invariant found by a *_validate() walker:
- * print "<walker>: <message>" on stderr and count it in @v.  Called through
- * VALIDATE() (internal.h), with whatever locks the walker holds.
+ * print "<walker>: <message>" on stderr, count it in @v and tell
+ * @v->counted if set.  Called through VALIDATE() (internal.h), with
+ * whatever locks the walker holds.
  */
 void validator_report(struct validator *v, const char *fmt, ...)
 {
@@ -317,4 +318,6 @@ void validator_report(struct validator *v, const char *fmt, ...)
 	va_end(ap);
 	v->errors++;
 	kheap_printk("%s: %s", v->name, msg);
+	if (v->counted)
+		v->counted();
 }

@@ -132,6 +132,8 @@ struct kheap_config {
 	unsigned int slab_min_objects;	/* slab_min_objects=; 0 = from CPUs */
 	bool slab_nomerge;		/* slab_nomerge / slab_merge */
 	bool stats;			/* kheap.stats: shim prints views at exit */
+	bool stats_empty;		/* kheap.stats_empty: and empty caches */
+	unsigned int stats_pid;		/* kheap.pid: stats/publish only there */
 	bool publish;			/* kheap.publish: shim serves its views */
 	bool rseq;			/* kheap.rseq: per-CPU fast paths on rseq */
 	bool sheaves;			/* kheap.sheaves: per-CPU object arrays */
@@ -140,6 +142,9 @@ struct kheap_config {
 	bool slab_freelist_random;	/* CONFIG_SLAB_FREELIST_RANDOM */
 	bool random_kmalloc_caches;	/* CONFIG_RANDOM_KMALLOC_CACHES */
 	bool panic_on_warn;		/* panic_on_warn: abort after a report */
+	bool init_on_alloc;		/* init_on_alloc=: as requested */
+	bool init_on_free;		/* init_on_free=: as requested */
+	bool page_poison;		/* page_poison=: as requested */
 };
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);
@@ -161,6 +166,31 @@ int kheap_format_gfp(char *buf, size_t len, gfp_t gfp);
 const char *kheap_comm(void);
 void kheap_print_hex_dump(const char *prefix, bool with_address,
 			  const void *buf, size_t len);
+/*
+ * memchr_inv - the first byte of @start[0, @bytes) that is not @c, or NULL
+ * (the kernel's, v6.12 lib/string.c): eight bytes at a time where
+ * aligned.  For the checks of poison and red zones.
+ */
+static inline void *memchr_inv(const void *start, int c, size_t bytes)
+{
+	const u8 *p = start, value = (u8)c;
+	const u64 pattern = 0x0101010101010101ULL * value;
+
+	for (; bytes && ((unsigned long)p & 7); p++, bytes--)
+		if (*p != value)
+			return (void *)p;
+	for (; bytes >= 8; p += 8, bytes -= 8) {
+		u64 word;
+
+		memcpy(&word, p, sizeof(word));
+		if (word != pattern)
+			break;
+	}
+	for (; bytes; p++, bytes--)
+		if (*p != value)
+			return (void *)p;
+	return NULL;
+}
 /* Allow one message per @interval_ns; false when rate-limited. */
 bool kheap_ratelimit(unsigned long long *last_ns, unsigned long long interval_ns);
 /* %pS: "symbol+0xoff/0xsize" for a code address; no stdio (signal-safe) */
@@ -172,10 +202,13 @@ size_t sprint_symbol(char *buf, size_t len, const void *addr);
  *	struct validator v = { "vmap_validate" };
  *	VALIDATE(&v, va->va_start < va->va_end, "area %#lx malformed\n", ...);
  *	return v.errors;
+ * SLUB's name is "SLUB <cache>", the kernel's shape for its count checks,
+ * and its @counted hook adds each report to a running KUnit test's count.
  */
 struct validator {
 	const char *name;	/* the walker, as reports name it */
 	int errors;		/* invariants found broken so far */
+	void (*counted)(void);	/* if set, called after each report */
 };
 void validator_report(struct validator *v, const char *fmt, ...) __printf(2, 3) __cold;
 #define VALIDATE(v, cond, ...)						\
@@ -213,6 +246,14 @@ static inline void set_pageblock_migratetype(struct page *page, int mt)
 }
 
 /* ---- page_alloc.c ---- */
+/*
+ * kheap's own GFP bit, above the kernel's: frames whose bytes nobody reads
+ * (vmalloc's accounting frames).  init_on_alloc and init_on_free leave
+ * them untouched; the page is marked PG_frames_only while allocated.
+ */
+#define __GFP_FRAMES_ONLY	((gfp_t)(1U << 30))
+#define PG_frames_only		PG_arch_1	/* PG_owner_priv_1 is PG_on_pcp */
+extern bool page_poisoning;		/* page_poison=1 (page_alloc.c) */
 extern struct zone kheap_zones[MAX_NR_ZONES];
 extern unsigned long totalreserve_pages;
 static inline struct zone *page_zone(const struct page *page)
@@ -276,6 +317,19 @@ static inline unsigned long node_page_state(enum node_stat_item item)
 	long v = __atomic_load_n(&kheap_node_stat[item], __ATOMIC_RELAXED);
 	return v < 0 ? 0 : (unsigned long)v;
 }
+/* The most slab pages (both kinds) ever: slub.c notes it per new slab. */
+extern long kheap_slab_pages_peak;
+static inline void note_slab_pages_peak(void)
+{
+	long now = __atomic_load_n(&kheap_node_stat[NR_SLAB_RECLAIMABLE], __ATOMIC_RELAXED) +
+		   __atomic_load_n(&kheap_node_stat[NR_SLAB_UNRECLAIMABLE], __ATOMIC_RELAXED);
+	long peak = __atomic_load_n(&kheap_slab_pages_peak, __ATOMIC_RELAXED);
+
+	while (now > peak &&
+	       !__atomic_compare_exchange_n(&kheap_slab_pages_peak, &peak, now,
+					    true, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
 
 /* ---- vmscan.c: direct reclaim and shrinkers ---- */
 extern __thread int kheap_in_reclaim;	/* PF_MEMALLOC */
@@ -295,6 +349,8 @@ void slab_caches_fork_prepare(void);	/* every cache's locks */
 void slab_caches_fork_parent(void);
 void slab_caches_fork_child(void);
 int slab_validate(void);		/* every cache's invariants; errors */
+/* the busiest caches at their own high-water marks, for the "peaks" view */
+int slab_peaks_show(FILE *out);
 /* ---- slab_common.c: the kmalloc part ---- */
 extern const struct kheap_layer kmalloc_layer;
 /* bytes of the large kmalloc block starting at @object, else 0 (quiet) */

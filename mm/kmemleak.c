@@ -43,6 +43,7 @@
 #include "internal.h"
 #include "slab_internal.h"
 #include "slub_debug.h"
+#include "slub_fast.h"
 #include "kmemleak.h"
 
 #include <link.h>
@@ -115,6 +116,29 @@ void kmemleak_ignore(const void *ptr)
 {
 	if (ptr)
 		mark_object(ptr, KMEMLEAK_BLACK);
+}
+
+/**
+ * kmemleak_update_trace - a report of @ptr gives the caller's backtrace
+ * (v6.12: for objects handed out from a pool, as radix-tree preloads are)
+ *
+ * kheap's reports take the backtrace from the object's slub_debug alloc
+ * track, so this rewrites that track when the cache keeps one
+ * (SLAB_STORE_USER); for any other object it does nothing.
+ */
+void kmemleak_update_trace(const void *ptr)
+{
+	struct slab *slab = ptr ? virt_to_slab(ptr) : NULL;
+	struct kmem_cache *s;
+	struct track t;
+
+	if (!slab)
+		return;
+	s = slab->slab_cache;
+	if (!(s->flags & SLAB_STORE_USER) || !object_start_ok(s, slab, ptr))
+		return;
+	slub_debug_capture_track(&t, _RET_IP_);
+	set_track(s, (void *)ptr, TRACK_ALLOC, &t);
 }
 
 static int marked_min_count(const void *ptr)

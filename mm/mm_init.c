@@ -21,17 +21,25 @@
  * document's list say the same).  The parent releases them in reverse;
  * the child re-initialises them (their owners may not exist in the child)
  * and resets per-CPU state where a layer needs it.
+ *
+ * Memory initialisation (init_on_alloc=, init_on_free=) is decided here,
+ * once, before any allocation, as the kernel's
+ * mem_debugging_and_hardening_init() does: the two flags <linux/mm.h>'s
+ * want_init_on_alloc()/want_init_on_free() read, and SLUB's hook bits.
  */
 #include "internal.h"
 #include "slab.h"
 #include "kfence/kfence.h"
 #include "kmemleak.h"
 #include "lib/fault-inject.h"
+#include "slub_debug.h"
 
 #include <errno.h>
 #include <stdlib.h>
 
 int kheap_initialized;
+bool kheap_init_on_alloc;		/* the kernel's init_on_alloc key */
+bool kheap_init_on_free;		/* the kernel's init_on_free key */
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int init_result;
 /*
@@ -149,6 +157,33 @@ static void ensure_fork_handlers(void)
 	pthread_once(&once, register_fork_handlers);
 }
 
+/*
+ * mem_debugging_and_hardening_init - page poisoning, then init_on_alloc
+ * and init_on_free as asked, in v6.12's order (mm/mm_init.c): poisoning
+ * takes precedence over both, with the kernel's message.  SLAB_POISON
+ * caches keep their poison instead of being zeroed, which slab_debug's
+ * global P announces as the kernel does.
+ */
+static void mem_debugging_and_hardening_init(void)
+{
+	page_poisoning = kheap_config.page_poison;
+	kheap_init_on_alloc = kheap_config.init_on_alloc;
+	kheap_init_on_free = kheap_config.init_on_free;
+	if (page_poisoning && (kheap_init_on_alloc || kheap_init_on_free)) {
+		pr_info("mem auto-init: CONFIG_PAGE_POISONING is on, will take precedence over init_on_alloc and init_on_free\n");
+		kheap_init_on_alloc = kheap_init_on_free = false;
+	}
+	if (kheap_init_on_alloc || kheap_init_on_free)
+		__atomic_fetch_or(&slab_alloc_hooks, SLAB_HOOK_INIT_ALLOC,
+				  __ATOMIC_RELAXED);
+	if (kheap_init_on_free)
+		__atomic_fetch_or(&slab_alloc_hooks, SLAB_HOOK_INIT_FREE,
+				  __ATOMIC_RELAXED);
+	if ((kheap_init_on_alloc || kheap_init_on_free) &&
+	    (slub_debug & SLAB_POISON))
+		pr_info("mem auto-init: SLAB_POISON will take precedence over init_on_alloc/init_on_free\n");
+}
+
 static int do_init(const char *cmdline)
 {
 	int ret = 0, err;
@@ -158,6 +193,7 @@ static int do_init(const char *cmdline)
 		ret = -EINVAL;
 	if (cmdline && kheap_parse_cmdline(cmdline, "kheap_init()"))
 		ret = -EINVAL;
+	mem_debugging_and_hardening_init();
 	err = memmap_init();
 	if (!err)
 		err = page_alloc_init();

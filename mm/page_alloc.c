@@ -91,6 +91,25 @@
  *    reported as the kernel's "BUG: Bad page state" (rate-limited as
  *    bad_page() is) and ignored, so a wrong order never frees neighbours.
  *
+ * 9. init_on_alloc / init_on_free (v6.12's post_alloc_hook() and
+ *    free_pages_prepare()).  With init_on_free every block is zeroed as it
+ *    is freed, so that no free page holds data (hot-added and reported
+ *    memory read as zero anyway); an allocation then zeroes nothing, not
+ *    even for __GFP_ZERO.  Otherwise a block is zeroed at allocation when
+ *    want_init_on_alloc(gfp): init_on_alloc, or __GFP_ZERO.  vmalloc's
+ *    frames (__GFP_FRAMES_ONLY) are never touched: their bytes are not
+ *    the area's (vmalloc.c), and writing them would only cost RSS.
+ *
+ * 10. Page poisoning (page_poison=1, mm/page_poison.c).  A block being
+ *    freed is filled with PAGE_POISON (0xaa) and each of its pages marked
+ *    PG_poisoned; a marked page being allocated is checked first, and a
+ *    byte that changed while it was free gives the kernel's
+ *    "pagealloc: memory corruption" (or "single bit error") report with a
+ *    hex dump of the damage.  Only marked pages are checked: memory never
+ *    written (hot-added, or given back to the OS by free page reporting,
+ *    which unmarks it) reads zero, not poison.  It takes precedence over
+ *    init_on_alloc/init_on_free (mm_init.c).
+ *
  * Lock order (outer to inner; the whole library's is in docs/design.md):
  *     pcp->lock  ->  zone->lock  ->  kheap_memmap.lock, online_update_lock
  * and nofail_lock alone.  page_alloc_fork_prepare() takes all pcp locks of
@@ -105,6 +124,7 @@
 #include "lib/fault-inject.h"
 
 #include <errno.h>
+#include <linux/poison.h>
 #include <string.h>
 
 struct zone kheap_zones[MAX_NR_ZONES];
@@ -259,6 +279,23 @@ static inline void account_freepages(struct zone *zone, long nr, int mt)
 	__mod_zone_page_state(zone, NR_FREE_PAGES, nr);
 }
 
+/*
+ * After an allocation took pages off the free lists (zone->lock held): the
+ * zone's high-water mark of pages in use (online, not on the free lists:
+ * with users or on per-CPU lists) may rise.  One compare under a lock
+ * already held, never on a per-CPU list hit; merges and free page
+ * reporting move blocks off the lists too, but they are not allocations.
+ */
+static inline void note_zone_peak(struct zone *zone)
+{
+	unsigned long used = zone->online_end_pfn - zone->zone_start_pfn -
+			     (unsigned long)zone->vm_stat[NR_FREE_PAGES] -
+			     (unsigned long)zone->vm_stat[NR_ZONE_ISOLATED];
+
+	if (used > zone->peak_used)
+		WRITE_ONCE(zone->peak_used, used);
+}
+
 static inline void __add_to_free_list(struct page *page, struct zone *zone,
 				      unsigned int order, int mt, bool tail)
 {
@@ -408,6 +445,7 @@ static void page_del_and_expand(struct zone *zone, struct page *page,
 	__del_page_from_free_list(page, zone, high);
 	nr_pages -= (long)expand(zone, page, low, high, mt);
 	account_freepages(zone, -nr_pages, mt);
+	note_zone_peak(zone);
 }
 
 /* Take the smallest free block of type @mt that holds @order. */
@@ -1118,6 +1156,93 @@ static void prep_compound_page(struct page *page, unsigned int order)
 	page[1].flags = (page[1].flags & ~0xffUL) | order;
 }
 
+/* ------------------------------------------------------------------ */
+/* page poisoning (mm/page_poison.c, page_poison=)                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A free page kheap filled with PAGE_POISON.  The kernel poisons every free
+ * page (boot memory goes through the free path too); kheap's hot-added and
+ * reported memory is never written and reads zero, so the pages that hold
+ * poison are marked, and only those are checked.
+ */
+#define PG_poisoned	PG_referenced
+
+bool page_poisoning;		/* page_poison=1, fixed at initialisation */
+
+/* kernel_poison_pages(): fill @n pages being freed, and mark them. */
+static void kernel_poison_pages(struct page *page, unsigned long n)
+{
+	memset(page_address(page), PAGE_POISON, n << PAGE_SHIFT);
+	for (unsigned long i = 0; i < n; i++)
+		page[i].flags |= 1UL << PG_poisoned;
+}
+
+static bool single_bit_flip(unsigned char a, unsigned char b)
+{
+	unsigned char error = a ^ b;
+
+	return error && !(error & (error - 1));
+}
+
+/* Ten reports in five seconds, as the kernel's ratelimit state. */
+static bool poison_ratelimit(void)
+{
+	static unsigned long long begin;
+	static int printed;
+	unsigned long long now = os_ns();
+
+	if (now - __atomic_load_n(&begin, __ATOMIC_RELAXED) > 5000000000ULL) {
+		__atomic_store_n(&begin, now, __ATOMIC_RELAXED);
+		__atomic_store_n(&printed, 0, __ATOMIC_RELAXED);
+	}
+	return __atomic_fetch_add(&printed, 1, __ATOMIC_RELAXED) < 10;
+}
+
+/* check_poison_mem(): a poisoned page about to be handed out. */
+static __noinline __cold void check_poison_mem(struct page *page)
+{
+	unsigned char *mem = page_address(page), *start, *end;
+
+	start = memchr_inv(mem, PAGE_POISON, PAGE_SIZE);
+	if (!start)
+		return;
+	for (end = mem + PAGE_SIZE - 1; end > start; end--)
+		if (*end != PAGE_POISON)
+			break;
+	if (!poison_ratelimit())
+		return;
+	if (start == end && single_bit_flip(*start, PAGE_POISON))
+		pr_err("pagealloc: single bit error\n");
+	else
+		pr_err("pagealloc: memory corruption\n");
+	kheap_print_hex_dump("", true, start, (size_t)(end - start + 1));
+	dump_stack();
+	pr_err("page: refcount:%d mapcount:0 mapping:%p index:%#lx pfn:%#lx\n",
+	       page_ref_count(page), page->mapping, page->index,
+	       page_to_pfn(page));
+	pr_err("flags: %#lx page_type: %#x\n", page->flags, page->page_type);
+	pr_err("page dumped because: pagealloc: corrupted page details\n");
+}
+
+/* kernel_unpoison_pages(): check the marked pages of a block, unmark. */
+static void kernel_unpoison_pages(struct page *page, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		if (!(page[i].flags & (1UL << PG_poisoned)))
+			continue;
+		page[i].flags &= ~(1UL << PG_poisoned);
+		check_poison_mem(page + i);
+	}
+}
+
+/* Reported memory reads zero: it holds no poison any more. */
+static void unmark_poisoned(struct page *page, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++)
+		page[i].flags &= ~(1UL << PG_poisoned);
+}
+
 static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 {
 	page->flags &= ~((1UL << PG_head) | (1UL << PG_reported));
@@ -1126,7 +1251,11 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 	page->private = 0;
 	page->memcg_data = 0;
 	__atomic_store_n(&page->_refcount, 1, __ATOMIC_RELAXED);
-	if (gfp & __GFP_ZERO)
+	if (unlikely(page_poisoning))
+		kernel_unpoison_pages(page, 1UL << order);
+	if (unlikely(gfp & __GFP_FRAMES_ONLY))
+		page->flags |= 1UL << PG_frames_only;
+	else if (!want_init_on_free() && want_init_on_alloc(gfp))
 		memset(page_address(page), 0, PAGE_SIZE << order);
 	if (order && (gfp & __GFP_COMP))
 		prep_compound_page(page, order);
@@ -1356,7 +1485,7 @@ static bool prepare_alloc_pages(gfp_t *gfp, unsigned int order)
 		return false;
 	}
 	kheap_ensure_init();
-	*gfp &= __GFP_BITS_MASK;
+	*gfp &= __GFP_BITS_MASK | __GFP_FRAMES_ONLY;
 	return !should_fail_alloc_page(*gfp, order);
 }
 
@@ -1629,8 +1758,14 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 			page[i].flags = 0;
 		}
 	}
+	if (!(page->flags & (1UL << PG_frames_only))) {
+		if (unlikely(page_poisoning))
+			kernel_poison_pages(page, 1UL << order);
+		else if (want_init_on_free())
+			memset(page_address(page), 0, PAGE_SIZE << order);
+	}
 	page->flags &= ~((1UL << PG_head) | (1UL << PG_private) |
-			 (1UL << PG_reported));
+			 (1UL << PG_reported) | (1UL << PG_frames_only));
 	page->private = 0;
 	page->index = 0;
 	return true;
@@ -1987,9 +2122,12 @@ again:
 			if (!n)
 				continue;
 			kh_unlock(&zone->lock);
-			for (int i = 0; i < n; i++)
+			for (int i = 0; i < n; i++) {
 				os_decommit(page_address(batch[i]),
 					    PAGE_SIZE << order);
+				if (page_poisoning)
+					unmark_poisoned(batch[i], 1UL << order);
+			}
 			kh_lock(&zone->lock);
 			for (int i = 0; i < n; i++) {
 				struct page *p = batch[i];

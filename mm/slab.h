@@ -126,6 +126,7 @@ struct kmem_cache_node {
 					   objects (for validate, shutdown) */
 	long nr_slabs;			/* slabs of the cache (atomic) */
 	long total_objects;		/* objects in those slabs (atomic) */
+	long peak_slabs;		/* kheap: most nr_slabs ever (atomic) */
 	struct sheaf_barn barn;		/* sheaves no CPU holds (sheaf caches) */
 };
 
@@ -204,6 +205,42 @@ struct kmem_cache {
 #define DEBUG_DEFAULT_FLAGS	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
 				 SLAB_POISON | SLAB_STORE_USER)
 #define DEBUG_METADATA_FLAGS	(SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
+
+/* True if @s has any of the debug @flags (a subset of SLAB_DEBUG_FLAGS). */
+static inline bool kmem_cache_debug_flags(const struct kmem_cache *s,
+					  slab_flags_t flags)
+{
+	return __builtin_expect(!!(s->flags & flags), 0);
+}
+
+/* ---- init_on_alloc / init_on_free for slab objects (v6.12) ---- */
+
+/*
+ * slab_want_init_on_alloc - zero a new object of @c allocated with @flags?
+ * With init_on_alloc, every object but those of a cache with a
+ * constructor (its state survives) or with SLAB_TYPESAFE_BY_RCU or
+ * SLAB_POISON (__GFP_ZERO only); without, __GFP_ZERO alone decides.
+ */
+static inline bool slab_want_init_on_alloc(gfp_t flags, struct kmem_cache *c)
+{
+	if (want_init_on_alloc(0)) {
+		if (c->ctor)
+			return false;
+		if (c->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))
+			return !!(flags & __GFP_ZERO);
+		return true;
+	}
+	return !!(flags & __GFP_ZERO);
+}
+
+/* slab_want_init_on_free - zero a freed object of @c?  (the same caches) */
+static inline bool slab_want_init_on_free(struct kmem_cache *c)
+{
+	if (want_init_on_free())
+		return !(c->ctor ||
+			 (c->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)));
+	return false;
+}
 
 /* ---- what slab_common.c and slub.c share (the kernel's names) ---- */
 

@@ -591,7 +591,7 @@ static int slab_sysfs_show(FILE *out)
 		for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
 			fprintf(out, " %s=%d", flags[i].name,
 				!!(s->flags & flags[i].flag));
-		fprintf(out, " cpu_slab=%lu cpu_partial_slabs=%lu cpu_freelist=%lu cpu_slab_free=%lu cpu_partial_free=%lu sheaf_capacity=%u sheaf_objects=%lu barn_full=%lu barn_empty=%lu\n",
+		fprintf(out, " cpu_slab=%lu slabs_cpu_partial=%lu cpu_freelist=%lu cpu_slab_free=%lu cpu_partial_free=%lu sheaf_capacity=%u sheaf_objects=%lu barn_full=%lu barn_empty=%lu\n",
 			a.cpu_slab, a.cpu_partial_slabs, a.cpu_freelist,
 			a.cpu_slab_free, a.cpu_partial_free, s->sheaf_capacity,
 			a.sheaf_objects, a.barn_full, a.barn_empty);
@@ -630,6 +630,44 @@ static int slab_debugfs_show(const char *rest, FILE *out)
 	      ? slub_debug_show_traces(found, alloc, out) : -ENOENT;
 	slab_mutex_unlock();
 	return err;
+}
+
+/* The caches whose slabs ever took the most memory, most first. */
+int slab_peaks_show(FILE *out)
+{
+	struct { const char *name; unsigned long peak_kb, now_kb, peak; } top[8];
+	int n = 0;
+	struct kmem_cache *s;
+
+	slab_mutex_lock();
+	list_for_each_entry(s, &slab_caches, list) {
+		unsigned long peak = (unsigned long)READ_ONCE(s->node.peak_slabs);
+		unsigned long kb = peak << (oo_order(s->oo) + PAGE_SHIFT - 10);
+		int i;
+
+		if (!peak)
+			continue;
+		for (i = n; i > 0 && top[i - 1].peak_kb < kb; i--)
+			if (i < (int)ARRAY_SIZE(top))
+				top[i] = top[i - 1];
+		if (i >= (int)ARRAY_SIZE(top))
+			continue;
+		top[i].name = s->name;
+		top[i].peak_kb = kb;
+		top[i].peak = peak;
+		top[i].now_kb = (unsigned long)READ_ONCE(s->node.nr_slabs)
+				<< (oo_order(s->oo) + PAGE_SHIFT - 10);
+		if (n < (int)ARRAY_SIZE(top))
+			n++;
+	}
+	fprintf(out, "Busiest caches at their peak:\n");
+	fprintf(out, "  %-20s %10s %12s %12s\n", "cache", "peak slabs",
+		"peak memory", "now");
+	for (int i = 0; i < n; i++)
+		fprintf(out, "  %-20s %10lu %9lu kB %9lu kB\n", top[i].name,
+			top[i].peak, top[i].peak_kb, top[i].now_kb);
+	slab_mutex_unlock();
+	return 0;
 }
 
 #ifdef CONFIG_SLUB_STATS
@@ -1294,9 +1332,9 @@ void kfree_bulk(size_t size, void **p)
  * krealloc - resize an object, as v6.12's krealloc does
  * @p: the object (NULL: allocate)
  * @new_size: the new size (0: free @p and return ZERO_SIZE_PTR)
- * @flags: GFP flags; with __GFP_ZERO the bytes from @new_size to the end of
- *         the object are zeroed when it is reused in place, so a later
- *         krealloc with __GFP_ZERO finds them zeroed
+ * @flags: GFP flags; with __GFP_ZERO (or init_on_alloc) the bytes from
+ *         @new_size to the end of the object are zeroed when it is reused
+ *         in place, so a later krealloc with __GFP_ZERO finds them zeroed
  *
  * The object is reused in place when it is large enough (ksize); otherwise
  * a new one is allocated, the old contents (ksize bytes) copied, and the
@@ -1317,7 +1355,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 			return NULL;
 	}
 	if (ks >= new_size) {
-		if (flags & __GFP_ZERO)
+		if (want_init_on_alloc(flags))	/* zero the spare bytes */
 			memset((char *)p + new_size, 0, ks - new_size);
 		return (void *)p;
 	}

@@ -75,9 +75,10 @@ enum stat_item {
 /* ---- per-CPU state ---- */
 
 /*
- * Per-(cache, CPU) state.  (freelist, tid) change only by 16-byte CAS;
- * slab and partial only under lock, and slab only while the pair is claimed
- * (tid odd): see "Per-CPU state" in slub.c.
+ * Per-(cache, CPU) state.  freelist changes by a restartable sequence's
+ * plain store (tid unchanged) or by one 16-byte CAS on (freelist, tid)
+ * that moves tid by 2; slab and partial only under lock, and slab only
+ * while the CPU is claimed (tid odd): see section 3 of slub.c's essay.
  */
 struct kmem_cache_cpu {
 	union {
@@ -85,7 +86,8 @@ struct kmem_cache_cpu {
 			void **freelist;	/* next object of slab to hand out */
 			unsigned long tid;	/* odd: claimed by a lock holder;
 						   +2 per CAS fast-path op, +1
-						   per claim and per release */
+						   per claim and per release;
+						   rseq paths leave it */
 		};
 		u128 freelist_tid;
 	};
@@ -240,6 +242,69 @@ static inline unsigned int __obj_to_index(const struct kmem_cache *s,
 static inline bool kmem_cache_debug(const struct kmem_cache *s)
 {
 	return unlikely(s->flags & SLAB_DEBUG_FLAGS);
+}
+
+/* ---- the object's metadata (slub.c's essay, "Object layout") ---- */
+
+/* The free pointer is after the object rather than inside it. */
+static inline bool freeptr_outside_object(const struct kmem_cache *s)
+{
+	return s->offset >= s->inuse;
+}
+
+/* Where the tracks start: after the right red zone and a free pointer
+ * placed outside the object. */
+static inline unsigned int get_info_end(const struct kmem_cache *s)
+{
+	return freeptr_outside_object(s) ? s->inuse + (unsigned int)sizeof(void *)
+					 : s->inuse;
+}
+
+/* A kmalloc cache with SLAB_STORE_USER keeps each request's size. */
+static inline bool slub_debug_orig_size(const struct kmem_cache *s)
+{
+	return (s->flags & SLAB_STORE_USER) && (s->flags & SLAB_KMALLOC);
+}
+
+static inline unsigned int *orig_size_ptr(const struct kmem_cache *s,
+					  void *object)
+{
+	return (unsigned int *)((char *)object + get_info_end(s) +
+				2 * sizeof(struct track));
+}
+
+/* The size kmalloc was asked for (object_size when it is not kept). */
+static inline unsigned int get_orig_size(const struct kmem_cache *s,
+					 void *object)
+{
+	if (!slub_debug_orig_size(s))
+		return s->object_size;
+	return *orig_size_ptr(s, object);
+}
+
+static inline void set_orig_size(const struct kmem_cache *s, void *object,
+				 unsigned int orig_size)
+{
+	if (slub_debug_orig_size(s))
+		*orig_size_ptr(s, object) = orig_size;
+}
+
+/*
+ * init_on_free's part of slab_free_hook() (v6.12): zero a freed object of
+ * @s - the @orig_size bytes it was asked for, and its metadata after the
+ * free pointer up to the next object's left red zone - leaving the red
+ * zones as they are; the kept orig_size is written back.  The caller has
+ * checked slab_want_init_on_free(s).
+ */
+static inline void slab_init_on_free(struct kmem_cache *s, void *x)
+{
+	unsigned int inuse = get_info_end(s), orig_size = get_orig_size(s, x);
+	unsigned int rsize = (s->flags & SLAB_RED_ZONE) ? s->red_left_pad : 0;
+
+	memset(x, 0, orig_size);
+	if (s->size > inuse + rsize)		/* metadata, padding */
+		memset((char *)x + inuse, 0, s->size - inuse - rsize);
+	set_orig_size(s, x, orig_size);
 }
 
 /* ---- slab_common.c ---- */

@@ -161,7 +161,19 @@
  *    is reported once and repaired (slub_debug.c).  Reports follow v6.12's
  *    text, e.g. "Objects remaining in %s on __kmem_cache_shutdown()"
  *    (later kernels dropped the name from that line), and a KUnit test
- *    may count them instead (slab_add_kunit_errors()).
+ *    may count them instead (slab_add_kunit_errors()).  The cache-level
+ *    findings ("SLUB <cache>: ...", the count checks) go through the
+ *    validators' one report helper, validator_report() (debug.c).
+ *
+ * 6a. init_on_alloc / init_on_free (mm/slab.h's slab_want_init_on_*()):
+ *    the allocation's end zeroes the object (object_size, or a debug
+ *    kmalloc object's request) when __GFP_ZERO or SLAB_HOOK_INIT_ALLOC
+ *    asks, and wipes a kept free pointer word under init_on_free; a free
+ *    zeroes the object and its metadata after the double free check and
+ *    before the object reaches a sheaf or freelist, keeping the free mark
+ *    (slab_free_init(); a debug cache's in free_debug_processing(), after
+ *    its checks).  Caches with a constructor are never zeroed,
+ *    SLAB_TYPESAFE_BY_RCU and SLAB_POISON ones only on __GFP_ZERO.
  *
  * 7. fork(): a thread of the parent that was between its slab cmpxchg and
  *    taking n->list_lock when fork() ran does not exist in the child; the
@@ -979,6 +991,7 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags)
 	slab->counters = 0;
 	slab->objects = n;
 	mod_node_page_state(slab_stat_item(s), 1L << oo_order(oo));
+	note_slab_pages_peak();
 
 	start = slab_address(slab);
 	if (kmem_cache_debug(s))
@@ -1027,8 +1040,16 @@ static void rcu_free_slab(struct rcu_head *h)
 
 static void inc_slabs_node(struct kmem_cache *s, unsigned int objects)
 {
-	__atomic_fetch_add(&s->node.nr_slabs, 1, __ATOMIC_RELAXED);
+	long slabs = __atomic_add_fetch(&s->node.nr_slabs, 1, __ATOMIC_RELAXED);
+	long peak = READ_ONCE(s->node.peak_slabs);
+
 	__atomic_fetch_add(&s->node.total_objects, objects, __ATOMIC_RELAXED);
+	/* the high-water mark the shim's kheap.stats reports (slow path) */
+	while (slabs > peak &&
+	       !__atomic_compare_exchange_n(&s->node.peak_slabs, &peak, slabs,
+					    true, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
 }
 
 static void dec_slabs_node(struct kmem_cache *s, unsigned int objects)
@@ -1344,6 +1365,37 @@ static __noinline __cold void slab_out_of_memory(struct kmem_cache *s,
 }
 
 /*
+ * slab_post_alloc_init - the initialisation in the kernel's
+ * slab_alloc_node() and slab_post_alloc_hook(): with init_on_free, wipe
+ * the free pointer a freed object kept inside itself (the rest was zeroed
+ * at free: maybe_wipe_obj_freeptr()); then zero the object if
+ * slab_want_init_on_alloc() says so: object_size bytes, or for a kmalloc
+ * cache with SLAB_STORE_USER or SLAB_RED_ZONE the @orig_size requested
+ * (the rest is kmalloc red zone).  Reached when __GFP_ZERO is asked or
+ * SLAB_HOOK_INIT_ALLOC is set.
+ */
+static inline void slab_post_alloc_init(struct kmem_cache *s, gfp_t gfp,
+					void *object, unsigned int orig_size)
+{
+	unsigned int zero_size = s->object_size;
+
+	if (unlikely(slab_want_init_on_free(s)) && !freeptr_outside_object(s))
+		memset((char *)object + s->offset, 0, sizeof(void *));
+	if (!slab_want_init_on_alloc(gfp, s))
+		return;
+	if (kmem_cache_debug_flags(s, SLAB_STORE_USER | SLAB_RED_ZONE) &&
+	    (s->flags & SLAB_KMALLOC))
+		zero_size = orig_size;
+	memset(object, 0, zero_size);
+}
+
+/* Is there init_on_alloc/init_on_free work after an allocation? */
+static inline bool slab_init_after_alloc(gfp_t gfp, int hooks)
+{
+	return unlikely((gfp & __GFP_ZERO) | (hooks & SLAB_HOOK_INIT_ALLOC));
+}
+
+/*
  * alloc_from_debug_slab - allocation for a cache with debug flags (the
  * kernel's alloc_single_from_partial() / alloc_single_from_new_slab()):
  * such a cache has no CPU slab, every object comes off a node slab under
@@ -1396,11 +1448,8 @@ static __noinline __cold void *alloc_from_debug_slab(struct kmem_cache *s,
 		slub_debug_capture_track(&t, addr);
 		set_track(s, object, TRACK_ALLOC, &t);
 	}
-	/* kzalloc zeroes what was asked for: the rest is kmalloc red zone */
-	if (unlikely(gfp & __GFP_ZERO))
-		memset(object, 0, ((s->flags & (SLAB_STORE_USER | SLAB_RED_ZONE)) &&
-				   (s->flags & SLAB_KMALLOC)) ? orig_size
-							      : s->object_size);
+	if (slab_init_after_alloc(gfp, READ_ONCE(slab_alloc_hooks)))
+		slab_post_alloc_init(s, gfp, object, orig_size);
 	return object;
 }
 
@@ -1562,16 +1611,19 @@ static __noinline __cold bool slab_alloc_hook(struct kmem_cache *s, gfp_t gfp,
  * allocations find c->freelist empty and take the slow path, which tests
  * the flags.  @orig_size (kmalloc's request) and @addr (the caller) are
  * used only there.
+ * init_on_alloc/init_on_free add nothing when off: the hook word already
+ * loaded is ORed into the __GFP_ZERO test at the end.
  */
 static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp,
 					     unsigned int orig_size,
 					     unsigned long addr)
 {
+	int hooks = READ_ONCE(slab_alloc_hooks);
 	struct kmem_cache_cpu *c;
 	unsigned long tid;
 	void **object;
 
-	if (unlikely(READ_ONCE(slab_alloc_hooks))) {
+	if (unlikely(hooks & SLAB_HOOKS_BEFORE_ALLOC)) {
 		void *obj;
 
 		if (slab_alloc_hook(s, gfp, orig_size, &obj))
@@ -1627,8 +1679,8 @@ out:
 		kheap_asan_unpoison(object, s->object_size);
 	if (KHEAP_VALGRIND && likely(object))
 		kheap_vg_alloc(s, object);
-	if (unlikely(gfp & __GFP_ZERO) && likely(object))
-		memset(object, 0, s->object_size);
+	if (slab_init_after_alloc(gfp, hooks) && likely(object))
+		slab_post_alloc_init(s, gfp, object, orig_size);
 	return object;
 }
 
@@ -1645,6 +1697,20 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfpflags)
 	if (slab_handover())
 		return slab_ops->alloc(s, gfpflags, s->object_size, _RET_IP_);
 	return slab_alloc_node(s, gfpflags, s->object_size, _RET_IP_);
+}
+
+/**
+ * kmem_cache_alloc_lru - kmem_cache_alloc() for an object a list_lru will
+ * hold (lib/xarray.c's nodes): v6.12 uses @lru only to charge a memcg,
+ * which kheap does not have.  A call (a tail call: the track still names
+ * the caller) rather than a third inlined fast path, which cost kmalloc's
+ * own fast path a third more on 4 KiB objects (code layout).
+ */
+void *kmem_cache_alloc_lru(struct kmem_cache *s, struct list_lru *lru,
+			   gfp_t gfpflags)
+{
+	(void)lru;
+	return kmem_cache_alloc(s, gfpflags);
 }
 
 /* kmalloc(): an object of @s for a request of @orig_size bytes. */
@@ -1721,9 +1787,9 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 	if (KHEAP_VALGRIND)
 		for (i = 0; i < size; i++)
 			kheap_vg_alloc(s, p[i]);
-	if (unlikely(flags & __GFP_ZERO))
+	if (slab_init_after_alloc(flags, READ_ONCE(slab_alloc_hooks)))
 		for (i = 0; i < size; i++)
-			memset(p[i], 0, s->object_size);
+			slab_post_alloc_init(s, flags, p[i], s->object_size);
 	return (int)size;
 }
 
@@ -1928,6 +1994,48 @@ static __always_inline struct slab *free_check(struct kmem_cache *s,
 	return slab;
 }
 
+/*
+ * slab_free_init - init_on_free for an object of a cache without debug
+ * flags (those zero theirs once free_debug_processing() has checked the
+ * free), in slab_free_hook()'s place: after the double free check, before
+ * the object goes anywhere.  The free pointer slot keeps the free mark
+ * slab_free_mark() just wrote there (the kernel zeroes it and writes the
+ * free pointer next: the same bytes in the end).  Without the double free
+ * check, an object that heads this CPU's freelist is being freed twice
+ * (the naive check, which follows): it is left alone, so the report costs
+ * no more than the free.
+ */
+static __noinline void slab_free_init(struct kmem_cache *s, void *x)
+{
+	unsigned long *slot = (unsigned long *)((char *)x + s->offset);
+	unsigned long mark = 0;
+	bool inside = !freeptr_outside_object(s);
+
+	if (!slab_want_init_on_free(s) || kmem_cache_debug(s))
+		return;
+	if (!slab_double_free_check &&	/* else slab_free_mark() caught it */
+	    READ_ONCE(s->cpu_slab[os_cpu()].freelist) == x)
+		return;
+	/* ASan: kmalloc's poisoned tail too; the slot's end poisoned again */
+	if (KHEAP_ASAN && kheap_asan_cache(s))
+		kheap_asan_unpoison(x, s->size);
+	if (inside)
+		mark = *slot;
+	slab_init_on_free(s, x);
+	if (inside)
+		*slot = mark;
+	if (KHEAP_ASAN && kheap_asan_cache(s))
+		kheap_asan_poison((char *)x + s->object_size,
+				  s->size - s->object_size);
+}
+
+/* init_on_free's test on the free paths: one load, one branch when off. */
+static __always_inline void slab_free_hook_init(struct kmem_cache *s, void *x)
+{
+	if (unlikely(READ_ONCE(slab_alloc_hooks) & SLAB_HOOK_INIT_FREE))
+		slab_free_init(s, x);
+}
+
 /* A chain of objects of one slab, ready for do_slab_free(). */
 struct detached_freelist {
 	struct slab *slab;		/* NULL: nothing to free */
@@ -1961,6 +2069,7 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
 			df->slab = NULL;	/* a double free: reported */
 			return size;
 		}
+		slab_free_hook_init(s, object);
 		kheap_asan_poison_object(s, object);
 		kheap_vg_free(s, object);
 	}
@@ -1978,6 +2087,7 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size,
 					p[j] = NULL;	/* reported once */
 					continue;
 				}
+				slab_free_hook_init(s, o);
 				kheap_asan_poison_object(s, o);
 				kheap_vg_free(s, o);
 			}
@@ -2114,6 +2224,7 @@ static __always_inline void slab_free_object(struct kmem_cache *s,
 	if (cache_has_sheaves(s)) {
 		if (unlikely(!slab_free_mark(s, slab, x)))
 			return;
+		slab_free_hook_init(s, x);
 		kheap_asan_poison_object(s, x);
 		kheap_vg_free(s, x);
 		free_to_sheaf(s, x);
@@ -2121,6 +2232,7 @@ static __always_inline void slab_free_object(struct kmem_cache *s,
 	}
 	if (unlikely(!kmem_cache_debug(s) && !slab_free_mark(s, slab, x)))
 		return;
+	slab_free_hook_init(s, x);
 	kheap_asan_poison_object(s, x);
 	kheap_vg_free(s, x);
 	do_slab_free(s, slab, x, x, 1, addr);
@@ -2556,6 +2668,53 @@ const char *kmem_cache_name(struct kmem_cache *s)
 /* ------------------------------------------------------------------ */
 
 /*
+ * SLUB's reports of a cache's own state go through validator_report()
+ * (debug.c) in the shape of v6.12's count checks, "SLUB <cache>: ...",
+ * and each is also counted by a running KUnit test (slab_add_kunit_errors()),
+ * as the kernel's are.
+ */
+struct slub_validator {
+	struct validator v;
+	char name[80];			/* "SLUB <cache>" */
+};
+
+static void slub_kunit_count(void)
+{
+	slab_add_kunit_errors();
+}
+
+static void slub_validator_init(struct slub_validator *sv, struct kmem_cache *s)
+{
+	snprintf(sv->name, sizeof(sv->name), "SLUB %s", s->name);
+	sv->v = (struct validator){ sv->name, 0, slub_kunit_count };
+}
+
+/* v6.12's partial count check: "SLUB <cache>: N partial slabs counted ..." */
+static void check_nr_partial(struct kmem_cache_node *n, unsigned long count,
+			     struct validator *v)
+{
+	lockdep_assert_held(&n->list_lock);
+	VALIDATE(v, count == n->nr_partial,
+		 "%ld partial slabs counted but counter=%ld\n",
+		 (long)count, (long)n->nr_partial);
+}
+
+/*
+ * v6.12's slab count check, whose shape is "SLUB: <cache> N slabs counted
+ * ..."; 1 if it failed.
+ */
+static int check_nr_slabs(struct kmem_cache *s, struct kmem_cache_node *n,
+			  long count)
+{
+	struct validator v = { "SLUB", 0, slub_kunit_count };
+
+	VALIDATE(&v, count == READ_ONCE(n->nr_slabs),
+		 "%s %ld slabs counted but counter=%ld\n",
+		 s->name, count, READ_ONCE(n->nr_slabs));
+	return v.errors;
+}
+
+/*
  * validate_slab_node - v6.12's: every slab on the node's lists through
  * validate_slab(), then the lists against their counters.  kheap keeps
  * every full slab of a debug cache on n->full (the kernel only with
@@ -2563,30 +2722,24 @@ const char *kmem_cache_name(struct kmem_cache *s)
  */
 static long validate_slab_node(struct kmem_cache *s, struct kmem_cache_node *n)
 {
+	struct slub_validator sv;
 	unsigned long count = 0;
 	struct slab *slab;
 
+	slub_validator_init(&sv, s);
 	kh_lock(&n->list_lock);
 	list_for_each_entry(slab, &n->partial, slab_list) {
 		validate_slab(s, slab);
 		count++;
 	}
-	if (count != n->nr_partial) {
-		pr_err("SLUB %s: %ld partial slabs counted but counter=%ld\n",
-		       s->name, (long)count, (long)n->nr_partial);
-		slab_add_kunit_errors();
-	}
+	check_nr_partial(n, count, &sv.v);
 	if (!kmem_cache_debug(s))
 		goto out;
 	list_for_each_entry(slab, &n->full, slab_list) {
 		validate_slab(s, slab);
 		count++;
 	}
-	if ((long)count != READ_ONCE(n->nr_slabs)) {
-		pr_err("SLUB: %s %ld slabs counted but counter=%ld\n",
-		       s->name, (long)count, READ_ONCE(n->nr_slabs));
-		slab_add_kunit_errors();
-	}
+	check_nr_slabs(s, n, (long)count);
 out:
 	kh_unlock(&n->list_lock);
 	return (long)count;
@@ -2610,21 +2763,6 @@ long validate_slab_cache(struct kmem_cache *s)
 		return -EINVAL;
 	flush_all(s);
 	return validate_slab_node(s, &s->node);
-}
-
-/* A problem of @s's own state, in the shape of the kernel's count checks. */
-static void slub_cache_err(struct kmem_cache *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void slub_cache_err(struct kmem_cache *s, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	pr_err("SLUB %s: %s\n", s->name, msg);
-	slab_add_kunit_errors();
 }
 
 /*
@@ -2670,14 +2808,15 @@ static int check_slab(struct kmem_cache *s, struct slab *slab, const char *where
 }
 
 /* True if @x, found in a sheaf (@where), is an object of @s; else report. */
-static bool sheaf_object_ok(struct kmem_cache *s, void *x, const char *where)
+static bool sheaf_object_ok(struct kmem_cache *s, void *x, const char *where,
+			    struct validator *v)
 {
 	struct slab *slab = virt_to_slab(x);
 
 	if (slab && slab->slab_cache == s && object_start_ok(s, slab, x))
 		return true;
-	slub_cache_err(s, "%s object 0x%016lx is not one of the cache's",
-		       where, (unsigned long)x);
+	validator_report(v, "%s object 0x%016lx is not one of the cache's\n",
+			 where, (unsigned long)x);
 	return false;
 }
 
@@ -2686,65 +2825,53 @@ static bool sheaf_object_ok(struct kmem_cache *s, void *x, const char *where)
  * cache has sheaves, within capacity, holding distinct objects of @s at
  * object boundaries.
  */
-static int check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
-			 unsigned int cpu)
+static void check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
+			  unsigned int cpu, struct validator *v)
 {
 	struct slab_sheaf *sheaves[2] = { c->main, c->spare };
 	char where[32];
-	int errors = 0;
 
 	lockdep_assert_held(&c->lock);
 
 	snprintf(where, sizeof(where), "cpu %u sheaf", cpu);
 
 	if (!s->sheaf_capacity) {
-		if (c->main || c->spare) {
-			slub_cache_err(s, "cpu %u has sheaves", cpu);
-			errors++;
-		}
-		return errors;
+		VALIDATE(v, !c->main && !c->spare, "cpu %u has sheaves\n", cpu);
+		return;
 	}
 	if (!c->main && !c->spare)
-		return 0;			/* not made yet */
+		return;				/* not made yet */
 	if (!c->main || !c->spare || c->main == c->spare) {
-		slub_cache_err(s, "cpu %u sheaves half made", cpu);
-		return 1;
+		validator_report(v, "cpu %u sheaves half made\n", cpu);
+		return;
 	}
 	for (int k = 0; k < 2; k++) {
 		struct slab_sheaf *sh = sheaves[k];
 
 		if (sh->capacity != s->sheaf_capacity ||
 		    sh->size > sh->capacity) {
-			slub_cache_err(s, "cpu %u sheaf size %u capacity %u",
-				       cpu, sh->size, sh->capacity);
-			errors++;
+			validator_report(v, "cpu %u sheaf size %u capacity %u\n",
+					 cpu, sh->size, sh->capacity);
 			continue;
 		}
 		for (unsigned int i = 0; i < sh->size; i++) {
 			void *x = sh->objects[i];
 
-			if (!sheaf_object_ok(s, x, where)) {
-				errors++;
+			if (!sheaf_object_ok(s, x, where, v))
 				continue;
-			}
 			if (slab_double_free_check) {
 				void *fp = get_freepointer(s, x);
 
-				if (fp && !object_start_ok(s, virt_to_slab(x), fp)) {
-					slub_cache_err(s, "cpu %u sheaf object 0x%016lx not marked free",
-						       cpu, (unsigned long)x);
-					errors++;
-				}
+				VALIDATE(v, !fp || object_start_ok(s, virt_to_slab(x), fp),
+					 "cpu %u sheaf object 0x%016lx not marked free\n",
+					 cpu, (unsigned long)x);
 			}
 			for (unsigned int j = i + 1; j < sh->size; j++)
-				if (sh->objects[j] == x) {
-					slub_cache_err(s, "cpu %u object 0x%016lx twice in a sheaf",
-						       cpu, (unsigned long)x);
-					errors++;
-				}
+				VALIDATE(v, sh->objects[j] != x,
+					 "cpu %u object 0x%016lx twice in a sheaf\n",
+					 cpu, (unsigned long)x);
 		}
 	}
-	return errors;
 }
 
 /*
@@ -2752,41 +2879,31 @@ static int check_sheaves(struct kmem_cache *s, struct kmem_cache_cpu *c,
  * of the cache's objects, empty ones empty, and with the CPUs' sheaves
  * they are all of the cache's sheaves.
  */
-static int check_barn(struct kmem_cache *s)
+static void check_barn(struct kmem_cache *s, struct validator *v)
 {
 	struct sheaf_barn *barn = &s->node.barn;
 	unsigned int full = 0, empty = 0;
 	struct slab_sheaf *sh;
-	int errors = 0;
 
 	kh_lock(&barn->lock);
 	list_for_each_entry(sh, &barn->full, barn_list) {
 		full++;
-		if (sh->size != sh->capacity) {
-			slub_cache_err(s, "barn sheaf 0x%016lx not full (%u)",
-				       (unsigned long)sh, sh->size);
-			errors++;
-		}
+		VALIDATE(v, sh->size == sh->capacity,
+			 "barn sheaf 0x%016lx not full (%u)\n",
+			 (unsigned long)sh, sh->size);
 		for (unsigned int i = 0; i < sh->size && i < sh->capacity; i++)
-			if (!sheaf_object_ok(s, sh->objects[i], "barn"))
-				errors++;
+			sheaf_object_ok(s, sh->objects[i], "barn", v);
 	}
 	list_for_each_entry(sh, &barn->empty, barn_list) {
 		empty++;
-		if (sh->size) {
-			slub_cache_err(s, "barn sheaf 0x%016lx not empty (%u)",
-				       (unsigned long)sh, sh->size);
-			errors++;
-		}
+		VALIDATE(v, !sh->size, "barn sheaf 0x%016lx not empty (%u)\n",
+			 (unsigned long)sh, sh->size);
 	}
-	if (full != barn->nr_full || empty != barn->nr_empty ||
-	    full > BARN_SHEAVES || (!s->sheaf_capacity && full + empty)) {
-		slub_cache_err(s, "barn holds %u full, %u empty sheaves (counted %u, %u)",
-			       full, empty, barn->nr_full, barn->nr_empty);
-		errors++;
-	}
+	VALIDATE(v, full == barn->nr_full && empty == barn->nr_empty &&
+		 full <= BARN_SHEAVES && (s->sheaf_capacity || !(full + empty)),
+		 "barn holds %u full, %u empty sheaves (counted %u, %u)\n",
+		 full, empty, barn->nr_full, barn->nr_empty);
 	kh_unlock(&barn->lock);
-	return errors;
 }
 
 /**
@@ -2797,24 +2914,25 @@ static int check_barn(struct kmem_cache *s)
  * unfrozen, with free counts matching their freelists and nr_partial; for
  * a debug cache also every slab's objects (validate_slab(): a cache
  * without debug flags has no bytes to check).  Reports are the kernel's
- * shape: slab_err() for a slab, "SLUB <cache>: ..." for the cache.
+ * shape: slab_err() for a slab, "SLUB <cache>: ..." (validator_report())
+ * for the cache.
  * Return: the number of problems reported.
  */
 int slub_validate_cache(struct kmem_cache *s)
 {
 	struct kmem_cache_node *n = &s->node;
 	long slabs = 0, errors = 0, nr_partial = 0;
+	struct slub_validator sv;
 	struct slab *slab;
 
+	slub_validator_init(&sv, s);
 	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++) {
 		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
 		int chain = 0;
 
 		kh_lock(&c->lock);
-		if (READ_ONCE(c->tid) & 1) {
-			slub_cache_err(s, "cpu %u pair left claimed", cpu);
-			errors++;
-		}
+		VALIDATE(&sv.v, !(READ_ONCE(c->tid) & 1),
+			 "cpu %u pair left claimed\n", cpu);
 		slab = c->slab;
 		if (slab) {
 			slabs++;
@@ -2825,11 +2943,11 @@ int slub_validate_cache(struct kmem_cache *s)
 			}
 			if (check_freelist(s, slab, c->freelist, "cpu freelist") < 0)
 				errors++;
-		} else if (c->freelist) {
-			slub_cache_err(s, "cpu %u freelist without slab", cpu);
-			errors++;
+		} else {
+			VALIDATE(&sv.v, !c->freelist,
+				 "cpu %u freelist without slab\n", cpu);
 		}
-		errors += check_sheaves(s, c, cpu);
+		check_sheaves(s, c, cpu, &sv.v);
 		for (slab = c->partial; slab; slab = slab->next) {
 			slabs++;
 			errors += check_slab(s, slab, "cpu partial");
@@ -2843,7 +2961,7 @@ int slub_validate_cache(struct kmem_cache *s)
 		}
 		kh_unlock(&c->lock);
 	}
-	errors += check_barn(s);
+	check_barn(s, &sv.v);
 	kh_lock(&n->list_lock);
 	list_for_each_entry(slab, &n->partial, slab_list) {
 		long nfree;
@@ -2875,20 +2993,11 @@ int slub_validate_cache(struct kmem_cache *s)
 			errors += validate_slab(s, slab);
 		}
 	}
-	if (nr_partial != (long)n->nr_partial) {
-		pr_err("SLUB %s: %ld partial slabs counted but counter=%ld\n",
-		       s->name, nr_partial, (long)n->nr_partial);
-		slab_add_kunit_errors();
-		errors++;
-	}
+	check_nr_partial(n, (unsigned long)nr_partial, &sv.v);
 	kh_unlock(&n->list_lock);
-	if (slabs > READ_ONCE(n->nr_slabs)) {
-		pr_err("SLUB: %s %ld slabs counted but counter=%ld\n",
-		       s->name, slabs, READ_ONCE(n->nr_slabs));
-		slab_add_kunit_errors();
-		errors++;
-	}
-	return (int)errors;
+	if (slabs > READ_ONCE(n->nr_slabs))
+		errors += check_nr_slabs(s, n, slabs);
+	return (int)(errors + sv.v.errors);
 }
 
 void slub_lock_cache(struct kmem_cache *s)

@@ -207,19 +207,8 @@ slab_flags_t slub_debug_flags(slab_flags_t flags, const char *name)
 }
 
 /* ------------------------------------------------------------------ */
-/* geometry                                                            */
+/* geometry (the rest is in slab_internal.h)                           */
 /* ------------------------------------------------------------------ */
-
-static inline bool freeptr_outside_object(const struct kmem_cache *s)
-{
-	return s->offset >= s->inuse;
-}
-
-static inline unsigned int get_info_end(const struct kmem_cache *s)
-{
-	return freeptr_outside_object(s) ? s->inuse + (unsigned int)sizeof(void *)
-					 : s->inuse;
-}
 
 static inline unsigned int size_from_object(const struct kmem_cache *s)
 {
@@ -230,32 +219,6 @@ static inline struct track *get_track(const struct kmem_cache *s, void *object,
 				      enum track_item alloc)
 {
 	return (struct track *)((char *)object + get_info_end(s)) + alloc;
-}
-
-static inline unsigned int *orig_size_ptr(const struct kmem_cache *s,
-					  void *object)
-{
-	return (unsigned int *)((char *)object + get_info_end(s) +
-				2 * sizeof(struct track));
-}
-
-static inline bool slub_debug_orig_size(const struct kmem_cache *s)
-{
-	return (s->flags & SLAB_STORE_USER) && (s->flags & SLAB_KMALLOC);
-}
-
-static unsigned int get_orig_size(const struct kmem_cache *s, void *object)
-{
-	if (!slub_debug_orig_size(s))
-		return s->object_size;
-	return *orig_size_ptr(s, object);
-}
-
-static void set_orig_size(const struct kmem_cache *s, void *object,
-			  unsigned int orig_size)
-{
-	if (slub_debug_orig_size(s))
-		*orig_size_ptr(s, object) = orig_size;
 }
 
 /* __ksize(): a ksize() caller may use the whole object from now on. */
@@ -277,7 +240,20 @@ static unsigned long jiffies_now(void)
 void slub_debug_capture_track(struct track *t, unsigned long addr)
 {
 	void *frames[TRACK_ADDRS + 3];
-	int n = backtrace(frames, TRACK_ADDRS + 3), skip = 0;
+	int n = 0, skip = 0;
+
+	/*
+	 * backtrace()'s first call dlopen()s libgcc_s, which allocates: under
+	 * the malloc shim that would be a tracked allocation capturing a track
+	 * again, for ever.  Marked as dump_stack() marks it (mm/debug.c), the
+	 * shim serves those allocations from its boot arena; a track taken
+	 * inside backtrace() itself records no stack.
+	 */
+	if (!kheap_in_backtrace) {
+		kheap_in_backtrace = 1;
+		n = backtrace(frames, TRACK_ADDRS + 3);
+		kheap_in_backtrace = 0;
+	}
 
 	/* drop kheap's own frames up to the caller's return address */
 	for (int i = 0; i < n; i++)
@@ -559,14 +535,6 @@ void slab_err(struct kmem_cache *s, struct slab *slab, const char *fmt, ...)
 /* ------------------------------------------------------------------ */
 /* writing and checking the bytes                                      */
 /* ------------------------------------------------------------------ */
-
-static const u8 *memchr_inv(const u8 *start, u8 c, size_t bytes)
-{
-	for (size_t i = 0; i < bytes; i++)
-		if (start[i] != c)
-			return start + i;
-	return NULL;
-}
 
 /* init_object: red zones and poison for a free or a live object. */
 static void init_object(struct kmem_cache *s, void *object, u8 val)
@@ -869,6 +837,7 @@ static void mark_objects_used(struct kmem_cache *s, struct slab *slab)
 				 check_valid_pointer(s, slab, fp); n++) {
 		void *next = get_freepointer(s, fp);
 
+		set_orig_size(s, fp, s->object_size);	/* all of it in use */
 		if (s->flags & (SLAB_RED_ZONE | __OBJECT_POISON))
 			init_object(s, fp, SLUB_RED_ACTIVE);
 		fp = next;
@@ -938,6 +907,9 @@ bool free_debug_processing(struct kmem_cache *s, struct slab *slab,
 			goto fail;
 		}
 	}
+	/* init_on_free, once the checks passed: a double free is not zeroed */
+	if (unlikely(slab_want_init_on_free(s)))
+		slab_init_on_free(s, object);
 	if (s->flags & SLAB_STORE_USER)
 		set_track(s, object, TRACK_FREE, t);
 	trace(s, slab, object, 0);

@@ -73,7 +73,7 @@ bool slab_free_already_free(struct kmem_cache *s, struct slab *slab,
  */
 #ifdef __SANITIZE_ADDRESS__
 /* ASan: the slot may be in kmalloc's poisoned tail; read it as it is */
-#define __free_mark_inline	__noinline __attribute__((no_sanitize("address")))
+#define __free_mark_inline	__noinline __attribute__((no_sanitize("address"), unused))
 #else
 #define __free_mark_inline	__always_inline
 #endif

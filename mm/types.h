@@ -105,6 +105,8 @@ struct zone {
 	bool reporting;			/* a reporting pass is running */
 	struct free_area free_area[NR_PAGE_ORDERS];	/* the buddy lists */
 	long vm_stat[NR_VM_ZONE_STAT_ITEMS];	/* enum zone_stat_item */
+	unsigned long peak_used;	/* most pages ever online and not on
+					   the free lists (zone->lock) */
 	unsigned long pgalloc;		/* pages allocated past the pcp lists */
 	unsigned long pgfree;		/* pages freed past the pcp lists */
 } __cacheline_aligned;

@@ -58,8 +58,10 @@
  *    vmalloc_to_page() returns them.  But page_address(vmalloc_to_page(p))
  *    is NOT p's bytes: the frame is never touched (frames are taken without
  *    __GFP_ZERO, so they cost no RSS).  Memory read through the kernel API
- *    is always zero-filled, so vzalloc() costs nothing extra when the
- *    pages are fresh (and a memset when they come from the pool, 7.).
+ *    is always zero-filled, so vzalloc() and init_on_alloc cost nothing
+ *    extra when the pages are fresh (and a memset when they come from the
+ *    pool, 7.).  With init_on_free, vfree() gives the area's bytes back to
+ *    the OS at once (os_decommit(): they read zero) and never pools them.
  *    vmap()/vm_map_ram() are absent.
  *
  * 5. Guard pages.  An area's size includes one guard page at its end unless
@@ -109,7 +111,8 @@
  *        fresh, and gives the donor's unused bytes back (madvise).  The
  *        donor's range then goes to the lazy tree.  Reused bytes are
  *        cleared for the kernel API (its memory always reads zero) and
- *        for __GFP_ZERO; the malloc shim's vmalloc_nozero() keeps them;
+ *        for __GFP_ZERO or init_on_alloc; the malloc shim's
+ *        vmalloc_nozero() keeps them otherwise;
  *      - bounds: at most VMAP_POOL_NR (16) areas and lazy_max_pages() of
  *        bytes (32 MiB per log2 of the CPUs: glibc's heap keeps up to
  *        64 MiB of freed memory at its top, M_TRIM_THRESHOLD's limit); the
@@ -1116,8 +1119,9 @@ static void vm_free_pages(struct vm_struct *vm)
 
 /*
  * vm_area_alloc_pages - fill @pages with @nr order-0 frames: bulk first,
- * then one at a time with the caller's flags.  Frames are never zeroed:
- * their bytes are not the area's (see the essay, 4.).
+ * then one at a time with the caller's flags.  Frames are never zeroed,
+ * not even by init_on_alloc/init_on_free (__GFP_FRAMES_ONLY): their bytes
+ * are not the area's (see the essay, 4.).
  */
 static unsigned int vm_area_alloc_pages(gfp_t gfp, unsigned int nr,
 					struct page **pages)
@@ -1125,6 +1129,7 @@ static unsigned int vm_area_alloc_pages(gfp_t gfp, unsigned int nr,
 	unsigned long got;
 
 	gfp &= ~(__GFP_ZERO | __GFP_COMP);
+	gfp |= __GFP_FRAMES_ONLY;
 	got = alloc_pages_bulk_array(gfp | __GFP_NOWARN, nr, pages);
 	while (got < nr) {
 		pages[got] = alloc_pages(gfp | __GFP_NOWARN, 0);
@@ -1279,7 +1284,7 @@ static void *vmalloc_node_range(unsigned long size, unsigned long align,
 		vmalloc_abort(area, va);
 		return NULL;
 	}
-	if (from_pool.moved && (zero || (gfp & __GFP_ZERO)))
+	if (from_pool.moved && (zero || want_init_on_alloc(gfp)))
 		memset(area->addr, 0, from_pool.moved);
 	insert_vmap_area(va, area);
 	return area->addr;
@@ -1487,9 +1492,10 @@ void *vmalloc_move(const void *p, unsigned long size, gfp_t gfp,
  * @p: NULL or an area from vmalloc; @size: new size; @flags: GFP flags
  *
  * size 0 frees @p and returns NULL.  A size that fits the area keeps it in
- * place (with __GFP_ZERO the tail is zeroed); a larger one makes a new area
- * holding the old contents and frees the old area.  Where the kernel
- * copies, kheap moves the old pages into the new area (vmalloc_move()).
+ * place (with __GFP_ZERO or init_on_alloc the tail is zeroed); a larger
+ * one makes a new area holding the old contents and frees the old area.
+ * Where the kernel copies, kheap moves the old pages into the new area
+ * (vmalloc_move()).
  */
 void *vrealloc(const void *p, size_t size, gfp_t flags)
 {
@@ -1510,7 +1516,7 @@ void *vrealloc(const void *p, size_t size, gfp_t flags)
 		old_size = get_vm_area_size(vm);
 	}
 	if (size <= old_size) {
-		if (flags & __GFP_ZERO)
+		if (want_init_on_alloc(flags))	/* zero the spare bytes */
 			memset((char *)p + size, 0, old_size - size);
 		return (void *)p;
 	}
@@ -1542,7 +1548,10 @@ static void __vfree(const void *addr, bool emptied)
 	}
 	vm = va->vm;
 	vm_free_pages(vm);
-	if (!emptied && vmap_pool_wants(vm))
+	/* init_on_free: no byte of the area stays, pooled or waiting */
+	if (want_init_on_free() && !emptied)
+		os_decommit(vm->addr, get_vm_area_size(vm));
+	if (!emptied && !want_init_on_free() && vmap_pool_wants(vm))
 		vmap_pool_add(va);
 	else if (free_vmap_area_noflush(va))
 		try_purge_vmap_area_lazy();

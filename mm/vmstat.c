@@ -31,6 +31,7 @@
 
 long kheap_node_stat[NR_VM_NODE_STAT_ITEMS];
 unsigned long kheap_vm_events[NR_VM_EVENT_ITEMS];
+long kheap_slab_pages_peak;
 
 #define MAX_VIEWS 32
 static struct {
@@ -414,6 +415,40 @@ static int vmstat_show(FILE *out)
 	return 0;
 }
 
+/* ---- high-water marks (kheap's own view, for kheap.stats) ---- */
+
+static void print_peak_line(FILE *out, const char *what, unsigned long peak_kb,
+			    unsigned long now_kb)
+{
+	fprintf(out, "%-22s %10lu kB  (now %lu kB)\n", what, peak_kb, now_kb);
+}
+
+/*
+ * "peaks": the most memory the process ever had in slabs, in pages out of
+ * the buddy allocator and resident (the kernel's VmHWM), and each cache's
+ * own high-water mark (slab_peaks_show(), slab_common.c).
+ */
+static int peaks_show(FILE *out)
+{
+	unsigned long used = 0, peak = 0;
+
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &kheap_zones[zi];
+
+		if (!populated_zone(z))
+			continue;
+		used += z->spanned_pages - zone_free_pages(z) -
+			zone_page_state(z, NR_ZONE_ISOLATED);
+		peak += READ_ONCE(z->peak_used);
+	}
+	print_peak_line(out, "Slab:", K((unsigned long)READ_ONCE(kheap_slab_pages_peak)),
+			K(node_page_state(NR_SLAB_RECLAIMABLE) +
+			  node_page_state(NR_SLAB_UNRECLAIMABLE)));
+	print_peak_line(out, "Pages in use:", K(peak), K(used));
+	print_peak_line(out, "RSS (VmHWM):", os_rss_peak_kb(), os_rss_kb());
+	return slab_peaks_show(out);
+}
+
 /* ---- debugfs extfrag/: unusable_index and extfrag_index ---- */
 
 void kheap_fill_contig_page_info(const unsigned long *nr_free,
@@ -589,6 +624,7 @@ void proc_init(void)
 	kheap_proc_register("zoneinfo", zoneinfo_show);
 	kheap_proc_register("meminfo", meminfo_show);
 	kheap_proc_register("vmstat", vmstat_show);
+	kheap_proc_register("peaks", peaks_show);
 	kheap_proc_register("extfrag/unusable_index", unusable_index_show);
 	kheap_proc_register("extfrag/extfrag_index", extfrag_index_show);
 }

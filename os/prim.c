@@ -284,6 +284,17 @@ unsigned long os_rss_kb(void)
 	return strtoul(p + 1, NULL, 10) * (unsigned long)(sysconf(_SC_PAGESIZE) / 1024);
 }
 
+unsigned long os_rss_peak_kb(void)
+{
+	char buf[2048];
+	char *p;
+
+	if (read_small_file("/proc/self/status", buf, sizeof(buf)) <= 0)
+		return 0;
+	p = strstr(buf, "\nVmHWM:");
+	return p ? strtoul(p + 7, NULL, 10) : 0;
+}
+
 unsigned long os_max_map_count(void)
 {
 	char buf[32];

@@ -54,6 +54,8 @@
  *  - os_ns(): a monotonic clock in nanoseconds.
  *  - os_rss_kb(): the process's resident set size in KiB, from
  *    /proc/self/statm, or 0 if it cannot be read.
+ *  - os_rss_peak_kb(): its high-water mark (VmHWM of /proc/self/status)
+ *    in KiB, or 0 if it cannot be read.
  *  - os_max_map_count(): vm.max_map_count, or 65530 if it cannot be read.
  *  - os_write_err(buf, len): write(2) to stderr, retrying short writes; safe
  *    in signal handlers and never allocates.
@@ -122,6 +124,7 @@ unsigned long os_ram_bytes(void);
 uint64_t os_random(void);
 uint64_t os_ns(void);
 unsigned long os_rss_kb(void);
+unsigned long os_rss_peak_kb(void);
 unsigned long os_max_map_count(void);
 void os_write_err(const char *buf, size_t len);
 int os_tid(void);

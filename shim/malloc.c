@@ -81,9 +81,21 @@
  *    dlopen()ed objects share one heap.  All memory is private anonymous.
  *
  * 8. Quiet.  The shim starts no thread and installs no handler unless an
- *    option asks: kheap.stats (or KHEAP_STATS=1) prints meminfo, slabinfo,
+ *    option asks: kheap.stats (or KHEAP_STATS=1) prints the peaks (slab
+ *    memory, pages in use, RSS, the busiest caches at their own peaks),
+ *    meminfo, slabinfo (caches with slabs only, unless kheap.stats_empty),
  *    buddyinfo and vmallocinfo to stderr at exit; kheap.publish starts the
- *    one publisher thread of publish.c.
+ *    one publisher thread of publish.c.  Options come through the
+ *    environment, so every program the process starts inherits them;
+ *    kheap.pid=PID (which `kheap run` sets to its program's pid, the same
+ *    across exec) keeps stats and publishing to that one process, not its
+ *    children or the programs they run.
+ *
+ * 9. init_on_alloc / init_on_free apply to every block: with either on,
+ *    malloc and free leave their inline sheaf paths for kmalloc() and
+ *    kfree_slab_object(), which zero as the kernel does (slub.c), and
+ *    large blocks and vmalloc areas are zeroed by the page allocator and
+ *    vmalloc.  So a freed block holds none of its data under init_on_free.
  *
  * Cost: malloc of a small size is one load and branch for init, the size
  * test, the size-class lookup inlined from kmalloc() (a table load below
@@ -323,8 +335,11 @@ static void shim_free(void *p)
 
 			/* the sheaf push inline; a bad pointer goes the whole
 			 * way (to be reported), a full or missing sheaf to
-			 * the sheaf slow path (the object is marked free) */
+			 * the sheaf slow path (the object is marked free);
+			 * with init_on_free the whole way */
 			if (likely(cache_has_sheaves(s) &&
+				   !(READ_ONCE(slab_alloc_hooks) &
+				     SLAB_HOOK_INIT_FREE) &&
 				   object_start_ok(s, slab, p))) {
 				if (unlikely(!slab_free_mark(s, slab, p)))
 					return;		/* a double free */
@@ -561,10 +576,45 @@ SHIM_PUBLIC struct mallinfo SHIM_ENTRY(mallinfo)(void)
 /* stderr as it was at start-up: programs such as sort(1) close fd 2 at exit */
 static int stats_fd = -1;
 
+/*
+ * slabinfo without the caches that have no slabs (all numbers 0), unless
+ * kheap.stats_empty: printed into a buffer taken before any view lock,
+ * then copied line by line.  Returns kheap_proc_show()'s result: -ENOENT
+ * under SLOB, which has no slabinfo.
+ */
+static int print_slabinfo(FILE *out)
+{
+	const size_t size = 1UL << 20;
+	char *buf = kheap_config.stats_empty ? NULL : malloc(size);
+	FILE *f = buf ? fmemopen(buf, size, "w") : NULL;
+	int line = 0, ret;
+
+	if (!f) {
+		free(buf);
+		return kheap_proc_show("slabinfo", out);
+	}
+	setvbuf(f, NULL, _IONBF, 0);
+	ret = kheap_proc_show("slabinfo", f);
+	buf[min((size_t)ftell(f), size - 1)] = 0;
+	fclose(f);
+	for (char *l = buf, *nl; *l; l = nl, line++) {
+		unsigned long active = 0, num = 0;
+
+		nl = strchr(l, '\n');
+		nl = nl ? nl + 1 : l + strlen(l);
+		if (line >= 2 && sscanf(l, "%*s %lu %lu", &active, &num) == 2 &&
+		    !active && !num)
+			continue;
+		fwrite(l, 1, (size_t)(nl - l), out);
+	}
+	free(buf);
+	return ret;
+}
+
 static void print_stats(void)
 {
 	static const char *const views[] = {
-		"meminfo", "slabinfo", "buddyinfo", "vmallocinfo",
+		"peaks", "meminfo", "slabinfo", "buddyinfo", "vmallocinfo",
 #ifdef CONFIG_SLUB_STATS
 		"slub_stats",
 #endif
@@ -576,14 +626,25 @@ static void print_stats(void)
 	setvbuf(out, NULL, _IONBF, 0);	/* never allocates while printing */
 	fflush(stderr);
 	for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
+		int ret;
+
 		fprintf(out, "==> kheap %s of %s (pid %d) <==\n", views[i],
 			kheap_comm(), os_getpid());
-		if (kheap_proc_show(views[i], out) == -ENOENT)	/* SLOB: no slabinfo */
+		ret = !strcmp(views[i], "slabinfo") ? print_slabinfo(out) :
+		      kheap_proc_show(views[i], out);
+		if (ret == -ENOENT)	/* SLOB: no slabinfo */
 			fprintf(out, "kheap: no %s view under slab_allocator=%s\n",
 				views[i], slab_ops->name);
 	}
 	fclose(out);
 	stats_fd = -1;
+}
+
+/* kheap.pid: stats and publishing for that process only (not a child). */
+static bool options_are_mine(void)
+{
+	return !kheap_config.stats_pid ||
+	       kheap_config.stats_pid == (unsigned int)os_getpid();
 }
 
 __attribute__((constructor)) static void shim_start(void)
@@ -594,6 +655,8 @@ __attribute__((constructor)) static void shim_start(void)
 		return;
 	if (env && env[0] && strcmp(env, "0"))
 		kheap_config.stats = true;
+	if (!options_are_mine())
+		return;
 	if (kheap_config.stats)
 		stats_fd = os_dup_cloexec(2);
 	if (kheap_config.publish)
@@ -602,7 +665,7 @@ __attribute__((constructor)) static void shim_start(void)
 
 __attribute__((destructor)) static void shim_stop(void)
 {
-	if (!READ_ONCE(kheap_initialized))
+	if (!READ_ONCE(kheap_initialized) || !options_are_mine())
 		return;
 	if (kheap_config.stats)
 		print_stats();

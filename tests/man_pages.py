@@ -66,6 +66,19 @@ def check_kheap1(src, tool):
     for c in sorted(listed & known):
         if run(tool, "help", c).returncode != 0:
             fail("`kheap help %s` fails" % c)
+    # A command's paragraph names only flags its own -h lists (slabinfo
+    # and top print their full option lists).
+    paras = re.split(r"^\.TP\n", section(page, "COMMANDS"), flags=re.M)
+    for p in paras:
+        name = roff(p.split("\n", 1)[0]).split()
+        if len(name) < 2 or name[1] not in ("slabinfo", "top", "run", "demo"):
+            continue
+        usage = run(tool, name[1], "-h")
+        flags = set(re.findall(r"(?<![\w-])(--?[A-Za-z][\w-]*)", roff(p)))
+        for f in sorted(flags):
+            if f not in usage.stdout:
+                fail("kheap.1 gives %s option %s, which `kheap %s -h` does "
+                     "not list" % (name[1], f, name[1]))
     for opt in ("--cmdline", "--help", "--version"):
         if opt.replace("-", "\\-") not in page:
             fail("kheap.1 does not describe %s" % opt)

@@ -3,9 +3,12 @@
  * test_kmemleak - the leak scan: a planted leak is found and reported in
  * kmemleak's format, once; objects reachable from globals, from the stack
  * and through other objects are not; kmemleak_not_leak() and
- * kmemleak_ignore() silence an object; scan_at_exit scans at exit.
+ * kmemleak_ignore() silence an object; kmemleak_update_trace() moves an
+ * object's backtrace to its caller; scan_at_exit scans at exit.
  */
 #include "internal.h"
+#include "slab_internal.h"
+#include "slub_debug.h"
 #include "check.h"
 
 #include <linux/kmemleak.h>
@@ -124,6 +127,52 @@ static void test_not_leak_and_ignore(void)
 	kfree((void *)(b ^ 0x5555));
 }
 
+static struct kmem_cache *pool_cache;
+
+static __attribute__((noinline)) void *pool_fill(void)
+{
+	void *obj = kmem_cache_alloc(pool_cache, GFP_KERNEL);
+
+	__asm__ volatile("" : : : "memory");	/* not a tail call */
+	return obj;
+}
+
+static __attribute__((noinline)) void hand_out(void *obj)
+{
+	kmemleak_update_trace(obj);
+	__asm__ volatile("" : : : "memory");	/* not a tail call */
+}
+
+static bool track_in(void *obj, void *fn)
+{
+	const struct track *t = slub_debug_alloc_track(pool_cache, obj);
+	unsigned long start = (unsigned long)fn;
+
+	return t && t->addr > start && t->addr < start + 256;
+}
+
+/*
+ * An object preallocated in one place and handed out in another (the
+ * radix tree's preloads): the alloc track, which kheap's leak reports
+ * print, becomes the hand-out's.
+ */
+static void test_update_trace(void)
+{
+	void *obj;
+
+	pool_cache = kmem_cache_create("kmemleak_pool", 64, 0,
+				       SLAB_STORE_USER, NULL);
+	obj = pool_fill();
+	CHECK(track_in(obj, (void *)pool_fill));
+	hand_out(obj);
+	CHECK(track_in(obj, (void *)hand_out));
+	kmemleak_update_trace(NULL);			/* ignored */
+	kmemleak_update_trace((char *)obj + 1);		/* not an object: ignored */
+	CHECK(track_in(obj, (void *)hand_out));
+	kmem_cache_free(pool_cache, obj);
+	kmem_cache_destroy(pool_cache);
+}
+
 static void test_scan_at_exit(void)
 {
 	char buf[4096];
@@ -163,6 +212,7 @@ int main(int argc, char **argv)
 	RUN(test_planted_leak_found);
 	RUN(test_reachable_not_reported);
 	RUN(test_not_leak_and_ignore);
+	RUN(test_update_trace);
 	RUN(test_scan_at_exit);
 	return check_summary();
 }

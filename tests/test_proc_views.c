@@ -5,19 +5,9 @@
  */
 #include "internal.h"
 #include "check.h"
+#include "views.h"
 
 #include <errno.h>
-
-static char *view(const char *name)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	CHECK_EQ(kheap_proc_show(name, f), 0);
-	fclose(f);
-	return text;
-}
 
 static void test_unknown_view(void)
 {

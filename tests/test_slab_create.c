@@ -344,6 +344,35 @@ static void test_bad_frees(void)
 	kmem_cache_destroy(c[1]);
 }
 
+/*
+ * kmem_cache_alloc_lru() (lib/xarray.c's nodes) is kmem_cache_alloc()
+ * without memcg: an object of the cache, zeroed on __GFP_ZERO, the ctor's
+ * state otherwise.
+ */
+static void test_alloc_lru(void)
+{
+	struct kmem_cache *s = kmem_cache_create("lru_objs", 96, 0, 0, NULL);
+	struct kmem_cache *c = kmem_cache_create("lru_ctor", 64, 0, 0, ctor_fill);
+	char *p = kmem_cache_alloc_lru(s, NULL, GFP_KERNEL);
+	char *q;
+
+	CHECK(p != NULL);
+	/* SLOB's pages are shared by every cache: they name none */
+	CHECK(virt_to_slab(p) &&
+	      (under_slob() || virt_to_slab(p)->slab_cache == s));
+	memset(p, 0x55, 96);
+	kmem_cache_free(s, p);
+	q = kmem_cache_alloc_lru(s, NULL, GFP_KERNEL | __GFP_ZERO);
+	for (int i = 0; i < 96; i++)
+		CHECK_EQ(q[i], 0);
+	kmem_cache_free(s, q);
+	p = kmem_cache_alloc_lru(c, NULL, GFP_KERNEL);
+	CHECK_EQ((unsigned char)p[0], 0x5c);
+	kmem_cache_free(c, p);
+	kmem_cache_destroy(s);
+	kmem_cache_destroy(c);
+}
+
 int main(void)
 {
 	CHECK_EQ(kheap_init("mem=256M slab_min_objects=16"), 0);
@@ -355,6 +384,7 @@ int main(void)
 	RUN(test_hwcache_align);
 	RUN(test_geometry);
 	RUN(test_bad_frees);
+	RUN(test_alloc_lru);
 	CHECK_EQ(slab_validate(), 0);
 	return check_summary();
 }

@@ -10,19 +10,10 @@
 #include "internal.h"
 #include "slab_internal.h"
 #include "check.h"
+#include "views.h"
+#include "slabinfo.h"
 
 #include <errno.h>
-
-static char *view(const char *name)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	CHECK_EQ(kheap_proc_show(name, f), 0);
-	fclose(f);
-	return text;
-}
 
 /* attr=value of cache @cache in the "kernel/slab" view (-1: missing). */
 struct attrs {
@@ -31,7 +22,7 @@ struct attrs {
 static const char *const names[] = {
 	"object_size", "slab_size", "order", "objs_per_slab", "slabs",
 	"partial", "cpu_slabs", "objects", "objects_partial", "total_objects",
-	"cpu_slab", "cpu_partial_slabs", "cpu_freelist", "cpu_slab_free",
+	"cpu_slab", "slabs_cpu_partial", "cpu_freelist", "cpu_slab_free",
 	"cpu_partial_free", "sheaf_capacity", "sheaf_objects", "barn_full",
 	"barn_empty", "store_user", "aliases", "align", "hwcache_align",
 };
@@ -73,18 +64,9 @@ static bool attrs_of(const char *cache, struct attrs *a)
 /* active_objs of @cache in /proc/slabinfo */
 static long slabinfo_active(const char *cache)
 {
-	char *t = view("slabinfo"), *save = NULL;
-	long active = -1;
+	struct slabinfo_line l;
 
-	for (char *l = strtok_r(t, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char name[64];
-		long a;
-
-		if (sscanf(l, "%63s %ld", name, &a) == 2 && !strcmp(name, cache))
-			active = a;
-	}
-	free(t);
-	return active;
+	return slabinfo_get(cache, &l) ? (long)l.active_objs : -1;
 }
 
 /*

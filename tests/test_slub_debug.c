@@ -326,6 +326,40 @@ static void test_one_corruption_one_report(void)
 	CHECK(strstr(out, "Objects remaining in TestSlub_once") != NULL);
 }
 
+static void kmalloc_use_after_free_then_validate(void *arg)
+{
+	struct op *o = arg;
+	void *objs[8];
+	char *p;
+
+	for (int i = 0; i < 8; i++)		/* a slab with free objects */
+		objs[i] = kmalloc(64, GFP_KERNEL);
+	for (int i = 0; i < 8; i++)
+		kfree(objs[i]);
+	p = kmalloc(64, GFP_KERNEL);
+	kfree(p);
+	((volatile char *)p)[7] = 0;		/* the one bug */
+	o->p = kmalloc(64, GFP_KERNEL);		/* found here */
+	o->ret = kheap_validate() + kheap_validate();
+}
+
+/*
+ * The same in a kmalloc cache (slab_debug=FZPU,kmalloc-*), which keeps
+ * each object's requested size: the objects marked used get it whole.
+ */
+static void test_kmalloc_one_corruption_one_report(void)
+{
+	struct op o = { 0 };
+
+	check_capture_stderr(kmalloc_use_after_free_then_validate, &o, out,
+			     sizeof(out));
+	CHECK_EQ(o.ret, 0);
+	CHECK_EQ(count_of(out, "\nBUG ") + (strncmp(out, "BUG ", 4) == 0), 1);
+	CHECK(strstr(out, "BUG kmalloc-64 (") != NULL);
+	CHECK(strstr(out, "Redzone overwritten") == NULL);
+	kfree(o.p);
+}
+
 /* With F, a right red zone overrun is caught at kmem_cache_free. */
 static void test_redzone_at_free(void)
 {
@@ -420,6 +454,7 @@ int main(void)
 	RUN(test_double_free);
 	RUN(test_poison_at_alloc);
 	RUN(test_one_corruption_one_report);
+	RUN(test_kmalloc_one_corruption_one_report);
 	RUN(test_redzone_at_free);
 	return check_summary();
 }

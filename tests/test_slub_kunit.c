@@ -201,6 +201,36 @@ static void validate_flushes_cpus(struct kunit *test)
 	kmem_cache_destroy(s);
 }
 
+/*
+ * The node's counters disagree with its lists: v6.12's two count checks,
+ * one error each.  One live object of a debug cache: one slab, on the
+ * node's partial list.
+ */
+static void count_mismatch(void *arg)
+{
+	struct kmem_cache *s = arg;
+	void *p = kmem_cache_alloc(s, GFP_KERNEL);
+
+	s->node.nr_partial++;
+	validate_slab_cache(s);
+	s->node.nr_partial--;
+	__atomic_fetch_add(&s->node.nr_slabs, 4, __ATOMIC_RELAXED);
+	validate_slab_cache(s);
+	__atomic_fetch_sub(&s->node.nr_slabs, 4, __ATOMIC_RELAXED);
+	validate_slab_cache(s);			/* agrees again */
+	kmem_cache_free(s, p);
+}
+
+static void counts_counted(struct kunit *test)
+{
+	struct kmem_cache *s = make_cache("KU_count", 64, SLAB_RED_ZONE);
+
+	check_capture_stderr(count_mismatch, s, err_out, sizeof(err_out));
+	KUNIT_EXPECT_EQ(test, slab_errors, 2);
+	KUNIT_EXPECT_TRUE(test, strstr(err_out, "counted but counter=") != NULL);
+	kmem_cache_destroy(s);
+}
+
 /* While a test counts, nothing of the report reaches stderr. */
 static void do_overrun_validate(void *arg)
 {
@@ -240,6 +270,7 @@ static struct kunit_case counted_cases[] = {
 	KUNIT_CASE(stops_at_first_bad_object),
 	KUNIT_CASE(validate_flushes_cpus),
 	KUNIT_CASE(counted_not_printed),
+	KUNIT_CASE(counts_counted),
 	{}
 };
 
@@ -265,8 +296,23 @@ static void printed_without_resource(struct kunit *test)
 	kmem_cache_destroy(s);
 }
 
+/* The count checks print in v6.12's two shapes. */
+static void counts_printed(struct kunit *test)
+{
+	struct kmem_cache *s = make_cache("KU_count_loud", 64, SLAB_RED_ZONE);
+
+	check_capture_stderr(count_mismatch, s, err_out, sizeof(err_out));
+	KUNIT_EXPECT_TRUE(test, strstr(err_out,
+		"SLUB KU_count_loud: 1 partial slabs counted but counter=2\n") != NULL);
+	KUNIT_EXPECT_TRUE(test, strstr(err_out,
+		"SLUB: KU_count_loud 1 slabs counted but counter=5\n") != NULL);
+	KUNIT_EXPECT_TRUE(test, strstr(err_out, "counter=1\n") == NULL);
+	kmem_cache_destroy(s);
+}
+
 static struct kunit_case printed_cases[] = {
 	KUNIT_CASE(printed_without_resource),
+	KUNIT_CASE(counts_printed),
 	{}
 };
 

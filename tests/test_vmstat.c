@@ -6,17 +6,13 @@
  * arithmetic (v6.12), on hand-worked block counts and on the live zones.
  */
 #include "internal.h"
+#include "slab_internal.h"
 #include "check.h"
+#include "views.h"
 
-static char *view(const char *name)
+static unsigned long oo_objects_of(struct kmem_cache *s)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	CHECK_EQ(kheap_proc_show(name, f), 0);
-	fclose(f);
-	return text;
+	return oo_objects(s->oo);
 }
 
 /* The value of line "@name N" of /proc/vmstat; -1 if absent. */
@@ -213,6 +209,56 @@ static void test_direct_reclaim_counts_a_stall_and_scanned_objects(void)
 	CHECK_EQ(page_alloc_validate(), 0);
 }
 
+/* ---- the "peaks" view: high-water marks ---- */
+
+static long peak_of(const char *what, bool now)
+{
+	char *t = view("peaks"), *l = strstr(t, what);
+	long peak = -1, cur = -1;
+
+	if (l)
+		sscanf(l + strlen(what), " %ld kB (now %ld kB)", &peak, &cur);
+	free(t);
+	return now ? cur : peak;
+}
+
+static void test_peaks_are_high_water_marks(void)
+{
+	struct kmem_cache *s = kmem_cache_create("peak_test", 2000, 0, SLAB_NO_MERGE, NULL);
+	long slab0 = peak_of("Slab:", true), used0 = peak_of("Pages in use:", true);
+	static void *objs[2000];
+	struct page *big;
+	char *t;
+
+	for (int i = 0; i < 2000; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	/* 2000 objects of 2 KiB: about 4 MB of slabs more than before */
+	CHECK(peak_of("Slab:", false) >= slab0 + 2000 * 2048 / 1024);
+	for (int i = 0; i < 2000; i++)
+		kmem_cache_free(s, objs[i]);
+	kmem_cache_shrink(s);
+	CHECK(peak_of("Slab:", true) < peak_of("Slab:", false) - 3000);
+	big = alloc_pages(GFP_KERNEL, 10);	/* 4 MiB out of the buddy lists */
+	CHECK(big != NULL);
+	CHECK(peak_of("Pages in use:", false) >= used0 + 4096);
+	__free_pages(big, 10);
+	CHECK(peak_of("Pages in use:", true) < peak_of("Pages in use:", false));
+	/* the cache's own peak: at least 2000 objects' worth of slabs */
+	t = view("peaks");
+	{
+		char *l = strstr(t, "\n  peak_test ");
+		unsigned long slabs = 0, kb = 0;
+
+		CHECK(l != NULL);
+		if (l)
+			sscanf(l, "\n  peak_test %lu %lu kB", &slabs, &kb);
+		CHECK(slabs * oo_objects_of(s) >= 2000);
+		CHECK(kb >= 2000 * 2048 / 1024);
+	}
+	free(t);
+	kmem_cache_destroy(s);
+}
+
 /* ---- extfrag arithmetic ---- */
 
 static void test_contig_info_counts_blocks(void)
@@ -381,6 +427,7 @@ int main(void)
 	RUN(test_nr_free_pages_is_the_free_lists);
 	RUN(test_slab_pages_match_meminfo);
 	RUN(test_direct_reclaim_counts_a_stall_and_scanned_objects);
+	RUN(test_peaks_are_high_water_marks);
 	RUN(test_contig_info_counts_blocks);
 	RUN(test_unusable_index_worked_examples);
 	RUN(test_fragmentation_index_worked_examples);

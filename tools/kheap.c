@@ -2,7 +2,8 @@
 /*
  * kheap - the command-line tool: the narrated demo, running a program on
  * kheap's malloc (`kheap run`), the /proc-style views of this process or of
- * a process running under the shim (`--pid`), and the option table.
+ * a process running under the shim (`--pid`), slabinfo's reports, `kheap
+ * top`, and the option table.
  *
  * Exit codes: 0 success, 1 the operation failed, 2 bad usage; `kheap run`
  * passes the program's own exit status through (126/127 when it cannot be
@@ -10,7 +11,8 @@
  *
  * The command table below drives usage, `kheap help CMD` and dispatch;
  * each command's handler lives with its kind: the views and `--pid` in
- * tools/view.c, the demo in tools/demo.c.  A view of another process comes
+ * tools/view.c, the demo in tools/demo.c, slabinfo's reports in
+ * tools/slabinfo.c, top in tools/top.c; `run` is here.  A view of another process comes
  * from its shim's publisher (kheap.publish=1, which `kheap run` sets).
  */
 #define _GNU_SOURCE
@@ -41,13 +43,20 @@ static command_fn cmd_run, cmd_view, cmd_config, cmd_help;
 /* The handler applies --cmdline itself (or passes it on): main() does not
  * initialise kheap with it. */
 #define CMD_NO_INIT	0x2
+/* -h and --help reach the handler, which prints its full option list. */
+#define CMD_OWN_HELP	0x4
 
 static const struct command commands[] = {
-	{ "demo", "", "narrated walk through the allocators",
-	  "The buddy allocator, SLUB, vmalloc and a real program on kheap's\n"
-	  "malloc, with the /proc views between the steps (what `make demo` runs).\n",
+	{ "demo", "[--step] [buddy] [slab] [vmalloc] [program]",
+	  "narrated walk through the allocators",
+	  "The buddy allocator, SLUB (the order a new slab hands out its\n"
+	  "objects, sheaves, CPU and node partial slabs, min_partial, shrink),\n"
+	  "vmalloc and a real program on kheap's malloc, with the views\n"
+	  "between the steps (what `make demo` runs).  Name\n"
+	  "chapters to run only those; --step waits for Enter between steps;\n"
+	  "--cmdline options apply (after the demo's mem=1G).\n",
 	  cmd_demo, CMD_NO_INIT },
-	{ "run", "[--cmdline \"OPTS\"] [--stats] [--] PROG [ARGS...]",
+	{ "run", "[--cmdline \"OPTS\"] [--stats [-z]] [--follow-children] [--] PROG [ARGS...]",
 	  "run PROG with kheap as its malloc (libkheap-malloc.so preloaded)",
 	  "Runs PROG with LD_PRELOAD=libkheap-malloc.so, found beside this kheap\n"
 	  "binary or in the install prefix's library directory.  The program\n"
@@ -55,8 +64,15 @@ static const struct command commands[] = {
 	  "can read them while it runs.  The exit status is PROG's own (126 or\n"
 	  "127 if it cannot be executed).\n"
 	  "  --cmdline \"OPTS\"  kheap options for PROG (added to $KHEAP_CMDLINE)\n"
-	  "  --stats           print meminfo, slabinfo, buddyinfo and vmallocinfo\n"
-	  "                    to stderr when PROG exits (kheap.stats=1)\n",
+	  "  --stats           print the peaks (slab memory, pages in use, RSS,\n"
+	  "                    the busiest caches at their peak), meminfo,\n"
+	  "                    slabinfo, buddyinfo and vmallocinfo to stderr\n"
+	  "                    when PROG exits (kheap.stats=1)\n"
+	  "  -z                with --stats, list caches without slabs too\n"
+	  "  --follow-children stats and views for every process PROG starts\n"
+	  "                    too (by default only PROG's own, kheap.pid=PID;\n"
+	  "                    an exec keeps the pid, so a wrapper script that\n"
+	  "                    execs the real program is followed)\n",
 	  cmd_run, CMD_OWN_ARGS | CMD_NO_INIT },
 	{ "slabinfo", "[--pid PID] [--tune TEXT] [-aBehilLPrStTUz] [-N K] [CACHE-REGEX]",
 	  "print /proc/slabinfo, or tools/mm/slabinfo's reports; SLAB: tune a cache",
@@ -67,7 +83,7 @@ static const struct command commands[] = {
 	  "(`kheap slabinfo -h` lists them all).  Under SLAB (slab_allocator=slab)\n"
 	  "--tune \"CACHE LIMIT BATCHCOUNT SHARED\" first retunes a cache's queues,\n"
 	  "as writing to /proc/slabinfo does.\n",
-	  cmd_slabinfo, 0, "slabinfo" },
+	  cmd_slabinfo, CMD_OWN_HELP, "slabinfo" },
 	{ "buddyinfo", "[--pid PID]", "print /proc/buddyinfo", NULL, cmd_view, 0,
 	  "buddyinfo" },
 	{ "pagetypeinfo", "[--pid PID]", "print /proc/pagetypeinfo", NULL,
@@ -95,7 +111,7 @@ static const struct command commands[] = {
 	  "text (-n COUNT times, every -d SECONDS) for scripts; interactively the\n"
 	  "keys a b c l v n o p s u sort, z shows empty caches, q quits\n"
 	  "(`kheap top -h` has the details).\n",
-	  cmd_top, 0, NULL },
+	  cmd_top, CMD_OWN_HELP, NULL },
 	{ "view", "NAME [--pid PID]", "print any view by its name",
 	  "NAME is one of kheap_proc_show()'s views: the /proc files above,\n"
 	  "kernel/slab (the /sys/kernel/slab files of every cache, one line\n"
@@ -217,18 +233,25 @@ static int cmd_run(const struct command *c, int argc, char **argv,
 		   const char *cmdline)
 {
 	const char *run_cmdline = NULL;
-	int stats = 0, i;
-	char *opts = NULL;
+	bool stats = false, empty = false, children = false;
+	char *opts = NULL, extra[160];
+	int i, r;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
 		}
-		if (!strcmp(argv[i], "--cmdline") && i + 1 < argc)
-			run_cmdline = argv[++i];
-		else if (!strcmp(argv[i], "--stats"))
-			stats = 1;
+		if ((r = tool_option_value(c->name, argc, argv, &i, "--cmdline",
+					   &run_cmdline))) {
+			if (r == 2)
+				return 2;
+		} else if (!strcmp(argv[i], "--stats"))
+			stats = true;
+		else if (!strcmp(argv[i], "-z"))
+			empty = true;
+		else if (!strcmp(argv[i], "--follow-children"))
+			children = true;
 		else if (argv[i][0] == '-') {
 			fprintf(stderr, "%s: run: unknown option '%s'\n", prog, argv[i]);
 			command_usage(find_command("run"), stderr);
@@ -245,9 +268,11 @@ static int cmd_run(const struct command *c, int argc, char **argv,
 		     cmdline && run_cmdline ? " " : "",
 		     run_cmdline ? run_cmdline : "") < 0)
 		return 1;
-	if (shim_environment(*opts ? opts : NULL,
-			     stats ? "kheap.publish=1 kheap.stats=1"
-				   : "kheap.publish=1"))
+	/* exec keeps the pid: this is the program's pid, not its children's */
+	snprintf(extra, sizeof(extra), "kheap.publish=1%s%s kheap.pid=%d",
+		 stats ? " kheap.stats=1" : "", empty ? " kheap.stats_empty=1" : "",
+		 children ? 0 : (int)getpid());
+	if (shim_environment(*opts ? opts : NULL, extra))
 		return 1;
 	free(opts);
 	execvp(argv[i], argv + i);
@@ -382,7 +407,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (c->fn != cmd_help && wants_help(c, argc, argv)) {
+	if (c->fn != cmd_help && !(c->flags & CMD_OWN_HELP) &&
+	    wants_help(c, argc, argv)) {
 		command_usage(c, stdout);
 		return 0;
 	}

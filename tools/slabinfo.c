@@ -92,24 +92,29 @@ static bool parse_cache(char *line, struct cache *c)
 	return true;
 }
 
-static int read_caches(struct cache **out, int *nr)
+/*
+ * Parse each line of view @view with @parse into a growing array of
+ * @size-byte elements; lines it rejects are skipped.  0, or 1 after a
+ * message when the view cannot be read.
+ */
+static int read_view_lines(const char *view, size_t size,
+			   bool (*parse)(char *line, void *elem), void **out,
+			   int *nr)
 {
-	char *text, *save = NULL;
-	struct cache *v = NULL;
+	char *text, *save = NULL, *v = NULL;
 	int n = 0, cap = 0;
 
-	if (tool_fetch_view("slabinfo", "kernel/slab", opt.pid, &text, false))
+	if (tool_fetch_view("slabinfo", view, opt.pid, &text, false))
 		return 1;
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		if (n == cap) {
-			struct cache *nv = realloc(v, (size_t)(cap = cap ? 2 * cap : 64) * sizeof(*v));
+			char *nv = realloc(v, (size_t)(cap = cap ? 2 * cap : 64) * size);
 
 			if (!nv)
 				break;
 			v = nv;
 		}
-		if (parse_cache(l, &v[n]) &&
-		    !regexec(&opt.pattern, v[n].name, 0, NULL, 0))
+		if (parse(l, v + (size_t)n * size))
 			n++;
 	}
 	free(text);
@@ -118,29 +123,20 @@ static int read_caches(struct cache **out, int *nr)
 	return 0;
 }
 
-static int read_aliases(struct alias **out, int *nr)
+/* A cache line that matches the pattern. */
+static bool parse_matching_cache(char *line, void *elem)
 {
-	char *text, *save = NULL;
-	struct alias *v = NULL;
-	int n = 0, cap = 0;
+	struct cache *c = elem;
 
-	if (tool_fetch_view("slabinfo", "slab_aliases", opt.pid, &text, false))
-		return 1;
-	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		if (n == cap) {
-			struct alias *nv = realloc(v, (size_t)(cap = cap ? 2 * cap : 64) * sizeof(*v));
+	return parse_cache(line, c) && !regexec(&opt.pattern, c->name, 0, NULL, 0);
+}
 
-			if (!nv)
-				break;
-			v = nv;
-		}
-		if (sscanf(l, "%63s -> %63s", v[n].name, v[n].target) == 2)
-			n++;
-	}
-	free(text);
-	*out = v;
-	*nr = n;
-	return 0;
+/* "alias -> cache" of the slab_aliases view. */
+static bool parse_alias(char *line, void *elem)
+{
+	struct alias *a = elem;
+
+	return sscanf(line, "%63s -> %63s", a->name, a->target) == 2;
 }
 
 /* ---- the kernel tool's arithmetic ---- */
@@ -497,7 +493,7 @@ static const char slabinfo_usage[] =
 	"  -a  aliases: the names merged into each cache\n"
 	"  -B  sizes in bytes (not 1.2K, 3.4M)\n"
 	"  -e  empty caches only          -z  include empty caches\n"
-	"  -h  this text                  -i  inverted order\n"
+	"  -h, --help  this text          -i  inverted order\n"
 	"  -l  the cache list (Name Objects Objsize Space Slabs/Part/Cpu O/S O %Fr %Ef Flg)\n"
 	"  -L  sort by loss               -S  sort by size\n"
 	"  -P  sort by partial slabs      -N K  only the first K caches\n"
@@ -584,6 +580,10 @@ int cmd_slabinfo(const struct command *c, int argc, char **argv,
 			any = 1;
 			continue;
 		}
+		if (!strcmp(a, "--help")) {
+			fputs(slabinfo_usage, stdout);
+			return 0;
+		}
 		if (a[0] != '-' || !a[1]) {
 			pattern = a;
 			continue;
@@ -641,7 +641,10 @@ int cmd_slabinfo(const struct command *c, int argc, char **argv,
 	if (!opt.show_slab && !opt.show_alias && !opt.show_track &&
 	    !opt.show_report)
 		opt.show_slab = 1;
-	r = read_caches(&caches, &nr) || read_aliases(&aliases, &nr_aliases);
+	r = read_view_lines("kernel/slab", sizeof(*caches), parse_matching_cache,
+			    (void **)&caches, &nr) ||
+	    read_view_lines("slab_aliases", sizeof(*aliases), parse_alias,
+			    (void **)&aliases, &nr_aliases);
 	if (r) {
 		regfree(&opt.pattern);
 		free(caches);

@@ -406,22 +406,19 @@ static void draw(struct screen *sc, struct snapshot *s, const struct snapshot *p
 	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
 	if (top.pid)
 		put(sc, "kheap top - %s - pid %d (%s), every %.1fs, sort %c%s", when,
-		    top.pid, top.comm, top.delay, top.sort,
-		    top.batch ? "" : " (keys: a b c l v n o p s u sort, z empty, q quit)");
+		    top.pid, top.comm, top.delay, top.sort, top.batch ? "" : ", q quits");
 	else
 		put(sc, "kheap top - %s - kheap's own demo workload (pid %d), every %.1fs, sort %c%s",
-		    when, (int)getpid(), top.delay, top.sort,
-		    top.batch ? "" : " (a b c l v n o p s u, z, q)");
+		    when, (int)getpid(), top.delay, top.sort, top.batch ? "" : ", q quits");
 	draw_summary(sc, s);
 	draw_pages(sc, s, prev);
 	put(sc, "%s", "");
 	draw_vmstat(&tail, s, prev, width);
-	table_rows = rows < 0 ? -1 : rows - sc->nr - tail.nr - 1;
+	table_rows = rows < 0 ? -1 : rows - sc->nr - tail.nr - 2;
 	if (rows >= 0 && table_rows < 1)
 		table_rows = 1;
 	draw_table(sc, s, table_rows);
-	if (rows < 0)
-		put(sc, "%s", "");
+	put(sc, "%s", "");
 	for (int i = 0; i < tail.nr; i++) {
 		put(sc, "%s", tail.line[i]);
 	}
@@ -551,7 +548,7 @@ static int parse_args(const struct command *c, int argc, char **argv)
 			top.batch = true;
 		} else if (!strcmp(argv[i], "-z")) {
 			top.show_empty = true;
-		} else if (!strcmp(argv[i], "-h")) {
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			fputs(top_usage, stdout);
 			return -1;
 		} else {

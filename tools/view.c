@@ -240,14 +240,16 @@ int tool_fetch_view(const char *cmd, const char *view, int pid, char **text,
 				prog, cmd, pid, view_timeout());
 		return 1;
 	}
-	if (!buf || !len || !strcmp(buf, "kheap: unknown view\n")) {
+	/* an empty reply is an empty view, unless the process has gone */
+	if (!buf || (!len && kill(pid, 0) && errno == ESRCH) ||
+	    !strcmp(buf, "kheap: unknown view\n")) {
 		if (!quiet) {
 			if (buf && len)
 				fprintf(stderr, "%s: %s: process %d has no view %s (an older kheap?)\n",
 					prog, cmd, pid, view);
 			else
-				fprintf(stderr, "%s: %s: process %d sent no %s (it may have exited)\n",
-					prog, cmd, pid, view);
+				fprintf(stderr, "%s: %s: process %d has exited\n",
+					prog, cmd, pid);
 		}
 		free(buf);
 		return 1;

@@ -74,7 +74,8 @@ static inline bool pfn_valid(unsigned long pfn)
 
 static inline void *page_address(const struct page *page)
 {
-	return __va(PFN_PHYS(page_to_pfn(page)));
+	/* not PFN_PHYS(): a project's phys_addr_t may be 32 bits wide */
+	return __va(page_to_pfn(page) << PAGE_SHIFT);
 }
 #define lowmem_page_address(page)	page_address(page)
 
@@ -217,6 +218,14 @@ extern "C" {
 void put_page(struct page *page);
 void release_pages(struct page **pages, int nr);
 
+/*
+ * init_on_alloc= and init_on_free= (the kernel's static keys of the same
+ * names, mm/mm_init.c), fixed at initialisation.  Read them through
+ * want_init_on_alloc() and want_init_on_free().
+ */
+extern bool kheap_init_on_alloc;
+extern bool kheap_init_on_free;
+
 /* The total and free page counts of kheap's memory (mem=). */
 unsigned long totalram_pages(void);
 unsigned long nr_free_pages(void);
@@ -224,5 +233,19 @@ unsigned long nr_free_pages(void);
 #ifdef __cplusplus
 }
 #endif
+
+/* Must memory allocated with @flags be zeroed?  (init_on_alloc or __GFP_ZERO) */
+static inline bool want_init_on_alloc(gfp_t flags)
+{
+	if (kheap_init_on_alloc)
+		return true;
+	return !!(flags & __GFP_ZERO);
+}
+
+/* Is freed memory zeroed?  (init_on_free) */
+static inline bool want_init_on_free(void)
+{
+	return kheap_init_on_free;
+}
 
 #endif /* _LINUX_MM_H */

@@ -29,22 +29,17 @@
 
 /*
  * struct list_head (struct page's lru) is the project's when it has one.
- * A kernel-style project keeps it in its own <linux/types.h>, which this
- * header includes first, so the project's definition wins in whatever
- * order the project includes its headers and kheap's.  Seen by its guard:
- * the kernel's (which also defines _UAPI_LINUX_TYPES_H, through
- * uapi/linux/types.h) or tools/include's (_TOOLS_LINUX_TYPES_H_).  The
- * system's UAPI <linux/types.h>, found when the project has none, uses the
- * _LINUX_TYPES_H guard alone and has no list_head: kheap defines it then.
- * A project whose list_head lives elsewhere defines KHEAP_HAVE_LIST_HEAD
- * and includes that header before kheap's.
+ * A kernel-style project keeps it in its own <linux/types.h>, which
+ * kheap/types.h includes first, so the project's definition wins in
+ * whatever order the project includes its headers and kheap's: the kernel
+ * tree's and tools/include's both have one (kheap/types.h tells them
+ * apart).  The system's UAPI <linux/types.h>, found when the project has
+ * none, has no list_head: kheap defines it then.  A project whose
+ * list_head lives elsewhere defines KHEAP_HAVE_LIST_HEAD and includes that
+ * header before kheap's.
  */
-#if __has_include(<linux/types.h>)
-#include <linux/types.h>
-#endif
-#if !(defined(_LINUX_TYPES_H) && defined(_UAPI_LINUX_TYPES_H)) && \
-	!defined(_TOOLS_LINUX_TYPES_H_) && \
-	!defined(KHEAP_HAVE_LIST_HEAD) && !defined(__KHEAP_LIST_HEAD_DEFINED)
+#if !__KHEAP_PROJECT_TYPES && !defined(KHEAP_HAVE_LIST_HEAD) && \
+	!defined(__KHEAP_LIST_HEAD_DEFINED)
 #define __KHEAP_LIST_HEAD_DEFINED 1
 struct list_head {
 	struct list_head *next, *prev;

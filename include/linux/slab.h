@@ -6,7 +6,9 @@
  * the 6.12 form taking a struct kmem_cache_args, chosen by _Generic as the
  * kernel does.
  *
- * struct kmem_cache is opaque here (its fields are private to kheap's SLUB).
+ * struct kmem_cache is opaque here; kernel code that looks inside, as the
+ * kernel's slab tests do, includes "../mm/slab.h" (mm/slab.h), as in a
+ * kernel tree.
  * struct rcu_head, for SLAB_TYPESAFE_BY_RCU users, is liburcu's (memb
  * flavour, <urcu/urcu-memb.h>).
  */
@@ -80,6 +82,11 @@ void kmem_cache_destroy(struct kmem_cache *s);
 int kmem_cache_shrink(struct kmem_cache *s);
 
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t flags) __kh_malloc;
+/* kmem_cache_alloc() on behalf of a list_lru (the kernel charges @lru's
+ * memcg; without memcg and list_lru, as kheap is, it is kmem_cache_alloc()) */
+struct list_lru;
+void *kmem_cache_alloc_lru(struct kmem_cache *s, struct list_lru *lru,
+			   gfp_t flags) __kh_malloc;
 void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node) __kh_malloc;
 void kmem_cache_free(struct kmem_cache *s, void *objp);
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,

@@ -80,7 +80,8 @@ struct vm_struct {
 	struct page **pages;
 	unsigned int page_order;
 	unsigned int nr_pages;
-	phys_addr_t phys_addr;
+	unsigned long long phys_addr;	/* phys_addr_t, whatever a
+					   project's types.h makes it */
 	const void *caller;
 };
 

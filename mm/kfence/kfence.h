@@ -18,11 +18,18 @@ extern unsigned int kfence_num_objects;		/* pool slots (255) */
 extern bool kfence_deferrable;
 
 /*
- * slab_alloc_hooks: the one word slab_alloc_node() tests before its fast
- * path; non-zero sends the allocation through slab_alloc_hook().
+ * slab_alloc_hooks: the one word slab_alloc_node() loads before its fast
+ * path; a SLAB_HOOKS_BEFORE_ALLOC bit sends the allocation through
+ * slab_alloc_hook().  The INIT bits, set once at initialisation
+ * (mm_init.c), are what the allocation's end (with __GFP_ZERO, in the same
+ * test) and the free path test for init_on_alloc/init_on_free.
  */
 #define SLAB_HOOK_FAILSLAB	0x1	/* failslab or fail-nth armed */
 #define SLAB_HOOK_KFENCE	0x2	/* KFENCE's sample gate is open */
+#define SLAB_HOOK_INIT_ALLOC	0x4	/* zero (or wipe the free pointer of)
+					   new objects: init_on_alloc/free */
+#define SLAB_HOOK_INIT_FREE	0x8	/* zero freed objects: init_on_free */
+#define SLAB_HOOKS_BEFORE_ALLOC	(SLAB_HOOK_FAILSLAB | SLAB_HOOK_KFENCE)
 extern int slab_alloc_hooks;
 extern kh_lock_t kfence_lock;		/* the pool's free list; a leaf */
 

@@ -1,20 +1,27 @@
 /* A project built on tools/include (the kernel's userspace test suites):
- * its <linux/types.h> guard has a trailing underscore, and it defines
- * struct list_head and hlist_head. */
+ * its <linux/types.h> guard has a trailing underscore; u64 is uint64_t
+ * (unsigned long here), gfp_t an enum of a few GFP names, phys_addr_t 32
+ * bits wide; it defines struct list_head and has no slab_flags_t. */
 #ifndef _TOOLS_LINUX_TYPES_H_
 #define _TOOLS_LINUX_TYPES_H_
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-typedef unsigned long long u64;
-typedef unsigned int u32;
-typedef unsigned short u16;
-typedef unsigned char u8;
-typedef long long s64;
-typedef int s32;
-typedef short s16;
-typedef signed char s8;
-typedef unsigned int gfp_t;
+typedef enum {
+	GFP_KERNEL,
+	GFP_ATOMIC,
+	__GFP_HIGHMEM,
+	__GFP_HIGH
+} gfp_t;
+typedef uint64_t u64;
+typedef int64_t s64;
+typedef uint32_t u32;
+typedef int32_t s32;
+typedef uint16_t u16;
+typedef int16_t s16;
+typedef uint8_t u8;
+typedef int8_t s8;
+typedef u32 phys_addr_t;
 struct list_head {
 	struct list_head *next, *prev;
 };
