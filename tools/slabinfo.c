@@ -104,7 +104,7 @@ static int read_view_lines(const char *view, size_t size,
 	char *text, *save = NULL, *v = NULL;
 	int n = 0, cap = 0;
 
-	if (tool_fetch_view("slabinfo", view, opt.pid, &text, false))
+	if (tool_fetch_slab_view("slabinfo", view, opt.pid, &text, false))
 		return 1;
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		if (n == cap) {
@@ -628,7 +628,8 @@ int cmd_slabinfo(const struct command *c, int argc, char **argv,
 	if (!any) {			/* plain: /proc/slabinfo */
 		char *text;
 
-		if (tool_fetch_view(c->name, "slabinfo", opt.pid, &text, false))
+		if (tool_fetch_slab_view(c->name, "slabinfo", opt.pid, &text,
+					 false))
 			return 1;
 		fputs(text, stdout);
 		free(text);

@@ -5,7 +5,7 @@
 # output under glibc's malloc.  Usage: programs.sh SHIM KHEAP CASE [ALLOC]
 #   SHIM   path of libkheap-malloc.so     KHEAP  path of the kheap tool
 #   CASE   python | perl | sort | gzip | git | gcc | sqlite | run_status |
-#          pid_view | pid_tune | stats | top
+#          pid_view | pid_tune | strategy_views | stats | top
 #   ALLOC  the slab allocator under the shim: slub (default), slab, slob
 # Each comparison runs the case once plainly and once with the shim and
 # kheap.stats=1, and checks that the shim's stats came out (so the program
@@ -231,6 +231,41 @@ pid_tune)
 	set -e
 	[ $st = 1 ] && grep -q 'read-only' ro.txt || fail "SLUB's slabinfo was writable: status $st"
 	echo "ok pid_tune" ;;
+strategy_views)
+	# the slabinfo reports and kheap top under SLAB and SLOB: what works,
+	# and for what does not, a message naming the allocator
+	for a in slab slob; do
+		"$KHEAP" run --cmdline slab_allocator=$a -- sleep 30 & pid=$!
+		i=0
+		until "$KHEAP" buddyinfo --pid $pid > /dev/null 2> err; do
+			i=$((i + 1)); [ $i -lt 100 ] || { kill $pid; fail "no views from pid $pid: $(cat err)"; }
+			sleep 0.1
+		done
+		set +e
+		"$KHEAP" slabinfo -T --pid $pid > /dev/null 2> $a-T.txt; echo $? > $a-T.st
+		"$KHEAP" slabinfo -r --pid $pid > /dev/null 2> $a-r.txt; echo $? > $a-r.st
+		"$KHEAP" slabinfo --pid $pid > $a-plain.txt 2> $a-plain.err; echo $? > $a-plain.st
+		"$KHEAP" top -b --pid $pid > $a-top.txt 2> $a-top.err; echo $? > $a-top.st
+		KHEAP_CMDLINE=slab_allocator=$a "$KHEAP" top -b > $a-own.txt 2> $a-own.err; echo $? > $a-own.st
+		set -e
+		kill $pid; wait $pid || true
+		rm -f "${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}/kheap-$pid.sock"
+		for o in T r; do
+			[ "$(cat $a-$o.st)" = 1 ] && grep -q "process $pid has no kernel/slab view (SLUB's /sys/kernel/slab" $a-$o.txt ||
+				fail "slabinfo -$o on $a: status $(cat $a-$o.st), $(cat $a-$o.txt)"
+		done
+	done
+	[ "$(cat slab-plain.st)" = 0 ] && grep -q '^kmalloc-64 .* : tunables  120   60 ' slab-plain.txt ||
+		fail "slabinfo on SLAB: $(cat slab-plain.err)"
+	[ "$(cat slab-top.st)" = 0 ] && grep -q 'kmalloc-' slab-top.txt || fail "top on SLAB: $(cat slab-top.err)"
+	[ "$(cat slab-own.st)" = 0 ] && grep -q 'top_inode' slab-own.txt || fail "top's workload on SLAB: $(cat slab-own.err)"
+	[ "$(cat slob-plain.st)" = 1 ] && grep -q "process [0-9]* runs SLOB (slab_allocator=slob), which has no slabinfo" slob-plain.err ||
+		fail "slabinfo on SLOB: status $(cat slob-plain.st), $(cat slob-plain.err)"
+	[ "$(cat slob-top.st)" = 1 ] && grep -q "top: process [0-9]* runs SLOB" slob-top.err ||
+		fail "top on SLOB: status $(cat slob-top.st), $(cat slob-top.err)"
+	[ "$(cat slob-own.st)" = 1 ] && grep -q "top: this heap runs SLOB" slob-own.err ||
+		fail "top's workload on SLOB: status $(cat slob-own.st), $(cat slob-own.err)"
+	echo "ok strategy_views" ;;
 stats)
 	KHEAP_STATS=1 LD_PRELOAD="$SHIM" /bin/true 2> err
 	for v in meminfo slabinfo buddyinfo vmallocinfo; do
