@@ -164,6 +164,18 @@
  *    slab_init_late()) are shuffled on their own (shuffle_freelist(), as
  *    v6.6's).  The cost is at slab creation only.
  *
+ * 10. init_on_alloc= and init_on_free= (v6.6's slab_alloc_node() and
+ *    __cache_free(), with mm/slab.h's slab_want_init_on_alloc() and
+ *    slab_want_init_on_free(), which v6.12 keeps): an object is zeroed,
+ *    object_size bytes, when handed out (init_on_alloc, or __GFP_ZERO) or
+ *    when freed (init_on_free) - except for caches with a constructor, and
+ *    SLAB_TYPESAFE_BY_RCU or SLAB_POISON ones, which only __GFP_ZERO
+ *    zeroes.  With init_on_free no cache keeps its freelist in a free
+ *    object (set_objfreelist_slab_cache(), as v6.6), so freed memory holds
+ *    zeroes but for the free mark's word (8.), which, like SLUB's free
+ *    pointer, is cleared when the object is handed out.  Whole slabs given
+ *    back to the page allocator are zeroed there too.
+ *
  * Departures from v6.6 (each a userspace or one-node matter): the per-CPU
  * lock instead of disabled interrupts (5.), reaping on activity instead of
  * a timer (4.), no alien caches (one node), no pfmemalloc slabs,
@@ -801,6 +813,9 @@ static bool set_objfreelist_slab_cache(struct kmem_cache *s, size_t size,
 	size_t left;
 
 	sc->num = 0;
+	/* init_on_free: no freelist left behind in a free object (10.) */
+	if (unlikely(slab_want_init_on_free(s)))
+		return false;
 	if (s->ctor || (flags & SLAB_TYPESAFE_BY_RCU))
 		return false;
 	left = calculate_slab_order(s, size, flags | CFLGS_OBJFREELIST_SLAB);
@@ -1361,7 +1376,11 @@ static __noinline __cold void slab_out_of_memory(struct kmem_cache *s,
 		sc->gfporder);
 }
 
-/* An object from the arrays, checked, marked live, zeroed if asked. */
+/*
+ * An object from the arrays, checked, marked live, zeroed for __GFP_ZERO
+ * or init_on_alloc (slab_want_init_on_alloc(): one load and a predictable
+ * branch when neither).
+ */
 static __always_inline void *slab_alloc_nohook(struct kmem_cache *s,
 					       gfp_t flags,
 					       unsigned long caller)
@@ -1378,7 +1397,7 @@ static __always_inline void *slab_alloc_nohook(struct kmem_cache *s,
 		kheap_asan_unpoison(objp, s->object_size);
 	if (!slab_debug(s) && cache_slab(s)->free_mark)
 		*mark_word(cache_slab(s), objp) = 0;	/* live: no mark (8.) */
-	if (unlikely(flags & __GFP_ZERO))
+	if (unlikely(slab_want_init_on_alloc(flags, s)))
 		memset(objp, 0, s->object_size);
 	return objp;
 }
@@ -1482,21 +1501,36 @@ static __always_inline void ___cache_free(struct kmem_cache *s, void *objp)
 	cache_free_flush(s, pc, objp);
 }
 
-/* @objp, an object of @s (checked), from @caller. */
+/*
+ * @objp, an object of @s (checked), from @caller: zeroed under
+ * init_on_free (slab_want_init_on_free(): a load and a predictable branch
+ * when off), marked free, queued.
+ */
 static __always_inline void __cache_free(struct kmem_cache *s,
 					 struct slab_desc *slab, void *objp,
 					 unsigned long caller)
 {
 	struct kmem_cache_slab *sc = cache_slab(s);
+	bool init = slab_want_init_on_free(s);
 
 	if (slab_debug(s)) {
+		if (unlikely(init)) {	/* v6.6: before the debug check */
+			if (KHEAP_ASAN && kheap_asan_cache(s))
+				kheap_asan_unpoison(objp, s->object_size);
+			memset(objp, 0, s->object_size);
+		}
 		objp = cache_free_debugcheck(s, objp, caller);
 		if (!objp)
 			return;
-	} else if (sc->free_mark) {
-		if (unlikely(object_is_free(s, slab, objp))) {
+	} else {
+		if (sc->free_mark && unlikely(object_is_free(s, slab, objp))) {
 			slab_double_free(s, objp);
 			return;
+		}
+		if (unlikely(init)) {	/* after the check: the mark survives */
+			if (KHEAP_ASAN && kheap_asan_cache(s))	/* kmalloc's tail */
+				kheap_asan_unpoison(objp, s->object_size);
+			memset(objp, 0, s->object_size);
 		}
 		set_free_mark(sc, objp);
 	}

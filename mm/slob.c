@@ -67,6 +67,16 @@
  *    with too few free units cost one load each), the walk of one page's
  *    free blocks; a free walks the page's free blocks to its place.
  *
+ * 6. init_on_alloc= and init_on_free= reach SLOB only through the page
+ *    allocator, as in v6.3, whose slob.c never asks slab_want_init_on_alloc()
+ *    or slab_want_init_on_free() (SLAB's and SLUB's hooks): a new page is
+ *    zeroed under init_on_alloc before it becomes one free block, a page
+ *    whose blocks are all free again is zeroed under init_on_free when it
+ *    goes back, and large kmalloc()'s pages are the page allocator's.  A
+ *    block reused inside a page keeps what it held (but for the free-list
+ *    words slob_free() wrote into it) unless __GFP_ZERO asks: that is the
+ *    kernel's SLOB, kept as it was.
+ *
  * Departures from v6.3, all for "bad input never corrupts the heap
  * silently": kfree() and kmem_cache_free() check that the block lies in
  * a SLOB page, that its kmalloc header gives a size that fits the page,
