@@ -70,7 +70,7 @@ test-fuzz: build-fuzz
 
 FUZZ_TIME ?= 60
 FUZZ_JOBS ?= 1
-FUZZ_TARGETS ?= fuzz_kapi fuzz_malloc fuzz_options
+FUZZ_TARGETS ?= fuzz_kapi fuzz_malloc fuzz_options fuzz_trace
 fuzz: build-fuzz
 	FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/fuzz.sh build-fuzz $(FUZZ_TIME) $(FUZZ_TARGETS)
 

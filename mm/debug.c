@@ -165,6 +165,22 @@ static const struct gfp_name gfp_names[] = {
 };
 
 /*
+ * kheap_gfp_by_name - the mask of a name kheap_format_gfp() prints
+ * ("GFP_KERNEL", "__GFP_ZERO", ...); false for a name it does not know.
+ */
+bool kheap_gfp_by_name(const char *name, size_t len, gfp_t *mask)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(gfp_names); i++) {
+		if (gfp_names[i].mask && strlen(gfp_names[i].name) == len &&
+		    !memcmp(gfp_names[i].name, name, len)) {
+			*mask = gfp_names[i].mask;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
  * kheap_format_gfp - write @gfp as the kernel's %pGg does: names joined with
  * '|', composites first, any unnamed bits last in hex, "none" for 0.
  */
@@ -254,9 +270,10 @@ static void sym_put_hex(char *buf, size_t len, size_t *pos, unsigned long v)
 
 /**
  * sprint_symbol - @addr as the kernel's %pS prints it (kernel/kallsyms.c,
- * v6.12): "symbol+0xoff/0xsize"; "object+0xoff" (the file's base name)
- * when the dynamic symbol table has no symbol there (a static function, a
- * stripped program); else the bare address "0x...".
+ * v6.12): "symbol+0xoff/0xsize"; "object+0xoff" (the file's base name,
+ * the program's name for the main program) when the dynamic symbol table
+ * has no symbol there (a static function, a stripped program); else the
+ * bare address "0x...".
  *
  * Symbols come from dladdr1(), so only exported ones are named: a program
  * links with -rdynamic (CMake's ENABLE_EXPORTS) to have its own.  No
@@ -285,9 +302,12 @@ size_t sprint_symbol(char *buf, size_t len, const void *addr)
 			return pos;
 		}
 		if (info.dli_fname && info.dli_fbase) {
-			const char *base = strrchr(info.dli_fname, '/');
+			/* the loader names the main program "" */
+			const char *name = *info.dli_fname ? info.dli_fname
+							   : kheap_comm();
+			const char *base = strrchr(name, '/');
 
-			sym_put(buf, len, &pos, base ? base + 1 : info.dli_fname);
+			sym_put(buf, len, &pos, base ? base + 1 : name);
 			sym_put(buf, len, &pos, "+");
 			sym_put_hex(buf, len, &pos, (unsigned long)addr -
 						    (unsigned long)info.dli_fbase);

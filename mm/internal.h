@@ -26,6 +26,7 @@
 #include <linux/mempool.h>
 #include <kheap/kheap.h>
 #include <kheap/extfrag.h>
+#include <kheap/trace.h>
 #pragma GCC visibility pop
 
 #include "debug.h"
@@ -163,6 +164,8 @@ extern __thread int kheap_in_backtrace;	/* inside dump_stack's backtrace() */
 #define dump_stack()	kheap_dump_stack()
 /* "GFP_KERNEL|__GFP_ZERO" for @gfp, as %pGg prints it */
 int kheap_format_gfp(char *buf, size_t len, gfp_t gfp);
+/* the mask of one of those names; false if unknown */
+bool kheap_gfp_by_name(const char *name, size_t len, gfp_t *mask);
 const char *kheap_comm(void);
 void kheap_print_hex_dump(const char *prefix, bool with_address,
 			  const void *buf, size_t len);

@@ -32,6 +32,7 @@
 #include "kfence/kfence.h"
 #include "kmemleak.h"
 #include "lib/fault-inject.h"
+#include "kernel/trace/trace.h"
 #include "slub_debug.h"
 
 #include <errno.h>
@@ -102,6 +103,8 @@ static const struct kheap_fork_step fork_steps[] = {
 	  page_alloc_fork_parent, page_alloc_fork_child },
 	{ "fi_lock", &fi_lock },
 	{ "views_lock", &views_lock },
+	{ "trace recorder locks", NULL, trace_fork_prepare, trace_fork_parent,
+	  trace_fork_child },
 };
 
 static void fork_prepare(void)

@@ -116,12 +116,17 @@
  * every zone, then every zone lock, the memmap and online_update locks,
  * then the NOFAIL wait lock.
  *
+ * Tracepoints (kernel/trace/trace.h) where v6.12 has them: mm_page_alloc
+ * after __alloc_pages() tried, mm_page_free in free_pages_prepare() once a
+ * block is really freed; each one load and branch while no trace runs.
+ *
  * Cost of the fast path (order 0, pcp hit): one watermark comparison on a
  * read-mostly zone counter, an uncontended trylock/unlock of the CPU's pcp,
  * a list unlink, and the struct page writes of prep_new_page().
  */
 #include "internal.h"
 #include "lib/fault-inject.h"
+#include "kernel/trace/trace.h"
 
 #include <errno.h>
 #include <linux/poison.h>
@@ -1501,11 +1506,15 @@ static bool prepare_alloc_pages(gfp_t *gfp, unsigned int order)
 struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
 			   void *nodemask)
 {
+	struct page *page;
+
 	(void)preferred_nid;
 	(void)nodemask;
 	if (unlikely(!prepare_alloc_pages(&gfp, order)))
 		return NULL;
-	return __alloc_pages_noprep(gfp, order);
+	page = __alloc_pages_noprep(gfp, order);
+	trace_mm_page_alloc(page, order, gfp, gfp_migratetype(gfp));
+	return page;
 }
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
@@ -1758,6 +1767,7 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 			page[i].flags = 0;
 		}
 	}
+	trace_mm_page_free(page, order);
 	if (!(page->flags & (1UL << PG_frames_only))) {
 		if (unlikely(page_poisoning))
 			kernel_poison_pages(page, 1UL << order);
@@ -1963,9 +1973,17 @@ void release_pages(struct page **pages, int nr)
 	wake_nofail_waiters();
 }
 
-/* Make each page of a non-compound block separately freeable. */
-static void split_page(struct page *page, unsigned int order)
+/**
+ * split_page - make each page of a non-compound block of 2^@order pages
+ * separately freeable (each gets a reference count of 1), as the kernel's
+ */
+void split_page(struct page *page, unsigned int order)
 {
+	if (unlikely(PageCompound(page))) {
+		pr_warn("WARNING: split_page: page %#lx is compound\n",
+			page_to_pfn(page));
+		return;
+	}
 	for (unsigned long i = 1; i < (1UL << order); i++)
 		__atomic_store_n(&page[i]._refcount, 1, __ATOMIC_RELAXED);
 }

@@ -178,6 +178,10 @@ struct kmem_cache {
 					   offsets of the objects, shuffled */
 	int random_seq_state;		/* 0 none yet, 1 being made, 2 made
 					   (or failed: linear order) */
+	unsigned int trace_id;		/* its number in the trace being
+					   recorded, valid while ... */
+	unsigned int trace_gen;		/* ... this is that trace's
+					   (kernel/trace/trace.c) */
 };
 
 /* ---- flag masks (mm/slab.h, mm/slub.c) ---- */

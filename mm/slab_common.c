@@ -83,12 +83,20 @@
  *    back to the page allocator; anything else - an address outside kheap,
  *    a stack or malloc pointer, the middle of a large object - prints
  *    "kfree(): invalid pointer" with a backtrace and is ignored.
+ *
+ * 4. Tracepoints (kernel/trace/trace.h): kfree records its event first (as
+ *    the kernel's does, NULL included), large kmalloc after its block,
+ *    krealloc an in-place resize (the kernel records none; a replay needs
+ *    the size), kmem_cache_create/destroy their own events; kmalloc's slab
+ *    case is slub.c's __kmem_cache_alloc_kmalloc.  Each costs one load and
+ *    branch while no trace runs.
  */
 #include "internal.h"
 #include "slab_internal.h"
 #include "slub_debug.h"
 #include "kfence/kfence.h"
 #include "sanitizer.h"
+#include "kernel/trace/trace.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -281,10 +289,10 @@ struct kmem_cache *create_kmalloc_cache(const char *name, unsigned int size,
  * with a report on stderr; with SLAB_PANIC a failure ends the program, as
  * the kernel panics.
  */
-struct kmem_cache *__kmem_cache_create_args(const char *name,
-					    unsigned int object_size,
-					    struct kmem_cache_args *args,
-					    slab_flags_t flags)
+static struct kmem_cache *do_kmem_cache_create_args(const char *name,
+						   unsigned int object_size,
+						   struct kmem_cache_args *args,
+						   slab_flags_t flags)
 {
 	struct kmem_cache_args a = { 0 };
 	struct kmem_cache *s = NULL;
@@ -342,6 +350,32 @@ out_unlock:
 	return s;
 }
 
+/* Traced: the struct kmem_cache it allocates is kheap's, not the caller's. */
+static __noinline __cold struct kmem_cache *
+kmem_cache_create_traced(const char *name, unsigned int object_size,
+			 struct kmem_cache_args *args, slab_flags_t flags,
+			 unsigned long caller)
+{
+	struct kmem_cache *s;
+
+	trace_nest_begin();
+	s = do_kmem_cache_create_args(name, object_size, args, flags);
+	trace_nest_end();
+	__trace_kmem_cache_create(caller, s);
+	return s;
+}
+
+struct kmem_cache *__kmem_cache_create_args(const char *name,
+					    unsigned int object_size,
+					    struct kmem_cache_args *args,
+					    slab_flags_t flags)
+{
+	if (trace_enabled())
+		return kmem_cache_create_traced(name, object_size, args, flags,
+						_RET_IP_);
+	return do_kmem_cache_create_args(name, object_size, args, flags);
+}
+
 /**
  * kmem_cache_destroy - delete a cache (NULL is ignored)
  *
@@ -351,13 +385,27 @@ out_unlock:
  * kernel's "Objects remaining ... on __kmem_cache_shutdown()" report is
  * printed and the cache and its memory are kept.
  */
+static void do_kmem_cache_destroy(struct kmem_cache *s, unsigned long caller);
+
 void kmem_cache_destroy(struct kmem_cache *s)
+{
+	if (!s)
+		return;
+	if (trace_enabled()) {
+		__trace_kmem_cache_destroy(_RET_IP_, s);
+		trace_nest_begin();
+		do_kmem_cache_destroy(s, _RET_IP_);
+		trace_nest_end();
+		return;
+	}
+	do_kmem_cache_destroy(s, _RET_IP_);
+}
+
+static void do_kmem_cache_destroy(struct kmem_cache *s, unsigned long caller)
 {
 	bool rcu;
 	int err;
 
-	if (!s)
-		return;
 	if (s == kmem_cache || s == alias_cache) {
 		pr_err("kmem_cache_destroy: refusing to destroy the kmem_cache cache\n");
 		return;
@@ -383,7 +431,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		if (!slab_in_kunit_test()) {
 			pr_warn("------------[ cut here ]------------\n");
 			pr_warn("kmem_cache_destroy %s: Slab cache still has objects when called from %p\n",
-				s->name, __builtin_return_address(0));
+				s->name, (void *)caller);
 			dump_stack();
 		}
 		slab_mutex_unlock();
@@ -1072,15 +1120,61 @@ static void *___kmalloc_large_node(size_t size, gfp_t flags)
 	return page_address(page);
 }
 
+/* Traced: the block's mm_page_alloc is nested in the kmalloc event. */
+static __noinline __cold void *kmalloc_large_traced(size_t size, gfp_t flags,
+						    unsigned long caller)
+{
+	void *p;
+
+	trace_nest_begin();
+	p = ___kmalloc_large_node(size, flags);
+	trace_nest_end();
+	__trace_kmalloc(caller, p, size, PAGE_SIZE << get_order(size), flags);
+	return p;
+}
+
+static inline void *kmalloc_large(size_t size, gfp_t flags,
+				  unsigned long caller)
+{
+	if (trace_enabled())
+		return kmalloc_large_traced(size, flags, caller);
+	return ___kmalloc_large_node(size, flags);
+}
+
 void *__kmalloc_large(size_t size, gfp_t flags)
 {
-	return ___kmalloc_large_node(size, flags);
+	return kmalloc_large(size, flags, _RET_IP_);
 }
 
 void *__kmalloc_large_node(size_t size, gfp_t flags, int node)
 {
 	(void)node;
-	return ___kmalloc_large_node(size, flags);
+	return kmalloc_large(size, flags, _RET_IP_);
+}
+
+/*
+ * The body of every kmalloc (the kernel's __do_kmalloc_node()); @caller is
+ * what the kmalloc tracepoint and slub_debug's tracks record.
+ */
+static __always_inline void *do_kmalloc(size_t size, gfp_t flags,
+					unsigned long caller)
+{
+	struct kmem_cache *s;
+	void *p;
+
+	kheap_ensure_init();
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large(size, flags, caller);
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	s = kmalloc_slab(size, flags, caller);
+	p = __kmem_cache_alloc_kmalloc(s, flags, size, caller);
+	/* ASan: the bytes past the request are red zone until ksize() (not
+	 * under SLOB, whose pseudo-cache has no object size: slob.c poisons) */
+	if (KHEAP_ASAN && p && kheap_asan_cache(s) && s->object_size > size &&
+	    !is_kfence_address(p))
+		kheap_asan_poison((char *)p + size, s->object_size - size);
+	return p;
 }
 
 /**
@@ -1094,22 +1188,7 @@ void *__kmalloc_large_node(size_t size, gfp_t flags, int node)
  */
 void *kmalloc(size_t size, gfp_t flags)
 {
-	struct kmem_cache *s;
-	void *p;
-
-	kheap_ensure_init();
-	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
-		return ___kmalloc_large_node(size, flags);
-	if (unlikely(!size))
-		return ZERO_SIZE_PTR;
-	s = kmalloc_slab(size, flags, _RET_IP_);
-	p = __kmem_cache_alloc_kmalloc(s, flags, size, _RET_IP_);
-	/* ASan: the bytes past the request are red zone until ksize() (not
-	 * under SLOB, whose pseudo-cache has no object size: slob.c poisons) */
-	if (KHEAP_ASAN && p && kheap_asan_cache(s) && s->object_size > size &&
-	    !is_kfence_address(p))
-		kheap_asan_poison((char *)p + size, s->object_size - size);
-	return p;
+	return do_kmalloc(size, flags, _RET_IP_);
 }
 
 /**
@@ -1130,7 +1209,19 @@ void *__kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
 void *kmalloc_node(size_t size, gfp_t flags, int node)
 {
 	(void)node;
-	return kmalloc(size, flags);
+	return do_kmalloc(size, flags, _RET_IP_);
+}
+
+/**
+ * __kmalloc_node_track_caller - kmalloc() on behalf of @caller, which the
+ * kmalloc tracepoint and slub_debug's alloc track record as the call site
+ * (kmalloc_track_caller() passes its own caller)
+ */
+void *__kmalloc_node_track_caller(size_t size, gfp_t flags, int node,
+				  unsigned long caller)
+{
+	(void)node;
+	return do_kmalloc(size, flags, caller);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1181,13 +1272,8 @@ static void free_large_kmalloc(struct page *page, const void *object)
 	__free_pages(page, order);
 }
 
-/**
- * kfree - free memory kmalloc() (or any kmalloc-family call) returned
- * @objp: the object; NULL and ZERO_SIZE_PTR are ignored
- *
- * A pointer kheap did not hand out is reported and ignored.
- */
-void kfree(const void *objp)
+/* The body of kfree(); @caller is the free track slub_debug records. */
+static __always_inline void do_kfree(const void *objp, unsigned long caller)
 {
 	struct slab *slab;
 	struct page *page;
@@ -1196,7 +1282,7 @@ void kfree(const void *objp)
 		return;
 	slab = virt_to_slab(objp);
 	if (likely(slab)) {
-		kfree_slab_object(slab, (void *)objp, _RET_IP_);
+		kfree_slab_object(slab, (void *)objp, caller);
 		return;
 	}
 	page = large_kmalloc_head(objp);
@@ -1212,6 +1298,32 @@ void kfree(const void *objp)
 		kfree_invalid(objp, virt_addr_valid(objp)
 				    ? "not a kmalloc object"
 				    : "not allocated by kheap");
+}
+
+/* Traced: the kfree event comes first, as the kernel's does (before the
+ * NULL test), so a block freed and handed out again is ordered in time. */
+static __noinline __cold void kfree_traced(const void *objp,
+					   unsigned long caller)
+{
+	__trace_kfree(caller, objp);
+	trace_nest_begin();
+	do_kfree(objp, caller);
+	trace_nest_end();
+}
+
+/**
+ * kfree - free memory kmalloc() (or any kmalloc-family call) returned
+ * @objp: the object; NULL and ZERO_SIZE_PTR are ignored
+ *
+ * A pointer kheap did not hand out is reported and ignored.
+ */
+void kfree(const void *objp)
+{
+	if (trace_enabled()) {
+		kfree_traced(objp, _RET_IP_);
+		return;
+	}
+	do_kfree(objp, _RET_IP_);
 }
 
 /* The usable size of a slab object (the kernel's slab_ksize()). */
@@ -1357,9 +1469,12 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 	if (ks >= new_size) {
 		if (want_init_on_alloc(flags))	/* zero the spare bytes */
 			memset((char *)p + new_size, 0, ks - new_size);
+		/* the kernel traces nothing here; a replay needs the new size */
+		if (trace_enabled())
+			__trace_krealloc(_RET_IP_, p, new_size, ks);
 		return (void *)p;
 	}
-	ret = kmalloc(new_size, flags);
+	ret = do_kmalloc(new_size, flags, _RET_IP_);
 	if (ret && p && !ZERO_OR_NULL_PTR(p)) {
 		memcpy(ret, p, ks);
 		kfree(p);

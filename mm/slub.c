@@ -180,11 +180,19 @@
  *    slab it was moving is then on no list in the child: its free objects
  *    are leaked there, nothing is corrupted.
  *
- * 8. The other strategies.  With slab_allocator=slab or slob (slab.c,
+ * 8. Tracepoints (kernel/trace/trace.h): kmem_cache_alloc(_node),
+ *    __kmem_cache_alloc_kmalloc (the kmalloc event), kmem_cache_free and
+ *    the bulk calls test trace_enabled() once and, while a trace runs, take
+ *    a noinline variant that nests the new slab's page events inside the
+ *    call and records the event after the allocation, before the free.
+ *    The call inside is the untraced one: SLUB's, or the strategy's of 9.
+ *
+ * 9. The other strategies.  With slab_allocator=slab or slob (slab.c,
  *    slob.c) none of the above runs: each exported entry point below
  *    (kmem_cache_alloc(), kmem_cache_free(), the kmalloc and kfree entry
- *    points, the bulk calls) first tests slab_alt - slab_handover(), one
- *    load and a predictable branch - and hands the call to slab_ops.
+ *    points, the bulk calls) tests slab_alt - slab_handover(), one load
+ *    and a predictable branch, after the trace test of 8, so a trace
+ *    records every strategy's calls - and hands the call to slab_ops.
  *    Their caches have no sheaves, so the malloc shim's inline sheaf
  *    paths fall through to those entry points too.
  */
@@ -194,6 +202,7 @@
 #include "slub_debug.h"
 #include "kfence/kfence.h"
 #include "sanitizer.h"
+#include "kernel/trace/trace.h"
 #include "os/rseq.h"
 #include "slub_fast.h"
 #include <linux/kmemleak.h>
@@ -1684,6 +1693,42 @@ out:
 	return object;
 }
 
+/*
+ * slab_alloc_any - an object of @s from SLUB's slab_alloc_node(), or from
+ * the strategy slab_allocator= chose (one predictable branch)
+ */
+static __always_inline void *slab_alloc_any(struct kmem_cache *s, gfp_t gfp,
+					    unsigned int orig_size,
+					    unsigned long addr)
+{
+	if (slab_handover())
+		return slab_ops->alloc(s, gfp, orig_size, addr);
+	return slab_alloc_node(s, gfp, orig_size, addr);
+}
+
+/*
+ * slab_alloc_traced - slab_alloc_any() with tracing on: a new slab's pages
+ * are nested in the event, recorded once the object is known (the kmalloc
+ * event when @kmalloc, with bytes_alloc = s->size as the kernel's).
+ */
+static __noinline __cold void *slab_alloc_traced(struct kmem_cache *s,
+						 gfp_t gfp,
+						 unsigned int orig_size,
+						 unsigned long addr,
+						 bool kmalloc)
+{
+	void *ret;
+
+	trace_nest_begin();
+	ret = slab_alloc_any(s, gfp, orig_size, addr);
+	trace_nest_end();
+	if (kmalloc)
+		__trace_kmalloc(addr, ret, orig_size, s->size, gfp);
+	else
+		__trace_kmem_cache_alloc(addr, ret, s, gfp);
+	return ret;
+}
+
 /**
  * kmem_cache_alloc - allocate an object from a cache
  * @s: the cache
@@ -1694,9 +1739,10 @@ out:
  */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfpflags)
 {
-	if (slab_handover())
-		return slab_ops->alloc(s, gfpflags, s->object_size, _RET_IP_);
-	return slab_alloc_node(s, gfpflags, s->object_size, _RET_IP_);
+	if (trace_enabled())
+		return slab_alloc_traced(s, gfpflags, s->object_size, _RET_IP_,
+					 false);
+	return slab_alloc_any(s, gfpflags, s->object_size, _RET_IP_);
 }
 
 /**
@@ -1717,10 +1763,10 @@ void *kmem_cache_alloc_lru(struct kmem_cache *s, struct list_lru *lru,
 void *__kmem_cache_alloc_kmalloc(struct kmem_cache *s, gfp_t gfpflags,
 				 size_t orig_size, unsigned long caller)
 {
-	if (slab_handover())
-		return slab_ops->alloc(s, gfpflags, (unsigned int)orig_size,
-				       caller);
-	return slab_alloc_node(s, gfpflags, (unsigned int)orig_size, caller);
+	if (trace_enabled())
+		return slab_alloc_traced(s, gfpflags, (unsigned int)orig_size,
+					 caller, true);
+	return slab_alloc_any(s, gfpflags, (unsigned int)orig_size, caller);
 }
 
 /**
@@ -1730,17 +1776,38 @@ void *__kmem_cache_alloc_kmalloc(struct kmem_cache *s, gfp_t gfpflags,
 void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfpflags, int node)
 {
 	(void)node;			/* one node */
-	if (slab_handover())
-		return slab_ops->alloc(s, gfpflags, s->object_size, _RET_IP_);
-	return slab_alloc_node(s, gfpflags, s->object_size, _RET_IP_);
+	if (trace_enabled())
+		return slab_alloc_traced(s, gfpflags, s->object_size, _RET_IP_,
+					 false);
+	return slab_alloc_any(s, gfpflags, s->object_size, _RET_IP_);
 }
 
-/**
+static int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags,
+				   size_t size, void **p);
+
+/*
  * kmem_cache_alloc_bulk - allocate @size objects into @p, all or nothing
- * Return: @size, or 0 (and nothing allocated) if memory ran out.
+ * Return: @size, or 0 (and nothing allocated) if memory ran out.  Traced as
+ * one kmem_cache_alloc event per object (the kernel traces none), so a
+ * replay sees every object.
  */
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
 			  void **p)
+{
+	int ret;
+
+	if (!trace_enabled())
+		return __kmem_cache_alloc_bulk(s, flags, size, p);
+	trace_nest_begin();
+	ret = __kmem_cache_alloc_bulk(s, flags, size, p);
+	trace_nest_end();
+	for (int i = 0; i < ret; i++)
+		__trace_kmem_cache_alloc(_RET_IP_, p[i], s, flags);
+	return ret;
+}
+
+static int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags,
+				   size_t size, void **p)
 {
 	size_t i = 0;
 
@@ -2254,6 +2321,17 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x,
 		slab_free_object(s, slab, x, addr);
 }
 
+/* Traced: the event comes before the free (its name= is s->name). */
+static __noinline __cold void slab_free_traced(struct kmem_cache *s, void *x,
+					       unsigned long addr)
+{
+	if (x && s)
+		__trace_kmem_cache_free(addr, x, s);
+	trace_nest_begin();
+	__kmem_cache_free(s, x, addr);
+	trace_nest_end();
+}
+
 /**
  * kmem_cache_free - give an object back to its cache
  * @s: the cache it was allocated from
@@ -2264,6 +2342,10 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x,
  */
 void kmem_cache_free(struct kmem_cache *s, void *x)
 {
+	if (trace_enabled()) {
+		slab_free_traced(s, x, _RET_IP_);
+		return;
+	}
 	if (slab_handover()) {
 		slab_ops->free(s, x, _RET_IP_);
 		return;
@@ -2301,11 +2383,29 @@ void kfree_slab_object(struct slab *slab, void *x, unsigned long addr)
 	slab_free_object(s, slab, x, addr);
 }
 
+static void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size,
+				   void **p);
+
 /**
  * kmem_cache_free_bulk - free @size objects of @s from @p; objects of one
  * slab are chained and freed with one operation (build_detached_freelist).
  */
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
+{
+	if (unlikely(trace_enabled() && s)) {
+		for (size_t i = 0; i < size; i++)
+			if (p[i])
+				__trace_kmem_cache_free(_RET_IP_, p[i], s);
+		trace_nest_begin();
+		__kmem_cache_free_bulk(s, size, p);
+		trace_nest_end();
+		return;
+	}
+	__kmem_cache_free_bulk(s, size, p);
+}
+
+static void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size,
+				   void **p)
 {
 	if (slab_handover()) {
 		slab_ops->free_bulk(s, size, p);

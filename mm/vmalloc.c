@@ -155,8 +155,14 @@
  * brings.  vfree = an O(log n) lookup, nr_pages buddy frees, and a pool
  * insert (a list walk of at most 16) or an O(log n) merge into the lazy
  * tree; every lazy_max_pages freed pages, one purge.
+ *
+ * Tracepoints (kernel/trace/trace.h; v6.12 has no vmalloc event in kmem):
+ * kheap_vmalloc for every vmalloc variant (the frames, page array and
+ * vm_struct nested inside it), kheap_vfree for vfree and for the area
+ * vmalloc_move() leaves; one load and branch while no trace runs.
  */
 #include "internal.h"
+#include "kernel/trace/trace.h"
 
 #include <errno.h>
 #include <string.h>
@@ -1229,11 +1235,11 @@ static void vmalloc_abort(struct vm_struct *area, struct vmap_area *va)
  * bytes are then cleared when @zero (the kernel API: kheap's vmalloc memory
  * always reads zero) and left as they are otherwise (the malloc shim).
  */
-static void *vmalloc_node_range(unsigned long size, unsigned long align,
-				unsigned long start, unsigned long end,
-				gfp_t gfp, unsigned long vm_flags,
-				const void *caller, struct vm_donor *donor,
-				bool zero)
+static void *do_vmalloc_node_range(unsigned long size, unsigned long align,
+				   unsigned long start, unsigned long end,
+				   gfp_t gfp, unsigned long vm_flags,
+				   const void *caller, struct vm_donor *donor,
+				   bool zero)
 {
 	static bool warned_zero;
 	unsigned long real_size = size;
@@ -1288,6 +1294,38 @@ static void *vmalloc_node_range(unsigned long size, unsigned long align,
 		memset(area->addr, 0, from_pool.moved);
 	insert_vmap_area(va, area);
 	return area->addr;
+}
+
+/* Traced: the frames, page array and vm_struct are nested in the event. */
+static __noinline __cold void *vmalloc_traced(unsigned long size,
+					      unsigned long align,
+					      unsigned long start,
+					      unsigned long end, gfp_t gfp,
+					      unsigned long vm_flags,
+					      const void *caller,
+					      struct vm_donor *donor, bool zero)
+{
+	void *p;
+
+	trace_nest_begin();
+	p = do_vmalloc_node_range(size, align, start, end, gfp, vm_flags,
+				  caller, donor, zero);
+	trace_nest_end();
+	__trace_vmalloc((unsigned long)caller, p, size, PAGE_ALIGN(size), gfp);
+	return p;
+}
+
+static void *vmalloc_node_range(unsigned long size, unsigned long align,
+				unsigned long start, unsigned long end,
+				gfp_t gfp, unsigned long vm_flags,
+				const void *caller, struct vm_donor *donor,
+				bool zero)
+{
+	if (trace_enabled())
+		return vmalloc_traced(size, align, start, end, gfp, vm_flags,
+				      caller, donor, zero);
+	return do_vmalloc_node_range(size, align, start, end, gfp, vm_flags,
+				     caller, donor, zero);
 }
 
 /*
@@ -1475,15 +1513,20 @@ void *vmalloc_move(const void *p, unsigned long size, gfp_t gfp,
 			       caller, &d, false);
 	if (!n)
 		return NULL;
+	/* the old area's vfree event, as vrealloc()'s free would have */
+	if (trace_enabled())
+		__trace_vfree((unsigned long)caller, p);
+	trace_nest_begin();
 	if (!d.moved) {
 		memcpy(n, p, min(keep, (unsigned long)size));
 		__vfree(p, false);
-		return n;
+	} else {
+		/* what did not move (a shrink's tail) goes back to the OS now */
+		if (get_vm_area_size(vm) > keep)
+			os_decommit((char *)p + keep, get_vm_area_size(vm) - keep);
+		__vfree(p, true);
 	}
-	/* what did not move (a shrink's tail) goes back to the OS now */
-	if (get_vm_area_size(vm) > keep)
-		os_decommit((char *)p + keep, get_vm_area_size(vm) - keep);
-	__vfree(p, true);
+	trace_nest_end();
 	return n;
 }
 
@@ -1570,6 +1613,14 @@ static void __vfree(const void *addr, bool emptied)
  */
 void vfree(const void *addr)
 {
+	if (trace_enabled() && addr) {
+		__trace_vfree((unsigned long)__builtin_return_address(0),
+			      addr);
+		trace_nest_begin();
+		__vfree(addr, false);
+		trace_nest_end();
+		return;
+	}
 	__vfree(addr, false);
 }
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -483,6 +484,48 @@ unsigned int os_getuid(void)
 int os_getpid(void)
 {
 	return getpid();
+}
+
+bool os_tsc_is_clock(void)
+{
+	char buf[64];
+	ssize_t n = read_small_file("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+				    buf, sizeof(buf) - 1);
+
+	return n >= 3 && !strncmp(buf, "tsc", 3) && (n == 3 || buf[3] == '\n');
+}
+
+int os_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int os_create_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	return fd < 0 ? -errno : fd;
+}
+
+void os_thread_name(char name[16])
+{
+	memset(name, 0, 16);
+	if (prctl(PR_GET_NAME, name, 0, 0, 0))
+		name[0] = 0;
+	name[15] = 0;
 }
 
 int os_dup_cloexec(int fd)

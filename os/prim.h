@@ -100,6 +100,18 @@
  *    is a stack overflow.
  *  - os_tid(): the calling thread's id (gettid(2)); the "pid" of slub_debug
  *    tracks, as the kernel's current->pid is a thread's.
+ *
+ * The trace recorder (kernel/trace/trace.c) writes its file through these;
+ * neither allocates:
+ *  - os_create_file(path): opens @path for writing, created (mode 0644)
+ *    or truncated, close-on-exec.  The descriptor or -errno.
+ *  - os_write_all(fd, buf, len): write(2) everything, retrying short
+ *    writes and EINTR; 0 or -errno.
+ *  - os_tsc_is_clock(): true if Linux keeps time with the time-stamp
+ *    counter (its clocksource is "tsc"), which it does only when the
+ *    counter runs at a constant rate and agrees across CPUs.
+ *  - os_thread_name(name): the calling thread's name (prctl PR_GET_NAME,
+ *    the kernel's comm), NUL-terminated in 16 bytes; "" if unknown.
  */
 #ifndef _KHEAP_OS_PRIM_H
 #define _KHEAP_OS_PRIM_H
@@ -145,6 +157,10 @@ void os_close(int fd);
 unsigned int os_getuid(void);
 int os_getpid(void);
 int os_dup_cloexec(int fd);
+int os_create_file(const char *path);
+int os_write_all(int fd, const void *buf, size_t len);
+bool os_tsc_is_clock(void);
+void os_thread_name(char name[16]);
 
 /* glibc's rseq registration (glibc >= 2.35); see os_cpu(). */
 extern const ptrdiff_t __rseq_offset __attribute__((weak));

@@ -91,23 +91,34 @@
  *    across exec) keeps stats and publishing to that one process, not its
  *    children or the programs they run.
  *
- * 9. init_on_alloc / init_on_free apply to every block: with either on,
- *    malloc and free leave their inline sheaf paths for kmalloc() and
- *    kfree_slab_object(), which zero as the kernel does (slub.c), and
- *    large blocks and vmalloc areas are zeroed by the page allocator and
- *    vmalloc.  So a freed block holds none of its data under init_on_free.
+ * 9. Tracing (`kheap trace record`, kernel/trace/).  The shim's constructor
+ *    starts a trace when $KHEAP_TRACE names a file and $KHEAP_TRACE_PID is
+ *    this process (so the programs it runs are not recorded into the same
+ *    file), or "*": every process records to a file of its own,
+ *    $KHEAP_TRACE.PID (`kheap trace record --follow`); its destructor stops
+ *    it.  While a trace is recorded,
+ *    slab_alloc_hooks keeps malloc off its inline sheaf pop, so every
+ *    allocation passes a traced kheap entry point with the program's call
+ *    site (_RET_IP_ of the malloc family); free() records its kfree or vfree
+ *    event itself, and realloc() an in-place resize as a krealloc event.
+ *
+ * 10. init_on_alloc / init_on_free apply to every block: with either on,
+ *     malloc and free leave their inline sheaf paths for kmalloc() and
+ *     kfree_slab_object(), which zero as the kernel does (slub.c), and
+ *     large blocks and vmalloc areas are zeroed by the page allocator and
+ *     vmalloc.  So a freed block holds none of its data under init_on_free.
  *
  * Cost: malloc of a small size is one load and branch for init, the size
  * test, the size-class lookup inlined from kmalloc() (a table load below
  * 192 bytes, a bsr above), then the slab fast path: with the sheaves an
  * inline restartable sequence popping this CPU's main sheaf (no atomic
  * instruction), else slab_alloc_node()'s (slub.c, section 3: the rseq CPU
- * freelist or the kernel's 16-byte CAS).  free is two range compares, one
- * virt_to_slab() and the slab free: with the sheaves an inline push onto
- * the sheaf, else kfree_slab_object() (what kfree() would call after
- * looking the slab up a second time).  The double free check (slub_fast.h)
- * adds a store to malloc and a load, a bswap, two xors and a store to
- * free.
+ * freelist or the kernel's 16-byte CAS).  free is a load and branch for
+ * tracing, two range compares, one virt_to_slab() and the slab free: with
+ * the sheaves an inline push onto the sheaf, else kfree_slab_object() (what
+ * kfree() would call after looking the slab up a second time).  The double
+ * free check (slub_fast.h) adds a store to malloc and a load, a bswap, two
+ * xors and a store to free.
  */
 #include "internal.h"
 #include "shim/shim.h"
@@ -115,6 +126,7 @@
 #include "slub_fast.h"
 #include "kfence/kfence.h"
 #include "sanitizer.h"
+#include "kernel/trace/trace.h"
 
 /* statistics, Valgrind and ASan annotations live in the out-of-line paths */
 #if defined(CONFIG_SLUB_STATS) || KHEAP_VALGRIND || KHEAP_ASAN
@@ -212,17 +224,19 @@ static __noinline __cold void *enomem(void)
 }
 
 /* Blocks above KMALLOC_MAX_SIZE, or aligned beyond what kmalloc gives. */
-static __noinline void *shim_vmalloc(size_t size, size_t align, gfp_t gfp)
+static __noinline void *shim_vmalloc(size_t size, size_t align, gfp_t gfp,
+				     unsigned long caller)
 {
 	if (align < PAGE_SIZE)
 		align = PAGE_SIZE;
 	if (size > (1UL << 46))		/* larger than any vmalloc range */
 		return NULL;
-	return vmalloc_nozero(size, align, gfp, __builtin_return_address(0));
+	return vmalloc_nozero(size, align, gfp, (void *)caller);
 }
 
-/* The allocator behind every entry point; @align is a power of two. */
-static inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
+/* The allocator behind every entry point; @align is a power of two.  Always
+ * inline, so _RET_IP_ in it is the call site of malloc(), realloc(), ... */
+static __always_inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
 {
 	void *p;
 
@@ -252,11 +266,11 @@ static inline void *shim_alloc(size_t size, size_t align, gfp_t gfp)
 		if (unlikely(!p))
 			p = __kmem_cache_alloc_kmalloc(s, gfp, size, _RET_IP_);
 	} else if (size - 1 < KMALLOC_MAX_SIZE)
-		p = kmalloc(size, gfp);
-	else if (!size)
-		p = kmalloc(1, gfp);	/* a unique pointer, not ZERO_SIZE_PTR */
+		p = __kmalloc_node_track_caller(size, gfp, NUMA_NO_NODE, _RET_IP_);
+	else if (!size)		/* a unique pointer, not ZERO_SIZE_PTR */
+		p = __kmalloc_node_track_caller(1, gfp, NUMA_NO_NODE, _RET_IP_);
 	else
-		p = shim_vmalloc(size, align, gfp);
+		p = shim_vmalloc(size, align, gfp, _RET_IP_);
 	if (unlikely(!p))
 		return enomem();
 	return p;
@@ -315,12 +329,11 @@ static __noinline void shim_free_large(void *p)
 	kfree(p);
 }
 
-static void shim_free(void *p)
+/* The free itself, once tracing (if on) has recorded it. */
+static __always_inline void __shim_free(void *p)
 {
 	struct slab *slab;
 
-	if (unlikely(!p))
-		return;
 	switch (owner_of(p)) {
 	case OWN_KMALLOC: {
 		/* kfree()'s slab case, without looking the slab up again */
@@ -367,6 +380,40 @@ static void shim_free(void *p)
 		__atomic_fetch_add(&foreign_frees, 1, __ATOMIC_RELAXED);
 		return;
 	}
+}
+
+/*
+ * With tracing on (kernel/trace/): the kfree or vfree event with the
+ * program's call site, before the free; kheap's own events inside it are
+ * nested.
+ */
+static __noinline __cold void shim_free_traced(void *p, unsigned long caller)
+{
+	switch (owner_of(p)) {
+	case OWN_KMALLOC:
+		__trace_kfree(caller, p);
+		break;
+	case OWN_VMALLOC:
+		__trace_vfree(caller, p);
+		break;
+	default:
+		break;
+	}
+	trace_nest_begin();
+	__shim_free(p);
+	trace_nest_end();
+}
+
+/* One test for NULL, one for tracing, then the free. */
+static __always_inline void shim_free(void *p)
+{
+	if (unlikely(!p))
+		return;
+	if (unlikely(trace_enabled())) {
+		shim_free_traced(p, _RET_IP_);
+		return;
+	}
+	__shim_free(p);
 }
 
 /* ---- the malloc API ---- */
@@ -426,14 +473,17 @@ SHIM_PUBLIC void *SHIM_ENTRY(realloc)(void *p, size_t size)
 		return realloc_foreign(p);
 	old = usable_size(p);
 	/* keep the block while it fits and is not more than twice too big */
-	if (size <= old && (size > old / 2 || old <= 16))
+	if (size <= old && (size > old / 2 || old <= 16)) {
+		if (unlikely(trace_enabled()))
+			__trace_krealloc(_RET_IP_, p, size, old);
 		return p;
+	}
 	/* vmalloc to vmalloc: the pages move to the new area, no copy */
 	if (size > KMALLOC_MAX_SIZE && owner_of(p) == OWN_VMALLOC) {
-		n = vmalloc_move(p, size, SHIM_GFP, __builtin_return_address(0));
+		n = vmalloc_move(p, size, SHIM_GFP, (void *)_RET_IP_);
 		return n ? n : enomem();
 	}
-	n = SHIM_ENTRY(malloc)(size);
+	n = shim_alloc(size, 8, SHIM_GFP);	/* inline: the caller's call site */
 	if (!n)
 		return NULL;
 	memcpy(n, p, min(old, size));
@@ -647,6 +697,35 @@ static bool options_are_mine(void)
 	       kheap_config.stats_pid == (unsigned int)os_getpid();
 }
 
+/* $KHEAP_TRACE, if $KHEAP_TRACE_PID is this process (9.); no allocation. */
+static void shim_trace_start(void)
+{
+	static char each[4096];
+	const char *path = getenv("KHEAP_TRACE");
+	const char *pid = getenv("KHEAP_TRACE_PID");
+	long want = 0;
+	int err;
+
+	if (!path || !*path)
+		return;
+	if (pid && !strcmp(pid, "*")) {
+		/* every process: its own file, PATH.PID */
+		if (snprintf(each, sizeof(each), "%s.%d", path, os_getpid()) >=
+		    (int)sizeof(each))
+			return;
+		path = each;
+	} else {
+		for (; pid && *pid >= '0' && *pid <= '9'; pid++)
+			want = want * 10 + (*pid - '0');
+		if (want != os_getpid())
+			return;
+	}
+	err = kheap_trace_start(path);
+	if (err)
+		pr_err("kheap: trace: cannot record to %s: %s\n", path,
+		       strerror(-err));
+}
+
 __attribute__((constructor)) static void shim_start(void)
 {
 	const char *env = getenv("KHEAP_STATS");
@@ -655,6 +734,7 @@ __attribute__((constructor)) static void shim_start(void)
 		return;
 	if (env && env[0] && strcmp(env, "0"))
 		kheap_config.stats = true;
+	shim_trace_start();
 	if (!options_are_mine())
 		return;
 	if (kheap_config.stats)
@@ -665,7 +745,11 @@ __attribute__((constructor)) static void shim_start(void)
 
 __attribute__((destructor)) static void shim_stop(void)
 {
-	if (!READ_ONCE(kheap_initialized) || !options_are_mine())
+	if (!READ_ONCE(kheap_initialized))
+		return;
+	if (trace_enabled())
+		kheap_trace_stop();
+	if (!options_are_mine())
 		return;
 	if (kheap_config.stats)
 		print_stats();

@@ -2,7 +2,9 @@
 /*
  * tools/demo.c - `kheap demo` (what `make demo` runs): a narrated walk
  * through the buddy allocator, SLUB, vmalloc and a real program on kheap's
- * malloc, with the views between the steps.
+ * malloc, with the views between the steps; its last chapter, a recorded
+ * trace compared under three option sets, is demo_trace_compare() in
+ * tools/trace/cmd.c.
  *
  * Truth: every number in the narration is read from the views printed
  * beside it (or from the calls the demo makes), never written into the
@@ -977,7 +979,10 @@ static int demo_real_program(void)
 
 /* ---- the command ---- */
 
-static const char *const chapters[] = { "buddy", "slab", "vmalloc", "program" };
+static const char *const chapters[] = {
+	"buddy", "slab", "vmalloc", "program", "compare",
+};
+#define NR_CHAPTERS	(int)(sizeof(chapters) / sizeof(chapters[0]))
 
 static int run_chapter(int i, int cpu)
 {
@@ -985,14 +990,15 @@ static int run_chapter(int i, int cpu)
 	case 0: return demo_buddy(cpu);
 	case 1: return demo_slab();
 	case 2: return demo_vmalloc();
-	default: return demo_real_program();
+	case 3: return demo_real_program();
+	default: return demo_trace_compare();	/* tools/trace/cmd.c */
 	}
 }
 
 int cmd_demo(const struct command *c, int argc, char **argv,
 	     const char *cmdline)
 {
-	bool want[4] = { false };
+	bool want[NR_CHAPTERS] = { false };
 	bool any = false;
 	char *opts;
 	int err, cpu;
@@ -1005,17 +1011,17 @@ int cmd_demo(const struct command *c, int argc, char **argv,
 			step_mode = true;
 			continue;
 		}
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < NR_CHAPTERS; k++)
 			if (!strcmp(argv[i], chapters[k]))
 				want[k] = found = any = true;
 		if (!found) {
-			fprintf(stderr, "%s: demo: unknown chapter '%s' (buddy, slab, vmalloc, program)\n",
+			fprintf(stderr, "%s: demo: unknown chapter '%s' (buddy, slab, vmalloc, program, compare)\n",
 				prog, argv[i]);
 			return 2;
 		}
 	}
 	if (!any)
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < NR_CHAPTERS; k++)
 			want[k] = true;
 	/* mem=1G keeps the numbers small; the user's options come after it */
 	if (asprintf(&opts, "mem=1G%s%s", cmdline ? " " : "", cmdline ? cmdline : "") < 0)
@@ -1034,7 +1040,7 @@ int cmd_demo(const struct command *c, int argc, char **argv,
 	}
 	printf("kheap %s demo: the Linux kernel's heap, in userspace (mem=1G%s%s), on CPU %d\n",
 	       KHEAP_VERSION, cmdline ? " " : "", cmdline ? cmdline : "", cpu);
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < NR_CHAPTERS; k++) {
 		if (!want[k])
 			continue;
 		if (run_chapter(k, cpu))

@@ -47,12 +47,13 @@ static command_fn cmd_run, cmd_view, cmd_config, cmd_help;
 #define CMD_OWN_HELP	0x4
 
 static const struct command commands[] = {
-	{ "demo", "[--step] [buddy] [slab] [vmalloc] [program]",
+	{ "demo", "[--step] [buddy] [slab] [vmalloc] [program] [compare]",
 	  "narrated walk through the allocators",
 	  "The buddy allocator, SLUB (the order a new slab hands out its\n"
 	  "objects, sheaves, CPU and node partial slabs, min_partial, shrink),\n"
 	  "vmalloc and a real program on kheap's malloc, with the views\n"
-	  "between the steps (what `make demo` runs).  Name\n"
+	  "between the steps, then a recorded trace replayed under three\n"
+	  "option sets (what `make demo` runs).  Name\n"
 	  "chapters to run only those; --step waits for Enter between steps;\n"
 	  "--cmdline options apply (after the demo's mem=1G).\n",
 	  cmd_demo, CMD_NO_INIT },
@@ -119,6 +120,25 @@ static const struct command commands[] = {
 	  "caches with slab_debug=U), slab_aliases, extfrag/unusable_index,\n"
 	  "extfrag/extfrag_index, slub_stats (CONFIG_SLUB_STATS builds).\n",
 	  cmd_view, 0, NULL },
+	{ "trace", "record|text|replay|compare ...",
+	  "record a program's allocations, print, replay and compare them",
+	  "  trace record [-o FILE] [--follow] [--cmdline \"OPTS\"] [--] PROG [ARGS...]\n"
+	  "      run PROG on the malloc shim, recording every allocator event\n"
+	  "      to FILE (default kheap.trace; the program's own exit status);\n"
+	  "      --follow records the programs it runs too, each to FILE.PID\n"
+	  "  trace text [--nested] FILE\n"
+	  "      print a trace as the kernel's ftrace text of the kmem events;\n"
+	  "      --nested adds the page allocations made inside other calls\n"
+	  "  trace replay FILE [--cmdline \"OPTS\"] [--threads N] [--samples N]\n"
+	  "               [--no-touch]\n"
+	  "      replay a trace (kheap's, or ftrace text of a Linux machine) on\n"
+	  "      kheap with OPTS: time, peak and final memory, fragmentation;\n"
+	  "      --threads N replays recorded CPU c on thread c % N, in order\n"
+	  "  trace compare FILE [--with \"OPTS\"]... [-o REPORT.html] [--text]\n"
+	  "                [--runs N] [--samples N] [--quiet]\n"
+	  "      replay under each option set (a built-in list without --with)\n"
+	  "      and print the table side by side; -o writes it with plots\n",
+	  cmd_trace, CMD_OWN_ARGS | CMD_NO_INIT },
 	{ "config", "", "print the options in force", NULL, cmd_config, 0 },
 	{ "options", "", "print the option table (markdown)", NULL, cmd_config, 0 },
 	{ "help", "[COMMAND]", "general help, or a command's", NULL, cmd_help,

@@ -85,4 +85,9 @@ command_fn cmd_top;
 /* ---- demo.c: the narrated demo ---- */
 command_fn cmd_demo;
 
+/* ---- trace/cmd.c: kheap trace record|text|replay|compare ---- */
+command_fn cmd_trace;
+/* the demo's chapter on trace compare, with the shipped trace */
+int demo_trace_compare(void);
+
 #endif /* _KHEAP_TOOL_H */

@@ -216,6 +216,7 @@ extern "C" {
 
 /* Drop a reference; the last one frees the page (the whole compound page). */
 void put_page(struct page *page);
+void split_page(struct page *page, unsigned int order);
 void release_pages(struct page **pages, int nr);
 
 /*

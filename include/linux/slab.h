@@ -351,8 +351,19 @@ static inline void *kvcalloc(size_t n, size_t size, gfp_t flags)
 #define alloc_hooks(_do_alloc)	(_do_alloc)
 #endif
 
-#define kmalloc_track_caller(size, flags)	kmalloc(size, flags)
-#define kmalloc_node_track_caller(size, flags, node) kmalloc_node(size, flags, node)
+/*
+ * kmalloc_track_caller(size, flags) is kmalloc() for a helper that
+ * allocates on its caller's behalf (as kstrdup() does): the kmalloc
+ * tracepoint and slub_debug's alloc track name the helper's caller.
+ */
+void *__kmalloc_node_track_caller(size_t size, gfp_t flags, int node,
+				  unsigned long caller) __kh_malloc __kh_alloc_size(1);
+#define kmalloc_track_caller(size, flags)				\
+	__kmalloc_node_track_caller(size, flags, NUMA_NO_NODE,		\
+		(unsigned long)__builtin_return_address(0))
+#define kmalloc_node_track_caller(size, flags, node)			\
+	__kmalloc_node_track_caller(size, flags, node,			\
+		(unsigned long)__builtin_return_address(0))
 
 /*
  * kfree_rcu(ptr, rhf) frees @ptr after an RCU grace period; @rhf is the

@@ -22,7 +22,9 @@ extern bool kfence_deferrable;
  * path; a SLAB_HOOKS_BEFORE_ALLOC bit sends the allocation through
  * slab_alloc_hook().  The INIT bits, set once at initialisation
  * (mm_init.c), are what the allocation's end (with __GFP_ZERO, in the same
- * test) and the free path test for init_on_alloc/init_on_free.
+ * test) and the free path test for init_on_alloc/init_on_free.  The
+ * TRACE bit is not a hook of slab_alloc_node(): the shim tests the whole
+ * word to leave its inline sheaf pop for the traced entry points.
  */
 #define SLAB_HOOK_FAILSLAB	0x1	/* failslab or fail-nth armed */
 #define SLAB_HOOK_KFENCE	0x2	/* KFENCE's sample gate is open */
@@ -30,6 +32,9 @@ extern bool kfence_deferrable;
 					   new objects: init_on_alloc/free */
 #define SLAB_HOOK_INIT_FREE	0x8	/* zero freed objects: init_on_free */
 #define SLAB_HOOKS_BEFORE_ALLOC	(SLAB_HOOK_FAILSLAB | SLAB_HOOK_KFENCE)
+#define SLAB_HOOK_TRACE		0x10	/* a trace is recorded (kernel/trace/):
+					   the shim leaves its inline fast path
+					   for the traced entry points */
 extern int slab_alloc_hooks;
 extern kh_lock_t kfence_lock;		/* the pool's free list; a leaf */
 

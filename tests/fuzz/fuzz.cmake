@@ -2,6 +2,7 @@
 #   fuzz_kapi     an operation sequence over the kernel API, shadow model
 #   fuzz_malloc   the malloc API through the shim's entry points
 #   fuzz_options  the kernel-style command line parser
+#   fuzz_trace    the trace readers of `kheap trace` (binary and ftrace text)
 # Each is ASan + UBSan, linked with the debug library.  CTest runs each for
 # a short fixed time over its seed corpus (tests/fuzz/corpus/NAME), and
 # once over its regression inputs (tests/fuzz/regressions/NAME: every
@@ -37,3 +38,8 @@ kheap_fuzz(fuzz_malloc ${PROJECT_SOURCE_DIR}/shim/malloc.c
            ${PROJECT_SOURCE_DIR}/shim/publish.c)
 target_compile_definitions(fuzz_malloc PRIVATE KHEAP_SHIM_FUZZ=1)
 kheap_fuzz(fuzz_options)
+# the readers and the ftrace printer of tools/trace/, not replay
+kheap_fuzz(fuzz_trace ${PROJECT_SOURCE_DIR}/tools/trace/read.c
+           ${PROJECT_SOURCE_DIR}/tools/trace/parse.c
+           ${PROJECT_SOURCE_DIR}/tools/trace/text.c)
+target_link_libraries(fuzz_trace PRIVATE m)

@@ -3,7 +3,7 @@
 # source tree: its files are where kheap.pc, the CMake package and the tool
 # expect them, a program builds against its headers and libraries through
 # pkg-config and through find_package(kheap) (shared and static) and runs,
-# and the tool runs a program on the malloc shim.
+# the tool runs a program on the malloc shim and reads the demo's trace.
 #
 # usage: check_install.sh SRC ROOT LIBDIR WORK
 #   SRC     kheap's source tree (for tests/package/consumer.c)
@@ -58,4 +58,9 @@ LD_LIBRARY_PATH="$lib" "$work/cmake/consumer_shared" > /dev/null ||
 	fail "kheap run did not preload $lib/libkheap-malloc.so"
 "$root/bin/kheap" run -- sort "$src/README.md" > /dev/null ||
 	fail "sort did not run on the shim"
+# the trace the demo's last chapter compares, and the tool reads it
+"$root/bin/kheap" --cmdline mem=1G trace compare \
+	"$root/share/kheap/python3-json.trace" --with '' --text --runs 1 \
+	--quiet | grep -q '^peak memory in use' ||
+	fail "kheap trace compare of share/kheap/python3-json.trace"
 echo "check_install: $root works"

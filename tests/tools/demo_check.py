@@ -360,7 +360,7 @@ def chapters(text):
 
 out = run("demo")
 ch = chapters(out)
-check(sorted(ch) == [1, 2, 3, 4], "chapters %s" % sorted(ch))
+check(sorted(ch) == [1, 2, 3, 4, 5], "chapters %s" % sorted(ch))
 check_buddy(blocks(ch.get(1, "")))
 geo = check_slab(blocks(ch.get(2, "")), sheaves=True)
 check(geo.get("demo_obj", {}).get("sheaf_capacity", 0) > 0, "sheaves on by default")
@@ -368,6 +368,18 @@ check_vmalloc(blocks(ch.get(3, "")), ch.get(3, ""))
 if "skipped" not in ch.get(4, "skipped"):
     check("Name                   Objects Objsize           Space Slabs/Part/Cpu" in ch[4],
           "the program's slabinfo list is missing")
+
+# chapter 5: the shipped trace's compare table, one column per option set
+# named in the narration, each row with its three figures
+if "is not here" not in ch.get(5, "is not here"):
+    head = [l for l in ch[5].split("\n") if l.lstrip().startswith("(defaults)")]
+    check(head and head[0].split() == ["(defaults)", "kheap.sheaves=0", "slab_max_order=0"],
+          "chapter 5's table columns: %s" % head)
+    for row in ("peak memory in use", "final memory in use", "internal fragmentation at peak",
+                "slab utilisation at end", "unusable_index order 9 at end"):
+        line = [l for l in ch[5].split("\n") if l.startswith(row)]
+        values = line and re.findall(r"\d+\.\d+", re.sub(r"\([\d.]+x\)", "", line[0]))
+        check(values and len(values) == 3, "chapter 5's row %r: %s" % (row, line))
 
 # chapters one at a time, and the options given with --cmdline
 out = run("--cmdline", "kheap.sheaves=0", "demo", "slab")

@@ -1,0 +1,33 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# kheap trace text and replay on bad input: a binary trace cut short, one
+# of a later format version, a text of lines that are not events.  Each
+# gets a message with the offset or line, the rest is read, no crash.
+# usage: bad_input.sh KHEAP TRACE
+set -eu
+KHEAP=$1 TRACE=$2
+w=$(mktemp -d "${TMPDIR:-/tmp}/kheap-bad.XXXXXX")
+trap 'rm -rf "$w"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+head -c 100000 "$TRACE" > "$w/cut.trace"
+"$KHEAP" trace text "$w/cut.trace" > "$w/cut.txt" 2> "$w/cut.err" || fail "text of a cut trace: exit $?"
+grep -q 'cut.trace: offset [0-9]*: the file ends inside a chunk of cpu [0-9]* (' "$w/cut.err" ||
+	fail "no offset for the cut: $(cat "$w/cut.err")"
+[ "$(grep -c ': kmalloc: ' "$w/cut.txt")" -gt 100 ] || fail "the events before the cut were not printed"
+"$KHEAP" --cmdline mem=256M trace replay "$w/cut.trace" > "$w/cut.rep" 2>&1 || fail "replay of a cut trace"
+
+# the version field is at offset 8: a later version is refused, said so
+cp "$TRACE" "$w/v3.trace"
+printf '\003' | dd of="$w/v3.trace" bs=1 seek=8 count=1 conv=notrunc 2>/dev/null
+if "$KHEAP" trace text "$w/v3.trace" > /dev/null 2> "$w/v3.err"; then
+	fail "a version 3 trace was read"
+fi
+grep -q 'version 3; this kheap reads versions 1 and 2' "$w/v3.err" || fail "$(cat "$w/v3.err")"
+
+printf 'hello world\n  a-1 [000] ..... 1.000001: kmalloc: call_site=x ptr=zz bytes_req=1\n  a-1 [000] ..... 1.000002: kfree: call_site=x ptr=0000000000001000\n' > "$w/bad.txt"
+"$KHEAP" trace replay "$w/bad.txt" > "$w/bad.rep" 2> "$w/bad.err" || fail "replay of bad text"
+grep -q 'line 1: not an ftrace event line' "$w/bad.err" || fail "$(cat "$w/bad.err")"
+grep -q 'line 2: kmalloc without a valid ptr=' "$w/bad.err" || fail "$(cat "$w/bad.err")"
+grep -q '^replayed 1 events' "$w/bad.rep" || fail "$(cat "$w/bad.rep")"
+echo "bad input: messages with offsets and lines; the rest read"

@@ -1,0 +1,786 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tools/trace/read.c - kheap's binary trace (<kheap/trace.h>) read from a
+ * buffer, and what every reader keeps besides the events (caches, call
+ * site symbols, thread names, problems met).
+ *
+ * Reading is two passes over the buffer.  The first walks the chunk
+ * headers: metadata chunks are taken in at once, event chunks are
+ * indexed per CPU, in file order.  The second merges the CPUs' chunk
+ * lists by timestamp (each CPU's events are already in time order), one
+ * cursor per CPU, so memory is the index, not the events.
+ *
+ * Bad input is described, never trusted: a header of another format or
+ * version stops the reader with a message; a chunk whose magic is wrong
+ * ends the walk there (the offset is reported); a chunk cut short by the
+ * end of the file gives the whole events it holds; an event of an
+ * unknown type is counted and skipped.
+ */
+#define _GNU_SOURCE
+#include "tools/trace/trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- the input's tables ---- */
+
+void trace_input_init(struct trace_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->page_struct_size = 64;
+}
+
+void trace_input_free(struct trace_input *in)
+{
+	for (size_t i = 0; i < in->nr_syms; i++)
+		free(in->syms[i].text);
+	for (unsigned int i = 0; i < in->nr_messages; i++)
+		free(in->messages[i]);
+	free(in->syms);
+	free(in->site_ids);
+	free(in->clocks);
+	free(in->caches);
+	free(in->threads);
+	trace_input_init(in);
+}
+
+static const char *const problem_names[TIP_NR] = {
+	[TIP_MALFORMED] = "malformed",
+	[TIP_UNKNOWN_EVENT] = "not a kmem event",
+	[TIP_INTERNAL_EVENT] = "page allocator internal event",
+	[TIP_LOST] = "lost-events marker",
+	[TIP_TRUNCATED] = "truncated",
+	[TIP_UNKNOWN_GFP] = "unknown GFP flag",
+};
+
+const char *trace_problem_name(enum trace_input_problem p)
+{
+	return p < TIP_NR ? problem_names[p] : "?";
+}
+
+void trace_input_problem(struct trace_input *in, enum trace_input_problem p,
+			 const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	in->problems[p]++;
+	if (in->nr_messages >= TRACE_MESSAGES)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) >= 0)
+		in->messages[in->nr_messages++] = msg;
+	va_end(ap);
+}
+
+const struct trace_cache *trace_cache_of(const struct trace_input *in,
+					 uint32_t id)
+{
+	if (!id || id > in->nr_caches || !in->caches[id - 1].id)
+		return NULL;
+	return &in->caches[id - 1];
+}
+
+static struct trace_cache *cache_slot(struct trace_input *in, uint32_t id)
+{
+	if (!id || id > (1u << 20))
+		return NULL;
+	if (id > in->nr_caches) {
+		struct trace_cache *c = realloc(in->caches, id * sizeof(*c));
+
+		if (!c)
+			return NULL;
+		memset(c + in->nr_caches, 0,
+		       (id - in->nr_caches) * sizeof(*c));
+		in->caches = c;
+		in->nr_caches = id;
+	}
+	return &in->caches[id - 1];
+}
+
+/* The id of the cache called @name (a text trace names caches, no ids). */
+uint32_t trace_cache_intern(struct trace_input *in, const char *name,
+			    size_t len)
+{
+	struct trace_cache *c;
+
+	if (len >= sizeof(c->name))
+		len = sizeof(c->name) - 1;
+	for (size_t i = 0; i < in->nr_caches; i++)
+		if (in->caches[i].id && !strncmp(in->caches[i].name, name, len) &&
+		    !in->caches[i].name[len])
+			return in->caches[i].id;
+	c = cache_slot(in, (uint32_t)in->nr_caches + 1);
+	if (!c)
+		return 0;
+	c->id = (uint32_t)in->nr_caches;
+	memcpy(c->name, name, len);
+	c->name[len] = 0;
+	return c->id;
+}
+
+static struct trace_symbol *symbol_find(const struct trace_input *in,
+					uint64_t addr)
+{
+	/* sorted by addr once reading is done; linear before */
+	size_t lo = 0, hi = in->nr_syms;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (in->syms[mid].addr == addr)
+			return &in->syms[mid];
+		if (in->syms[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void symbol_add(struct trace_input *in, uint64_t addr, const char *text,
+		       size_t len)
+{
+	size_t i;
+
+	if (symbol_find(in, addr))
+		return;
+	if (in->nr_syms == in->syms_cap) {
+		size_t cap = in->syms_cap ? 2 * in->syms_cap : 256;
+		struct trace_symbol *s = realloc(in->syms, cap * sizeof(*s));
+
+		if (!s)
+			return;
+		in->syms = s;
+		in->syms_cap = cap;
+	}
+	/* keep the array sorted: symbols arrive in any order */
+	for (i = in->nr_syms; i > 0 && in->syms[i - 1].addr > addr; i--)
+		in->syms[i] = in->syms[i - 1];
+	in->syms[i].addr = addr;
+	in->syms[i].text = strndup(text, len);
+	in->nr_syms++;
+}
+
+const char *trace_symbol_of(const struct trace_input *in, uint64_t addr)
+{
+	struct trace_symbol *s = symbol_find(in, addr);
+
+	return s ? s->text : NULL;
+}
+
+/*
+ * A text trace's symbolic call site gets a made-up address with the top
+ * bit set (no real one has it), so events keep a number like any other.
+ */
+uint64_t trace_symbol_intern(struct trace_input *in, const char *text,
+			     size_t len)
+{
+	for (size_t i = 0; i < in->nr_syms; i++)
+		if (!strncmp(in->syms[i].text, text, len) && !in->syms[i].text[len])
+			return in->syms[i].addr;
+	uint64_t addr = (1ULL << 63) | (in->nr_syms + 1);
+
+	symbol_add(in, addr, text, len);
+	return addr;
+}
+
+void trace_thread_add(struct trace_input *in, int32_t tid, const char *comm)
+{
+	struct trace_thread *t;
+
+	for (size_t i = 0; i < in->nr_threads; i++)
+		if (in->threads[i].tid == tid) {
+			snprintf(in->threads[i].comm, sizeof(t->comm), "%s", comm);
+			return;
+		}
+	t = realloc(in->threads, (in->nr_threads + 1) * sizeof(*t));
+	if (!t)
+		return;
+	in->threads = t;
+	t = &in->threads[in->nr_threads++];
+	t->tid = tid;
+	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+}
+
+const char *trace_comm_of(const struct trace_input *in, int32_t tid)
+{
+	for (size_t i = 0; i < in->nr_threads; i++)
+		if (in->threads[i].tid == tid)
+			return in->threads[i].comm;
+	return in->comm[0] ? in->comm : "<...>";
+}
+
+/* ---- the binary format ---- */
+
+bool trace_is_binary(const void *buf, size_t len)
+{
+	return len >= 8 && !memcmp(buf, KHEAP_TRACE_MAGIC, 8);
+}
+
+static bool read_header(const unsigned char *buf, size_t len,
+			struct trace_input *in, size_t *off)
+{
+	struct kheap_trace_header h;
+
+	if (len < sizeof(h)) {
+		snprintf(in->stop, sizeof(in->stop),
+			 "%zu bytes: too short for a kheap trace header (%zu)",
+			 len, sizeof(h));
+		return false;
+	}
+	memcpy(&h, buf, sizeof(h));
+	if (memcmp(h.magic, KHEAP_TRACE_MAGIC, 8)) {
+		snprintf(in->stop, sizeof(in->stop), "not a kheap trace (no %.8s magic)",
+			 KHEAP_TRACE_MAGIC);
+		return false;
+	}
+	if (h.version != 1 && h.version != KHEAP_TRACE_VERSION) {
+		snprintf(in->stop, sizeof(in->stop),
+			 "kheap trace format version %u; this kheap reads versions 1 and %u",
+			 h.version, KHEAP_TRACE_VERSION);
+		return false;
+	}
+	if (h.header_size < sizeof(h) || h.header_size > len ||
+	    h.event_size != (h.version == 1 ? sizeof(struct kheap_trace_event)
+					     : KHEAP_TRACE_R_MAX)) {
+		snprintf(in->stop, sizeof(in->stop),
+			 "bad header: header_size %u, event_size %u",
+			 h.header_size, h.event_size);
+		return false;
+	}
+	in->binary = true;
+	in->version = h.version;
+	in->pid = h.pid;
+	memcpy(in->comm, h.comm, sizeof(in->comm));
+	in->comm[sizeof(in->comm) - 1] = 0;
+	in->start_ns = h.start_ns;
+	in->memmap = h.memmap;
+	in->page_struct_size = h.page_struct_size ? h.page_struct_size : 64;
+	in->nr_cpus = h.nr_cpus;
+	in->clock = h.clock;
+	*off = h.header_size;
+	return true;
+}
+
+static void read_meta(const unsigned char *p, size_t size, size_t off,
+		      struct trace_input *in)
+{
+	const unsigned char *p0 = p;
+	struct kheap_trace_meta m;
+
+	if (size < sizeof(m)) {
+		trace_input_problem(in, TIP_MALFORMED,
+				    "offset %zu: metadata chunk of %zu bytes", off, size);
+		return;
+	}
+	memcpy(&m, p, sizeof(m));
+	if (m.len < sizeof(m) || m.len > size) {
+		trace_input_problem(in, TIP_MALFORMED,
+				    "offset %zu: metadata record of length %u in %zu bytes",
+				    off, m.len, size);
+		return;
+	}
+	switch (m.type) {
+	case KHEAP_TRACE_META_CACHE: {
+		struct kheap_trace_meta_cache c;
+		struct trace_cache *tc;
+
+		if (m.len <= sizeof(c))
+			break;
+		memcpy(&c, p, sizeof(c));
+		tc = cache_slot(in, m.id);
+		if (!tc)
+			break;
+		tc->id = m.id;
+		snprintf(tc->name, sizeof(tc->name), "%.*s",
+			 (int)strnlen((const char *)p + sizeof(c), m.len - sizeof(c)),
+			 (const char *)p + sizeof(c));
+		tc->object_size = c.object_size;
+		tc->size = c.size;
+		tc->align = c.align;
+		tc->flags = c.flags;
+		tc->has_ctor = c.has_ctor;
+		return;
+	}
+	case KHEAP_TRACE_META_SYMBOL: {
+		struct kheap_trace_meta_symbol s;
+		const char *text = (const char *)p + sizeof(s);
+
+		if (m.len <= sizeof(s))
+			break;
+		memcpy(&s, p, sizeof(s));
+		symbol_add(in, s.addr, text, strnlen(text, m.len - sizeof(s)));
+		if (m.id && m.id <= (1u << 20)) {	/* version 2's site ids */
+			if (m.id > in->nr_site_ids) {
+				uint64_t *ids = realloc(in->site_ids,
+							m.id * sizeof(*ids));
+
+				if (!ids)
+					return;
+				memset(ids + in->nr_site_ids, 0,
+				       (m.id - in->nr_site_ids) * sizeof(*ids));
+				in->site_ids = ids;
+				in->nr_site_ids = m.id;
+			}
+			in->site_ids[m.id - 1] = s.addr;
+		}
+		return;
+	}
+	case KHEAP_TRACE_META_CLOCK: {
+		struct kheap_trace_meta_clock c;
+		struct trace_clock *clk;
+		size_t i;
+
+		if (m.len < sizeof(c))
+			break;
+		memcpy(&c, p0, sizeof(c));
+		clk = realloc(in->clocks, (in->nr_clocks + 1) * sizeof(*clk));
+		if (!clk)
+			return;
+		in->clocks = clk;
+		/* kept sorted by the counter (they come nearly in order) */
+		for (i = in->nr_clocks; i > 0 && clk[i - 1].tsc > c.tsc; i--)
+			clk[i] = clk[i - 1];
+		clk[i].tsc = c.tsc;
+		clk[i].ns = c.ns;
+		in->nr_clocks++;
+		return;
+	}
+	case KHEAP_TRACE_META_THREAD: {
+		char comm[16] = "";
+		size_t n = m.len - sizeof(m);
+
+		memcpy(comm, p + sizeof(m), n < 15 ? n : 15);
+		trace_thread_add(in, (int32_t)m.id, comm);
+		return;
+	}
+	default:
+		break;
+	}
+	trace_input_problem(in, TIP_MALFORMED,
+			    "offset %zu: metadata record of unknown type %u or size %u",
+			    off, m.type, m.len);
+}
+
+/*
+ * An event's time in ns: the counter converted by the clock records around
+ * it (the first two, or the last two, beyond them).  Without two records
+ * the counter is taken as ns, which keeps the order.
+ */
+static uint64_t trace_time_ns(const struct trace_input *in, uint64_t ts)
+{
+	const struct trace_clock *c = in->clocks;
+	size_t lo = 0, hi = in->nr_clocks;
+	double t;
+
+	if (in->clock != KHEAP_TRACE_CLOCK_TSC || in->nr_clocks < 2)
+		return ts;
+	while (hi - lo > 1) {		/* the last record at or before ts */
+		size_t mid = (lo + hi) / 2;
+
+		if (c[mid].tsc <= ts)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (lo == in->nr_clocks - 1)
+		lo--;
+	while (lo > 0 && c[lo + 1].tsc == c[lo].tsc)
+		lo--;
+	if (c[lo + 1].tsc == c[lo].tsc)
+		return c[lo].ns;
+	t = (double)c[lo].ns + (double)(int64_t)(ts - c[lo].tsc) *
+			       (double)(int64_t)(c[lo + 1].ns - c[lo].ns) /
+			       (double)(c[lo + 1].tsc - c[lo].tsc);
+	/* a damaged file's clock records may run backwards or far away */
+	if (!(t > 0))
+		return 0;
+	return t < 0x1p64 ? (uint64_t)t : UINT64_MAX;
+}
+
+struct chunk_ref {
+	size_t off;			/* of its first record */
+	size_t bytes;			/* of records in the file */
+	uint32_t nr;			/* records it says it has */
+	uint32_t cpu;
+	uint64_t first;			/* version 2: its time base */
+	bool cut;			/* the file ends inside it */
+};
+
+struct cpu_cursor {
+	size_t *chunks;			/* indexes into the chunk list */
+	size_t nr_chunks, cap;
+	size_t pos;			/* current chunk (index into chunks) */
+	uint32_t ev;			/* records decoded from it */
+	size_t at;			/* version 2: byte offset in it */
+	uint64_t ts, ptr;		/* version 2: the record before's */
+	int32_t tid;
+	bool have;			/* next holds its next event */
+	struct kheap_trace_event next;
+};
+
+static int index_chunk(struct cpu_cursor **cpus, size_t *nr_cpus,
+		       uint32_t cpu, size_t idx)
+{
+	struct cpu_cursor *c;
+
+	if (cpu >= *nr_cpus) {
+		size_t n = cpu + 1;
+
+		c = realloc(*cpus, n * sizeof(*c));
+		if (!c)
+			return -1;
+		memset(c + *nr_cpus, 0, (n - *nr_cpus) * sizeof(*c));
+		*cpus = c;
+		*nr_cpus = n;
+	}
+	c = &(*cpus)[cpu];
+	if (c->nr_chunks == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		size_t *p = realloc(c->chunks, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		c->chunks = p;
+		c->cap = cap;
+	}
+	c->chunks[c->nr_chunks++] = idx;
+	return 0;
+}
+
+static bool get_varint(const unsigned char **p, const unsigned char *end,
+		       uint64_t *v)
+{
+	uint64_t x = 0;
+
+	for (unsigned int shift = 0; shift < 64 && *p < end; shift += 7) {
+		uint8_t b = *(*p)++;
+
+		x |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = x;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Version 2: the site a record names by id, as the symbol records say. */
+static uint64_t site_of(const struct trace_input *in, uint64_t id)
+{
+	return id && id <= in->nr_site_ids ? in->site_ids[id - 1] : 0;
+}
+
+/*
+ * Unpack the record at @cur's place in version-2 chunk @r into cur->next.
+ * Return: true, or false at the chunk's end or at a record that does not
+ * unpack (said, unless the file was cut inside it; the chunk's rest is
+ * not read: the records after it cannot be found).
+ */
+static bool unpack(const unsigned char *buf, const struct chunk_ref *r,
+		   struct cpu_cursor *cur, struct trace_input *in)
+{
+	const unsigned char *start = buf + r->off + cur->at, *p = start;
+	const unsigned char *end = buf + r->off + r->bytes;
+	struct kheap_trace_event *e = &cur->next;
+	uint64_t v;
+	unsigned int f, type;
+	uint8_t hdr;
+
+	if (cur->ev >= r->nr || p >= end)
+		return false;
+	if (!cur->at) {
+		cur->ts = r->first;
+		cur->ptr = 0;
+		cur->tid = 0;
+	}
+	memset(e, 0, sizeof(*e));
+	hdr = *p++;
+	type = hdr & KHEAP_TRACE_R_TYPE;
+	f = kheap_trace_fields(type);
+	if (!f) {
+		trace_input_problem(in, TIP_MALFORMED,
+				    "offset %zu: a record of unknown type %u; the rest of its chunk (cpu %u) is not read",
+				    (size_t)(start - buf), type, r->cpu);
+		return false;
+	}
+	e->type = (uint8_t)type;
+	e->flags = hdr & KHEAP_TRACE_R_NESTED ? KHEAP_TRACE_NESTED : 0;
+	e->cpu = (uint16_t)r->cpu;
+	if (!get_varint(&p, end, &v))
+		goto short_;
+	cur->ts += v;
+	if (hdr & KHEAP_TRACE_R_TID) {
+		if (!get_varint(&p, end, &v))
+			goto short_;
+		cur->tid = (int32_t)v;
+	}
+	if (!get_varint(&p, end, &v))
+		goto short_;
+	cur->ptr += (uint64_t)((int64_t)(v >> 1) ^ -(int64_t)(v & 1));
+	e->ts = cur->ts;
+	e->tid = cur->tid;
+	e->ptr = cur->ptr;
+	if (f & KHEAP_TRACE_F_SITE) {
+		if (!get_varint(&p, end, &v))
+			goto short_;
+		e->call_site = hdr & KHEAP_TRACE_R_RAW_SITE ? v : site_of(in, v);
+	}
+	if (f & KHEAP_TRACE_F_SIZES) {
+		if (!get_varint(&p, end, &e->bytes_req) ||
+		    !get_varint(&p, end, &e->bytes_alloc))
+			goto short_;
+	}
+	if (f & KHEAP_TRACE_F_GFP) {
+		if (!get_varint(&p, end, &v))
+			goto short_;
+		e->gfp = (uint32_t)v;
+	}
+	if (f & KHEAP_TRACE_F_CACHE) {
+		if (!get_varint(&p, end, &v))
+			goto short_;
+		e->cache = (uint32_t)v;
+	}
+	if (f & (KHEAP_TRACE_F_ORDER | KHEAP_TRACE_F_MT)) {
+		if (end - p < ((f & KHEAP_TRACE_F_MT) ? 2 : 1))
+			goto short_;
+		e->order = *p++;
+		if (f & KHEAP_TRACE_F_MT)
+			e->migratetype = (int8_t)*p++;
+	}
+	cur->at += (size_t)(p - start);
+	cur->ev++;
+	return true;
+short_:
+	/* cut by the file's end: said already (TIP_TRUNCATED) */
+	if (!r->cut)
+		trace_input_problem(in, TIP_MALFORMED,
+				    "offset %zu: a record of cpu %u runs past its chunk; the rest of it is not read",
+				    (size_t)(start - buf), r->cpu);
+	return false;
+}
+
+/* The next event of @cur's CPU into cur->next; false when it has none. */
+static bool cursor_next(const unsigned char *buf, struct chunk_ref *refs,
+			struct cpu_cursor *cur, struct trace_input *in,
+			unsigned int version)
+{
+	while (cur->pos < cur->nr_chunks) {
+		struct chunk_ref *r = &refs[cur->chunks[cur->pos]];
+
+		if (version == 1) {
+			if (cur->ev < r->nr &&
+			    (size_t)(cur->ev + 1) * sizeof(cur->next) <= r->bytes) {
+				memcpy(&cur->next, buf + r->off +
+				       (size_t)cur->ev * sizeof(cur->next),
+				       sizeof(cur->next));
+				cur->ev++;
+				return true;
+			}
+		} else if (unpack(buf, r, cur, in)) {
+			return true;
+		}
+		cur->pos++;
+		cur->ev = 0;
+		cur->at = 0;
+	}
+	return false;
+}
+
+static int merge_events(const unsigned char *buf, struct chunk_ref *refs,
+			struct cpu_cursor *cpus, size_t nr_cpus,
+			struct trace_input *in, unsigned int version,
+			trace_event_fn fn, void *arg)
+{
+	for (size_t c = 0; c < nr_cpus; c++)
+		cpus[c].have = cursor_next(buf, refs, &cpus[c], in, version);
+	for (;;) {
+		struct kheap_trace_event ev;
+		size_t best = SIZE_MAX;
+		int ret;
+
+		for (size_t c = 0; c < nr_cpus; c++)
+			if (cpus[c].have &&
+			    (best == SIZE_MAX || cpus[c].next.ts < cpus[best].next.ts))
+				best = c;
+		if (best == SIZE_MAX)
+			return 0;
+		ev = cpus[best].next;
+		cpus[best].have = cursor_next(buf, refs, &cpus[best], in, version);
+		ev.ts = trace_time_ns(in, ev.ts);
+		if (!ev.type || ev.type >= KHEAP_TRACE_NR_TYPES) {
+			trace_input_problem(in, TIP_MALFORMED,
+					    "cpu %zu: event of unknown type %u",
+					    best, ev.type);
+			continue;
+		}
+		in->nr_events++;
+		ret = fn(arg, &ev);
+		if (ret)
+			return ret;
+	}
+}
+
+int trace_read_binary(const void *vbuf, size_t len, struct trace_input *in,
+		      trace_event_fn fn, void *arg)
+{
+	const unsigned char *buf = vbuf;
+	struct chunk_ref *refs = NULL;
+	struct cpu_cursor *cpus = NULL;
+	size_t nr_refs = 0, cap = 0, nr_cpus = 0, off;
+	unsigned int version;
+	int ret = 0;
+
+	if (!read_header(buf, len, in, &off))
+		return -1;
+	version = in->version;
+	while (off < len) {
+		struct kheap_trace_chunk ch;
+		size_t avail;
+
+		if (len - off < sizeof(ch)) {
+			trace_input_problem(in, TIP_TRUNCATED,
+					    "offset %zu: %zu bytes left, not a whole chunk header",
+					    off, len - off);
+			break;
+		}
+		memcpy(&ch, buf + off, sizeof(ch));
+		if (ch.magic != KHEAP_TRACE_CHUNK_MAGIC) {
+			trace_input_problem(in, TIP_MALFORMED,
+					    "offset %zu: no chunk here (magic %#x); the %zu bytes from here are not read",
+					    off, ch.magic, len - off);
+			break;
+		}
+		avail = len - off - sizeof(ch);
+		if (ch.cpu == KHEAP_TRACE_META) {
+			if (ch.size > avail) {
+				trace_input_problem(in, TIP_TRUNCATED,
+						    "offset %zu: metadata chunk cut short",
+						    off);
+				break;
+			}
+			read_meta(buf + off + sizeof(ch), ch.size, off, in);
+			off += sizeof(ch) + ch.size;
+			continue;
+		}
+		if ((version == 1 &&
+		     ch.size != (uint64_t)ch.nr * sizeof(struct kheap_trace_event)) ||
+		    ch.cpu >= 65536) {
+			trace_input_problem(in, TIP_MALFORMED,
+					    "offset %zu: chunk of cpu %u with %u events in %u bytes; the rest is not read",
+					    off, ch.cpu, ch.nr, ch.size);
+			break;
+		}
+		if (nr_refs == cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			struct chunk_ref *r = realloc(refs, ncap * sizeof(*r));
+
+			if (!r) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			refs = r;
+			cap = ncap;
+		}
+		refs[nr_refs].off = off + sizeof(ch);
+		refs[nr_refs].cpu = ch.cpu;
+		refs[nr_refs].nr = ch.nr;
+		refs[nr_refs].first = ch.first_ns;
+		refs[nr_refs].bytes = ch.size <= avail ? ch.size : avail;
+		refs[nr_refs].cut = ch.size > avail;
+		if (ch.size > avail)
+			trace_input_problem(in, TIP_TRUNCATED,
+					    "offset %zu: the file ends inside a chunk of cpu %u (%zu of %u bytes kept)",
+					    off, ch.cpu, avail, ch.size);
+		if (index_chunk(&cpus, &nr_cpus, ch.cpu, nr_refs)) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		nr_refs++;
+		if (ch.size > avail)
+			break;
+		off += sizeof(ch) + ch.size;
+	}
+	ret = merge_events(buf, refs, cpus, nr_cpus, in, version, fn, arg);
+out:
+	for (size_t c = 0; c < nr_cpus; c++)
+		free(cpus[c].chunks);
+	free(cpus);
+	free(refs);
+	return ret;
+}
+
+/*
+ * trace_count_binary - the events a binary trace holds, from its chunk
+ * headers alone (no merge): what `kheap trace record` reports.  -1 if it
+ * is not a kheap trace of this version.
+ */
+long long trace_count_binary(const void *vbuf, size_t len)
+{
+	const unsigned char *buf = vbuf;
+	struct trace_input in;
+	long long n = 0;
+	size_t off;
+
+	trace_input_init(&in);
+	if (!read_header(buf, len, &in, &off))
+		return -1;
+	while (len - off >= sizeof(struct kheap_trace_chunk)) {
+		struct kheap_trace_chunk ch;
+
+		memcpy(&ch, buf + off, sizeof(ch));
+		if (ch.magic != KHEAP_TRACE_CHUNK_MAGIC ||
+		    ch.size > len - off - sizeof(ch))
+			break;
+		if (ch.cpu != KHEAP_TRACE_META)
+			n += ch.nr;
+		off += sizeof(ch) + ch.size;
+	}
+	return n;
+}
+
+/* ---- files ---- */
+
+int trace_read_file(const char *path, struct trace_input *in,
+		    trace_event_fn fn, void *arg)
+{
+	struct stat st;
+	void *buf = NULL;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (st.st_size) {
+		buf = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (buf == MAP_FAILED) {
+			ret = -errno;
+			close(fd);
+			return ret;
+		}
+	}
+	close(fd);
+	if (trace_is_binary(buf, (size_t)st.st_size))
+		ret = trace_read_binary(buf, (size_t)st.st_size, in, fn, arg);
+	else
+		ret = trace_parse_text(buf, (size_t)st.st_size, in, fn, arg);
+	if (buf)
+		munmap(buf, (size_t)st.st_size);
+	return ret;
+}
