@@ -60,6 +60,9 @@ int tool_option_value(const char *cmd, int argc, char **argv, int *i,
 int tool_fetch_view(const char *cmd, const char *view, int pid, char **text,
 		    bool quiet);
 
+/* This process's slab allocator, as slab_allocator= chose: "slub", ... */
+const char *tool_slab_allocator(void);
+
 /*
  * tool_fetch_view() for a view the slab allocator in force may lack:
  * "slabinfo" (none under SLOB) or SLUB's "kernel/slab" (none under SLAB

@@ -258,6 +258,26 @@ int tool_fetch_view(const char *cmd, const char *view, int pid, char **text,
 	return 0;
 }
 
+const char *tool_slab_allocator(void)
+{
+	static const char *const names[] = { "slub", "slab", "slob" };
+	char *buf = NULL, *p;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	const char *found = "slub";
+
+	if (!f)
+		return found;
+	kheap_print_config(f);
+	fclose(f);
+	p = buf ? strstr(buf, "\nslab_allocator=") : NULL;
+	for (size_t i = 0; p && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strncmp(p + 16, names[i], 4))
+			found = names[i];
+	free(buf);
+	return found;
+}
+
 int tool_fetch_slab_view(const char *cmd, const char *view, int pid,
 			 char **text, bool quiet)
 {

@@ -265,6 +265,14 @@ strategy_views)
 		fail "top on SLOB: status $(cat slob-top.st), $(cat slob-top.err)"
 	[ "$(cat slob-own.st)" = 1 ] && grep -q "top: this heap runs SLOB" slob-own.err ||
 		fail "top's workload on SLOB: status $(cat slob-own.st), $(cat slob-own.err)"
+	# the demo narrates SLUB: on the others it says so and stops
+	for a in slab slob; do
+		set +e
+		KHEAP_CMDLINE=slab_allocator=$a "$KHEAP" demo > demo.txt 2> demo.err; st=$?
+		set -e
+		[ $st = 2 ] && [ ! -s demo.txt ] && grep -q "demo narrates SLUB, and slab_allocator=$a is in force" demo.err ||
+			fail "demo on $a: status $st, $(head -3 demo.err)"
+	done
 	echo "ok strategy_views" ;;
 stats)
 	KHEAP_STATS=1 LD_PRELOAD="$SHIM" /bin/true 2> err
