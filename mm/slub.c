@@ -199,10 +199,24 @@
  *    the bulk calls test trace_enabled() once and, while a trace runs, take
  *    a noinline variant that nests the new slab's page events inside the
  *    call and records the event after the allocation, before the free.
+ *    The call inside is the untraced one: SLUB's, or the strategy's of 9.
  *    The sheaf hits test nothing: while a trace runs, the allocations'
  *    hook word (SLAB_HOOK_TRACE) and the paused sheaf map
  *    (slab_sheaf_map_pause()) send every call to the slow path, where the
  *    test is.
+ *
+ * 9. The other strategies.  With slab_allocator=slab or slob (slab.c,
+ *    slob.c) none of the above runs: each exported entry point below
+ *    (kmem_cache_alloc(), kmem_cache_free(), the kmalloc and kfree entry
+ *    points, the bulk calls) tests slab_alt - slab_handover(), one load
+ *    and a predictable branch, after the trace test of 8, so a trace
+ *    records every strategy's calls - and hands the call to slab_ops.
+ *    Their caches have no sheaves and their slabs are not in the sheaf
+ *    map, so the sheaf hits (sheaf_alloc_fast(), sheaf_map_free(), the
+ *    malloc shim's inline paths) never see them and test nothing: the
+ *    test sits on the slow paths behind them (slab_alloc_slow(),
+ *    slab_free_checked(), kfree_slab_object()), and SLUB's hits cost
+ *    what they cost before the other strategies.
  */
 #include "internal.h"
 #include "slab_internal.h"
@@ -968,22 +982,6 @@ static struct slab *alloc_slab_page(gfp_t flags,
  * without one (kmalloc failed) keeps the linear order.
  */
 
-/* A random number below @ceil (the kernel's get_random_u32_below()): a
- * per-thread splitmix64 stream, seeded from getrandom on first use. */
-static u32 get_random_u32_below(u32 ceil)
-{
-	static __thread u64 state;
-	u64 z;
-
-	if (unlikely(!state))
-		state = os_random() | 1;
-	z = (state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (u32)(((z >> 32) * (u64)ceil) >> 32);
-}
-
 /* v6.12's cache_random_seq_create() and init_cache_random_seq(). */
 static __noinline __cold void init_cache_random_seq(struct kmem_cache *s)
 {
@@ -1006,14 +1004,7 @@ static __noinline __cold void init_cache_random_seq(struct kmem_cache *s)
 		__atomic_store_n(&s->random_seq_state, 2, __ATOMIC_RELEASE);
 		return;
 	}
-	for (unsigned int i = 0; i < count; i++)
-		seq[i] = i;
-	for (unsigned int i = count - 1; i > 0; i--) {	/* freelist_randomize() */
-		unsigned int j = get_random_u32_below(i + 1), t = seq[i];
-
-		seq[i] = seq[j];
-		seq[j] = t;
-	}
+	freelist_randomize(seq, count);
 	for (unsigned int i = 0; i < count; i++)
 		seq[i] *= s->size;
 	/* the bootstrap cache's struct is in pages, which kmemleak does not
@@ -1821,7 +1812,20 @@ out:
 }
 
 /*
- * slab_alloc_traced - slab_alloc_node() with tracing on: a new slab's pages
+ * slab_alloc_any - an object of @s from SLUB's slab_alloc_node(), or from
+ * the strategy slab_allocator= chose (one predictable branch)
+ */
+static __always_inline void *slab_alloc_any(struct kmem_cache *s, gfp_t gfp,
+					    unsigned int orig_size,
+					    unsigned long addr)
+{
+	if (slab_handover())
+		return slab_ops->alloc(s, gfp, orig_size, addr);
+	return slab_alloc_node(s, gfp, orig_size, addr);
+}
+
+/*
+ * slab_alloc_traced - slab_alloc_any() with tracing on: a new slab's pages
  * are nested in the event, recorded once the object is known (the kmalloc
  * event when @kmalloc, with bytes_alloc = s->size as the kernel's).
  */
@@ -1834,7 +1838,7 @@ static __noinline __cold void *slab_alloc_traced(struct kmem_cache *s,
 	void *ret;
 
 	trace_nest_begin();
-	ret = slab_alloc_node(s, gfp, orig_size, addr);
+	ret = slab_alloc_any(s, gfp, orig_size, addr);
 	trace_nest_end();
 	if (kmalloc)
 		__trace_kmalloc(addr, ret, orig_size, s->size, gfp);
@@ -1890,7 +1894,7 @@ static __alloc_slow_inline void *slab_alloc_slow(struct kmem_cache *s,
 {
 	if (trace_enabled())
 		return slab_alloc_traced(s, gfp, orig_size, addr, kmalloc);
-	return slab_alloc_node(s, gfp, orig_size, addr);
+	return slab_alloc_any(s, gfp, orig_size, addr);
 }
 
 /**
@@ -1980,6 +1984,8 @@ static int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags,
 
 	if (unlikely(!s || !size))
 		return 0;
+	if (slab_handover())
+		return slab_ops->alloc_bulk(s, flags, size, p);
 	if (should_failslab(s, flags))
 		return 0;
 	while (i < size) {
@@ -2508,7 +2514,7 @@ static __noinline __cold void slab_free_traced(struct kmem_cache *s, void *x,
 	if (x && s)
 		__trace_kmem_cache_free(addr, x, s);
 	trace_nest_begin();
-	slab_free(s, x, addr);
+	__kmem_cache_free(s, x, addr);
 	trace_nest_end();
 }
 
@@ -2519,6 +2525,10 @@ static __noinline void slab_free_checked(struct kmem_cache *s, void *x,
 {
 	if (trace_enabled()) {
 		slab_free_traced(s, x, addr);
+		return;
+	}
+	if (slab_handover()) {
+		slab_ops->free(s, x, addr);
 		return;
 	}
 	slab_free(s, x, addr);
@@ -2543,6 +2553,10 @@ void kmem_cache_free(struct kmem_cache *s, void *x)
 /* kmem_cache_free() on behalf of the caller @addr. */
 void __kmem_cache_free(struct kmem_cache *s, void *x, unsigned long addr)
 {
+	if (slab_handover()) {
+		slab_ops->free(s, x, addr);
+		return;
+	}
 	slab_free(s, x, addr);
 }
 
@@ -2555,6 +2569,10 @@ void kfree_slab_object(struct slab *slab, void *x, unsigned long addr)
 {
 	struct kmem_cache *s = slab->slab_cache;
 
+	if (slab_handover()) {
+		slab_ops->kfree(slab, x, addr);
+		return;
+	}
 	if (unlikely(!object_start_ok(s, slab, x))) {
 		slab_report_bad_free("kfree", x, s, s);
 		return;
@@ -2586,6 +2604,10 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 static void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size,
 				   void **p)
 {
+	if (slab_handover()) {
+		slab_ops->free_bulk(s, size, p);
+		return;
+	}
 	/* a debug cache checks objects one by one: no chaining through them */
 	if (unlikely(s && kmem_cache_debug(s))) {
 		while (size)
