@@ -14,7 +14,7 @@ cd "$WORK"
 fail() { echo "FAIL: $*" >&2; cat table.txt >&2; exit 1; }
 
 "$KHEAP" trace compare "$TRACE" --with "" --with slab_allocator=slab \
-	--with slab_allocator=slob --runs 1 --text > table.txt 2> err.txt ||
+	--with slab_allocator=slob --runs 1 --text -o report.html > table.txt 2> err.txt ||
 	fail "compare: $(tail -3 err.txt)"
 grep -q '^ *(defaults) *slab_allocator=slab *slab_allocator=slob *$' table.txt ||
 	fail "not the three columns"
@@ -25,4 +25,10 @@ grep -q '^caches holding slabs  *[1-9][0-9]*  *[1-9][0-9]* ([0-9.]*x)  *0 (0.00x
 	fail "caches holding slabs: SLUB's and SLAB's, none under SLOB"
 grep -q '^peak slab (meminfo Slab)  *[0-9.]* [KM]iB  *[0-9.]* [KM]iB ([0-9.]*x)  *[0-9.]* [KM]iB ([0-9.]*x) *$' table.txt ||
 	fail "peak slab: a figure per allocator"
+# the report's utilisation plot: no line for SLOB, and its legend says why
+awk '/<svg class="plot" data-title="Slab utilisation/,/<\/svg>/' report.html > util.svg
+grep -q '<text [^>]*>slab_allocator=slob (n/a)</text>' util.svg ||
+	fail "the utilisation plot's legend does not say n/a for SLOB"
+grep -q '<text [^>]*>slab_allocator=slab</text>' util.svg ||
+	fail "the utilisation plot's legend lost SLAB"
 echo "ok: $(sed -n 1p table.txt | tr -s ' ')"

@@ -10,7 +10,9 @@
  * so the page needs nothing to open: no script, no style sheet, no font
  * file, no network.  Each plot is an <svg class="plot"> with a data-title,
  * each line a <polyline class="series"> with a data-label, so a test (or
- * a person with a text editor) can find them.
+ * a person with a text editor) can find them.  A set whose figure is not
+ * known (slab utilisation under SLOB, which has no slabinfo) draws no
+ * points, and its legend says "(n/a)".
  */
 #define _GNU_SOURCE
 #include "tools/trace/report.h"
@@ -203,6 +205,18 @@ struct plot {
 #define MT	44
 #define MB	44
 
+/* Has @s a point on plot @p?  Not where the figure is not known (SLOB's
+ * slab utilisation: no slabinfo). */
+static bool has_points(const struct plot *p, const struct strategy *s)
+{
+	double v;
+
+	for (size_t i = 0; i < s->res.nr_samples; i++)
+		if (p->get(s, i, p->arg, &v))
+			return true;
+	return false;
+}
+
 static void svg_plot(FILE *out, const struct plot *p, const struct strategy *s,
 		     size_t n)
 {
@@ -309,6 +323,8 @@ static void svg_plot(FILE *out, const struct plot *p, const struct strategy *s,
 		html_escape(out, label(&s[k]));
 		if (!s[k].ok)
 			fputs(" (failed)", out);
+		else if (!has_points(p, &s[k]))
+			fputs(" (n/a)", out);
 		fprintf(out, "</text></g>\n");
 	}
 	fprintf(out, "</svg>\n");
