@@ -81,7 +81,8 @@ demo: build
 	./build/kheap demo
 
 # Peers (mimalloc, jemalloc, tcmalloc, gnuplot) are installed by run.py when
-# missing; QUICK=1 runs smaller sizes, 3 repetitions (a few minutes).
+# missing; QUICK=1 runs smaller sizes, 3 repetitions (10 to 20 minutes,
+# 7 of them the kheap shim on SLOB).
 bench: build
 	@cmake --build build -j $(JOBS)
 	python3 bench/run.py $(if $(QUICK),--quick,)

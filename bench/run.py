@@ -9,10 +9,13 @@ What it does, in order:
   2. builds the benchmark programs (cmake --build build);
   3. runs every malloc benchmark under each allocator -- glibc (no preload),
      mimalloc, jemalloc, tcmalloc and kheap (LD_PRELOAD=build/libkheap-malloc.so
-     when it exists) -- interleaved: each repetition runs every benchmark once
-     under every allocator, in an order that rotates per repetition, so slow
-     drifts of a shared machine hit all allocators alike.  The kernel-API
-     microbenchmarks (no preload) run once per repetition in the same loop;
+     when it exists) three times, once per slab allocator: kheap (SLUB),
+     kheap-slab and kheap-slob (KHEAP_CMDLINE=slab_allocator=slab|slob) --
+     interleaved: each repetition runs every benchmark once under every
+     allocator, in an order that rotates per repetition, so slow drifts of a
+     shared machine hit all allocators alike.  The kernel-API
+     microbenchmarks (no preload) run once per repetition in the same loop,
+     the slab ones once per slab allocator;
   4. takes the median of the repetitions (3 with --quick, 5 otherwise) of each
      RESULT line a program prints and of its peak RSS (ru_maxrss from wait4(),
      reported by the launcher build/bench/rusage-exec), and writes bench/results/latest.md (tables), latest.svg
@@ -78,6 +81,7 @@ class KapiBench:
     program: str
     args: list
     quick: list
+    strategies: bool = False    # run under each slab allocator (slab layer)
     relative_to: str = None  # ratios: each column ÷ this one (default:
                              # the first column ÷ the best other)
 
@@ -109,9 +113,9 @@ KAPI_BENCHES = [
     # Kernel-API microbenchmarks of the other layers; listed as "not built
     # yet" until their programs exist.
     KapiBench("slab: kmem_cache_alloc/free and kmalloc/kfree vs malloc/free",
-              "slab_bench", ["1M"], ["200k"]),
+              "slab_bench", ["1M"], ["200k"], strategies=True),
     KapiBench("kmalloc: kmalloc+kfree vs malloc+free, ns per pair",
-              "kmalloc_bench", ["2000000"], ["500000"]),
+              "kmalloc_bench", ["2000000"], ["500000"], strategies=True),
     KapiBench("vmalloc: vmalloc/vfree vs mmap/munmap and malloc/free",
               "vmalloc_bench", ["20000"], ["5000"]),
     KapiBench("init_on_alloc / init_on_free: kmalloc+kfree and alloc_page+"
@@ -126,8 +130,26 @@ ALLOCATORS = [
     ("jemalloc", "libjemalloc.so.2", "libjemalloc2"),
     ("tcmalloc", "libtcmalloc_minimal.so.4", "libtcmalloc-minimal4"),
     ("kheap", str(BUILD / "libkheap-malloc.so"), None),
+    ("kheap-slab", str(BUILD / "libkheap-malloc.so"), None),
+    ("kheap-slob", str(BUILD / "libkheap-malloc.so"), None),
 ]
 GNUPLOT_PKG = "gnuplot-nox"
+
+# kheap's slab allocators: the options each column runs with (slab_allocator=)
+STRATEGIES = [("slub", None), ("slab", "slab_allocator=slab"),
+              ("slob", "slab_allocator=slob")]
+ALLOCATOR_CMDLINE = {"kheap-" + name: cmdline for name, cmdline in STRATEGIES
+                     if cmdline}
+# SLOB's first fit walks every partial page per allocation and gives a page
+# back the moment it is empty: a workload takes it tens of seconds to
+# minutes, so it runs in the first repetition only (its medians are of one)
+# and is stopped after 2 minutes; a time-out there is a result ("> 120 s"),
+# not a failure of the run
+ALLOCATOR_REPS = {"kheap-slob": 1}
+ALLOCATOR_TIMEOUT = {"kheap-slob": 120}
+# kernel-API implementations that are libc's, not kheap's (the same under
+# every slab allocator, so measured once)
+LIBC_IMPLS = {"malloc", "mmap", "posix_memalign"}
 
 
 # ---- small helpers ------------------------------------------------------
@@ -235,8 +257,9 @@ def launcher():
     return program_path("rusage-exec")
 
 
-def run_once(argv, preload, timeout, extra_env=None):
-    """Run argv with LD_PRELOAD=preload (None: none) and extra_env added.
+def run_once(argv, preload, timeout, extra_env=None, cmdline=None):
+    """Run argv with LD_PRELOAD=preload (None: none) and extra_env added,
+    with cmdline added to KHEAP_CMDLINE when given.
 
     Returns (metrics {name: (value, unit)}, peak RSS kB, error or None).
     The program is started by build/bench/rusage-exec, which reaps it with
@@ -245,6 +268,8 @@ def run_once(argv, preload, timeout, extra_env=None):
     """
     env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
     env.update(extra_env or {})
+    if cmdline:
+        env["KHEAP_CMDLINE"] = (env.get("KHEAP_CMDLINE", "") + " " + cmdline).strip()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen([str(launcher()), preload or "-", *argv],
                                 stdout=out, stderr=err, env=env,
@@ -354,7 +379,9 @@ def run_all(args, libs):
                      "configuration?)")
     kapis_run = [(b, p) for b, p in kapis if p]
     samples = {}
-    total = reps * (len(mallocs) * len(allocs) + len(kapis_run))
+    total = len(mallocs) * sum(min(reps, ALLOCATOR_REPS.get(a, reps))
+                               for a in allocs) + reps * sum(
+        len(STRATEGIES) if b.strategies else 1 for b, _ in kapis_run)
     progress = Progress(total)
     for rep in range(reps):
         order = allocs[rep % len(allocs):] + allocs[:rep % len(allocs)]
@@ -362,14 +389,25 @@ def run_all(args, libs):
             argv = [str(path), *(a.replace("{src}", str(ROOT)) for a in
                                  (b.quick if args.quick else b.args))]
             for a in order:
+                if rep >= ALLOCATOR_REPS.get(a, reps):
+                    continue
                 progress.show(f"rep {rep + 1}/{reps} {b.name} x {a}")
                 s = samples.setdefault((b.name, a), Samples())
-                s.add(*run_once(argv, libs[a], timeout, b.env))
+                s.add(*run_once(argv, libs[a],
+                                min(timeout, ALLOCATOR_TIMEOUT.get(a, timeout)),
+                                b.env, ALLOCATOR_CMDLINE.get(a)))
         for b, path in kapis_run:
-            progress.show(f"rep {rep + 1}/{reps} {b.program}")
             argv = [str(path), *(b.quick if args.quick else b.args)]
-            samples.setdefault((b.program, "kapi"), Samples()).add(
-                *run_once(argv, None, timeout))
+            for name, cmdline in STRATEGIES if b.strategies else STRATEGIES[:1]:
+                progress.show(f"rep {rep + 1}/{reps} {b.program}"
+                              + (f" ({name})" if b.strategies else ""))
+                metrics, maxrss, error = run_once(argv, None, timeout,
+                                                  cmdline=cmdline)
+                if cmdline:     # kheap's columns under SLAB, SLOB
+                    metrics = {f"{k}[{name}]": v for k, v in metrics.items()
+                               if k.partition(":")[2] not in LIBC_IMPLS}
+                samples.setdefault((b.program, "kapi"), Samples()).add(
+                    metrics, maxrss, error)
     elapsed = progress.finish()
     return samples, allocs, mallocs, kapis, reps, elapsed
 
@@ -425,6 +463,8 @@ def ratio_cell(v, base, unit):
 
 def cell_error(s):
     if s is None or (not s.metrics and s.errors):
+        if s and s.errors and s.errors[0].startswith("timed out after "):
+            return "> " + s.errors[0].removeprefix("timed out after ")
         return f"failed ({s.errors[0].split(':')[0]})" if s and s.errors else "—"
     return None
 
@@ -464,6 +504,38 @@ def malloc_tables(samples, allocs, mallocs):
     return time_rows, other_rows if len(other_rows) > 2 else [], rss_rows
 
 
+def strategy_table(samples, allocs, mallocs):
+    """kheap's slab allocators side by side: SLUB's medians, SLAB's and
+    SLOB's as ratios to SLUB's, for every time metric and peak RSS."""
+    cols = [a for a in ("kheap", "kheap-slab", "kheap-slob") if a in allocs]
+    if len(cols) < 2:
+        return []
+    names = {"kheap": "SLUB", "kheap-slab": "SLAB", "kheap-slob": "SLOB"}
+    out = ["| benchmark | " + " | ".join(
+        names[a] + (" (median)" if a == "kheap" else " ÷ SLUB") for a in cols)
+        + " |", "|---|" + "---|" * len(cols)]
+    for b, _ in mallocs:
+        base = samples.get((b.name, "kheap"))
+        rows = [(m, lambda s, m=m: s.median(m), base.units.get(m, "s") if base else "s")
+                for m in b.metrics()]
+        rows.append((f"{b.name} peak RSS",
+                     lambda s: statistics.median(s.maxrss) if s.maxrss else None, "kB"))
+        for label, value, unit in rows:
+            bv = value(base) if base and not cell_error(base) else None
+            cells = []
+            for a in cols:
+                s = samples.get((b.name, a))
+                if cell_error(s):
+                    cells.append(cell_error(s))
+                elif a == "kheap":
+                    cells.append(fmt_value(bv, unit))
+                else:
+                    v = value(s)
+                    cells.append(f"{v / bv:.2f}" if v is not None and bv else "—")
+            out.append(f"| {label} | " + " | ".join(cells) + " |")
+    return out
+
+
 def kapi_tables(samples, kapis):
     out = []
     for b, path in kapis:
@@ -488,6 +560,11 @@ def kapi_tables(samples, kapis):
             if impl not in impls:
                 impls.append(impl)
         unit = next(iter(s.units.values()))
+        # kheap's columns first (SLUB, then [slab], [slob]), libc's last;
+        # the ratio is kheap's first column to the best libc one, unless
+        # the bench names the column the others are relative to
+        impls.sort(key=lambda i: i in LIBC_IMPLS)
+        libc = [i for i in impls if i in LIBC_IMPLS]
         base = b.relative_to if b.relative_to in impls else None
         ratios = [i for i in impls if i != base] if base else []
         if base:
@@ -507,7 +584,8 @@ def kapi_tables(samples, kapis):
                     v = cell.get((case, i))
                     row += f" {v / bv:.2f} |" if v and bv else " — |"
             elif len(impls) > 1:
-                others = [v for v in vals[1:] if v]
+                others = [v for i, v in zip(impls[1:], vals[1:])
+                          if v and (i in libc or not libc)]
                 row += (f" {vals[0] / min(others):.2f} |" if vals[0] and others
                         else " — |")
             out.append(row)
@@ -527,6 +605,12 @@ def write_markdown(path, args, samples, allocs, mallocs, kapis, libs, reps,
             versions.append("kheap " + ("`build/libkheap-malloc.so`" if libs.get(name)
                                         else "— **kheap: shim not built yet** "
                                         "(`build/libkheap-malloc.so` does not exist)"))
+        elif name in ALLOCATOR_CMDLINE:
+            if libs.get(name):
+                once = (f", {ALLOCATOR_REPS[name]} repetition only"
+                        if name in ALLOCATOR_REPS else "")
+                versions.append(f"{name}: the same with "
+                                f"`KHEAP_CMDLINE={ALLOCATOR_CMDLINE[name]}`{once}")
         elif libs.get(name):
             versions.append(f"{name} {package_version(pkg) or ''} (`{libs[name]}`)")
         else:
@@ -555,17 +639,28 @@ def write_markdown(path, args, samples, allocs, mallocs, kapis, libs, reps,
         lines += ["", "## Other metrics: ratio to glibc, median in parentheses", "",
                   "`frag-rss` is the RSS at the end of the fragmentation workload.",
                   "", *other_rows]
+    strategies = strategy_table(samples, allocs, mallocs)
     lines += ["", "## Peak RSS: ratio to glibc, median in parentheses", "",
-              *rss_rows, "",
-              "## Kernel API beside libc (no LD_PRELOAD; medians)", "",
+              *rss_rows, ""]
+    if strategies:
+        lines += ["## kheap's slab allocators: SLAB and SLOB as ratios to SLUB", "",
+                  "The same shim with `KHEAP_CMDLINE=slab_allocator=slab` and "
+                  "`=slob`; lower is better.", "", *strategies, "",
+                  "![SLAB and SLOB to SLUB](strategies.svg)" if svg else "", ""]
+    lines += ["## Kernel API beside libc (no LD_PRELOAD; medians)", "",
+              "`[slab]` and `[slob]` columns: the same calls with "
+              "`KHEAP_CMDLINE=slab_allocator=slab` and `=slob`.", "",
               *kapi_tables(samples, kapis)]
     if svg:
         lines += ["![time ratio to glibc](latest.svg)", ""]
     path.write_text("\n".join(lines))
 
 
-def write_svg(path, samples, allocs, mallocs):
-    """Grouped bars of time ratios to glibc (log scale) with gnuplot."""
+def write_svg(path, samples, allocs, mallocs, base_alloc="glibc",
+              title="Time as a ratio to glibc malloc (lower is better; log scale)",
+              rss=False):
+    """Grouped bars of ratios to base_alloc (log scale) with gnuplot: each
+    time metric, and with rss also each benchmark's peak RSS."""
     gnuplot = shutil.which("gnuplot")
     if not gnuplot:
         note("gnuplot not found: no plot")
@@ -573,7 +668,7 @@ def write_svg(path, samples, allocs, mallocs):
     cols = allocs
     rows = []
     for b, _ in mallocs:
-        base = samples.get((b.name, "glibc"))
+        base = samples.get((b.name, base_alloc))
         for metric in b.metrics():
             if not base or base.units.get(metric) != "s" or not base.median(metric):
                 continue
@@ -583,6 +678,14 @@ def write_svg(path, samples, allocs, mallocs):
                 v = s.median(metric) if s else None
                 vals.append(f"{v / base.median(metric):.4f}" if v else "NaN")
             rows.append(metric + " " + " ".join(vals))
+        if rss and base and base.maxrss:
+            brss = statistics.median(base.maxrss)
+            vals = []
+            for a in cols:
+                s = samples.get((b.name, a))
+                v = statistics.median(s.maxrss) if s and s.maxrss else None
+                vals.append(f"{v / brss:.4f}" if v else "NaN")
+            rows.append(f"{b.name}(RSS) " + " ".join(vals))
     data = path.with_suffix(".dat.tmp")
     data.write_text("benchmark " + " ".join(cols) + "\n" + "\n".join(rows) + "\n")
     ratios = [float(v) for r in rows for v in r.split()[1:] if v != "NaN"]
@@ -593,9 +696,9 @@ def write_svg(path, samples, allocs, mallocs):
         tics.append(f"'{t:g}' {t}" if t >= 1 else f"'1/{1 / t:g}' {t}")
         t *= 2
     script = f"""
-set terminal svg size 1100,560 dynamic font 'sans,11' background '#ffffff'
+set terminal svg size {max(1100, 40 * len(rows))},{560 + 60 * rss} dynamic font 'sans,11' background '#ffffff'
 set output '{path}'
-set title 'Time as a ratio to glibc malloc (lower is better; log scale)'
+set title '{title.replace("'", "''")}'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
@@ -604,8 +707,8 @@ set logscale y 2
 set yrange [{lo}:{hi}]
 set ytics ({', '.join(tics)})
 set grid ytics
-set xtics nomirror rotate by 30 right
-set bmargin 6
+set xtics nomirror rotate by {60 if rss else 30} right
+set bmargin {10 if rss else 6}
 set key top left horizontal
 set datafile missing 'NaN'
 plot for [i=2:{len(cols) + 1}] '{data}' using i:xtic(1) title columnheader(i)
@@ -631,7 +734,8 @@ def write_json(path, samples, libs, reps):
 def main():
     ap = argparse.ArgumentParser(description="Run kheap's allocator benchmarks.")
     ap.add_argument("--quick", action="store_true",
-                    help="smaller sizes and 3 repetitions (about 2 minutes)")
+                    help="smaller sizes and 3 repetitions (10 to 20 minutes, "
+                         "7 of them SLOB's column)")
     ap.add_argument("--reps", type=int, help="repetitions (default 5, --quick 3)")
     ap.add_argument("--only", nargs="*", help="only these benchmarks/programs")
     ap.add_argument("--no-install", action="store_true",
@@ -654,15 +758,25 @@ def main():
     samples, allocs, mallocs, kapis, reps, elapsed = run_all(args, libs)
     RESULTS.mkdir(parents=True, exist_ok=True)
     svg = write_svg(RESULTS / "latest.svg", samples, allocs, mallocs)
+    kheaps = [a for a in allocs if a.startswith("kheap")]
+    if len(kheaps) > 1:     # SLUB, SLAB, SLOB: time and peak RSS to SLUB's
+        write_svg(RESULTS / "strategies.svg", samples, kheaps, mallocs,
+                  base_alloc="kheap", rss=True,
+                  title="SLAB and SLOB beside SLUB: time and peak RSS (RSS) "
+                        "as ratios to SLUB (lower is better; log scale)")
     write_markdown(RESULTS / "latest.md", args, samples, allocs, mallocs, kapis,
                    libs, reps, elapsed, svg)
     write_json(RESULTS / "latest.json", samples, libs, reps)
     print((RESULTS / "latest.md").read_text())
     note(f"wrote {RESULTS.relative_to(ROOT)}/latest.md"
-         + (", latest.svg" if svg else "") + f", latest.json in {fmt_duration(elapsed)}")
+         + (", latest.svg, strategies.svg" if svg else "")
+         + f", latest.json in {fmt_duration(elapsed)}")
     failed = [(k, s.errors[0]) for k, s in samples.items() if s.errors]
     for (b, a), e in failed:
         note(f"{b} under {a}: {e}")
+    # a slow allocator's time-out is its result, not a failure
+    failed = [((b, a), e) for (b, a), e in failed
+              if not (a in ALLOCATOR_TIMEOUT and e.startswith("timed out"))]
     return 1 if failed else 0
 
 

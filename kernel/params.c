@@ -110,6 +110,50 @@ static int parse_slab_merge(const char *val)
 	return 0;
 }
 
+static void show_slab_max_order(char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", kheap_config.slab_max_order);
+}
+
+/* slab_max_order=: SLUB's and SLAB's (whose default depends on it being set) */
+static int parse_slab_max_order(const char *val)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*val || *val == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(val, &end, 0);
+	if (errno || *end || v > MAX_PAGE_ORDER)
+		return -EINVAL;
+	kheap_config.slab_max_order = (unsigned int)v;
+	kheap_config.slab_max_order_set = true;
+	return 0;
+}
+
+static const char *const slab_allocator_names[] = {
+	[SLAB_ALLOCATOR_SLUB] = "slub",
+	[SLAB_ALLOCATOR_SLAB] = "slab",
+	[SLAB_ALLOCATOR_SLOB] = "slob",
+};
+
+static void show_slab_allocator(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", slab_allocator_names[kheap_config.slab_allocator]);
+}
+
+static int parse_slab_allocator(const char *val)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(slab_allocator_names); i++) {
+		if (!strcmp(val, slab_allocator_names[i])) {
+			kheap_config.slab_allocator = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 static const struct kheap_option options[] = {
 	{ "mem", OPT_FUNC, NULL, "RAM",
 	  "size of kheap's physical memory (K/M/G suffix); default the machine's RAM, at least 16M",
@@ -243,18 +287,21 @@ static const struct kheap_option options[] = {
 	{ "slub_min_order", OPT_UINT, &kheap_config.slab_min_order, "0",
 	  "alias of slab_min_order", 0, MAX_PAGE_ORDER, NULL, NULL,
 	  "slab_min_order" },
-	{ "slab_max_order", OPT_UINT, &kheap_config.slab_max_order, "3",
-	  "largest page order calculate_order() picks for a slab",
-	  0, MAX_PAGE_ORDER, NULL, NULL, NULL },
-	{ "slub_max_order", OPT_UINT, &kheap_config.slab_max_order, "3",
-	  "alias of slab_max_order", 0, MAX_PAGE_ORDER, NULL, NULL,
-	  "slab_max_order" },
+	{ "slab_max_order", OPT_FUNC, NULL, "3",
+	  "largest page order of a slab: SLUB's calculate_order() (3) and SLAB's calculate_slab_order() (unset: 1, or 0 with mem= up to 32M)",
+	  0, 0, parse_slab_max_order, show_slab_max_order, NULL },
+	{ "slub_max_order", OPT_FUNC, NULL, "3",
+	  "alias of slab_max_order", 0, 0, parse_slab_max_order,
+	  show_slab_max_order, "slab_max_order" },
 	{ "slab_min_objects", OPT_UINT, &kheap_config.slab_min_objects, "0",
 	  "objects a slab should hold at least (0: 4 * (fls(nr_cpus) + 1))",
 	  0, MAX_OBJS_PER_SLAB, NULL, NULL, NULL },
 	{ "slub_min_objects", OPT_UINT, &kheap_config.slab_min_objects, "0",
 	  "alias of slab_min_objects", 0, MAX_OBJS_PER_SLAB, NULL, NULL,
 	  "slab_min_objects" },
+	{ "slab_allocator", OPT_FUNC, NULL, "slub",
+	  "the slab allocator, fixed at start-up: slub (v6.12), slab (Bonwick's per-CPU queues: mm/slab.c as of v6.6, removed after v6.7) or slob (the first-fit list allocator of tiny systems: mm/slob.c as of v6.3)",
+	  0, 0, parse_slab_allocator, show_slab_allocator, NULL },
 	{ "slab_nomerge", OPT_BOOL, &kheap_config.slab_nomerge, "0",
 	  "never merge compatible slab caches", 0, 0, NULL, NULL, NULL },
 	{ "slub_nomerge", OPT_BOOL, &kheap_config.slab_nomerge, "0",

@@ -108,6 +108,12 @@ static inline void kheap_ensure_init(void)
 }
 
 /* ---- params.c ---- */
+/* slab_allocator=: the kernel's three slab allocators, fixed at init */
+enum slab_allocator_kind {
+	SLAB_ALLOCATOR_SLUB,		/* mm/slub.c (the default, as v6.12) */
+	SLAB_ALLOCATOR_SLAB,		/* mm/slab.c (last in v6.7) */
+	SLAB_ALLOCATOR_SLOB,		/* mm/slob.c (last in v6.3) */
+};
 struct kheap_config {
 	unsigned long mem;		/* mem=: bytes of "physical memory" */
 	unsigned int min_free_kbytes;	/* 0 = computed as the kernel does */
@@ -122,6 +128,8 @@ struct kheap_config {
 	unsigned long vmalloc_size;	/* vmalloc=: bytes of the vmalloc range */
 	unsigned int slab_min_order;	/* slab_min_order= (slub_min_order=) */
 	unsigned int slab_max_order;	/* slab_max_order= (slub_max_order=) */
+	bool slab_max_order_set;	/* given on the command line (SLAB) */
+	unsigned int slab_allocator;	/* enum slab_allocator_kind */
 	unsigned int slab_min_objects;	/* slab_min_objects=; 0 = from CPUs */
 	bool slab_nomerge;		/* slab_nomerge / slab_merge */
 	bool stats;			/* kheap.stats: shim prints views at exit */
@@ -393,10 +401,14 @@ static inline unsigned long vm_event(enum vm_event_item item)
 }
 typedef int (*proc_show_fn)(FILE *out);
 extern kh_lock_t views_lock;		/* the view registry; a leaf */
+/* a write to a view: @count bytes of @buf; returns @count or -errno */
+typedef long (*proc_write_fn)(const char *buf, size_t count);
 void kheap_proc_register(const char *name, proc_show_fn fn);
 /* Views "PREFIXrest": @fn gets rest; -ENOENT when it names nothing. */
 typedef int (*proc_show_dir_fn)(const char *rest, FILE *out);
 void kheap_proc_register_dir(const char *prefix, proc_show_dir_fn fn);
+void kheap_proc_register_rw(const char *name, proc_show_fn fn,
+			    proc_write_fn wfn);
 void proc_init(void);
 
 #endif /* _KHEAP_INTERNAL_H */

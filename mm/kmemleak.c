@@ -25,7 +25,9 @@
  * (OBJECT_REPORTED), so a second scan prints only new leaks.
  *
  * Limits, said plainly: only slab objects (kmalloc up to 8 KiB and cache
- * objects), not large kmalloc or vmalloc areas; other threads' stacks are
+ * objects), not large kmalloc or vmalloc areas; only under SLUB (SLAB's
+ * and SLOB's slabs are laid out otherwise: there the scan says so and
+ * finds nothing); other threads' stacks are
  * not roots (a pointer held only there makes its object look leaked), and
  * the scan assumes other threads are not allocating from or freeing to the
  * caches meanwhile (the result is then approximate, never a crash: slab
@@ -373,6 +375,16 @@ static void print_unreferenced(const struct kmemleak_object *o)
  * "kmemleak: N new suspected memory leaks".
  * Return: the number of new suspected leaks.
  */
+/* Under SLAB and SLOB: said once, nothing scanned. */
+static __cold void kmemleak_unavailable(void)
+{
+	static int said;
+
+	if (!__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
+		pr_warn("kmemleak: not available under slab_allocator=%s: it reads SLUB's slabs\n",
+			slab_ops->name);
+}
+
 __attribute__((noinline)) int kheap_kmemleak_scan(void)
 {
 	/*
@@ -387,6 +399,10 @@ __attribute__((noinline)) int kheap_kmemleak_scan(void)
 
 	getcontext(&uc);
 	kheap_ensure_init();
+	if (slab_alt) {		/* the scan reads SLUB's slabs */
+		kmemleak_unavailable();
+		return 0;
+	}
 	top = stack_top();
 	kh_lock(&slab_mutex);
 	kh_lock(&kmemleak_lock);

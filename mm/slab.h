@@ -253,6 +253,10 @@ struct slabinfo {
 	unsigned long num_objs;
 	unsigned long active_slabs;
 	unsigned long num_slabs;
+	unsigned long shared_avail;	/* SLAB: objects in the shared arrays */
+	unsigned int limit;		/* SLAB's tunables; 0 under SLUB */
+	unsigned int batchcount;
+	unsigned int shared;
 	unsigned int objects_per_slab;
 	unsigned int cache_order;
 };

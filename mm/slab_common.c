@@ -9,6 +9,21 @@
  * the shrinker that gives empty slabs back under memory pressure, and the
  * slab layer's init / validate / fork hooks.
  *
+ * The strategy.  A kernel build links one slab allocator; kheap links the
+ * three the kernel has had and picks one at initialisation from
+ * slab_allocator=: SLUB (slub.c, the default), SLAB (slab.c, as v6.7's
+ * mm/slab.c) or SLOB (slob.c, as v6.3's mm/slob.c).  slab_ops points at
+ * its struct slab_strategy (slab.h): this file calls the strategy's
+ * create, shutdown, shrink, get_slabinfo and so on, as the kernel's
+ * slab_common.c calls __kmem_cache_create() and friends.  The entry points
+ * (kmem_cache_alloc(), kmem_cache_free(), kmalloc()'s cache allocation,
+ * kfree()'s slab free) are slub.c's exported functions; each begins with
+ * one test of slab_alt, false under SLUB, and otherwise hands over to
+ * slab_ops.  So SLUB's fast paths pay one load and a predictable branch,
+ * and the malloc shim's inline sheaf paths nothing at all (a SLAB or SLOB
+ * cache has no sheaves, so they fall through to those entry points).  The
+ * choice is made before the first cache exists and never changes.
+ *
  * The caches form one list, slab_caches, newest first (list_add, as the
  * kernel's create_cache() does); /proc/slabinfo prints it in that order and
  * find_mergeable() walks it from the oldest.  slab_mutex guards the list,
@@ -29,7 +44,11 @@
  *
  * kmalloc (the second half of this file, as in the kernel's slab_common.c
  * and slub.c): the kmalloc caches and their size classes, kmalloc() and
- * large kmalloc, kfree(), ksize() and krealloc().
+ * large kmalloc, kfree(), ksize() and krealloc().  Under SLAB the caches
+ * start at kmalloc-32 and are SLAB_HWCACHE_ALIGN (v6.6's KMALLOC_SHIFT_LOW
+ * 5 and ARCH_KMALLOC_FLAGS on x86); SLOB has no kmalloc caches: every
+ * kmalloc_caches[][] entry is SLOB's one pseudo-cache, which hands the
+ * request to SLOB's kmalloc with its size header (slob.c).
  *
  * 1. Size classes.  Requests up to KMALLOC_MAX_CACHE_SIZE (8 KiB) are served
  *    by the kmalloc caches kmalloc-8 .. kmalloc-8k, with kmalloc-96 and
@@ -88,13 +107,13 @@ kh_lock_t slab_mutex = KH_LOCK_INIT;
 /* This thread holds slab_mutex (reclaim inside kmem_cache_create()). */
 static __thread bool slab_mutex_mine;
 
-static void slab_mutex_lock(void)
+void slab_mutex_lock(void)
 {
 	kh_lock(&slab_mutex);
 	slab_mutex_mine = true;
 }
 
-static bool slab_mutex_trylock(void)
+bool slab_mutex_trylock(void)
 {
 	if (!kh_trylock(&slab_mutex))
 		return false;
@@ -102,11 +121,20 @@ static bool slab_mutex_trylock(void)
 	return true;
 }
 
-static void slab_mutex_unlock(void)
+void slab_mutex_unlock(void)
 {
 	slab_mutex_mine = false;
 	kh_unlock(&slab_mutex);
 }
+
+bool slab_mutex_held(void)
+{
+	return slab_mutex_mine;
+}
+
+/* The strategy (see the essay above): SLUB until slab_init() says otherwise. */
+const struct slab_strategy *slab_ops = &strategy_slub;
+bool slab_alt;
 
 struct list_head slab_caches = LIST_HEAD_INIT(slab_caches);
 struct kmem_cache *kmem_cache;
@@ -209,9 +237,9 @@ static struct kmem_cache *create_cache(const char *name, unsigned int size,
 		*err = -ENOMEM;
 		return NULL;
 	}
-	*err = do_kmem_cache_create(s, name, size, args, flags);
+	*err = slab_ops->create(s, name, size, args, flags);
 	if (*err) {
-		__kmem_cache_release(s);
+		slab_ops->release(s);
 		kmem_cache_free(kmem_cache, s);
 		return NULL;
 	}
@@ -235,7 +263,7 @@ struct kmem_cache *create_kmalloc_cache(const char *name, unsigned int size,
 	struct kmem_cache *s;
 	int err;
 
-	flags |= SLAB_KMALLOC;
+	flags |= SLAB_KMALLOC | slab_ops->kmalloc_flags;
 	align = max(align, 1U << __ffs(size));
 	args.align = calculate_alignment(flags, align, size);
 	kh_lock(&slab_mutex);
@@ -296,7 +324,7 @@ static struct kmem_cache *do_kmem_cache_create_args(const char *name,
 	if (object_size < a.usersize || object_size - a.usersize < a.useroffset)
 		a.usersize = a.useroffset = 0;
 	if (!a.usersize)
-		s = __kmem_cache_alias(name, object_size, a.align, flags, a.ctor);
+		s = slab_ops->alias(name, object_size, a.align, flags, a.ctor);
 	if (s) {
 		add_alias(s, name);
 		err = 0;
@@ -397,7 +425,7 @@ static void do_kmem_cache_destroy(struct kmem_cache *s, unsigned long caller)
 		return;
 	}
 	rcu = s->flags & SLAB_TYPESAFE_BY_RCU;
-	err = __kmem_cache_shutdown(s);
+	err = slab_ops->shutdown(s);
 	if (err) {
 		/* a KUnit test counted the report instead (slab_in_kunit_test) */
 		if (!slab_in_kunit_test()) {
@@ -420,7 +448,7 @@ static void do_kmem_cache_destroy(struct kmem_cache *s, unsigned long caller)
 		s->aliases = a->next;
 		kmem_cache_free(alias_cache, a);
 	}
-	__kmem_cache_release(s);
+	slab_ops->release(s);
 	kmem_cache_free(kmem_cache, s);
 }
 
@@ -432,7 +460,14 @@ int kmem_cache_shrink(struct kmem_cache *s)
 {
 	if (!s)
 		return 0;
-	return __kmem_cache_shrink(s);
+	return slab_ops->shrink(s);
+}
+
+/* The allocator in force as panic messages name it. */
+static const char *slab_origin(void)
+{
+	return slab_ops == &strategy_slab ? "SLAB" :
+	       slab_ops == &strategy_slob ? "SLOB" : "SLUB";
 }
 
 void slab_report_bad_free(const char *fn, const void *x, struct kmem_cache *s,
@@ -447,7 +482,7 @@ void slab_report_bad_free(const char *fn, const void *x, struct kmem_cache *s,
 		pr_err("%s: Invalid object pointer %p in cache %s\n", fn, x,
 		       s->name);
 	dump_stack();
-	kheap_check_panic_on_warn("SLUB");
+	kheap_check_panic_on_warn(slab_origin());
 }
 
 /*
@@ -460,7 +495,46 @@ void slab_report_double_free(struct kmem_cache *s, const void *x)
 	pr_err("kernel BUG: double free or corruption of object %p in cache %s (naive detection: it is already the first free object)\n",
 	       x, s->name);
 	dump_stack();
-	kheap_check_panic_on_warn("SLUB");
+	kheap_check_panic_on_warn(slab_origin());
+}
+
+/* ---- CONFIG_SLAB_FREELIST_RANDOM, for SLUB and SLAB ---- */
+
+/**
+ * get_random_u32_below - a random number below @ceil, as the kernel's
+ * (drivers/char/random.c) is used here: to shuffle slabs, not for
+ * secrets.  A per-thread splitmix64 stream seeded from getrandom on first
+ * use: no lock, no system call after the first.
+ */
+u32 get_random_u32_below(u32 ceil)
+{
+	static __thread u64 state;
+	u64 z;
+
+	if (unlikely(!state))
+		state = os_random() | 1;
+	z = (state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return (u32)(((z >> 32) * (u64)ceil) >> 32);
+}
+
+/**
+ * freelist_randomize - @list[0..@count) becomes a random permutation of
+ * 0 .. @count - 1 (a Fisher-Yates shuffle, as v6.12's and v6.6's
+ * mm/slab_common.c do it for a cache's random_seq).
+ */
+void freelist_randomize(unsigned int *list, unsigned int count)
+{
+	for (unsigned int i = 0; i < count; i++)
+		list[i] = i;
+	for (unsigned int i = count - 1; count && i > 0; i--) {
+		unsigned int j = get_random_u32_below(i + 1), t = list[i];
+
+		list[i] = list[j];
+		list[j] = t;
+	}
 }
 
 /* ---- /proc/slabinfo and the alias list ---- */
@@ -470,13 +544,14 @@ static void cache_show(struct kmem_cache *s, FILE *out)
 	struct slabinfo sinfo;
 
 	memset(&sinfo, 0, sizeof(sinfo));
-	get_slabinfo(s, &sinfo);
+	slab_ops->get_slabinfo(s, &sinfo);
 	fprintf(out, "%-17s %6lu %6lu %6u %4u %4d", s->name, sinfo.active_objs,
 		sinfo.num_objs, s->size, sinfo.objects_per_slab,
 		1 << sinfo.cache_order);
-	fprintf(out, " : tunables %4u %4u %4u", 0U, 0U, 0U);
+	fprintf(out, " : tunables %4u %4u %4u", sinfo.limit, sinfo.batchcount,
+		sinfo.shared);
 	fprintf(out, " : slabdata %6lu %6lu %6lu", sinfo.active_slabs,
-		sinfo.num_slabs, 0UL);
+		sinfo.num_slabs, sinfo.shared_avail);
 	fputc('\n', out);
 }
 
@@ -492,6 +567,18 @@ int slabinfo_show(FILE *out)
 		cache_show(s, out);
 	slab_mutex_unlock();
 	return 0;
+}
+
+/*
+ * slabinfo_write - writing to /proc/slabinfo: SLAB's tunables ("name limit
+ * batchcount shared", mm/slab.c's slabinfo_write()); the file is read-only
+ * (the kernel's mode 0400) under SLUB.  Return: @count or a negative errno.
+ */
+static long slabinfo_write(const char *buf, size_t count)
+{
+	if (!slab_ops->slabinfo_write)
+		return -EACCES;
+	return slab_ops->slabinfo_write(buf, count);
 }
 
 /* "alias -> cache" for every merged name (tools/mm/slabinfo -a). */
@@ -685,8 +772,9 @@ static unsigned long slab_shrink_count(struct shrinker *sh,
 	list_for_each_entry(s, &slab_caches, list) {
 		struct slabinfo si;
 
-		get_slabinfo(s, &si);
-		objs += si.num_objs - si.active_objs + READ_ONCE(s->node.nr_slabs);
+		memset(&si, 0, sizeof(si));
+		slab_ops->get_slabinfo(s, &si);
+		objs += si.num_objs - si.active_objs + si.num_slabs;
 	}
 	slab_mutex_unlock();
 	return objs ? objs : SHRINK_EMPTY;
@@ -701,12 +789,15 @@ static unsigned long shrink_all_caches(void)
 	lockdep_assert_held(&slab_mutex);
 
 	list_for_each_entry(s, &slab_caches, list) {
-		long before = READ_ONCE(s->node.total_objects), after;
+		struct slabinfo before, after;
 
-		__kmem_cache_shrink(s);
-		after = READ_ONCE(s->node.total_objects);
-		if (before > after)
-			freed += (unsigned long)(before - after);
+		memset(&before, 0, sizeof(before));
+		memset(&after, 0, sizeof(after));
+		slab_ops->get_slabinfo(s, &before);
+		slab_ops->shrink(s);
+		slab_ops->get_slabinfo(s, &after);
+		if (before.num_objs > after.num_objs)
+			freed += before.num_objs - after.num_objs;
 	}
 	return freed;
 }
@@ -740,6 +831,48 @@ unsigned long kmem_cache_shrink_all(void)
 
 /* ---- the layer ---- */
 
+/* SLUB's side of struct slab_strategy: slub.c's functions (slab.h). */
+static void slub_init(void)
+{
+	slub_init_fastpath();
+	if (kheap_config.slab_min_order > kheap_config.slab_max_order)
+		kheap_config.slab_max_order = kheap_config.slab_min_order;
+}
+
+/* As the kernel's kmem_cache_init(): the caches made so far get their
+ * random freelist sequences now that kmalloc works. */
+static void slub_init_late(void)
+{
+	slab_mutex_lock();
+	init_freelist_randomization();
+	slab_mutex_unlock();
+}
+
+const struct slab_strategy strategy_slub = {
+	.name = "slub",
+	.cache_struct_size = kmem_cache_struct_size,
+	.init = slub_init,
+	.init_late = slub_init_late,
+	.create = do_kmem_cache_create,
+	.alias = __kmem_cache_alias,
+	.shutdown = __kmem_cache_shutdown,
+	.shrink = __kmem_cache_shrink,
+	.release = __kmem_cache_release,
+	.get_slabinfo = get_slabinfo,
+	.validate = slub_validate_cache,
+	.lock_cache = slub_lock_cache,
+	.unlock_cache = slub_unlock_cache,
+	.reinit_cache = slub_reinit_cache,
+	.kmalloc_shift_low = KMALLOC_SHIFT_LOW,
+	.has_slabinfo = true,
+};
+
+static const struct slab_strategy *const strategies[] = {
+	[SLAB_ALLOCATOR_SLUB] = &strategy_slub,
+	[SLAB_ALLOCATOR_SLAB] = &strategy_slab,
+	[SLAB_ALLOCATOR_SLOB] = &strategy_slob,
+};
+
 static int slab_init(void)
 {
 	struct kmem_cache_args args = { 0 };
@@ -748,16 +881,16 @@ static int slab_init(void)
 	int err;
 
 	slab_nr_cpus = os_ncpus();
-	slub_init_fastpath();
-	if (kheap_config.slab_min_order > kheap_config.slab_max_order)
-		kheap_config.slab_max_order = kheap_config.slab_min_order;
-	size = kmem_cache_struct_size();
+	slab_ops = strategies[kheap_config.slab_allocator];
+	slab_alt = slab_ops != &strategy_slub;
+	slab_ops->init();
+	size = slab_ops->cache_struct_size();
 	s = alloc_pages_exact(size, GFP_KERNEL | __GFP_ZERO);
 	if (!s)
 		return -ENOMEM;
 	args.align = calculate_alignment(SLAB_HWCACHE_ALIGN, 0, (unsigned int)size);
-	err = do_kmem_cache_create(s, "kmem_cache", (unsigned int)size, &args,
-				  SLAB_HWCACHE_ALIGN | SLAB_NO_MERGE);
+	err = slab_ops->create(s, "kmem_cache", (unsigned int)size, &args,
+			       SLAB_HWCACHE_ALIGN | SLAB_NO_MERGE);
 	if (err)
 		return err;
 	s->refcount = -1;
@@ -770,19 +903,26 @@ static int slab_init(void)
 	if (!alias_cache)
 		return err;
 	alias_cache->refcount = -1;
-	args.align = L1_CACHE_BYTES;
-	sheaf_cache = create_cache("slab_sheaf", (unsigned int)slub_sheaf_size(),
-				   &args, SLAB_NO_MERGE, &err);
-	if (!sheaf_cache)
-		return err;
-	sheaf_cache->refcount = -1;
-	kheap_proc_register("slabinfo", slabinfo_show);
+	if (!slab_alt) {		/* SLUB's sheaves */
+		args.align = L1_CACHE_BYTES;
+		sheaf_cache = create_cache("slab_sheaf",
+					   (unsigned int)slub_sheaf_size(),
+					   &args, SLAB_NO_MERGE, &err);
+		if (!sheaf_cache)
+			return err;
+		sheaf_cache->refcount = -1;
+	}
+	/* SLOB has no /proc/slabinfo (v6.3 builds it only for SLAB and SLUB) */
+	if (slab_ops->has_slabinfo)
+		kheap_proc_register_rw("slabinfo", slabinfo_show, slabinfo_write);
 	kheap_proc_register("slab_aliases", slab_aliases_show);
-	kheap_proc_register("kernel/slab", slab_sysfs_show);
-	kheap_proc_register_dir("slab/", slab_debugfs_show);
+	if (!slab_alt) {	/* SLUB's /sys/kernel/slab and debugfs files */
+		kheap_proc_register("kernel/slab", slab_sysfs_show);
+		kheap_proc_register_dir("slab/", slab_debugfs_show);
 #ifdef CONFIG_SLUB_STATS
-	kheap_proc_register("slub_stats", slub_stats_show);
+		kheap_proc_register("slub_stats", slub_stats_show);
 #endif
+	}
 	slab_shrinker = shrinker_alloc(0, "slab-caches");
 	if (slab_shrinker) {
 		slab_shrinker->count_objects = slab_shrink_count;
@@ -809,7 +949,7 @@ int slab_validate(void)
 		return 0;
 	slab_mutex_lock();
 	list_for_each_entry(s, &slab_caches, list)
-		errors += slub_validate_cache(s);
+		errors += slab_ops->validate(s);
 	slab_mutex_unlock();
 	return errors;
 }
@@ -840,7 +980,7 @@ void slab_caches_fork_prepare(void)
 	struct kmem_cache *s;
 
 	list_for_each_entry(s, &slab_caches, list)
-		slub_lock_cache(s);
+		slab_ops->lock_cache(s);
 }
 
 void slab_caches_fork_parent(void)
@@ -848,7 +988,7 @@ void slab_caches_fork_parent(void)
 	struct kmem_cache *s;
 
 	list_for_each_entry(s, &slab_caches, list)
-		slub_unlock_cache(s);
+		slab_ops->unlock_cache(s);
 }
 
 void slab_caches_fork_child(void)
@@ -856,7 +996,7 @@ void slab_caches_fork_child(void)
 	struct kmem_cache *s;
 
 	list_for_each_entry(s, &slab_caches, list)
-		slub_reinit_cache(s);
+		slab_ops->reinit_cache(s);
 }
 
 const struct kheap_layer slab_layer = {
@@ -880,8 +1020,12 @@ unsigned long random_kmalloc_seed;	/* the kernel's, __ro_after_init */
 /* size classes                                                        */
 /* ------------------------------------------------------------------ */
 
-/* kmalloc_size_index[(bytes - 1) / 8] for 1..192 bytes (v6.12). */
-const u8 kmalloc_size_index[24] = {
+/*
+ * kmalloc_size_index[(bytes - 1) / 8] for 1..192 bytes (v6.12); under SLAB
+ * create_kmalloc_caches() points the sizes below kmalloc-32 at it, as the
+ * kernel's setup_kmalloc_cache_index_table() does for KMALLOC_MIN_SIZE.
+ */
+u8 kmalloc_size_index[24] = {
 	3, 4, 5, 5, 6, 6, 6, 6,		/*   8 ..  64 */
 	1, 1, 1, 1, 7, 7, 7, 7,		/*  72 .. 128 */
 	2, 2, 2, 2, 2, 2, 2, 2,		/* 136 .. 192 */
@@ -920,6 +1064,16 @@ static int create_kmalloc_caches(void)
 		[KMALLOC_DMA] = SLAB_CACHE_DMA,
 	};
 
+	unsigned int low = slab_ops->kmalloc_shift_low;
+
+	if (!low) {		/* SLOB: one pseudo-cache for every class */
+		for (int type = KMALLOC_NORMAL; type < NR_KMALLOC_TYPES; type++)
+			for (unsigned int i = 0; i <= KMALLOC_SHIFT_HIGH; i++)
+				kmalloc_caches[type][i] = slab_ops->kmalloc_pseudo;
+		return 0;
+	}
+	for (unsigned int size = 8; size < (1U << low); size += 8)
+		kmalloc_size_index[(size - 1) / 8] = (u8)low;
 	for (int type = KMALLOC_NORMAL; type < NR_KMALLOC_TYPES; type++) {
 		bool rnd = type > KMALLOC_RANDOM_START && type <= KMALLOC_RANDOM_END;
 
@@ -928,7 +1082,7 @@ static int create_kmalloc_caches(void)
 		for (unsigned int i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
 			char name[32];
 
-			if (!(i == 1 || i == 2 || i >= KMALLOC_SHIFT_LOW))
+			if (!(i == 1 || i == 2 || i >= low))
 				continue;
 			/* v6.12's names: kmalloc-rnd-01-64 ... kmalloc-rnd-15-8k */
 			if (rnd)
@@ -943,11 +1097,6 @@ static int create_kmalloc_caches(void)
 	}
 	/* as create_kmalloc_caches() sets it, once the caches exist */
 	random_kmalloc_seed = os_random();
-	/* as the kernel's kmem_cache_init(): the caches made so far get
-	 * their random freelist sequences now that kmalloc works */
-	slab_mutex_lock();
-	init_freelist_randomization();
-	slab_mutex_unlock();
 	return 0;
 }
 
@@ -1020,8 +1169,10 @@ static __always_inline void *do_kmalloc(size_t size, gfp_t flags,
 		return ZERO_SIZE_PTR;
 	s = kmalloc_slab(size, flags, caller);
 	p = __kmem_cache_alloc_kmalloc(s, flags, size, caller);
-	/* ASan: the bytes past the request are red zone until ksize() */
-	if (KHEAP_ASAN && p && kheap_asan_cache(s) && !is_kfence_address(p))
+	/* ASan: the bytes past the request are red zone until ksize() (not
+	 * under SLOB, whose pseudo-cache has no object size: slob.c poisons) */
+	if (KHEAP_ASAN && p && kheap_asan_cache(s) && s->object_size > size &&
+	    !is_kfence_address(p))
 		kheap_asan_poison((char *)p + size, s->object_size - size);
 	return p;
 }
@@ -1193,6 +1344,8 @@ size_t __ksize(const void *object)
 	if (object == ZERO_SIZE_PTR)
 		return 0;
 	slab = virt_to_slab(object);
+	if (slab && slab_alt)
+		return slab_ops->ksize(slab, object);
 	if (slab) {
 		/* the caller may use all of it: no kmalloc red zone (v6.12) */
 		if (unlikely(kmem_cache_debug(slab->slab_cache)))
@@ -1228,6 +1381,8 @@ size_t ksize(const void *objp)
 size_t kmalloc_size_roundup(size_t size)
 {
 	kheap_ensure_init();
+	if (slab_ops->kmalloc_size_roundup)
+		return slab_ops->kmalloc_size_roundup(size);
 	if (size && size <= KMALLOC_MAX_CACHE_SIZE)
 		return kmalloc_slab(size, GFP_KERNEL, 0)->object_size;
 	if (size && size <= KMALLOC_MAX_SIZE)
@@ -1255,6 +1410,13 @@ void kfree_sensitive(const void *p)
 void kfree_bulk(size_t size, void **p)
 {
 	size_t i = 0;
+
+	if (slab_alt) {		/* SLAB and SLOB free one by one (v6.6's
+				   kmem_cache_free_bulk(NULL, ...)) */
+		while (i < size)
+			kfree(p[i++]);
+		return;
+	}
 
 	while (i < size) {
 		struct slab *slab = ZERO_OR_NULL_PTR(p[i]) ? NULL : virt_to_slab(p[i]);
@@ -1326,7 +1488,11 @@ void *krealloc(const void *p, size_t new_size, gfp_t flags)
 
 static int kmalloc_init(void)
 {
-	return create_kmalloc_caches();
+	int err = create_kmalloc_caches();
+
+	if (!err && slab_ops->init_late)
+		slab_ops->init_late();
+	return err;
 }
 
 /*
@@ -1338,6 +1504,11 @@ static int kmalloc_validate(void)
 {
 	struct validator v = { "kmalloc_validate" };
 
+	if (!slab_ops->kmalloc_shift_low) {	/* SLOB: no size classes */
+		VALIDATE(&v, kmalloc_caches[KMALLOC_NORMAL][0] == slab_ops->kmalloc_pseudo,
+			 "kmalloc_caches[0][0] is not SLOB's pseudo-cache\n");
+		return v.errors;
+	}
 	for (int type = 0; type < NR_KMALLOC_TYPES; type++) {
 		if (type > KMALLOC_RANDOM_START && type <= KMALLOC_RANDOM_END &&
 		    !random_kmalloc_caches)

@@ -5,9 +5,11 @@
  * kmalloc size classes, and the prototypes of slab_common.c and slub.c that
  * have no kernel name.  The kernel keeps most of this static inside
  * mm/slub.c; kheap shares it between slub.c, slub_debug.c, slab_common.c,
- * kfence, kmemleak and the malloc shim.  mm/slab.h, which kernel code may
- * include, holds the kernel-shaped half; the design is the essay at the
- * top of slub.c.
+ * kfence, kmemleak and the malloc shim; and struct slab_strategy,
+ * through which slab_common.c reaches the slab allocator chosen at
+ * start-up (SLUB, SLAB of slab.c or SLOB of slob.c).  mm/slab.h, which
+ * kernel code may include, holds the kernel-shaped half; the design is
+ * the essay at the top of slub.c (SLAB's and SLOB's at the top of theirs).
  */
 #ifndef _KHEAP_SLAB_INTERNAL_H
 #define _KHEAP_SLAB_INTERNAL_H
@@ -315,11 +317,13 @@ bool slub_uses_rseq(void);
 size_t kmem_cache_struct_size(void);
 int slabinfo_show(FILE *out);
 void slab_report_double_free(struct kmem_cache *s, const void *x);
+u32 get_random_u32_below(u32 ceil);	/* the kernel's name; not a secret */
+void freelist_randomize(unsigned int *list, unsigned int count);
 void slab_report_bad_free(const char *fn, const void *x,
 			  struct kmem_cache *s, struct kmem_cache *cachep);
 
 /* ---- slab_common.c: the kmalloc size classes, inline (kmalloc() and the malloc shim) ---- */
-extern const u8 kmalloc_size_index[24];
+extern u8 kmalloc_size_index[24];	/* set once at init (SLAB: from 32) */
 
 /* The cache index of a request of 1..KMALLOC_MAX_CACHE_SIZE bytes. */
 static inline unsigned int kmalloc_index(size_t size)
@@ -412,5 +416,74 @@ void __kmem_cache_free(struct kmem_cache *s, void *x, unsigned long addr);
 #define OBJ_MAP_BITS	MAX_OBJS_PER_PAGE
 void __fill_map(unsigned long *map, struct kmem_cache *s, struct slab *slab);
 void fill_free_map(unsigned long *map, struct kmem_cache *s, struct slab *slab);
+
+/* ---- the slab strategy (slab_common.c; slab.c, slob.c) ---- */
+
+/*
+ * struct slab_strategy - what the strategy-independent code asks of a slab
+ * allocator: the kernel's per-allocator functions (__kmem_cache_create(),
+ * __kmem_cache_shutdown(), get_slabinfo(), slabinfo_write(), ...), which a
+ * kernel build links once and kheap picks at initialisation from
+ * slab_allocator= (slab_ops).  The entry points (alloc .. ksize) are those
+ * of mm/slab.c and mm/slob.c; SLUB's are slub.c's own exported functions,
+ * which first test slab_alt (one load and a predictable branch) and hand
+ * over to these when the strategy is not SLUB.
+ */
+struct slab_strategy {
+	const char *name;		/* "slub", "slab", "slob" */
+	size_t (*cache_struct_size)(void);	/* bytes of a struct kmem_cache */
+	void (*init)(void);		/* before the first cache */
+	void (*init_late)(void);	/* once the kmalloc caches exist */
+	int (*create)(struct kmem_cache *s, const char *name, unsigned int size,
+		      struct kmem_cache_args *args, slab_flags_t flags);
+	struct kmem_cache *(*alias)(const char *name, unsigned int size,
+				    unsigned int align, slab_flags_t flags,
+				    void (*ctor)(void *));
+	int (*shutdown)(struct kmem_cache *s);	/* 1: objects remain */
+	int (*shrink)(struct kmem_cache *s);
+	void (*release)(struct kmem_cache *s);
+	void (*get_slabinfo)(struct kmem_cache *s, struct slabinfo *sinfo);
+	/* writable /proc/slabinfo (SLAB's tunables); NULL: read-only */
+	long (*slabinfo_write)(const char *buf, size_t count);
+	int (*validate)(struct kmem_cache *s);
+	void (*lock_cache)(struct kmem_cache *s);	/* fork */
+	void (*unlock_cache)(struct kmem_cache *s);
+	void (*reinit_cache)(struct kmem_cache *s);
+	/* entry points (NULL for SLUB) */
+	void *(*alloc)(struct kmem_cache *s, gfp_t gfp, unsigned int orig_size,
+		       unsigned long caller);
+	void (*free)(struct kmem_cache *s, void *x, unsigned long caller);
+	void (*kfree)(struct slab *slab, void *x, unsigned long caller);
+	int (*alloc_bulk)(struct kmem_cache *s, gfp_t gfp, size_t size,
+			  void **p);
+	void (*free_bulk)(struct kmem_cache *s, size_t size, void **p);
+	size_t (*ksize)(struct slab *slab, const void *x);
+	/* kmalloc: the smallest cache is 1 << kmalloc_shift_low bytes (0: no
+	 * kmalloc caches, SLOB); kmalloc_flags are ARCH_KMALLOC_FLAGS */
+	unsigned int kmalloc_shift_low;
+	slab_flags_t kmalloc_flags;
+	size_t (*kmalloc_size_roundup)(size_t size);	/* NULL: the class */
+	struct kmem_cache *kmalloc_pseudo;	/* SLOB: every kmalloc_caches[][] */
+	bool has_slabinfo;		/* SLOB has no /proc/slabinfo */
+};
+
+extern const struct slab_strategy *slab_ops;	/* chosen at init */
+extern bool slab_alt;		/* slab_ops is not SLUB: entry points hand over */
+
+/* The selection hook of slub.c's entry points: one load, one branch. */
+#define slab_handover()		unlikely(slab_alt)
+extern const struct slab_strategy strategy_slub;	/* slab_common.c */
+extern const struct slab_strategy strategy_slab;	/* slab.c */
+extern const struct slab_strategy strategy_slob;	/* slob.c */
+
+/* slab.c, for tests: cache_reap() of a CPU now; every node's reap due */
+bool slab_reap_cpu(unsigned int cpu);
+void slab_reap_expire(void);
+
+/* slab_common.c, for slab.c and slob.c */
+bool slab_mutex_held(void);	/* by this thread */
+void slab_mutex_lock(void);
+bool slab_mutex_trylock(void);
+void slab_mutex_unlock(void);
 
 #endif /* _KHEAP_SLAB_INTERNAL_H */

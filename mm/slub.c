@@ -185,6 +185,16 @@
  *    the bulk calls test trace_enabled() once and, while a trace runs, take
  *    a noinline variant that nests the new slab's page events inside the
  *    call and records the event after the allocation, before the free.
+ *    The call inside is the untraced one: SLUB's, or the strategy's of 9.
+ *
+ * 9. The other strategies.  With slab_allocator=slab or slob (slab.c,
+ *    slob.c) none of the above runs: each exported entry point below
+ *    (kmem_cache_alloc(), kmem_cache_free(), the kmalloc and kfree entry
+ *    points, the bulk calls) tests slab_alt - slab_handover(), one load
+ *    and a predictable branch, after the trace test of 8, so a trace
+ *    records every strategy's calls - and hands the call to slab_ops.
+ *    Their caches have no sheaves, so the malloc shim's inline sheaf
+ *    paths fall through to those entry points too.
  */
 #include "internal.h"
 #include "slab_internal.h"
@@ -867,22 +877,6 @@ static struct slab *alloc_slab_page(gfp_t flags,
  * without one (kmalloc failed) keeps the linear order.
  */
 
-/* A random number below @ceil (the kernel's get_random_u32_below()): a
- * per-thread splitmix64 stream, seeded from getrandom on first use. */
-static u32 get_random_u32_below(u32 ceil)
-{
-	static __thread u64 state;
-	u64 z;
-
-	if (unlikely(!state))
-		state = os_random() | 1;
-	z = (state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (u32)(((z >> 32) * (u64)ceil) >> 32);
-}
-
 /* v6.12's cache_random_seq_create() and init_cache_random_seq(). */
 static __noinline __cold void init_cache_random_seq(struct kmem_cache *s)
 {
@@ -905,14 +899,7 @@ static __noinline __cold void init_cache_random_seq(struct kmem_cache *s)
 		__atomic_store_n(&s->random_seq_state, 2, __ATOMIC_RELEASE);
 		return;
 	}
-	for (unsigned int i = 0; i < count; i++)
-		seq[i] = i;
-	for (unsigned int i = count - 1; i > 0; i--) {	/* freelist_randomize() */
-		unsigned int j = get_random_u32_below(i + 1), t = seq[i];
-
-		seq[i] = seq[j];
-		seq[j] = t;
-	}
+	freelist_randomize(seq, count);
 	for (unsigned int i = 0; i < count; i++)
 		seq[i] *= s->size;
 	/* the bootstrap cache's struct is in pages, which kmemleak does not
@@ -1707,7 +1694,20 @@ out:
 }
 
 /*
- * slab_alloc_traced - slab_alloc_node() with tracing on: a new slab's pages
+ * slab_alloc_any - an object of @s from SLUB's slab_alloc_node(), or from
+ * the strategy slab_allocator= chose (one predictable branch)
+ */
+static __always_inline void *slab_alloc_any(struct kmem_cache *s, gfp_t gfp,
+					    unsigned int orig_size,
+					    unsigned long addr)
+{
+	if (slab_handover())
+		return slab_ops->alloc(s, gfp, orig_size, addr);
+	return slab_alloc_node(s, gfp, orig_size, addr);
+}
+
+/*
+ * slab_alloc_traced - slab_alloc_any() with tracing on: a new slab's pages
  * are nested in the event, recorded once the object is known (the kmalloc
  * event when @kmalloc, with bytes_alloc = s->size as the kernel's).
  */
@@ -1720,7 +1720,7 @@ static __noinline __cold void *slab_alloc_traced(struct kmem_cache *s,
 	void *ret;
 
 	trace_nest_begin();
-	ret = slab_alloc_node(s, gfp, orig_size, addr);
+	ret = slab_alloc_any(s, gfp, orig_size, addr);
 	trace_nest_end();
 	if (kmalloc)
 		__trace_kmalloc(addr, ret, orig_size, s->size, gfp);
@@ -1742,7 +1742,7 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfpflags)
 	if (trace_enabled())
 		return slab_alloc_traced(s, gfpflags, s->object_size, _RET_IP_,
 					 false);
-	return slab_alloc_node(s, gfpflags, s->object_size, _RET_IP_);
+	return slab_alloc_any(s, gfpflags, s->object_size, _RET_IP_);
 }
 
 /**
@@ -1766,7 +1766,7 @@ void *__kmem_cache_alloc_kmalloc(struct kmem_cache *s, gfp_t gfpflags,
 	if (trace_enabled())
 		return slab_alloc_traced(s, gfpflags, (unsigned int)orig_size,
 					 caller, true);
-	return slab_alloc_node(s, gfpflags, (unsigned int)orig_size, caller);
+	return slab_alloc_any(s, gfpflags, (unsigned int)orig_size, caller);
 }
 
 /**
@@ -1779,7 +1779,7 @@ void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfpflags, int node)
 	if (trace_enabled())
 		return slab_alloc_traced(s, gfpflags, s->object_size, _RET_IP_,
 					 false);
-	return slab_alloc_node(s, gfpflags, s->object_size, _RET_IP_);
+	return slab_alloc_any(s, gfpflags, s->object_size, _RET_IP_);
 }
 
 static int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags,
@@ -1813,6 +1813,8 @@ static int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags,
 
 	if (unlikely(!s || !size))
 		return 0;
+	if (slab_handover())
+		return slab_ops->alloc_bulk(s, flags, size, p);
 	if (should_failslab(s, flags))
 		return 0;
 	while (i < size) {
@@ -2326,7 +2328,7 @@ static __noinline __cold void slab_free_traced(struct kmem_cache *s, void *x,
 	if (x && s)
 		__trace_kmem_cache_free(addr, x, s);
 	trace_nest_begin();
-	slab_free(s, x, addr);
+	__kmem_cache_free(s, x, addr);
 	trace_nest_end();
 }
 
@@ -2344,12 +2346,20 @@ void kmem_cache_free(struct kmem_cache *s, void *x)
 		slab_free_traced(s, x, _RET_IP_);
 		return;
 	}
+	if (slab_handover()) {
+		slab_ops->free(s, x, _RET_IP_);
+		return;
+	}
 	slab_free(s, x, _RET_IP_);
 }
 
 /* kmem_cache_free() on behalf of the caller @addr. */
 void __kmem_cache_free(struct kmem_cache *s, void *x, unsigned long addr)
 {
+	if (slab_handover()) {
+		slab_ops->free(s, x, addr);
+		return;
+	}
 	slab_free(s, x, addr);
 }
 
@@ -2362,6 +2372,10 @@ void kfree_slab_object(struct slab *slab, void *x, unsigned long addr)
 {
 	struct kmem_cache *s = slab->slab_cache;
 
+	if (slab_handover()) {
+		slab_ops->kfree(slab, x, addr);
+		return;
+	}
 	if (unlikely(!object_start_ok(s, slab, x))) {
 		slab_report_bad_free("kfree", x, s, s);
 		return;
@@ -2393,6 +2407,10 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 static void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size,
 				   void **p)
 {
+	if (slab_handover()) {
+		slab_ops->free_bulk(s, size, p);
+		return;
+	}
 	/* a debug cache checks objects one by one: no chaining through them */
 	if (unlikely(s && kmem_cache_debug(s))) {
 		while (size)

@@ -4,9 +4,11 @@
  * formats (mm/vmstat.c, fs/proc/meminfo.c, mm/show_mem.c): buddyinfo,
  * pagetypeinfo, zoneinfo, meminfo, vmstat, and debugfs's
  * extfrag/unusable_index and extfrag/extfrag_index (whose arithmetic is
- * public, <kheap/extfrag.h>, for tools that judge other snapshots); and
- * the kheap_proc_show() dispatcher that other layers register their views
- * with ("slabinfo" from slab_common.c, "vmallocinfo" from vmalloc.c).
+ * public, <kheap/extfrag.h>, for tools that judge other snapshots); the
+ * kheap_proc_show() dispatcher that other layers register their views
+ * with ("slabinfo" from slab_common.c, "vmallocinfo" from vmalloc.c); and
+ * kheap_proc_write() for the views that accept writes, as /proc/slabinfo
+ * does under SLAB.
  *
  * /proc/vmstat's counters are the ones kheap's code paths really keep:
  * pgalloc_<zone> and pgfree are counted where a page leaves or joins a
@@ -35,6 +37,7 @@ long kheap_slab_pages_peak;
 static struct {
 	const char *name;
 	proc_show_fn fn;
+	proc_write_fn write;	/* NULL: read-only */
 } views[MAX_VIEWS];
 static int nr_views;
 kh_lock_t views_lock = KH_LOCK_INIT;
@@ -58,12 +61,15 @@ void kheap_proc_register_dir(const char *prefix, proc_show_dir_fn fn)
 	kh_unlock(&views_lock);
 }
 
-void kheap_proc_register(const char *name, proc_show_fn fn)
+/* A view @name shown by @fn and, unless @wfn is NULL, written by @wfn. */
+void kheap_proc_register_rw(const char *name, proc_show_fn fn,
+			    proc_write_fn wfn)
 {
 	kh_lock(&views_lock);
 	for (int i = 0; i < nr_views; i++) {
 		if (!strcmp(views[i].name, name)) {
 			views[i].fn = fn;
+			views[i].write = wfn;
 			kh_unlock(&views_lock);
 			return;
 		}
@@ -71,9 +77,15 @@ void kheap_proc_register(const char *name, proc_show_fn fn)
 	if (nr_views < MAX_VIEWS) {
 		views[nr_views].name = name;
 		views[nr_views].fn = fn;
+		views[nr_views].write = wfn;
 		nr_views++;
 	}
 	kh_unlock(&views_lock);
+}
+
+void kheap_proc_register(const char *name, proc_show_fn fn)
+{
+	kheap_proc_register_rw(name, fn, NULL);
 }
 
 int kheap_proc_show(const char *name, FILE *out)
@@ -103,6 +115,32 @@ int kheap_proc_show(const char *name, FILE *out)
 	if (dir_fn)
 		return dir_fn(rest, out);
 	return -ENOENT;
+}
+
+/**
+ * kheap_proc_write - write to a view, as writing to its /proc file does
+ */
+long kheap_proc_write(const char *name, const char *buf, size_t count)
+{
+	proc_write_fn wfn = NULL;
+	bool found = false;
+
+	kheap_ensure_init();
+	if (!name || !buf)
+		return -EINVAL;
+	kh_lock(&views_lock);
+	for (int i = 0; i < nr_views; i++) {
+		if (!strcmp(views[i].name, name)) {
+			found = true;
+			wfn = views[i].write;
+		}
+	}
+	kh_unlock(&views_lock);
+	if (!found)
+		return -ENOENT;
+	if (!wfn)
+		return -EACCES;		/* a 0400 file */
+	return wfn(buf, count);
 }
 
 /* ---- /proc/buddyinfo ---- */

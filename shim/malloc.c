@@ -629,22 +629,22 @@ static int stats_fd = -1;
 /*
  * slabinfo without the caches that have no slabs (all numbers 0), unless
  * kheap.stats_empty: printed into a buffer taken before any view lock,
- * then copied line by line.
+ * then copied line by line.  Returns kheap_proc_show()'s result: -ENOENT
+ * under SLOB, which has no slabinfo.
  */
-static void print_slabinfo(FILE *out)
+static int print_slabinfo(FILE *out)
 {
 	const size_t size = 1UL << 20;
 	char *buf = kheap_config.stats_empty ? NULL : malloc(size);
 	FILE *f = buf ? fmemopen(buf, size, "w") : NULL;
-	int line = 0;
+	int line = 0, ret;
 
 	if (!f) {
 		free(buf);
-		kheap_proc_show("slabinfo", out);
-		return;
+		return kheap_proc_show("slabinfo", out);
 	}
 	setvbuf(f, NULL, _IONBF, 0);
-	kheap_proc_show("slabinfo", f);
+	ret = kheap_proc_show("slabinfo", f);
 	buf[min((size_t)ftell(f), size - 1)] = 0;
 	fclose(f);
 	for (char *l = buf, *nl; *l; l = nl, line++) {
@@ -658,6 +658,7 @@ static void print_slabinfo(FILE *out)
 		fwrite(l, 1, (size_t)(nl - l), out);
 	}
 	free(buf);
+	return ret;
 }
 
 static void print_stats(void)
@@ -675,12 +676,15 @@ static void print_stats(void)
 	setvbuf(out, NULL, _IONBF, 0);	/* never allocates while printing */
 	fflush(stderr);
 	for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
+		int ret;
+
 		fprintf(out, "==> kheap %s of %s (pid %d) <==\n", views[i],
 			kheap_comm(), os_getpid());
-		if (!strcmp(views[i], "slabinfo"))
-			print_slabinfo(out);
-		else
-			kheap_proc_show(views[i], out);
+		ret = !strcmp(views[i], "slabinfo") ? print_slabinfo(out) :
+		      kheap_proc_show(views[i], out);
+		if (ret == -ENOENT)	/* SLOB: no slabinfo */
+			fprintf(out, "kheap: no %s view under slab_allocator=%s\n",
+				views[i], slab_ops->name);
 	}
 	fclose(out);
 	stats_fd = -1;

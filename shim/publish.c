@@ -20,7 +20,10 @@
  * knows: "slabinfo", "vmstat", "kernel/slab", "slab/CACHE/alloc_traces",
  * ...; at most KHEAP_VIEW_NAME_MAX bytes) and a newline; the reply is the
  * view's text, then the server closes the connection.  An unknown name
- * gets "kheap: unknown view\n".
+ * gets "kheap: unknown view\n".  "slabinfo TEXT" first writes TEXT to
+ * the view, as writing to /proc/slabinfo does (SLAB's "cache limit
+ * batchcount shared", kheap_proc_write()), then replies with the view; a
+ * refused write gets "kheap: slabinfo: <error>\n" instead.
  *
  * No client can stall or silence the publisher: the one thread polls the
  * listening socket and up to MAX_PENDING connections at once, all
@@ -76,10 +79,23 @@ struct pending {
 static void serve_one(int fd, char *req)
 {
 	int err = -ENOENT;
-	char *buf;
+	char *buf, *text;
 	FILE *f;
 
 	req[strcspn(req, "\r\n")] = 0;
+	text = strchr(req, ' ');
+	if (text && (*text = 0, !strcmp(req, "slabinfo"))) {
+		long werr = kheap_proc_write(req, text + 1, strlen(text + 1));
+
+		if (werr < 0) {
+			char msg[128];
+			int len = snprintf(msg, sizeof(msg), "kheap: %s: %s\n",
+					   req, strerror((int)-werr));
+
+			os_send_all(fd, msg, (size_t)len, REPLY_MS);
+			return;
+		}
+	}
 	buf = malloc(VIEW_BUF_SIZE);
 	if (!buf)
 		return;

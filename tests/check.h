@@ -115,4 +115,34 @@ static inline void check_capture_stderr(void (*fn)(void *), void *arg,
 	unlink(path);
 }
 
+/*
+ * Run fn() in a forked child with its stderr captured into buf (for a
+ * call that should end the process, e.g. under panic_on_warn).  Returns
+ * the child's exit status, or 128 + the signal that ended it.
+ */
+#include <sys/wait.h>
+static inline int check_run_child(int (*fn)(void), char *buf, size_t len)
+{
+	char path[] = "/tmp/kheap-test-XXXXXX";
+	int fd = mkstemp(path), status = 0;
+	pid_t pid;
+	ssize_t n;
+
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd, 2);
+		_exit(fn());
+	}
+	waitpid(pid, &status, 0);
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, buf, len - 1);
+	buf[n > 0 ? n : 0] = 0;
+	close(fd);
+	unlink(path);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
 #endif

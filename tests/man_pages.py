@@ -100,8 +100,10 @@ def check_kheap7(src, tool):
         tag = re.sub(r"^\.B\s+", "", lines[i + 1])
         for v in roff(tag).split(","):
             v = v.strip()
-            if "/" in v and v.split("/")[1].isupper() or v == "slub_stats":
+            if "/" in v and v.split("/")[1].isupper() or \
+               v in ("slub_stats", "slab_stats"):
                 continue	# a family (slab/CACHE/...); a build option
+                		# (slab_stats: also slab_allocator=slab)
             if run(tool, "view", v).returncode != 0:
                 fail("kheap.7 names view %r, which `kheap view` does not "
                      "know" % v)

@@ -13,6 +13,8 @@
  *  - after kvfree_rcu_barrier() every queued object has been freed;
  *  - kfree_rcu_mightsleep() (no rcu_head) and kvfree_rcu() of vmalloc
  *    memory work too.
+ * Runs under each slab allocator; under SLOB, which keeps no object
+ * counts, "every object freed" is "the slab pages are back".
  * Not run under ThreadSanitizer: TSan cannot see liburcu's grace periods
  * (an uninstrumented library) and would report every free after them.
  */
@@ -72,7 +74,10 @@ static unsigned long live_objects(struct kmem_cache *s)
 	struct slabinfo si;
 
 	kmem_cache_shrink(s);
-	get_slabinfo(s, &si);
+	if (kheap_config.slab_allocator == SLAB_ALLOCATOR_SLOB)	/* no counts: */
+		return node_page_state(NR_SLAB_UNRECLAIMABLE);	/* its pages */
+	memset(&si, 0, sizeof(si));
+	slab_ops->get_slabinfo(s, &si);
 	return si.active_objs;
 }
 

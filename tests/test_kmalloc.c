@@ -3,12 +3,16 @@
  * test_kmalloc - the kmalloc family's rules, one test each, as v6.12
  * behaves: ZERO_SIZE_PTR, overflow, __GFP_ZERO, alignment, ksize,
  * krealloc, large kmalloc, kvmalloc, the typed cache arrays, the string
- * helpers, kfree_sensitive, kfree_bulk, bad frees.
+ * helpers, kfree_sensitive, kfree_bulk, bad frees.  It runs under each
+ * slab allocator; where they differ (size classes, SLOB's size header)
+ * it expects what that allocator's kmalloc does.
  */
 #include "internal.h"
 #include "slab_internal.h"
 #include "check.h"
+#include "slab_strategy.h"
 
+#include <errno.h>
 #include <stdint.h>
 
 #define VALID() CHECK_EQ(kheap_validate(), 0)
@@ -44,7 +48,7 @@ static void test_multiplication_overflow(void)
 	CHECK(kvcalloc(2, SIZE_MAX, GFP_KERNEL) == NULL);
 	void *p = kmalloc(64, GFP_KERNEL);
 	CHECK(krealloc_array(p, SIZE_MAX / 4, 8, GFP_KERNEL) == NULL);
-	CHECK(ksize(p) == 64);	/* untouched on failure */
+	CHECK(ksize(p) == expected_ksize(64));	/* untouched on failure */
 	kfree(p);
 	/* the products that fit work */
 	p = kmalloc_array(100, 30, GFP_KERNEL);
@@ -84,8 +88,12 @@ static void test_alignment(void)
 		CHECK_EQ(a % ARCH_KMALLOC_MINALIGN, 0);
 		size_t ks = ksize(p);
 		/* naturally aligned to the largest power of two dividing the
-		 * size class (96: 32, 192: 64, 2^n: 2^n), pages above 8k */
+		 * size class (96: 32, 192: 64, 2^n: 2^n), pages above 8k;
+		 * SLOB: a power-of-two size to itself, others to 8 */
 		size_t want = ks <= KMALLOC_MAX_CACHE_SIZE ? (ks & -ks) : PAGE_SIZE;
+
+		if (under_slob() && ks < PAGE_SIZE - ARCH_KMALLOC_MINALIGN)
+			want = (size & (size - 1)) ? ARCH_KMALLOC_MINALIGN : size;
 		if (a % want)
 			fprintf(stderr, "  size %zu ksize %zu at %p\n", size, ks, p);
 		CHECK_EQ(a % want, 0);
@@ -95,6 +103,7 @@ static void test_alignment(void)
 
 static void test_ksize_and_roundup(void)
 {
+	/* SLUB's classes (kmalloc_size_index, then powers of two) */
 	static const size_t expect[][2] = {
 		{ 1, 8 }, { 8, 8 }, { 9, 16 }, { 17, 32 }, { 33, 64 },
 		{ 65, 96 }, { 96, 96 }, { 97, 128 }, { 129, 192 },
@@ -102,18 +111,36 @@ static void test_ksize_and_roundup(void)
 		{ 2000, 2048 }, { 4000, 4096 }, { 8192, 8192 },
 		{ 8193, 16384 }, { 100000, 131072 }, { 4UL << 20, 4UL << 20 },
 	};
+	/* SLOB: ksize is the header's size in units, roundup ALIGN(8) */
+	static const size_t slob[][3] = {
+		{ 1, 2, 8 }, { 8, 8, 8 }, { 9, 10, 16 }, { 65, 66, 72 },
+		{ 4000, 4000, 4000 }, { 4087, 4088, 4088 }, { 4088, 4096, 4088 },
+		{ 8192, 8192, 8192 }, { 8193, 16384, 8200 },
+	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(expect); i++) {
+	for (size_t i = 0; under_slob() && i < ARRAY_SIZE(slob); i++) {
+		unsigned char *p = kmalloc(slob[i][0], GFP_KERNEL);
+
+		CHECK_EQ(ksize(p), slob[i][1]);
+		CHECK_EQ(kmalloc_size_roundup(slob[i][0]), slob[i][2]);
+		memset(p, 0x5c, ksize(p));
+		kfree(p);
+	}
+	for (size_t i = 0; !under_slob() && i < ARRAY_SIZE(expect); i++) {
 		unsigned char *p = kmalloc(expect[i][0], GFP_KERNEL);
+		/* SLAB's classes start at kmalloc-32 (KMALLOC_SHIFT_LOW 5) */
+		size_t want = under_slab() && expect[i][0] <= 32 ? 32 : expect[i][1];
 
-		CHECK_EQ(ksize(p), expect[i][1]);
-		CHECK_EQ(kmalloc_size_roundup(expect[i][0]), expect[i][1]);
+		CHECK_EQ(ksize(p), want);
+		CHECK_EQ(expected_ksize(expect[i][0]), want);
+		CHECK_EQ(kmalloc_size_roundup(expect[i][0]), want);
 		/* the whole ksize is usable */
 		memset(p, 0x5c, ksize(p));
 		kfree(p);
 	}
 	CHECK_EQ(kmalloc_size_roundup(0), 0);
-	CHECK_EQ(kmalloc_size_roundup((4UL << 20) + 1), (4UL << 20) + 1);
+	if (!under_slob())
+		CHECK_EQ(kmalloc_size_roundup((4UL << 20) + 1), (4UL << 20) + 1);
 	/* writing all of ksize never touches a neighbour */
 	unsigned char *a = LAUNDER((unsigned char *)kmalloc(50, GFP_KERNEL));
 	unsigned char *b = LAUNDER((unsigned char *)kmalloc(50, GFP_KERNEL));
@@ -131,10 +158,10 @@ static void test_krealloc(void)
 	char *p = krealloc(NULL, 40, GFP_KERNEL);	/* = kmalloc */
 
 	CHECK(p != NULL);
-	CHECK_EQ(ksize(p), 64);
+	CHECK_EQ(ksize(p), expected_ksize(40));
 	strcpy(p, "contents survive");
 	/* fits in ksize: same object */
-	CHECK(krealloc(p, 64, GFP_KERNEL) == p);
+	CHECK(krealloc(p, ksize(p), GFP_KERNEL) == p);
 	CHECK(krealloc(p, 10, GFP_KERNEL) == p);
 	/* grows: moves, keeps the contents */
 	char *q = krealloc(p, 1000, GFP_KERNEL);
@@ -158,19 +185,20 @@ static void test_krealloc_zeroing(void)
 	/* v6.12: with __GFP_ZERO, in place, [new_size, ksize) is zeroed so
 	 * a later growth within the object finds zeros */
 	unsigned char *p = kzalloc(100, GFP_KERNEL);	/* kmalloc-128 */
+	int ks = (int)ksize(p);		/* SLOB: 100 */
 
 	memset(p, 0xaa, 100);
 	p = LAUNDER((unsigned char *)krealloc(p, 50, GFP_KERNEL | __GFP_ZERO));
-	for (int i = 50; i < 128; i++)
+	for (int i = 50; i < ks; i++)
 		CHECK_EQ(p[i], 0);
 	for (int i = 0; i < 50; i++)
 		CHECK_EQ(p[i], 0xaa);
-	p = krealloc(p, 120, GFP_KERNEL | __GFP_ZERO);
-	for (int i = 50; i < 120; i++)
+	p = krealloc(p, ks - 8, GFP_KERNEL | __GFP_ZERO);
+	for (int i = 50; i < ks - 8; i++)
 		CHECK_EQ(p[i], 0);
 	/* moving with __GFP_ZERO: the new tail is zero */
 	p = krealloc(p, 4000, GFP_KERNEL | __GFP_ZERO);
-	for (int i = 128; i < 4000; i++)
+	for (int i = ks; i < 4000; i++)
 		CHECK_EQ(p[i], 0);
 	for (int i = 0; i < 50; i++)
 		CHECK_EQ(p[i], 0xaa);
@@ -266,6 +294,14 @@ static struct kmem_cache *cache_of(const void *p)
 
 static void test_typed_caches(void)
 {
+	if (under_slob()) {	/* no kmalloc caches: one pseudo-cache */
+		void *n = kmalloc(64, GFP_KERNEL);
+
+		CHECK(kmalloc_caches[KMALLOC_DMA][6] == kmalloc_caches[KMALLOC_NORMAL][3]);
+		CHECK(virt_to_slab(n) && !strcmp(cache_of(n)->name, "slob-kmalloc"));
+		kfree(n);
+		return;
+	}
 	void *n = kmalloc(64, GFP_KERNEL);
 	void *r = kmalloc(64, GFP_KERNEL | __GFP_RECLAIMABLE);
 	void *d = kmalloc(64, GFP_KERNEL | GFP_DMA);
@@ -295,9 +331,15 @@ static void test_caches_listed_before_use(void)
 		"kmalloc-rcl-2k ", "dma-kmalloc-512 ", "kmalloc-1k ",
 	};
 
+	if (under_slob()) {	/* v6.3: no /proc/slabinfo under SLOB */
+		CHECK_EQ(kheap_proc_show("slabinfo", f), -ENOENT);
+		fclose(f);
+		free(text);
+		return;
+	}
 	kheap_proc_show("slabinfo", f);
 	fclose(f);
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+	for (size_t i = under_slab(); i < ARRAY_SIZE(names); i++) {
 		char want[64];
 
 		snprintf(want, sizeof(want), "\n%s", names[i]);
@@ -306,7 +348,9 @@ static void test_caches_listed_before_use(void)
 	int n = 0;
 	for (char *s = text; (s = strstr(s, "kmalloc-")); s++)
 		n++;
-	CHECK_EQ(n, 3 * 13);
+	/* 3 types of 13 classes; SLAB has no kmalloc-8 and kmalloc-16 */
+	CHECK_EQ(n, under_slab() ? 3 * 11 : 3 * 13);
+	CHECK(!under_slab() || strstr(text, "\nkmalloc-16 ") == NULL);
 	free(text);
 }
 
@@ -314,7 +358,7 @@ static void test_string_helpers(void)
 {
 	char *s = kstrdup("hello", GFP_KERNEL);
 	CHECK(!strcmp(s, "hello"));
-	CHECK_EQ(ksize(s), 8);
+	CHECK_EQ(ksize(s), expected_ksize(6));
 	kfree(s);
 	CHECK(kstrdup(NULL, GFP_KERNEL) == NULL);
 	s = kstrndup("abcdefgh", 3, GFP_KERNEL);
@@ -346,18 +390,27 @@ static void test_kfree_sensitive(void)
 {
 	unsigned char *p = LAUNDER((unsigned char *)kmalloc(200, GFP_KERNEL)); /* kmalloc-256 */
 	struct kmem_cache *s = cache_of(p);
+	unsigned int ks = (unsigned int)ksize(p), meta_lo = 0, meta_hi = 0;
 
-	memset(p, 0x99, ksize(p));	/* ksize() hands over all 256 bytes */
+	memset(p, 0x99, ks);	/* ksize() hands over all 256 bytes */
 	kfree_sensitive(p);
+	if (under_slub()) {	/* the free pointer SLUB stores */
+		meta_lo = s->offset;
+		meta_hi = s->offset + sizeof(void *);
+	} else if (under_slab()) {	/* kheap's free mark (slab.c, 8.) */
+		meta_lo = ALIGN_DOWN(s->object_size / 2, (unsigned int)sizeof(long));
+		meta_hi = meta_lo + sizeof(long);
+	}	/* SLOB's free block (from the header on) keeps its bookkeeping
+		   outside the object's bytes */
 #ifndef __SANITIZE_ADDRESS__	/* there, kheap poisons the freed object */
-	/* the whole object is zero but for the free pointer SLUB stored */
+	/* the whole object is zero but for the allocator's free metadata */
 	int nonzero = 0;
-	for (unsigned int i = 0; i < 256; i++)
-		if (p[i] && (i < s->offset || i >= s->offset + sizeof(void *)))
+	for (unsigned int i = 0; i < ks; i++)
+		if (p[i] && (i < meta_lo || i >= meta_hi))
 			nonzero++;
 	CHECK_EQ(nonzero, 0);
 #else
-	(void)s;
+	(void)meta_lo, (void)meta_hi;
 #endif
 	kfree_sensitive(NULL);
 }
@@ -425,8 +478,13 @@ static void test_double_free_detected_cheaply(void)
 	void *q, *r;
 
 	check_capture_stderr(double_free, p, buf, sizeof(buf));
-	CHECK(strstr(buf, "): Object already free\n") != NULL);
-	CHECK(strstr(buf, "kmalloc-64") != NULL);
+	if (under_slob())	/* the block is free, or its page went back */
+		CHECK(strstr(buf, "kfree(): invalid pointer") != NULL);
+	else if (under_slab())	/* the naive check: on top of the array */
+		CHECK(strstr(buf, "double free") != NULL);
+	else
+		CHECK(strstr(buf, "): Object already free\n") != NULL);
+	CHECK(under_slob() || strstr(buf, "kmalloc-64") != NULL);
 	/* the freelist is intact: two allocations give two objects */
 	q = kmalloc(64, GFP_KERNEL);
 	r = kmalloc(64, GFP_KERNEL);

@@ -82,6 +82,40 @@ static void test_values_and_errors(void)
 	kheap_config = saved;
 }
 
+static void test_slab_allocator_choice(void)
+{
+	char buf[4096];
+	struct parse_case c;
+	struct kheap_config saved = kheap_config;
+
+	CHECK_EQ(kheap_config.slab_allocator, SLAB_ALLOCATOR_SLUB);	/* default */
+	c.cmdline = "slab_allocator=slab";
+	check_capture_stderr(parse_quietly, &c, buf, sizeof(buf));
+	CHECK_EQ(c.ret, 0);
+	CHECK_EQ(kheap_config.slab_allocator, SLAB_ALLOCATOR_SLAB);
+	c.cmdline = "slab_allocator=slob";
+	check_capture_stderr(parse_quietly, &c, buf, sizeof(buf));
+	CHECK_EQ(kheap_config.slab_allocator, SLAB_ALLOCATOR_SLOB);
+	/* anything else is refused and the value in force kept */
+	c.cmdline = "slab_allocator=slqb";
+	check_capture_stderr(parse_quietly, &c, buf, sizeof(buf));
+	CHECK_EQ(c.ret, -EINVAL);
+	CHECK(strstr(buf, "bad value \"slqb\" for option slab_allocator") != NULL);
+	CHECK_EQ(kheap_config.slab_allocator, SLAB_ALLOCATOR_SLOB);
+	/* slab_max_order= says it was given (SLAB's default depends on it) */
+	CHECK(!kheap_config.slab_max_order_set);
+	c.cmdline = "slub_max_order=2";
+	check_capture_stderr(parse_quietly, &c, buf, sizeof(buf));
+	CHECK_EQ(c.ret, 0);
+	CHECK(kheap_config.slab_max_order_set);
+	CHECK_EQ(kheap_config.slab_max_order, 2);
+	c.cmdline = "slab_max_order=11";
+	check_capture_stderr(parse_quietly, &c, buf, sizeof(buf));
+	CHECK_EQ(c.ret, -EINVAL);
+	CHECK_EQ(kheap_config.slab_max_order, 2);
+	kheap_config = saved;
+}
+
 static int child_init(const char *cmdline)
 {
 	return kheap_init(cmdline);
@@ -169,6 +203,7 @@ static void test_print_config(void)
 	CHECK(strstr(text, "min_free_kbytes=2048\t# ") != NULL);
 	CHECK(strstr(text, "watermark_scale_factor=10\t# ") != NULL);
 	CHECK(strstr(text, "page_reporting.enabled=1") != NULL);
+	CHECK(strstr(text, "slab_allocator=slub\t# ") != NULL);
 	free(text);
 }
 
@@ -177,6 +212,7 @@ int main(void)
 	RUN(test_memparse_suffixes);
 	RUN(test_values_and_errors);
 	RUN(test_long_message_keeps_newline);
+	RUN(test_slab_allocator_choice);
 	RUN(test_kheap_init_results);
 	RUN(test_init_applies_options);
 	RUN(test_print_config);

@@ -50,36 +50,30 @@
 
 static char child_out[1 << 18];
 
+static int (*child_fn)(void);
+static const char *child_cmdline;
+
+static int child_main(void)
+{
+	if (kheap_init(child_cmdline) && kheap_init(NULL) != -EBUSY)
+		return 90;
+	return child_fn();
+}
+
 /*
  * Run @fn in a child after kheap_init(@cmdline); its stderr goes to
  * child_out.  Returns the child's exit code, or 128 + signal.
  */
 static int run_child(int (*fn)(void), const char *cmdline)
 {
-	char path[] = "/tmp/kheap-hardened-XXXXXX";
-	int fd = mkstemp(path), status;
-	pid_t pid;
-	ssize_t n;
+	int ret;
 
-	fflush(stderr);
-	pid = fork();
-	if (pid == 0) {
-		dup2(fd, 2);
-		if (kheap_init(cmdline) && kheap_init(NULL) != -EBUSY)
-			_exit(90);
-		_exit(fn());
-	}
-	waitpid(pid, &status, 0);
-	lseek(fd, 0, SEEK_SET);
-	n = read(fd, child_out, sizeof(child_out) - 1);
-	child_out[n > 0 ? n : 0] = 0;
-	close(fd);
-	unlink(path);
+	child_fn = fn;
+	child_cmdline = cmdline;
+	ret = check_run_child(child_main, child_out, sizeof(child_out));
 	if (getenv("KHEAP_TEST_VERBOSE"))
 		fputs(child_out, stderr);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return ret;
 }
 
 static int count(const char *text, const char *what)

@@ -1032,6 +1032,12 @@ int cmd_demo(const struct command *c, int argc, char **argv,
 		return 2;
 	if (err && err != -EBUSY)
 		return 1;
+	/* its chapters narrate SLUB's slabs, sheaves and views */
+	if (strcmp(tool_slab_allocator(), "slub")) {
+		fprintf(stderr, "%s: demo: the demo narrates SLUB, and slab_allocator=%s is in force: run it without slab_allocator= (SLAB and SLOB: kheap run --cmdline slab_allocator=..., kheap trace compare)\n",
+			prog, tool_slab_allocator());
+		return 2;
+	}
 	cpu = sched_getcpu();
 	if (cpu >= 0) {
 		CPU_ZERO(&set);

@@ -75,13 +75,15 @@ static const struct command commands[] = {
 	  "                    an exec keeps the pid, so a wrapper script that\n"
 	  "                    execs the real program is followed)\n",
 	  cmd_run, CMD_OWN_ARGS | CMD_NO_INIT },
-	{ "slabinfo", "[--pid PID] [-aBehilLPrStTUz] [-N K] [CACHE-REGEX]",
-	  "print /proc/slabinfo, or tools/mm/slabinfo's reports",
+	{ "slabinfo", "[--pid PID] [--tune TEXT] [-aBehilLPrStTUz] [-N K] [CACHE-REGEX]",
+	  "print /proc/slabinfo, or tools/mm/slabinfo's reports; SLAB: tune a cache",
 	  "Without options: /proc/slabinfo.  With options, the reports of the\n"
 	  "kernel's tools/mm/slabinfo: -l the cache list, -T totals, -S/-L/-P\n"
 	  "sort by size/loss/partial slabs, -a aliases, -r a report per cache,\n"
 	  "-t alloc/free call sites (slab_debug=U), -z/-e with/only empty caches\n"
-	  "(`kheap slabinfo -h` lists them all).\n",
+	  "(`kheap slabinfo -h` lists them all).  Under SLAB (slab_allocator=slab)\n"
+	  "--tune \"CACHE LIMIT BATCHCOUNT SHARED\" first retunes a cache's queues,\n"
+	  "as writing to /proc/slabinfo does.\n",
 	  cmd_slabinfo, CMD_OWN_HELP, "slabinfo" },
 	{ "buddyinfo", "[--pid PID]", "print /proc/buddyinfo", NULL, cmd_view, 0,
 	  "buddyinfo" },

@@ -18,6 +18,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <kheap/kheap.h>
+
+#include "shim/shim.h"
 #include "tools/tool.h"
 
 #define PAGE_SIZE_BYTES	4096UL
@@ -101,7 +104,7 @@ static int read_view_lines(const char *view, size_t size,
 	char *text, *save = NULL, *v = NULL;
 	int n = 0, cap = 0;
 
-	if (tool_fetch_view("slabinfo", view, opt.pid, &text, false))
+	if (tool_fetch_slab_view("slabinfo", view, opt.pid, &text, false))
 		return 1;
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		if (n == cap) {
@@ -483,7 +486,7 @@ static int compare(const void *a, const void *b)
 }
 
 static const char slabinfo_usage[] =
-	"Usage: kheap slabinfo [--pid PID] [-aBehilLPrStTUz] [-N K] [CACHE-REGEX]\n"
+	"Usage: kheap slabinfo [--pid PID] [--tune TEXT] [-aBehilLPrStTUz] [-N K] [CACHE-REGEX]\n"
 	"\n"
 	"Without options: /proc/slabinfo.  With options: the reports of the\n"
 	"kernel's tools/mm/slabinfo, from the same numbers (the kernel/slab view):\n"
@@ -500,13 +503,54 @@ static const char slabinfo_usage[] =
 	"  -T  totals over all caches     -U  unreclaimable caches only\n"
 	"  --pid PID  a process started by `kheap run` (default: this command's\n"
 	"             own fresh heap)\n"
+	"  --tune \"CACHE LIMIT BATCHCOUNT SHARED\"  first write that line to\n"
+	"             slabinfo, as `echo ... > /proc/slabinfo` does under SLAB\n"
+	"             (slab_allocator=slab): the cache's per-CPU arrays hold\n"
+	"             LIMIT objects and move BATCHCOUNT at a time, its shared\n"
+	"             array SHARED * BATCHCOUNT; bad values are ignored, as in\n"
+	"             the kernel.  SLUB's slabinfo is read-only, SLOB has none.\n"
 	"Flg: * aliases, d DMA, A cache-line aligned, P poison, a reclaim\n"
 	"accounted, Z red zones, F sanity checks, U user tracking, T trace.\n";
+
+/*
+ * --tune TEXT: write TEXT to slabinfo first, as `echo TEXT >
+ * /proc/slabinfo` does under SLAB; in process @pid (its publisher does the
+ * write) or in this one.  0, or 1 after a message.
+ */
+static int tune_slabinfo(const char *text, int pid)
+{
+	char view[KHEAP_VIEW_NAME_MAX], *reply;
+	long err;
+
+	if (pid) {
+		snprintf(view, sizeof(view), "slabinfo %s", text);
+		if (tool_fetch_view("slabinfo", view, pid, &reply, false))
+			return 1;
+		err = strncmp(reply, "kheap: ", 7) ? 0 : 1;
+		if (err)	/* "kheap: slabinfo: <why>" from the process */
+			fputs(reply, stderr);
+		free(reply);
+		return (int)err;
+	}
+	err = kheap_proc_write("slabinfo", text, strlen(text));
+	if (err >= 0)
+		return 0;
+	if (err == -EACCES)
+		fprintf(stderr, "%s: slabinfo: read-only: only SLAB (slab_allocator=slab) has tunables\n",
+			prog);
+	else if (err == -ENOENT)
+		fprintf(stderr, "%s: slabinfo: no such view: SLOB (slab_allocator=slob) has no /proc/slabinfo\n",
+			prog);
+	else
+		fprintf(stderr, "%s: slabinfo: cannot write \"%s\": %s (\"CACHE LIMIT BATCHCOUNT SHARED\" of a cache slabinfo lists)\n",
+			prog, text, strerror((int)-err));
+	return 1;
+}
 
 int cmd_slabinfo(const struct command *c, int argc, char **argv,
 		 const char *cmdline)
 {
-	const char *pidarg = NULL, *pattern = ".*";
+	const char *pidarg = NULL, *pattern = ".*", *tune = NULL;
 	struct cache *caches = NULL;
 	struct alias *aliases = NULL;
 	int nr = 0, nr_aliases = 0, r, any = 0;
@@ -519,6 +563,11 @@ int cmd_slabinfo(const struct command *c, int argc, char **argv,
 		const char *a = argv[i], *v;
 
 		r = tool_option_value(c->name, argc, argv, &i, "--pid", &pidarg);
+		if (r == 2)
+			return 2;
+		if (r)
+			continue;
+		r = tool_option_value(c->name, argc, argv, &i, "--tune", &tune);
 		if (r == 2)
 			return 2;
 		if (r)
@@ -572,12 +621,15 @@ int cmd_slabinfo(const struct command *c, int argc, char **argv,
 		opt.show_slab = 1;	/* a pattern alone: the list */
 		any = 1;
 	}
-	if (!opt.pid)
+	if (!opt.pid && !tune)
 		tool_note_own_view(c->name);
+	if (tune && tune_slabinfo(tune, opt.pid))
+		return 1;
 	if (!any) {			/* plain: /proc/slabinfo */
 		char *text;
 
-		if (tool_fetch_view(c->name, "slabinfo", opt.pid, &text, false))
+		if (tool_fetch_slab_view(c->name, "slabinfo", opt.pid, &text,
+					 false))
 			return 1;
 		fputs(text, stdout);
 		free(text);

@@ -59,6 +59,18 @@ int tool_option_value(const char *cmd, int argc, char **argv, int *i,
  */
 int tool_fetch_view(const char *cmd, const char *view, int pid, char **text,
 		    bool quiet);
+
+/* This process's slab allocator, as slab_allocator= chose: "slub", ... */
+const char *tool_slab_allocator(void);
+
+/*
+ * tool_fetch_view() for a view the slab allocator in force may lack:
+ * "slabinfo" (none under SLOB) or SLUB's "kernel/slab" (none under SLAB
+ * or SLOB).  When the heap answers but lacks @view, the message says it
+ * is the allocator, not the process.
+ */
+int tool_fetch_slab_view(const char *cmd, const char *view, int pid,
+			 char **text, bool quiet);
 /* Live processes of this user that publish their views: up to @max pids. */
 int tool_list_publishers(int *pids, int max);
 /* /proc/PID/comm, or "" */

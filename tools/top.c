@@ -178,7 +178,7 @@ static int take_snapshot(struct snapshot *s, bool quiet)
 	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
 		char *text;
 
-		if (tool_fetch_view("top", views[i], top.pid, &text, quiet))
+		if (tool_fetch_slab_view("top", views[i], top.pid, &text, quiet))
 			return 1;
 		parse[i](text, s);
 		free(text);

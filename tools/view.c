@@ -258,6 +258,50 @@ int tool_fetch_view(const char *cmd, const char *view, int pid, char **text,
 	return 0;
 }
 
+const char *tool_slab_allocator(void)
+{
+	static const char *const names[] = { "slub", "slab", "slob" };
+	char *buf = NULL, *p;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	const char *found = "slub";
+
+	if (!f)
+		return found;
+	kheap_print_config(f);
+	fclose(f);
+	p = buf ? strstr(buf, "\nslab_allocator=") : NULL;
+	for (size_t i = 0; p && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strncmp(p + 16, names[i], 4))
+			found = names[i];
+	free(buf);
+	return found;
+}
+
+int tool_fetch_slab_view(const char *cmd, const char *view, int pid,
+			 char **text, bool quiet)
+{
+	char who[32] = "this heap", *probe;
+
+	if (!tool_fetch_view(cmd, view, pid, text, true))
+		return 0;
+	/* every strategy has "slab_aliases": no answer, the usual reasons */
+	if (tool_fetch_view(cmd, "slab_aliases", pid, &probe, true))
+		return tool_fetch_view(cmd, view, pid, text, quiet);
+	free(probe);
+	if (quiet)
+		return 1;
+	if (pid)
+		snprintf(who, sizeof(who), "process %d", pid);
+	if (!strcmp(view, "slabinfo"))
+		fprintf(stderr, "%s: %s: %s runs SLOB (slab_allocator=slob), which has no slabinfo, as the kernel's had none (mm/slob.c of v6.3)\n",
+			prog, cmd, who);
+	else
+		fprintf(stderr, "%s: %s: %s has no %s view (SLUB's /sys/kernel/slab, which tools/mm/slabinfo reads): it runs SLAB or SLOB (slab_allocator=); under SLAB, plain `kheap slabinfo` prints /proc/slabinfo\n",
+			prog, cmd, who, view);
+	return 1;
+}
+
 int tool_list_publishers(int *pids, int max)
 {
 	const char *dirs[2];

@@ -56,6 +56,22 @@ void kheap_print_options(FILE *out);
 int kheap_proc_show(const char *name, FILE *out);
 
 /**
+ * kheap_proc_write - write to a /proc-style view, as writing to the
+ * kernel's file does
+ * @name: the view; under slab_allocator=slab, "slabinfo" accepts
+ *        "<cache> <limit> <batchcount> <shared>" (SLAB's tunables, as
+ *        mm/slab.c's slabinfo_write(): at most 128 bytes, bad values
+ *        ignored)
+ * @buf: the bytes written (need not be NUL-terminated)
+ * @count: how many
+ *
+ * Return: @count, or -ENOENT for an unknown view (slabinfo under SLOB),
+ * -EACCES for a read-only one (slabinfo under SLUB), -EINVAL for a write
+ * the view refuses.
+ */
+long kheap_proc_write(const char *name, const char *buf, size_t count);
+
+/**
  * kheap_validate - walk every layer and check all its invariants
  *
  * Return: the number of problems found (each is reported on stderr).

@@ -45,7 +45,9 @@
  *
  * Limits: objects larger than a page and SLAB_SKIP_KFENCE caches are never
  * sampled; a fork()ed child has no sampling thread (its objects still work);
- * threads other than the initialising one get no alternate stack.
+ * threads other than the initialising one get no alternate stack; under
+ * slab_allocator=slob KFENCE stays off (the kernel's needs SLAB or SLUB;
+ * under SLAB, slab.c's allocation path tests the same hook word).
  *
  * Locks: kfence_lock guards the free list and the object states; it is a
  * leaf (docs/design.md, "Lock order"), never held across a report, a
@@ -626,6 +628,10 @@ static int kfence_init(void)
 
 	if (!kfence_sample_interval)
 		return 0;
+	if (slab_ops == &strategy_slob) {	/* the kernel's needs SLAB or SLUB */
+		pr_info("kfence: not available under slab_allocator=slob; KFENCE stays off\n");
+		return 0;
+	}
 	boot_ns = os_ns();
 	backtrace(warm, 2);	/* load the unwinder before any signal */
 	pool_size = ((size_t)kfence_num_objects + 1) * 2 * PAGE_SIZE;

@@ -2,6 +2,7 @@
 // cxx_new.cpp - C++ on the shim: operator new/delete (libstdc++ calls
 // malloc), aligned new (aligned_alloc), containers, exceptions, threads.
 #include <malloc.h>
+#include "expect.h"
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -21,7 +22,7 @@ struct alignas(65536) Big { char b[100]; };
 int main()
 {
 	int *i = new int(42);
-	EXPECT(*i == 42 && malloc_usable_size(i) == 8);	// kmalloc-8: the shim
+	EXPECT(*i == 42 && malloc_usable_size(i) == shim_usable(sizeof(int)));	// the shim
 	delete i;
 
 	Line *l = new Line[7];

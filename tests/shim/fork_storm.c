@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "expect.h"
+
 #define THREADS	3
 #define FORKS	50
 
@@ -65,7 +67,7 @@ static int child(void)
 		free(v[i]);
 	if (pthread_create(&t, NULL, child_thread, NULL) || pthread_join(t, NULL))
 		return 3;
-	return malloc_usable_size(malloc(100)) == 128 ? 0 : 4;
+	return malloc_usable_size(malloc(100)) == shim_usable(100) ? 0 : 4;
 }
 
 int main(void)

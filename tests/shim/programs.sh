@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: MIT
 #
 # programs.sh - real programs on the malloc shim, each compared with its own
-# output under glibc's malloc.  Usage: programs.sh SHIM KHEAP CASE
+# output under glibc's malloc.  Usage: programs.sh SHIM KHEAP CASE [ALLOC]
 #   SHIM   path of libkheap-malloc.so     KHEAP  path of the kheap tool
 #   CASE   python | perl | sort | gzip | git | gcc | sqlite | run_status |
-#          pid_view | stats | top
+#          pid_view | pid_tune | strategy_views | stats | top
+#   ALLOC  the slab allocator under the shim: slub (default), slab, slob
 # Each comparison runs the case once plainly and once with the shim and
 # kheap.stats=1, and checks that the shim's stats came out (so the program
-# really ran on kheap), then compares the outputs byte for byte.
+# really ran on kheap, on ALLOC), then compares the outputs byte for byte.
 set -eu
-SHIM=$1 KHEAP=$2 CASE=$3
+SHIM=$1 KHEAP=$2 CASE=$3 ALLOC=${4:-slub}
 SRC=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kheap-shim-$CASE.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -23,24 +24,36 @@ fail() { echo "FAIL ($CASE): $*" >&2; exit 1; }
 compare() {
 	name=$1; shift
 	"$@" > plain.out 2> plain.err || fail "$name failed without the shim: $(tail -5 plain.err)"
-	KHEAP_CMDLINE=kheap.stats=1 LD_PRELOAD="$SHIM" "$@" > shim.out 2> shim.err ||
+	KHEAP_CMDLINE="kheap.stats=1 slab_allocator=$ALLOC" LD_PRELOAD="$SHIM" "$@" > shim.out 2> shim.err ||
 		fail "$name failed under the shim: $(grep -v '^\(==>\|[a-zA-Z(]*[:#]\|slabinfo\|Node\|dma\|kmalloc\|kmem\| \)' shim.err | tail -5)"
-	grep -q '^slabinfo - version: 2.1' shim.err || fail "$name: no kheap stats: the shim was not loaded"
+	grep -q '^==> kheap meminfo of' shim.err || fail "$name: no kheap stats: the shim was not loaded"
+	case $ALLOC in	# and it ran on the allocator asked for
+	slub) grep -q '^kmalloc-8 .* : tunables    0    0    0 ' shim.err ;;
+	slab) grep -q '^kmalloc-32 .* : tunables  120   60 ' shim.err ;;
+	slob) grep -q '^kheap: no slabinfo view under slab_allocator=slob' shim.err ;;
+	esac || fail "$name: the stats do not show slab_allocator=$ALLOC"
 	cmp -s plain.out shim.out || { diff plain.out shim.out | head -20 >&2; fail "$name: outputs differ"; }
-	echo "ok $name ($(wc -c < shim.out) bytes of output agree; $(grep -c '^==> kheap slabinfo' shim.err) process(es) on kheap)"
+	echo "ok $name on $ALLOC ($(wc -c < shim.out) bytes of output agree; $(grep -c '^==> kheap meminfo' shim.err) process(es) on kheap)"
 }
 
 case $CASE in
 python)
+	# SLOB searches every partial page of its list for a fit: with python's
+	# own allocator off (PYTHONMALLOC=malloc) a dict of 200000 entries
+	# takes it minutes, so under SLOB that run is 50 times smaller; the
+	# other allocators' variants run a quarter of SLUB's size (test time)
+	N=200000 NPY=200000
+	case $ALLOC in slab) N=50000 NPY=50000 ;; slob) N=4000 NPY=50000 ;; esac
 	cat > t.py <<'PY'
-import json, threading, multiprocessing, hashlib
-d = {str(i): [i, i * 2.5, str(i) * 3] for i in range(200000)}
+import json, threading, multiprocessing, hashlib, sys
+N = int(sys.argv[1])
+d = {str(i): [i, i * 2.5, str(i) * 3] for i in range(N)}
 s = json.dumps(d, sort_keys=True)
 assert json.loads(s) == d
-l = sorted((x * 7919) % 100003 for x in range(300000))
+l = sorted((x * 7919) % 100003 for x in range(N * 3 // 2))
 out = {}
 def work(n):
-    out[n] = sum(len(str(x)) for x in [bytes(i % 256 for i in range(k % 500)) for k in range(n * 1000)])
+    out[n] = sum(len(str(x)) for x in [bytes(i % 256 for i in range(k % 500)) for k in range(n * N // 200)])
 ts = [threading.Thread(target=work, args=(n,)) for n in range(1, 9)]
 [t.start() for t in ts]; [t.join() for t in ts]
 def sq(x):
@@ -49,8 +62,8 @@ with multiprocessing.Pool(4) as p:
     mp = p.map(sq, range(1, 2000, 37))
 print(hashlib.sha256(s.encode()).hexdigest(), l[:5], l[-5:], sorted(out.items()), mp[-3:])
 PY
-	PYTHONMALLOC=malloc compare python /usr/bin/python3 t.py
-	compare python-pymalloc /usr/bin/python3 t.py ;;
+	PYTHONMALLOC=malloc compare python /usr/bin/python3 t.py $N
+	compare python-pymalloc /usr/bin/python3 t.py $NPY ;;
 perl)
 	compare perl /usr/bin/perl -e '
 		my %h; $h{$_ * 7919 % 100003} = "v" x ($_ % 200) for 1 .. 200000;
@@ -66,21 +79,23 @@ gzip)
 	compare gzip sh -c 'gzip -6 < in.txt | gunzip | md5sum; gzip -9 < in.txt | wc -c' ;;
 git)
 	mkdir src
-	awk 'BEGIN { for (i = 0; i < 3000; i++) { f = sprintf("src/d%02d/f%04d.txt", i % 40, i); print f } }' | while read -r f; do
+	NFILES=3000	# the SLAB and SLOB variants: 600 (test time)
+	[ "$ALLOC" = slub ] || NFILES=600
+	awk -v n=$NFILES 'BEGIN { for (i = 0; i < n; i++) { f = sprintf("src/d%02d/f%04d.txt", i % 40, i); print f } }' | while read -r f; do
 		mkdir -p "$(dirname "$f")"; echo "file $f" > "$f"; done
 	cat > g.sh <<'SH'
 set -e
 export GIT_AUTHOR_NAME=kheap GIT_AUTHOR_EMAIL=k@example.org GIT_COMMITTER_NAME=kheap GIT_COMMITTER_EMAIL=k@example.org
 export GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' GIT_COMMITTER_DATE='2026-01-01T00:00:00Z' HOME=$PWD GIT_CONFIG_NOSYSTEM=1
 rm -rf repo && cp -r src repo && cd repo
-git init -q -b main . && git add . && git commit -q -m "3000 files"
+git init -q -b main . && git add . && git commit -q -m "many files"
 echo more >> d00/f0000.txt && git commit -q -am second
 git rev-parse HEAD; git log --oneline | wc -l; git ls-files | wc -l; git fsck -q && echo fsck ok
 git gc -q && git count-objects -v | grep -E '^(count|in-pack)'
 SH
 	compare git sh g.sh ;;
 gcc)
-	cp "$SRC/malloc_api.c" "$SRC/../check.h" .
+	cp "$SRC/malloc_api.c" "$SRC/../check.h" "$SRC/expect.h" .
 	compare gcc sh -c 'gcc -O2 -S -I. -o - malloc_api.c | md5sum; gcc -O2 -I. -o a.out malloc_api.c && echo linked'
 	compare g++ sh -c "g++ -O2 -S -o - '$SRC/cxx_new.cpp' | md5sum" ;;
 sqlite)
@@ -191,6 +206,74 @@ pid_view)
 	LD_PRELOAD="$SHIM" sh -c 'ls /proc/$$/task | wc -l; ls ${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}/kheap-$$.sock 2>/dev/null | wc -l' > quiet.txt
 	[ "$(cat quiet.txt | tr '\n' ' ')" = "1 0 " ] || fail "a process without kheap.publish: threads/sockets $(cat quiet.txt | tr '\n' ' ')"
 	echo "ok pid_view" ;;
+pid_tune)
+	# SLAB's writable slabinfo, in a running program: kheap slabinfo --tune
+	"$KHEAP" run --cmdline slab_allocator=slab -- sleep 30 & pid=$!
+	i=0
+	until "$KHEAP" slabinfo --pid $pid > slab.txt 2> err; do
+		i=$((i + 1)); [ $i -lt 100 ] || { kill $pid; fail "no views from pid $pid: $(cat err)"; }
+		sleep 0.1
+	done
+	grep -q '^kmalloc-64 .* : tunables  120   60 ' slab.txt || { kill $pid; fail "SLAB's default tunables: $(grep '^kmalloc-64 ' slab.txt)"; }
+	"$KHEAP" slabinfo --pid $pid --tune "kmalloc-64 32 16 2" > tuned.txt 2> err || { kill $pid; fail "--tune: $(cat err)"; }
+	"$KHEAP" slabinfo --pid $pid > again.txt
+	set +e
+	"$KHEAP" slabinfo --pid $pid --tune "no-such-cache 32 16 2" > /dev/null 2> bad.txt; st=$?
+	set -e
+	kill $pid; wait $pid || true
+	rm -f "${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}/kheap-$pid.sock"
+	grep -q '^kmalloc-64 .* : tunables   32   16    2 ' tuned.txt || fail "--tune did not retune: $(grep '^kmalloc-64 ' tuned.txt)"
+	grep -q '^kmalloc-64 .* : tunables   32   16    2 ' again.txt || fail "the tuning did not last"
+	[ $st = 1 ] && grep -q 'kheap: slabinfo: Invalid argument' bad.txt || fail "an unknown cache: status $st, $(cat bad.txt)"
+	# under SLUB the file is read-only, and the tool says why
+	set +e
+	"$KHEAP" slabinfo --tune "kmalloc-64 32 16 2" > /dev/null 2> ro.txt; st=$?
+	set -e
+	[ $st = 1 ] && grep -q 'read-only' ro.txt || fail "SLUB's slabinfo was writable: status $st"
+	echo "ok pid_tune" ;;
+strategy_views)
+	# the slabinfo reports and kheap top under SLAB and SLOB: what works,
+	# and for what does not, a message naming the allocator
+	for a in slab slob; do
+		"$KHEAP" run --cmdline slab_allocator=$a -- sleep 30 & pid=$!
+		i=0
+		until "$KHEAP" buddyinfo --pid $pid > /dev/null 2> err; do
+			i=$((i + 1)); [ $i -lt 100 ] || { kill $pid; fail "no views from pid $pid: $(cat err)"; }
+			sleep 0.1
+		done
+		set +e
+		"$KHEAP" slabinfo -T --pid $pid > /dev/null 2> $a-T.txt; echo $? > $a-T.st
+		"$KHEAP" slabinfo -r --pid $pid > /dev/null 2> $a-r.txt; echo $? > $a-r.st
+		"$KHEAP" slabinfo --pid $pid > $a-plain.txt 2> $a-plain.err; echo $? > $a-plain.st
+		"$KHEAP" top -b --pid $pid > $a-top.txt 2> $a-top.err; echo $? > $a-top.st
+		KHEAP_CMDLINE=slab_allocator=$a "$KHEAP" top -b > $a-own.txt 2> $a-own.err; echo $? > $a-own.st
+		set -e
+		kill $pid; wait $pid || true
+		rm -f "${XDG_RUNTIME_DIR:-/tmp/kheap-$(id -u)}/kheap-$pid.sock"
+		for o in T r; do
+			[ "$(cat $a-$o.st)" = 1 ] && grep -q "process $pid has no kernel/slab view (SLUB's /sys/kernel/slab" $a-$o.txt ||
+				fail "slabinfo -$o on $a: status $(cat $a-$o.st), $(cat $a-$o.txt)"
+		done
+	done
+	[ "$(cat slab-plain.st)" = 0 ] && grep -q '^kmalloc-64 .* : tunables  120   60 ' slab-plain.txt ||
+		fail "slabinfo on SLAB: $(cat slab-plain.err)"
+	[ "$(cat slab-top.st)" = 0 ] && grep -q 'kmalloc-' slab-top.txt || fail "top on SLAB: $(cat slab-top.err)"
+	[ "$(cat slab-own.st)" = 0 ] && grep -q 'top_inode' slab-own.txt || fail "top's workload on SLAB: $(cat slab-own.err)"
+	[ "$(cat slob-plain.st)" = 1 ] && grep -q "process [0-9]* runs SLOB (slab_allocator=slob), which has no slabinfo" slob-plain.err ||
+		fail "slabinfo on SLOB: status $(cat slob-plain.st), $(cat slob-plain.err)"
+	[ "$(cat slob-top.st)" = 1 ] && grep -q "top: process [0-9]* runs SLOB" slob-top.err ||
+		fail "top on SLOB: status $(cat slob-top.st), $(cat slob-top.err)"
+	[ "$(cat slob-own.st)" = 1 ] && grep -q "top: this heap runs SLOB" slob-own.err ||
+		fail "top's workload on SLOB: status $(cat slob-own.st), $(cat slob-own.err)"
+	# the demo narrates SLUB: on the others it says so and stops
+	for a in slab slob; do
+		set +e
+		KHEAP_CMDLINE=slab_allocator=$a "$KHEAP" demo > demo.txt 2> demo.err; st=$?
+		set -e
+		[ $st = 2 ] && [ ! -s demo.txt ] && grep -q "demo narrates SLUB, and slab_allocator=$a is in force" demo.err ||
+			fail "demo on $a: status $st, $(head -3 demo.err)"
+	done
+	echo "ok strategy_views" ;;
 stats)
 	KHEAP_STATS=1 LD_PRELOAD="$SHIM" /bin/true 2> err
 	for v in meminfo slabinfo buddyinfo vmallocinfo; do

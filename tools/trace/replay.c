@@ -650,10 +650,14 @@ static void unusable_now(int *out)
 	}
 }
 
-/* @c's slab counts, as /proc/slabinfo has them. */
+/*
+ * @c's slab counts, as /proc/slabinfo has them, from the slab allocator in
+ * force (slab_allocator=): SLOB's are all 0, as it has no slabinfo.
+ */
 static void cache_slabinfo(struct kmem_cache *c, struct slabinfo *si)
 {
-	get_slabinfo(c, si);
+	memset(si, 0, sizeof(*si));
+	slab_ops->get_slabinfo(c, si);
 }
 
 static void take_sample(struct replay *r, struct replay_sample *s, uint64_t ts,
