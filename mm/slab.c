@@ -176,17 +176,17 @@
  *    pointer, is cleared when the object is handed out.  Whole slabs given
  *    back to the page allocator are zeroed there too.
  *
- * Departures from v6.6 (each a userspace or one-node matter): the per-CPU
- * lock instead of disabled interrupts (5.), reaping on activity instead of
- * a timer (4.), no alien caches (one node), no pfmemalloc slabs,
- * __GFP_NOFAIL kept
- * when growing (v6.6's UMA path drops it), kfree() or kmem_cache_free() of
- * a pointer that is not an object of the cache reported and ignored (the
- * kernel BUG()s with DEBUG_SLAB), double frees caught by the free mark
- * (8.), and statistics (the kernel's
- * CONFIG_DEBUG_SLAB "globalstat"/"cpustat" columns) in a view of their own,
- * "slab_stats", in builds with CONFIG_SLUB_STATS, so that /proc/slabinfo
- * keeps one format.
+ * Departures from v6.6, each for userspace, for kheap's one node, or for
+ * "bad input never corrupts the heap silently": the per-CPU lock instead
+ * of disabled interrupts (5.); reaping on activity instead of a timer
+ * (4.); no alien caches (one node) and no pfmemalloc slabs; __GFP_NOFAIL
+ * kept when growing (v6.6's UMA path drops it); kfree() or
+ * kmem_cache_free() of a pointer that is not an object of the cache
+ * reported and ignored (the kernel BUG()s with DEBUG_SLAB); double frees
+ * caught by the free mark (8.), whose word is the only non-zero one of a
+ * freed object under init_on_free (10.); and statistics (the kernel's CONFIG_DEBUG_SLAB "globalstat" and
+ * "cpustat" columns) in a view of their own, "slab_stats", in builds with
+ * CONFIG_SLUB_STATS, so that /proc/slabinfo keeps one format.
  */
 #include "internal.h"
 #include "slab_internal.h"

@@ -290,7 +290,8 @@ struct kmem_cache *create_kmalloc_cache(const char *name, unsigned int size,
  * after flushing the CPUs' slabs, as /sys/kernel/slab/<cache>/validate
  * does (slub.c)
  *
- * Return: the number of slabs checked, or a negative errno.
+ * Return: the number of slabs checked, or a negative errno (-EOPNOTSUPP
+ * under SLAB and SLOB, which have no such file).
  */
 long validate_slab_cache(struct kmem_cache *s);
 

@@ -11,15 +11,16 @@
  *
  * The strategy.  A kernel build links one slab allocator; kheap links the
  * three the kernel has had and picks one at initialisation from
- * slab_allocator=: SLUB (slub.c, the default), SLAB (slab.c, as v6.7's
- * mm/slab.c) or SLOB (slob.c, as v6.3's mm/slob.c).  slab_ops points at
+ * slab_allocator=: SLUB (slub.c, the default), SLAB (slab.c, as v6.6's
+ * mm/slab.c; v6.7 was its last release) or SLOB (slob.c, as v6.3's
+ * mm/slob.c).  slab_ops points at
  * its struct slab_strategy (slab.h): this file calls the strategy's
  * create, shutdown, shrink, get_slabinfo and so on, as the kernel's
  * slab_common.c calls __kmem_cache_create() and friends.  The entry points
  * (kmem_cache_alloc(), kmem_cache_free(), kmalloc()'s cache allocation,
- * kfree()'s slab free) are slub.c's exported functions; each begins with
- * one test of slab_alt, false under SLUB, and otherwise hands over to
- * slab_ops.  So SLUB's fast paths pay one load and a predictable branch,
+ * kfree()'s slab free) are slub.c's exported functions; each tests
+ * slab_alt once, false under SLUB, and otherwise hands over to slab_ops
+ * (after the tracepoint's test, so that a trace records every strategy).  So SLUB's fast paths pay one load and a predictable branch,
  * and the malloc shim's inline sheaf paths nothing at all (a SLAB or SLOB
  * cache has no sheaves, so they fall through to those entry points).  The
  * choice is made before the first cache exists and never changes.

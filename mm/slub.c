@@ -2859,12 +2859,16 @@ out:
  * Each slab is checked up to its first bad object; what is found is
  * reported (or counted by a KUnit test, see slub_debug.c) and repaired.
  *
- * Return: the number of slabs on the node's lists that were checked.
+ * Return: the number of slabs on the node's lists that were checked;
+ * -EOPNOTSUPP under slab_allocator=slab or slob, whose kernels had no
+ * /sys/kernel/slab (their own checks need the heap quiet: kheap_validate()).
  */
 long validate_slab_cache(struct kmem_cache *s)
 {
 	if (unlikely(!s))
 		return -EINVAL;
+	if (slab_handover())
+		return -EOPNOTSUPP;
 	flush_all(s);
 	return validate_slab_node(s, &s->node);
 }

@@ -12,6 +12,8 @@
 #include "slabinfo.h"
 #include "slab_strategy.h"
 
+#include <errno.h>
+
 struct foo {
 	long a;
 	char b[20];
@@ -368,6 +370,11 @@ static void test_alloc_lru(void)
 	kmem_cache_free(s, q);
 	p = kmem_cache_alloc_lru(c, NULL, GFP_KERNEL);
 	CHECK_EQ((unsigned char)p[0], 0x5c);
+	/* SLUB's /sys/kernel/slab/<cache>/validate: not SLAB's or SLOB's */
+	if (under_slub())
+		CHECK(validate_slab_cache(c) >= 1);
+	else
+		CHECK_EQ(validate_slab_cache(c), -EOPNOTSUPP);
 	kmem_cache_free(c, p);
 	kmem_cache_destroy(s);
 	kmem_cache_destroy(c);

@@ -265,6 +265,11 @@ strategy_views)
 		fail "top on SLOB: status $(cat slob-top.st), $(cat slob-top.err)"
 	[ "$(cat slob-own.st)" = 1 ] && grep -q "top: this heap runs SLOB" slob-own.err ||
 		fail "top's workload on SLOB: status $(cat slob-own.st), $(cat slob-own.err)"
+	# random kmalloc caches are SLUB's (v6.6's Kconfig too): none on SLAB
+	KHEAP_CMDLINE="random_kmalloc_caches=1" "$KHEAP" slabinfo 2> /dev/null | grep -q '^kmalloc-rnd-15-64 ' ||
+		fail "random_kmalloc_caches=1 made no kmalloc-rnd caches on SLUB"
+	! KHEAP_CMDLINE="slab_allocator=slab random_kmalloc_caches=1" "$KHEAP" slabinfo 2> /dev/null | grep -q '^kmalloc-rnd' ||
+		fail "random kmalloc caches on SLAB"
 	# the demo narrates SLUB: on the others it says so and stops
 	for a in slab slob; do
 		set +e

@@ -2,7 +2,7 @@
 """Check `kheap trace compare -o REPORT.html`: one self-contained page with
 the table and its SVG plots, each plot with one line per option set (but
 for a set with no value in that plot, SLOB's slab utilisation, which its
-legend marks "(not known)").
+legend marks "(n/a)").
 usage: check_report.py REPORT.html LABEL [LABEL...]"""
 import re
 import sys
@@ -49,7 +49,7 @@ def main():
         legend = [t.text for t in svg.iter(SVG + "text")]
         # a set with no value here (SLOB's slab utilisation) has no line,
         # and says so in the legend
-        unknown = [lb for lb in labels if lb + " (not known)" in legend]
+        unknown = [lb for lb in labels if lb + " (n/a)" in legend]
         if unknown and "utilisation" not in title:
             fail("plot %r: %r not known" % (title, unknown))
         want = [lb for lb in labels if lb not in unknown]
@@ -69,7 +69,7 @@ def main():
             if xs != sorted(xs):
                 fail("plot %r: time goes backwards" % title)
         for label in labels:
-            if label not in legend and label + " (not known)" not in legend:
+            if label not in legend and label + " (n/a)" not in legend:
                 fail("plot %r: no legend for %r" % (title, label))
         if not any(t == "trace time (s)" for t in legend):
             fail("plot %r: no time axis" % title)

@@ -6,7 +6,7 @@
 # where SLOB has no slabinfo its figures say so (slab utilisation n/a, no
 # cache holding slabs) rather than a number; the HTML report has a line per
 # allocator in every plot but the utilisation one, where SLOB's legend
-# entry says "(not known)".
+# entry says "(n/a)", as the table does.
 # usage: strategies.sh KHEAP TRACE CHECK_REPORT_PY
 set -eu
 KHEAP=$1 TRACE=$2 CHECK=$3
@@ -29,6 +29,10 @@ grep -q '^peak slab (meminfo Slab)  *[0-9.]* [KM]iB  *[0-9.]* [KM]iB ([0-9.]*x) 
 	fail "peak slab: a figure per allocator"
 python3 "$CHECK" report.html '(defaults)' slab_allocator=slab \
 	slab_allocator=slob > check.txt || fail "the report: $(cat check.txt)"
-grep -q 'slab_allocator=slob (not known)</text>' report.html ||
-	fail "the report does not say SLOB's utilisation is not known"
+# the report's utilisation plot: no line for SLOB, and its legend says why
+awk '/<svg class="plot" data-title="Slab utilisation/,/<\/svg>/' report.html > util.svg
+grep -q '<text [^>]*>slab_allocator=slob (n/a)</text>' util.svg ||
+	fail "the utilisation plot's legend does not say n/a for SLOB"
+grep -q '<text [^>]*>slab_allocator=slab</text>' util.svg ||
+	fail "the utilisation plot's legend lost SLAB"
 echo "ok: $(sed -n 1p table.txt | tr -s ' ')"

@@ -12,7 +12,7 @@
  * each line a <polyline class="series"> with a data-label, so a test (or
  * a person with a text editor) can find them.  An option set with no value
  * for a plot (SLOB has no slabinfo, so no slab utilisation) has no line
- * in it, and its legend entry says "(not known)".
+ * in it, and its legend entry says "(n/a)", as the table does.
  */
 #define _GNU_SOURCE
 #include "tools/trace/report.h"
@@ -319,7 +319,7 @@ static void svg_plot(FILE *out, const struct plot *p, const struct strategy *s,
 		if (!s[k].ok)
 			fputs(" (failed)", out);
 		else if (!known[k])
-			fputs(" (not known)", out);
+			fputs(" (n/a)", out);
 		fprintf(out, "</text></g>\n");
 	}
 	fprintf(out, "</svg>\n");
