@@ -509,6 +509,9 @@ struct slab_strategy {
 	slab_flags_t kmalloc_flags;
 	size_t (*kmalloc_size_roundup)(size_t size);	/* NULL: the class */
 	struct kmem_cache *kmalloc_pseudo;	/* SLOB: every kmalloc_caches[][] */
+	/* the kmalloc tracepoint's bytes_alloc for a request of @size bytes
+	 * (SLOB's: its block with the size header); NULL: the cache's size */
+	size_t (*kmalloc_bytes_alloc)(size_t size);
 	bool has_slabinfo;		/* SLOB has no /proc/slabinfo */
 };
 

@@ -540,6 +540,17 @@ static size_t slob_ksize(struct slab *slab, const void *block)
 	return SLOB_UNITS(*m) * SLOB_UNIT;
 }
 
+/*
+ * What v6.3's __do_kmalloc_node() gives the kmalloc tracepoint as
+ * bytes_alloc: the block with its header (size + minalign), or the pages.
+ */
+static size_t slob_kmalloc_bytes_alloc(size_t size)
+{
+	if (size < PAGE_SIZE - SLOB_MINALIGN)
+		return size + SLOB_MINALIGN;
+	return PAGE_SIZE << get_order(size);
+}
+
 /* v6.3: ALIGN(size, ARCH_KMALLOC_MINALIGN), 0 and SIZE_MAX as they are. */
 static size_t slob_kmalloc_size_roundup(size_t size)
 {
@@ -806,5 +817,6 @@ const struct slab_strategy strategy_slob = {
 	.kmalloc_shift_low = 0,			/* no kmalloc caches */
 	.kmalloc_size_roundup = slob_kmalloc_size_roundup,
 	.kmalloc_pseudo = &slob_kmalloc_cache,
+	.kmalloc_bytes_alloc = slob_kmalloc_bytes_alloc,
 	.has_slabinfo = false,
 };

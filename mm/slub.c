@@ -1827,7 +1827,8 @@ static __always_inline void *slab_alloc_any(struct kmem_cache *s, gfp_t gfp,
 /*
  * slab_alloc_traced - slab_alloc_any() with tracing on: a new slab's pages
  * are nested in the event, recorded once the object is known (the kmalloc
- * event when @kmalloc, with bytes_alloc = s->size as the kernel's).
+ * event when @kmalloc, with bytes_alloc = s->size as SLUB's and SLAB's, or
+ * what SLOB's kmalloc_bytes_alloc() says, as v6.3's SLOB).
  */
 static __noinline __cold void *slab_alloc_traced(struct kmem_cache *s,
 						 gfp_t gfp,
@@ -1841,7 +1842,10 @@ static __noinline __cold void *slab_alloc_traced(struct kmem_cache *s,
 	ret = slab_alloc_any(s, gfp, orig_size, addr);
 	trace_nest_end();
 	if (kmalloc)
-		__trace_kmalloc(addr, ret, orig_size, s->size, gfp);
+		__trace_kmalloc(addr, ret, orig_size,
+				slab_ops->kmalloc_bytes_alloc ?
+				slab_ops->kmalloc_bytes_alloc(orig_size) :
+				s->size, gfp);
 	else
 		__trace_kmem_cache_alloc(addr, ret, s, gfp);
 	return ret;

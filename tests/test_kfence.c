@@ -113,16 +113,49 @@ static void test_out_of_bounds_write_left(void)
 	kfree(p);
 }
 
-static void test_use_after_free_read(void)
+/*
+ * A use-after-free read is reported, the page opened and the read goes on:
+ * it sees the freed data, unless init_on_free zeroed it at kfree() (as
+ * v6.12's kfence_guarded_free() does).
+ */
+static void use_after_free_read(bool init_on_free)
 {
 	char *p = test_alloc(32, RIGHT);
 
 	CHECK(p != NULL);
+	if (!p)
+		return;
+	memset(p, 0xaa, 32);
 	kfree(p);
-	run(p, 0, 0);
+	run(p, 5, 0);
 	CHECK(strstr(out, "BUG: KFENCE: use-after-free read in ") != NULL);
 	CHECK(strstr(out, "Use-after-free read at 0x") != NULL);
 	CHECK(strstr(out, "freed by task ") != NULL);
+	CHECK_EQ((unsigned char)sink, init_on_free ? 0 : 0xaa);
+}
+
+static void test_use_after_free_read(void)
+{
+	use_after_free_read(false);
+}
+
+static void test_use_after_free_read_zeroed(void)
+{
+	use_after_free_read(true);
+}
+
+static void test_init_on_free(void)
+{
+	/* a child starts kheap with init_on_free=1 */
+	pid_t pid = fork();
+	int status = 0;
+
+	if (pid == 0) {
+		execl("/proc/self/exe", "test_kfence", "--child-init-on-free", NULL);
+		_exit(3);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 static void test_invalid_addr_free(void)
@@ -236,6 +269,11 @@ int main(int argc, char **argv)
 		       before.sa_flags == after.sa_flags &&
 		       kfence_sample_interval == 0 && !slab_alloc_hooks ? 0 : 1;
 	}
+	if (argc > 1 && !strcmp(argv[1], "--child-init-on-free")) {
+		CHECK_EQ(kheap_init("kfence.sample_interval=1 kfence.num_objects=32 init_on_free=1"), 0);
+		RUN(test_use_after_free_read_zeroed);
+		return check_summary();
+	}
 	CHECK_EQ(kheap_init("kfence.sample_interval=1 kfence.num_objects=32"), 0);
 	RUN(test_out_of_bounds_read_left);
 	RUN(test_out_of_bounds_read_right);
@@ -248,5 +286,6 @@ int main(int argc, char **argv)
 	RUN(test_cache_objects);
 	RUN(test_foreign_segv_kills);
 	RUN(test_off_by_default);
+	RUN(test_init_on_free);
 	return check_summary();
 }

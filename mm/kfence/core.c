@@ -39,9 +39,11 @@
  *    virt_to_slab() did not know the pointer (their slow path), so freeing
  *    costs nothing either.  A free checks the canaries ("memory
  *    corruption"), refuses pointers that are not a live object's start
- *    ("invalid free", which also catches double frees), protects the page
- *    and queues the slot at the tail of the free list, so it is reused as
- *    late as possible.
+ *    ("invalid free", which also catches double frees), zeroes the object
+ *    under init_on_free, protects the page and queues the slot at the tail
+ *    of the free list, so it is reused as late as possible.  Allocation
+ *    zeroes every object (the kernel only under init_on_alloc), so no
+ *    option changes what a new pool object holds.
  *
  * Limits: objects larger than a page and SLAB_SKIP_KFENCE caches are never
  * sampled; a fork()ed child has no sampling thread (its objects still work);
@@ -482,6 +484,13 @@ bool __kfence_free(void *addr)
 	kh_unlock(&kfence_lock);
 	check_canaries(meta, frames + 2, n > 2 ? n - 2 : 0);
 	capture_track(&meta->free_track, 3);
+	/*
+	 * init_on_free, as v6.12's kfence_guarded_free(): the page is about
+	 * to be protected, but a use-after-free that is caught unprotects it
+	 * and the access then goes on, so the data must not be there.
+	 */
+	if (meta->cache && slab_want_init_on_free(meta->cache))
+		memset(addr, 0, meta->size);
 	if (meta->unprotected_page) {	/* close the guard page again */
 		memset((void *)meta->unprotected_page, 0, PAGE_SIZE);
 		os_protect((void *)meta->unprotected_page, PAGE_SIZE);

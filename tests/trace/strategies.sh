@@ -4,10 +4,12 @@
 # strategies.sh - `kheap trace compare` replays one trace on the three slab
 # allocators (slab_allocator=slub, slab, slob): every replay succeeds, and
 # where SLOB has no slabinfo its figures say so (slab utilisation n/a, no
-# cache holding slabs) rather than a number.
-# usage: strategies.sh KHEAP TRACE
+# cache holding slabs) rather than a number; the HTML report has a line per
+# allocator in every plot but the utilisation one, where SLOB's legend
+# entry says "(n/a)", as the table does.
+# usage: strategies.sh KHEAP TRACE CHECK_REPORT_PY
 set -eu
-KHEAP=$1 TRACE=$2
+KHEAP=$1 TRACE=$2 CHECK=$3
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kheap-strategies.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
@@ -25,6 +27,8 @@ grep -q '^caches holding slabs  *[1-9][0-9]*  *[1-9][0-9]* ([0-9.]*x)  *0 (0.00x
 	fail "caches holding slabs: SLUB's and SLAB's, none under SLOB"
 grep -q '^peak slab (meminfo Slab)  *[0-9.]* [KM]iB  *[0-9.]* [KM]iB ([0-9.]*x)  *[0-9.]* [KM]iB ([0-9.]*x) *$' table.txt ||
 	fail "peak slab: a figure per allocator"
+python3 "$CHECK" report.html '(defaults)' slab_allocator=slab \
+	slab_allocator=slob > check.txt || fail "the report: $(cat check.txt)"
 # the report's utilisation plot: no line for SLOB, and its legend says why
 awk '/<svg class="plot" data-title="Slab utilisation/,/<\/svg>/' report.html > util.svg
 grep -q '<text [^>]*>slab_allocator=slob (n/a)</text>' util.svg ||

@@ -398,29 +398,12 @@ static uint64_t median(uint64_t *v, unsigned int n)
 	return v[n / 2];
 }
 
-/* The options kheap has, from its option table: is @name one? */
-static bool kheap_has_option(const char *name)
-{
-	char *buf = NULL, pat[128];
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	bool has;
-
-	if (!f)
-		return false;
-	kheap_print_options(f);
-	fclose(f);
-	snprintf(pat, sizeof(pat), "| `%s` |", name);
-	has = buf && strstr(buf, pat);
-	free(buf);
-	return has;
-}
-
 static int trace_compare(int argc, char **argv, const char *cmdline)
 {
 	static const char *const builtin[] = {
 		"", "slab_nomerge", "slab_max_order=0", "slab_min_objects=64",
 		"kheap.sheaves=0", "percpu_pagelist_high_fraction=8",
+		"slab_allocator=slab", "slab_allocator=slob",
 	};
 	struct strategy *s = NULL;
 	const char *path = NULL, *out = NULL;
@@ -472,10 +455,6 @@ static int trace_compare(int argc, char **argv, const char *cmdline)
 	if (!n) {
 		for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
 			s[n++].cmdline = builtin[i];
-		if (kheap_has_option("slab_allocator")) {
-			s[n++].cmdline = "slab_allocator=slab";
-			s[n++].cmdline = "slab_allocator=slob";
-		}
 	}
 	/* a global --cmdline goes in front of every set */
 	for (size_t i = 0; i < n; i++) {

@@ -10,9 +10,9 @@
  * so the page needs nothing to open: no script, no style sheet, no font
  * file, no network.  Each plot is an <svg class="plot"> with a data-title,
  * each line a <polyline class="series"> with a data-label, so a test (or
- * a person with a text editor) can find them.  A set whose figure is not
- * known (slab utilisation under SLOB, which has no slabinfo) draws no
- * points, and its legend says "(n/a)".
+ * a person with a text editor) can find them.  An option set with no value
+ * for a plot (SLOB has no slabinfo, so no slab utilisation) has no line
+ * in it, and its legend entry says "(n/a)", as the table does.
  */
 #define _GNU_SOURCE
 #include "tools/trace/report.h"
@@ -143,16 +143,20 @@ static void format_cell(char *buf, size_t len, const struct figure *f,
 void compare_table(FILE *out, const struct strategy *s, size_t n)
 {
 	char cell[64];
+	int w = 24;		/* a column: the widest label, 24 at least */
 
+	for (size_t i = 0; i < n; i++)
+		if ((int)strlen(label(&s[i])) > w)
+			w = (int)strlen(label(&s[i]));
 	fprintf(out, "%-32s", "");
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, " %-24.24s", label(&s[i]));
+		fprintf(out, " %-*s", w, label(&s[i]));
 	fputc('\n', out);
 	for (size_t f = 0; f < sizeof(figures) / sizeof(figures[0]); f++) {
 		fprintf(out, "%-32s", figures[f].name);
 		for (size_t i = 0; i < n; i++) {
 			format_cell(cell, sizeof(cell), &figures[f], &s[i], &s[0]);
-			fprintf(out, " %-24s", cell);
+			fprintf(out, " %-*s", w, cell);
 		}
 		fputc('\n', out);
 	}
@@ -205,25 +209,15 @@ struct plot {
 #define MT	44
 #define MB	44
 
-/* Has @s a point on plot @p?  Not where the figure is not known (SLOB's
- * slab utilisation: no slabinfo). */
-static bool has_points(const struct plot *p, const struct strategy *s)
-{
-	double v;
-
-	for (size_t i = 0; i < s->res.nr_samples; i++)
-		if (p->get(s, i, p->arg, &v))
-			return true;
-	return false;
-}
-
 static void svg_plot(FILE *out, const struct plot *p, const struct strategy *s,
 		     size_t n)
 {
 	double xmax = 0, ymax = 0, div = 1, xstep, ystep;
 	const char *unit = "";
+	bool known[n];		/* strategy k has a value in this plot */
 
 	for (size_t k = 0; k < n; k++) {
+		known[k] = false;
 		if (!s[k].ok)
 			continue;
 		for (size_t i = 0; i < s[k].res.nr_samples; i++) {
@@ -231,6 +225,7 @@ static void svg_plot(FILE *out, const struct plot *p, const struct strategy *s,
 
 			if (!p->get(&s[k], i, p->arg, &v))
 				continue;
+			known[k] = true;
 			if (v > ymax)
 				ymax = v;
 			if ((double)s[k].res.samples[i].ts / 1e9 > xmax)
@@ -290,12 +285,12 @@ static void svg_plot(FILE *out, const struct plot *p, const struct strategy *s,
 	if (*unit)
 		fprintf(out, " (%s)", unit);
 	fprintf(out, "</text>\n");
-	/* one line per strategy */
+	/* one line per strategy that has values here */
 	for (size_t k = 0; k < n; k++) {
 		const char *color = palette[k % NR_COLORS];
 		size_t pts = 0;
 
-		if (!s[k].ok)
+		if (!known[k])
 			continue;
 		fprintf(out, "<polyline class=\"series\" data-label=\"");
 		html_escape(out, label(&s[k]));
@@ -323,7 +318,7 @@ static void svg_plot(FILE *out, const struct plot *p, const struct strategy *s,
 		html_escape(out, label(&s[k]));
 		if (!s[k].ok)
 			fputs(" (failed)", out);
-		else if (!has_points(p, &s[k]))
+		else if (!known[k])
 			fputs(" (n/a)", out);
 		fprintf(out, "</text></g>\n");
 	}
