@@ -55,7 +55,8 @@ static __always_inline struct kmem_cache *sheaf_map_lookup(const void *x)
 	unsigned long bytes, in, e;
 	struct kmem_cache *s;
 
-	if (unlikely((off >> PAGE_SHIFT) >= slab_sheaf_map_pfns))
+	if (unlikely((off >> PAGE_SHIFT) >=
+		     __atomic_load_n(&slab_sheaf_map_pfns, __ATOMIC_RELAXED)))
 		return NULL;
 	e = __atomic_load_n(&slab_sheaf_map[off >> PAGE_SHIFT], __ATOMIC_RELAXED);
 	if (!e)
