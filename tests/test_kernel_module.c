@@ -108,9 +108,11 @@ static void *producer(void *arg)
 		for (u32 j = 0; j < rq->len; j++)
 			rq->payload[j] = (u8)(i + j);
 		rq->csum = csum(rq->payload, rq->len);
-		memcpy(d->buffer + (i % 1000) * 64, rq->payload, 64);
 
 		pthread_mutex_lock(&d->lock);
+		/* the shared vmalloc buffer, written under the driver's lock:
+		 * both producers use the same slots */
+		memcpy(d->buffer + (i % 1000) * 64, rq->payload, 64);
 		while (d->count == RING_SLOTS)
 			pthread_cond_wait(&d->not_full, &d->lock);
 		d->ring[d->head] = rq;
