@@ -1342,24 +1342,6 @@ static __always_inline void *____cache_alloc(struct kmem_cache *s, gfp_t flags)
 	return cache_alloc_refill(s, flags, pc);
 }
 
-/* failslab and KFENCE before the arrays (v6.6's slab_pre_alloc_hook()
- * and kfence_alloc()); true when they decided (*objp NULL or KFENCE's). */
-static __noinline __cold bool slab_alloc_hook(struct kmem_cache *s, gfp_t gfp,
-					      unsigned int orig_size,
-					      void **objp)
-{
-	int hooks = READ_ONCE(slab_alloc_hooks);
-
-	*objp = NULL;
-	if ((hooks & SLAB_HOOK_FAILSLAB) && should_failslab(s, gfp))
-		return true;
-	if (hooks & SLAB_HOOK_KFENCE) {
-		*objp = __kfence_alloc(s, orig_size, gfp);
-		return *objp != NULL;
-	}
-	return false;
-}
-
 static __noinline __cold void slab_out_of_memory(struct kmem_cache *s,
 						 gfp_t gfp)
 {

@@ -109,6 +109,7 @@
 #include "slab_internal.h"
 #include "slub_debug.h"
 #include "kfence/kfence.h"
+#include "lib/fault-inject.h"
 #include "sanitizer.h"
 #include "slub_fast.h"
 #include "kernel/trace/trace.h"
@@ -483,6 +484,27 @@ static const char *slab_origin(void)
 {
 	return slab_ops == &strategy_slab ? "SLAB" :
 	       slab_ops == &strategy_slob ? "SLOB" : "SLUB";
+}
+
+/*
+ * slab_alloc_hook - failslab and KFENCE, before SLUB's fast path or SLAB's
+ * arrays (the kernel's slab_pre_alloc_hook() and kfence_alloc(), v6.12 and
+ * v6.6 alike).  Returns true when the allocation is decided here: *objp is
+ * NULL (injected failure) or a KFENCE object.
+ */
+__noinline __cold bool slab_alloc_hook(struct kmem_cache *s, gfp_t gfp,
+				       unsigned int orig_size, void **objp)
+{
+	int hooks = READ_ONCE(slab_alloc_hooks);
+
+	*objp = NULL;
+	if ((hooks & SLAB_HOOK_FAILSLAB) && should_failslab(s, gfp))
+		return true;
+	if (hooks & SLAB_HOOK_KFENCE) {
+		*objp = __kfence_alloc(s, orig_size, gfp);
+		return *objp != NULL;
+	}
+	return false;
 }
 
 void slab_report_bad_free(const char *fn, const void *x, struct kmem_cache *s,

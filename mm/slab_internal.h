@@ -529,6 +529,8 @@ bool slab_reap_cpu(unsigned int cpu);
 void slab_reap_expire(void);
 
 /* slab_common.c, for slab.c and slob.c */
+bool slab_alloc_hook(struct kmem_cache *s, gfp_t gfp, unsigned int orig_size,
+		     void **objp);	/* failslab, KFENCE; slub.c and slab.c */
 bool slab_mutex_held(void);	/* by this thread */
 void slab_mutex_lock(void);
 bool slab_mutex_trylock(void);

@@ -1707,28 +1707,6 @@ static __noinline void *sheaf_alloc_slow(struct kmem_cache *s, gfp_t gfp)
 }
 
 /*
- * slab_alloc_hook - failslab and KFENCE, before the fast path (the kernel's
- * slab_pre_alloc_hook() and kfence_alloc()).  Returns true when the
- * allocation is decided here: *objp is NULL (injected failure) or a KFENCE
- * object.
- */
-static __noinline __cold bool slab_alloc_hook(struct kmem_cache *s, gfp_t gfp,
-					      unsigned int orig_size,
-					      void **objp)
-{
-	int hooks = READ_ONCE(slab_alloc_hooks);
-
-	*objp = NULL;
-	if ((hooks & SLAB_HOOK_FAILSLAB) && should_failslab(s, gfp))
-		return true;
-	if (hooks & SLAB_HOOK_KFENCE) {
-		*objp = __kfence_alloc(s, orig_size, gfp);	/* as v6.12 */
-		return *objp != NULL;
-	}
-	return false;
-}
-
-/*
  * slab_alloc_node - the fast paths: pop this CPU's main sheaf (tier a), or
  * its freelist in a restartable sequence (tier b), or with one 16-byte CAS
  * on (freelist, tid) (tier c), as section 3 above describes with their
