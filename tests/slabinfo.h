@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * slabinfo.h - test helper: read one cache's line of kheap's /proc/slabinfo
- * view (version 2.1 format) into numbers.
+ * view (version 2.1 format) into numbers, SLAB's tunables included.
  */
 #ifndef KHEAP_TEST_SLABINFO_H
 #define KHEAP_TEST_SLABINFO_H
@@ -15,6 +15,8 @@ struct slabinfo_line {
 	unsigned long active_objs, num_objs;
 	unsigned int objsize, objperslab, pagesperslab;
 	unsigned long active_slabs, num_slabs;
+	unsigned int limit, batchcount, shared;	/* tunables (SLAB's; 0 on SLUB) */
+	unsigned long shared_avail;		/* slabdata's sharedavail */
 };
 
 /* Fill @out from the line of cache @name; false if it is not listed. */
@@ -30,14 +32,13 @@ static inline bool slabinfo_get(const char *name, struct slabinfo_line *out)
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char n[64];
-		unsigned int lim, batch, shared;
-		unsigned long avail;
 
 		if (sscanf(line, "%63s %lu %lu %u %u %u : tunables %u %u %u : slabdata %lu %lu %lu",
 			   n, &out->active_objs, &out->num_objs, &out->objsize,
-			   &out->objperslab, &out->pagesperslab, &lim, &batch,
-			   &shared, &out->active_slabs, &out->num_slabs,
-			   &avail) == 12 && !strcmp(n, name)) {
+			   &out->objperslab, &out->pagesperslab, &out->limit,
+			   &out->batchcount, &out->shared, &out->active_slabs,
+			   &out->num_slabs, &out->shared_avail) == 12 &&
+		    !strcmp(n, name)) {
 			found = true;
 			break;
 		}

@@ -36,40 +36,6 @@
 #include <sched.h>
 #include <signal.h>
 
-struct tunables {
-	unsigned int limit, batchcount, shared;
-	unsigned long shared_avail, active_objs, num_slabs;
-};
-
-/* slabinfo's line of @name, tunables included; false if absent. */
-static bool tunables_of(const char *name, struct tunables *t)
-{
-	char *buf = NULL, *line, *save = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	bool found = false;
-
-	kheap_proc_show("slabinfo", f);
-	fclose(f);
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char n[64];
-		unsigned long num_objs, active_slabs;
-		unsigned int objsize, perslab, pages;
-
-		if (sscanf(line, "%63s %lu %lu %u %u %u : tunables %u %u %u : slabdata %lu %lu %lu",
-			   n, &t->active_objs, &num_objs, &objsize, &perslab,
-			   &pages, &t->limit, &t->batchcount, &t->shared,
-			   &active_slabs, &t->num_slabs, &t->shared_avail) == 12 &&
-		    !strcmp(n, name)) {
-			found = true;
-			break;
-		}
-	}
-	free(buf);
-	return found;
-}
-
 static unsigned int this_cpu;
 
 static void pin_to_one_cpu(void)
@@ -93,9 +59,9 @@ static void test_tunables_by_size(void)
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
 		struct kmem_cache *s = kmem_cache_create("tuned", t[i].size, 0,
 							 SLAB_NO_MERGE, NULL);
-		struct tunables tu;
+		struct slabinfo_line tu;
 
-		CHECK(s && tunables_of("tuned", &tu));
+		CHECK(s && slabinfo_get("tuned", &tu));
 		CHECK_EQ(tu.limit, t[i].limit);
 		CHECK_EQ(tu.batchcount, (t[i].limit + 1) / 2);
 		/* a shared array on SMP for objects up to a page */
@@ -104,9 +70,9 @@ static void test_tunables_by_size(void)
 	}
 	/* with debug flags the queue is at most 32 */
 	struct kmem_cache *s = kmem_cache_create("tuned", 64, 0, SLAB_RED_ZONE, NULL);
-	struct tunables tu;
+	struct slabinfo_line tu;
 
-	CHECK(tunables_of("tuned", &tu));
+	CHECK(slabinfo_get("tuned", &tu));
 	CHECK_EQ(tu.limit, 32);
 	CHECK_EQ(tu.batchcount, 16);
 	kmem_cache_destroy(s);
@@ -117,33 +83,33 @@ static void test_array_cache_flow(void)
 	/* 32-byte objects: 120 per slab, limit 120, batchcount 60 */
 	struct kmem_cache *s = kmem_cache_create("flow", 32, 0, SLAB_NO_MERGE, NULL);
 	static void *p[1000];
-	struct tunables tu;
+	struct slabinfo_line tu;
 
-	CHECK(tunables_of("flow", &tu) && tu.limit == 120 && tu.batchcount == 60);
+	CHECK(slabinfo_get("flow", &tu) && tu.limit == 120 && tu.batchcount == 60);
 	/* untouched array: a partial refill of BATCHREFILL_LIMIT */
 	p[0] = kmem_cache_alloc(s, GFP_KERNEL);
-	CHECK(tunables_of("flow", &tu));
+	CHECK(slabinfo_get("flow", &tu));
 	CHECK_EQ(tu.active_objs, 16);	/* 1 handed out, 15 in the array */
 	for (int i = 1; i < 16; i++)
 		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
-	CHECK(tunables_of("flow", &tu));
+	CHECK(slabinfo_get("flow", &tu));
 	CHECK_EQ(tu.active_objs, 16);	/* all hits: no slab touched */
 	/* touched now: the next refill takes a whole batch */
 	p[16] = kmem_cache_alloc(s, GFP_KERNEL);
-	CHECK(tunables_of("flow", &tu));
+	CHECK(slabinfo_get("flow", &tu));
 	CHECK_EQ(tu.active_objs, 16 + 60);
 	for (int i = 17; i < 1000; i++)
 		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_shrink(s);		/* arrays empty, counts exact */
-	CHECK(tunables_of("flow", &tu));
+	CHECK(slabinfo_get("flow", &tu));
 	CHECK_EQ(tu.active_objs, 1000);
 	/* the array takes 120 frees (p[880..999]); the 121st flushes 60 */
 	for (int i = 999; i >= 880; i--)
 		kmem_cache_free(s, p[i]);
-	CHECK(tunables_of("flow", &tu));
+	CHECK(slabinfo_get("flow", &tu));
 	CHECK_EQ(tu.active_objs, 1000);	/* in the array: still active */
 	kmem_cache_free(s, p[879]);
-	CHECK(tunables_of("flow", &tu));
+	CHECK(slabinfo_get("flow", &tu));
 	if (tu.shared) {	/* to the shared array: active still */
 		CHECK_EQ(tu.shared_avail, 60);
 		CHECK_EQ(tu.active_objs, 1000);
@@ -154,13 +120,13 @@ static void test_array_cache_flow(void)
 	 * array before any slab */
 	for (int i = 879; i < 879 + 62; i++)
 		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
-	CHECK(tunables_of("flow", &tu));
+	CHECK(slabinfo_get("flow", &tu));
 	if (tu.shared)
 		CHECK_EQ(tu.shared_avail, 0);
 	for (int i = 0; i < 879 + 62; i++)	/* p[941..999] are free */
 		kmem_cache_free(s, p[i]);
 	CHECK_EQ(kmem_cache_shrink(s), 0);
-	CHECK(tunables_of("flow", &tu));
+	CHECK(slabinfo_get("flow", &tu));
 	CHECK_EQ(tu.active_objs, 0);
 	CHECK_EQ(tu.num_slabs, 0);
 	CHECK_EQ(slab_validate(), 0);
@@ -171,23 +137,23 @@ static void test_cache_reap(void)
 {
 	struct kmem_cache *s = kmem_cache_create("reaped", 100, 0, SLAB_NO_MERGE, NULL);
 	static void *p[300];
-	struct tunables tu;
+	struct slabinfo_line tu;
 
 	for (int i = 0; i < 300; i++)
 		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_shrink(s);
 	for (int i = 0; i < 100; i++)	/* 100 in this CPU's array */
 		kmem_cache_free(s, p[i]);
-	CHECK(tunables_of("reaped", &tu) && tu.active_objs == 300);
+	CHECK(slabinfo_get("reaped", &tu) && tu.active_objs == 300);
 	/* freeing touches nothing: allocation does */
 	void *x = kmem_cache_alloc(s, GFP_KERNEL);
 	CHECK(slab_reap_cpu(this_cpu));	/* touched: only marked untouched */
-	CHECK(tunables_of("reaped", &tu) && tu.active_objs == 300);
+	CHECK(slabinfo_get("reaped", &tu) && tu.active_objs == 300);
 	CHECK(slab_reap_cpu(this_cpu));	/* untouched: (120 + 4) / 5 go back */
-	CHECK(tunables_of("reaped", &tu));
+	CHECK(slabinfo_get("reaped", &tu));
 	CHECK_EQ(tu.active_objs, 300 - 24);
 	CHECK(slab_reap_cpu(this_cpu));
-	CHECK(tunables_of("reaped", &tu));
+	CHECK(slabinfo_get("reaped", &tu));
 	CHECK_EQ(tu.active_objs, 300 - 48);
 	/* the node's turn: free slabs go back unless one was taken since */
 	kmem_cache_free(s, x);
@@ -199,13 +165,13 @@ static void test_cache_reap(void)
 	for (int i = 0; i < 300; i++)
 		kmem_cache_free(s, p[i]);
 	unsigned long slabs_before;
-	CHECK(tunables_of("reaped", &tu));
+	CHECK(slabinfo_get("reaped", &tu));
 	slabs_before = tu.num_slabs;
 	for (int i = 0; i < 12; i++) {	/* drain the array by reaping */
 		slab_reap_expire();
 		slab_reap_cpu(this_cpu);
 	}
-	CHECK(tunables_of("reaped", &tu));
+	CHECK(slabinfo_get("reaped", &tu));
 	CHECK(tu.num_slabs < slabs_before);
 	CHECK_EQ(tu.active_objs, 0);
 	CHECK_EQ(slab_validate(), 0);
@@ -221,7 +187,7 @@ static void test_slabinfo_write(void)
 {
 	struct kmem_cache *s = kmem_cache_create("tunable", 200, 0, SLAB_NO_MERGE, NULL);
 	static void *p[500];
-	struct tunables tu;
+	struct slabinfo_line tu;
 	char big[200];
 
 	for (int i = 0; i < 500; i++)
@@ -229,7 +195,7 @@ static void test_slabinfo_write(void)
 	for (int i = 0; i < 500; i++)
 		kmem_cache_free(s, p[i]);
 	CHECK_EQ(write_slabinfo("tunable 32 8 2\n"), 15);
-	CHECK(tunables_of("tunable", &tu));
+	CHECK(slabinfo_get("tunable", &tu));
 	CHECK(tu.limit == 32 && tu.batchcount == 8 && tu.shared == 2);
 	/* the old arrays' objects went back to the slabs */
 	CHECK_EQ(tu.active_objs, 0);
@@ -237,7 +203,7 @@ static void test_slabinfo_write(void)
 	CHECK_EQ(write_slabinfo("tunable 8 16 0"), 14);	/* batch > limit */
 	CHECK_EQ(write_slabinfo("tunable 0 1 0"), 13);
 	CHECK_EQ(write_slabinfo("tunable 4 2 -1"), 14);
-	CHECK(tunables_of("tunable", &tu));
+	CHECK(slabinfo_get("tunable", &tu));
 	CHECK(tu.limit == 32 && tu.batchcount == 8 && tu.shared == 2);
 	/* refused */
 	CHECK_EQ(write_slabinfo("no_such_cache 32 8 0"), -EINVAL);
@@ -294,18 +260,18 @@ static void test_off_slab_freelist(void)
 	/* a constructor rules out OBJFREELIST; 2 objects leave no room */
 	struct kmem_cache *s = kmem_cache_create("offslab", 2048, 0,
 						 SLAB_NO_MERGE, ctor);
-	struct tunables k32a, k32b;
+	struct slabinfo_line k32a, k32b;
 	static void *p[64];
 
 	CHECK(s->flags & 0x80000000U);	/* CFLGS_OFF_SLAB */
 	kmem_cache_shrink(kmalloc_caches[KMALLOC_NORMAL][5]);
-	CHECK(tunables_of("kmalloc-32", &k32a));
+	CHECK(slabinfo_get("kmalloc-32", &k32a));
 	for (int i = 0; i < 64; i++) {
 		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
 		CHECK(((unsigned char *)p[i])[2047] == 0x3c);
 	}
 	kmem_cache_shrink(kmalloc_caches[KMALLOC_NORMAL][5]);
-	CHECK(tunables_of("kmalloc-32", &k32b));
+	CHECK(slabinfo_get("kmalloc-32", &k32b));
 	/* one 4-byte freelist per slab of 2 objects, from kmalloc-32 */
 	CHECK(k32b.active_objs >= k32a.active_objs + 32);
 	CHECK_EQ(ctor_runs % 2, 0);
@@ -313,7 +279,7 @@ static void test_off_slab_freelist(void)
 		kmem_cache_free(s, p[i]);
 	CHECK_EQ(kmem_cache_shrink(s), 0);
 	kmem_cache_shrink(kmalloc_caches[KMALLOC_NORMAL][5]);
-	CHECK(tunables_of("kmalloc-32", &k32b));
+	CHECK(slabinfo_get("kmalloc-32", &k32b));
 	CHECK_EQ(k32b.active_objs, k32a.active_objs);	/* freelists freed */
 	CHECK_EQ(slab_validate(), 0);
 	kmem_cache_destroy(s);
