@@ -13,10 +13,9 @@
 #include "slab_internal.h"
 #include "sanitizer.h"
 #include "check.h"
+#include "init_on.h"
 
 #include <linux/poison.h>
-
-#define GARBAGE	0xa7
 
 static bool on_alloc, on_free;
 
@@ -25,31 +24,6 @@ static inline void *hide(void *p)
 {
 	__asm__("" : "+r"(p));
 	return p;
-}
-
-static void dirty(void *p, size_t n)
-{
-	memset(p, GARBAGE, n);
-}
-
-static size_t nonzero(const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	size_t count = 0;
-
-	for (size_t i = 0; i < n; i++)
-		count += b[i] != 0;
-	return count;
-}
-
-static size_t garbage(const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	size_t count = 0;
-
-	for (size_t i = 0; i < n; i++)
-		count += b[i] == GARBAGE;
-	return count;
 }
 
 /*
