@@ -34,7 +34,7 @@ wrap="$wrap,--wrap=kmem_cache_free_bulk"
 cd "$tmp/tools/testing/radix-tree"
 echo "== building $programs on kheap"
 make -j"${JOBS:-2}" \
-	CFLAGS="-I$src/include -I../shared -I. -I../../include -I../../../lib -O2 -g -Wall -D_LGPL_SOURCE" \
+	CFLAGS="-I$src/include -I$tmp/tools/testing/shared -I. -I$tmp/tools/include -I$tmp/lib -O2 -g -Wall -D_LGPL_SOURCE" \
 	LDFLAGS="$wrap" \
 	LIBS="find_bit.o bitmap.o hweight.o vsprintf.o" \
 	SHARED_OFILES="xarray-shared.o radix-tree.o idr.o radix_tree_kheap.o find_bit.o bitmap.o hweight.o vsprintf.o" \
