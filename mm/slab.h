@@ -139,6 +139,13 @@ struct kmem_cache_order_objects {
 
 struct kmem_cache {
 	slab_flags_t flags;		/* SLAB_* after kmem_cache_flags() */
+	/*
+	 * Objects per sheaf; 0: no sheaves.  Here, in the padding after
+	 * flags, so that every field the sheaf hits read (this, size,
+	 * reciprocal_size, random, slab_span, offset) is in the struct's
+	 * first cache line (the struct is cache-line aligned: slab_init()).
+	 */
+	unsigned int sheaf_capacity;
 	unsigned long min_partial;	/* empty slabs kept on the node */
 	unsigned int size;		/* object size with metadata (stride) */
 	unsigned long reciprocal_size;	/* 2^44 / size, rounded up: obj index */
@@ -173,7 +180,6 @@ struct kmem_cache {
 	 * alignment for list walks.
 	 */
 	struct kmem_cache_cpu *cpu_slab;
-	unsigned int sheaf_capacity;	/* objects per sheaf; 0: no sheaves */
 	unsigned int *random_seq;	/* CONFIG_SLAB_FREELIST_RANDOM: byte
 					   offsets of the objects, shuffled */
 	int random_seq_state;		/* 0 none yet, 1 being made, 2 made
