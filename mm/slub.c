@@ -387,6 +387,7 @@ static bool kmalloc_up;		/* every kmalloc cache exists */
  */
 unsigned long *slab_sheaf_map;
 unsigned long slab_sheaf_map_pfns;	/* its entries; 0: no map */
+unsigned long slab_sheaf_map_size;	/* its entries, even while paused */
 
 /*
  * slab_sheaf_map_pause - while a trace is recorded (kernel/trace/), frees
@@ -427,7 +428,7 @@ void slub_init_fastpath(void)
 		if (slab_sheaf_map && os_commit(slab_sheaf_map, map))
 			slab_sheaf_map = NULL;	/* no map: frees use struct pages */
 		if (slab_sheaf_map)
-			slab_sheaf_map_pfns = max_pfn;
+			slab_sheaf_map_pfns = slab_sheaf_map_size = max_pfn;
 	}
 #if KHEAP_HAVE_RSEQ
 	slub_rseq = kheap_config.rseq && os_rseq_usable();
@@ -1802,11 +1803,16 @@ static __always_inline void *slab_alloc_any(struct kmem_cache *s, gfp_t gfp,
 	return slab_alloc_node(s, gfp, orig_size, addr);
 }
 
+static __always_inline void *__sheaf_alloc_fast(struct kmem_cache *s,
+					       gfp_t gfp, unsigned int ignore);
+
 /*
- * slab_alloc_traced - slab_alloc_any() with tracing on: a new slab's pages
- * are nested in the event, recorded once the object is known (the kmalloc
- * event when @kmalloc, with bytes_alloc = s->size as SLUB's and SLAB's, or
- * what SLOB's kmalloc_bytes_alloc() says, as v6.3's SLOB).
+ * slab_alloc_traced - slab_alloc_any() with tracing on: the sheaf hit
+ * first (the hooks word's SLAB_HOOK_TRACE, which sent the call here, is
+ * passed over), else a new slab's pages are nested in the event; the event
+ * is recorded once the object is known (the kmalloc event when @kmalloc,
+ * with bytes_alloc = s->size as SLUB's and SLAB's, or what SLOB's
+ * kmalloc_bytes_alloc() says, as v6.3's SLOB).
  */
 static __noinline __cold void *slab_alloc_traced(struct kmem_cache *s,
 						 gfp_t gfp,
@@ -1814,11 +1820,13 @@ static __noinline __cold void *slab_alloc_traced(struct kmem_cache *s,
 						 unsigned long addr,
 						 bool kmalloc)
 {
-	void *ret;
+	void *ret = __sheaf_alloc_fast(s, gfp, SLAB_HOOK_TRACE);
 
-	trace_nest_begin();
-	ret = slab_alloc_any(s, gfp, orig_size, addr);
-	trace_nest_end();
+	if (!ret) {
+		trace_nest_begin();
+		ret = slab_alloc_any(s, gfp, orig_size, addr);
+		trace_nest_end();
+	}
 	if (kmalloc)
 		__trace_kmalloc(addr, ret, orig_size,
 				slab_ops->kmalloc_bytes_alloc ?
@@ -1836,11 +1844,12 @@ static __noinline __cold void *slab_alloc_traced(struct kmem_cache *s,
  * (everything that needs registers saved is out of line).  __GFP_ZERO and
  * armed hooks (tracing's among them: SLAB_HOOK_TRACE) take the whole way.
  */
-static __always_inline void *sheaf_alloc_fast(struct kmem_cache *s, gfp_t gfp)
+static __always_inline void *__sheaf_alloc_fast(struct kmem_cache *s,
+					       gfp_t gfp, unsigned int ignore)
 {
 	void *object;
 
-	if (!cache_has_sheaves(s) || READ_ONCE(slab_alloc_hooks) ||
+	if (!cache_has_sheaves(s) || (READ_ONCE(slab_alloc_hooks) & ~ignore) ||
 	    (gfp & __GFP_ZERO))
 		return NULL;
 	object = rseq_sheaf_pop(s);
@@ -1853,6 +1862,11 @@ static __always_inline void *sheaf_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 	if (KHEAP_VALGRIND)
 		kheap_vg_alloc(s, object);
 	return object;
+}
+
+static __always_inline void *sheaf_alloc_fast(struct kmem_cache *s, gfp_t gfp)
+{
+	return __sheaf_alloc_fast(s, gfp, 0);
 }
 
 /*
@@ -2496,7 +2510,8 @@ static __noinline __cold void slab_free_traced(struct kmem_cache *s, void *x,
 	if (x && s)
 		__trace_kmem_cache_free(addr, x, s);
 	trace_nest_begin();
-	__kmem_cache_free(s, x, addr);
+	if (!s || !sheaf_map_free_traced(x, s))
+		__kmem_cache_free(s, x, addr);
 	trace_nest_end();
 }
 

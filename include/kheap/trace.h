@@ -58,7 +58,7 @@ extern "C" {
 #endif
 
 #define KHEAP_TRACE_MAGIC	"KHEAPTRC"	/* 8 bytes, no NUL */
-#define KHEAP_TRACE_VERSION	2	/* version 1 is read too */
+#define KHEAP_TRACE_VERSION	3	/* versions 1 and 2 are read too */
 #define KHEAP_TRACE_CHUNK_MAGIC	0x4b434854u	/* "THCK" */
 #define KHEAP_TRACE_META	0xffffffffu	/* chunk cpu of a metadata record */
 
@@ -120,6 +120,8 @@ enum kheap_trace_type {
 #define KHEAP_TRACE_R_NESTED	0x10	/* KHEAP_TRACE_NESTED */
 #define KHEAP_TRACE_R_TID	0x20	/* a tid follows (another thread) */
 #define KHEAP_TRACE_R_RAW_SITE	0x40	/* the call site is an address */
+#define KHEAP_TRACE_R_CPU	0x80	/* version 3: a CPU follows (another
+					   CPU than the record before's) */
 #define KHEAP_TRACE_R_MAX	80	/* bytes a record takes at most */
 
 /* version 2: the fields a record of each type has */

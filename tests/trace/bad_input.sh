@@ -18,12 +18,12 @@ grep -q 'cut.trace: offset [0-9]*: the file ends inside a chunk of cpu [0-9]* ('
 "$KHEAP" --cmdline mem=256M trace replay "$w/cut.trace" > "$w/cut.rep" 2>&1 || fail "replay of a cut trace"
 
 # the version field is at offset 8: a later version is refused, said so
-cp "$TRACE" "$w/v3.trace"
-printf '\003' | dd of="$w/v3.trace" bs=1 seek=8 count=1 conv=notrunc 2>/dev/null
-if "$KHEAP" trace text "$w/v3.trace" > /dev/null 2> "$w/v3.err"; then
-	fail "a version 3 trace was read"
+cp "$TRACE" "$w/v4.trace"
+printf '\004' | dd of="$w/v4.trace" bs=1 seek=8 count=1 conv=notrunc 2>/dev/null
+if "$KHEAP" trace text "$w/v4.trace" > /dev/null 2> "$w/v4.err"; then
+	fail "a version 4 trace was read"
 fi
-grep -q 'version 3; this kheap reads versions 1 and 2' "$w/v3.err" || fail "$(cat "$w/v3.err")"
+grep -q 'version 4; this kheap reads versions 1 to 3' "$w/v4.err" || fail "$(cat "$w/v4.err")"
 
 printf 'hello world\n  a-1 [000] ..... 1.000001: kmalloc: call_site=x ptr=zz bytes_req=1\n  a-1 [000] ..... 1.000002: kfree: call_site=x ptr=0000000000001000\n' > "$w/bad.txt"
 "$KHEAP" trace replay "$w/bad.txt" > "$w/bad.rep" 2> "$w/bad.err" || fail "replay of bad text"
