@@ -203,7 +203,9 @@
  *    The sheaf hits test nothing: while a trace runs, the allocations'
  *    hook word (SLAB_HOOK_TRACE) and the paused sheaf map
  *    (slab_sheaf_map_pause()) send every call to the slow path, where the
- *    test is.
+ *    test is; the traced variant records its event and takes the sheaf
+ *    hit from there (__sheaf_alloc_fast() passing over SLAB_HOOK_TRACE,
+ *    sheaf_map_free_traced() reading the map whether paused or not).
  *
  * 9. The other strategies.  With slab_allocator=slab or slob (slab.c,
  *    slob.c) none of the above runs: each exported entry point below
@@ -394,7 +396,9 @@ unsigned long slab_sheaf_map_size;	/* its entries, even while paused */
  * must pass their traced entry points: the map's range (its one compare
  * in sheaf_map_lookup()) reads as empty, so kfree(), kmem_cache_free()
  * and the shim's free() go their slow ways, which test for tracing - the
- * sheaf hits pay nothing for it.  The entries themselves stay as they are.
+ * sheaf hits pay nothing for it - and, their event recorded, free through
+ * the map after all (sheaf_map_free_traced(): slab_sheaf_map_size).  The
+ * entries themselves stay as they are.
  */
 void slab_sheaf_map_pause(bool pause)
 {

@@ -30,4 +30,12 @@ printf 'hello world\n  a-1 [000] ..... 1.000001: kmalloc: call_site=x ptr=zz byt
 grep -q 'line 1: not an ftrace event line' "$w/bad.err" || fail "$(cat "$w/bad.err")"
 grep -q 'line 2: kmalloc without a valid ptr=' "$w/bad.err" || fail "$(cat "$w/bad.err")"
 grep -q '^replayed 1 events' "$w/bad.rep" || fail "$(cat "$w/bad.rep")"
+# an older version is read: version 2 (a CPU's chunks), recorded by an
+# earlier kheap, every event printed with its CPU and nothing reported
+v2="$(dirname "$0")/../fuzz/corpus/fuzz_trace/binary-v2-sort"
+"$KHEAP" trace text "$v2" > "$w/v2.txt" 2> "$w/v2.err" || fail "text of a version 2 trace: $(cat "$w/v2.err")"
+[ ! -s "$w/v2.err" ] || fail "version 2 trace: $(cat "$w/v2.err")"
+grep -q 'entries-in-buffer/entries-written: 292/292' "$w/v2.txt" || fail "version 2: not 292 events"
+[ "$(grep -c ' \[000\] .*: kmalloc: ' "$w/v2.txt")" -gt 50 ] || fail "version 2: kmalloc events of CPU 0"
+
 echo "bad input: messages with offsets and lines; the rest read"
