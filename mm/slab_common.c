@@ -1393,7 +1393,8 @@ static __noinline __cold void kfree_traced(const void *objp,
 {
 	__trace_kfree(caller, objp);
 	trace_nest_begin();
-	do_kfree(objp, caller);
+	if (!sheaf_map_free_traced((void *)objp, NULL))
+		do_kfree(objp, caller);
 	trace_nest_end();
 }
 

@@ -403,11 +403,14 @@ static inline struct kmem_cache *malloc_slab(size_t size, unsigned long caller)
  * that cache has sheaves (and is mapped: s->sheaf_mapped), else 0.
  * slab_sheaf_map_pfns is its number of entries: max_pfn, or 0 without a
  * map or while a trace is recorded (slab_sheaf_map_pause()), so one
- * compare tells whether a free may take the map's inline path.
+ * compare tells whether a free may take the map's inline path;
+ * slab_sheaf_map_size is the number of entries whether paused or not
+ * (traced frees, which test for tracing, use it).
  */
 #define SHEAF_MAP_ORDER_MASK	15UL	/* caches are 64-byte aligned */
 extern unsigned long *slab_sheaf_map;
 extern unsigned long slab_sheaf_map_pfns;
+extern unsigned long slab_sheaf_map_size;
 
 /* ---- slub.c ---- */
 /*

@@ -203,7 +203,9 @@
  *    The sheaf hits test nothing: while a trace runs, the allocations'
  *    hook word (SLAB_HOOK_TRACE) and the paused sheaf map
  *    (slab_sheaf_map_pause()) send every call to the slow path, where the
- *    test is.
+ *    test is; the traced variant records its event and takes the sheaf
+ *    hit from there (__sheaf_alloc_fast() passing over SLAB_HOOK_TRACE,
+ *    sheaf_map_free_traced() reading the map whether paused or not).
  *
  * 9. The other strategies.  With slab_allocator=slab or slob (slab.c,
  *    slob.c) none of the above runs: each exported entry point below
@@ -387,13 +389,16 @@ static bool kmalloc_up;		/* every kmalloc cache exists */
  */
 unsigned long *slab_sheaf_map;
 unsigned long slab_sheaf_map_pfns;	/* its entries; 0: no map */
+unsigned long slab_sheaf_map_size;	/* its entries, even while paused */
 
 /*
  * slab_sheaf_map_pause - while a trace is recorded (kernel/trace/), frees
  * must pass their traced entry points: the map's range (its one compare
  * in sheaf_map_lookup()) reads as empty, so kfree(), kmem_cache_free()
  * and the shim's free() go their slow ways, which test for tracing - the
- * sheaf hits pay nothing for it.  The entries themselves stay as they are.
+ * sheaf hits pay nothing for it - and, their event recorded, free through
+ * the map after all (sheaf_map_free_traced(): slab_sheaf_map_size).  The
+ * entries themselves stay as they are.
  */
 void slab_sheaf_map_pause(bool pause)
 {
@@ -427,7 +432,7 @@ void slub_init_fastpath(void)
 		if (slab_sheaf_map && os_commit(slab_sheaf_map, map))
 			slab_sheaf_map = NULL;	/* no map: frees use struct pages */
 		if (slab_sheaf_map)
-			slab_sheaf_map_pfns = max_pfn;
+			slab_sheaf_map_pfns = slab_sheaf_map_size = max_pfn;
 	}
 #if KHEAP_HAVE_RSEQ
 	slub_rseq = kheap_config.rseq && os_rseq_usable();
@@ -1802,11 +1807,16 @@ static __always_inline void *slab_alloc_any(struct kmem_cache *s, gfp_t gfp,
 	return slab_alloc_node(s, gfp, orig_size, addr);
 }
 
+static __always_inline void *__sheaf_alloc_fast(struct kmem_cache *s,
+					       gfp_t gfp, unsigned int ignore);
+
 /*
- * slab_alloc_traced - slab_alloc_any() with tracing on: a new slab's pages
- * are nested in the event, recorded once the object is known (the kmalloc
- * event when @kmalloc, with bytes_alloc = s->size as SLUB's and SLAB's, or
- * what SLOB's kmalloc_bytes_alloc() says, as v6.3's SLOB).
+ * slab_alloc_traced - slab_alloc_any() with tracing on: the sheaf hit
+ * first (the hooks word's SLAB_HOOK_TRACE, which sent the call here, is
+ * passed over), else a new slab's pages are nested in the event; the event
+ * is recorded once the object is known (the kmalloc event when @kmalloc,
+ * with bytes_alloc = s->size as SLUB's and SLAB's, or what SLOB's
+ * kmalloc_bytes_alloc() says, as v6.3's SLOB).
  */
 static __noinline __cold void *slab_alloc_traced(struct kmem_cache *s,
 						 gfp_t gfp,
@@ -1814,11 +1824,13 @@ static __noinline __cold void *slab_alloc_traced(struct kmem_cache *s,
 						 unsigned long addr,
 						 bool kmalloc)
 {
-	void *ret;
+	void *ret = __sheaf_alloc_fast(s, gfp, SLAB_HOOK_TRACE);
 
-	trace_nest_begin();
-	ret = slab_alloc_any(s, gfp, orig_size, addr);
-	trace_nest_end();
+	if (!ret) {
+		trace_nest_begin();
+		ret = slab_alloc_any(s, gfp, orig_size, addr);
+		trace_nest_end();
+	}
 	if (kmalloc)
 		__trace_kmalloc(addr, ret, orig_size,
 				slab_ops->kmalloc_bytes_alloc ?
@@ -1836,11 +1848,12 @@ static __noinline __cold void *slab_alloc_traced(struct kmem_cache *s,
  * (everything that needs registers saved is out of line).  __GFP_ZERO and
  * armed hooks (tracing's among them: SLAB_HOOK_TRACE) take the whole way.
  */
-static __always_inline void *sheaf_alloc_fast(struct kmem_cache *s, gfp_t gfp)
+static __always_inline void *__sheaf_alloc_fast(struct kmem_cache *s,
+					       gfp_t gfp, unsigned int ignore)
 {
 	void *object;
 
-	if (!cache_has_sheaves(s) || READ_ONCE(slab_alloc_hooks) ||
+	if (!cache_has_sheaves(s) || (READ_ONCE(slab_alloc_hooks) & ~ignore) ||
 	    (gfp & __GFP_ZERO))
 		return NULL;
 	object = rseq_sheaf_pop(s);
@@ -1853,6 +1866,11 @@ static __always_inline void *sheaf_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 	if (KHEAP_VALGRIND)
 		kheap_vg_alloc(s, object);
 	return object;
+}
+
+static __always_inline void *sheaf_alloc_fast(struct kmem_cache *s, gfp_t gfp)
+{
+	return __sheaf_alloc_fast(s, gfp, 0);
 }
 
 /*
@@ -2496,7 +2514,8 @@ static __noinline __cold void slab_free_traced(struct kmem_cache *s, void *x,
 	if (x && s)
 		__trace_kmem_cache_free(addr, x, s);
 	trace_nest_begin();
-	__kmem_cache_free(s, x, addr);
+	if (!s || !sheaf_map_free_traced(x, s))
+		__kmem_cache_free(s, x, addr);
 	trace_nest_end();
 }
 

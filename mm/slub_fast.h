@@ -49,14 +49,14 @@ static inline unsigned long size_reciprocal(const struct kmem_cache *s)
  * aligned to its size, and the direct map is section-aligned, so @x's
  * offset in its slab is its offset in the map modulo the slab's size.
  */
-static __always_inline struct kmem_cache *sheaf_map_lookup(const void *x)
+static __always_inline struct kmem_cache *__sheaf_map_lookup(const void *x,
+							     unsigned long pfns)
 {
 	unsigned long off = (unsigned long)x - page_offset_base;
 	unsigned long bytes, in, e;
 	struct kmem_cache *s;
 
-	if (unlikely((off >> PAGE_SHIFT) >=
-		     __atomic_load_n(&slab_sheaf_map_pfns, __ATOMIC_RELAXED)))
+	if (unlikely((off >> PAGE_SHIFT) >= pfns))
 		return NULL;
 	e = __atomic_load_n(&slab_sheaf_map[off >> PAGE_SHIFT], __ATOMIC_RELAXED);
 	if (!e)
@@ -70,6 +70,12 @@ static __always_inline struct kmem_cache *sheaf_map_lookup(const void *x)
 		     ((in * s->reciprocal_size) >> RECIP_SHIFT) * s->size != in))
 		return NULL;
 	return s;
+}
+
+static __always_inline struct kmem_cache *sheaf_map_lookup(const void *x)
+{
+	return __sheaf_map_lookup(x, __atomic_load_n(&slab_sheaf_map_pfns,
+						     __ATOMIC_RELAXED));
 }
 
 /*
@@ -423,11 +429,12 @@ static inline int rseq_sheaf_push(struct kmem_cache *s, void *x)
  * hooks where compiled in); no call, no struct page.  kfree(),
  * kmem_cache_free() and the malloc shim's free() use it.
  */
-static __always_inline bool sheaf_map_free(void *x, struct kmem_cache *want)
+static __always_inline bool __sheaf_map_free(void *x, struct kmem_cache *want,
+					      unsigned long pfns)
 {
 	struct kmem_cache *s;
 
-	if (!(s = sheaf_map_lookup(x)) ||
+	if (!(s = __sheaf_map_lookup(x, pfns)) ||
 	    (want && s != want) || unlikely(!slab_free_mark_fast(s, x)))
 		return false;
 	kheap_asan_poison_object(s, x);
@@ -443,6 +450,24 @@ static __always_inline bool sheaf_map_free(void *x, struct kmem_cache *want)
 		sheaf_free_slow(s, x);
 	}
 	return true;
+}
+
+static __always_inline bool sheaf_map_free(void *x, struct kmem_cache *want)
+{
+	return __sheaf_map_free(x, want, __atomic_load_n(&slab_sheaf_map_pfns,
+							 __ATOMIC_RELAXED));
+}
+
+/*
+ * sheaf_map_free_traced - sheaf_map_free() for a traced free that has
+ * recorded its event already: the map whether a trace paused it or not
+ * (slab_sheaf_map_pause()), so a traced free costs the event and the
+ * sheaf push, not the struct page way.
+ */
+static __always_inline bool sheaf_map_free_traced(void *x,
+						  struct kmem_cache *want)
+{
+	return __sheaf_map_free(x, want, slab_sheaf_map_size);
 }
 
 #endif /* _KHEAP_SLUB_FAST_H */

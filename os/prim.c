@@ -244,6 +244,38 @@ int os_rseq_fence_cpu(unsigned int cpu)
 	return -errno;
 }
 
+/*
+ * os_barrier_usable - can os_barrier_all() put a full memory barrier in
+ * every running thread of the process?  Registers for the private
+ * expedited membarrier command once (an RCU grace period when threads
+ * exist already); false where the kernel or a seccomp filter refuses it.
+ */
+bool os_barrier_usable(void)
+{
+	static int state;	/* 0 unknown, 1 usable, -1 not */
+	int st = __atomic_load_n(&state, __ATOMIC_ACQUIRE);
+
+	if (!st) {
+		long cmds = os_membarrier(MEMBARRIER_CMD_QUERY, 0, 0);
+
+		st = cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
+		     !os_membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+				    0, 0) ? 1 : -1;
+		__atomic_store_n(&state, st, __ATOMIC_RELEASE);
+	}
+	return st > 0;
+}
+
+int os_barrier_all(void)
+{
+	return os_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) ? -errno : 0;
+}
+
+void os_yield(void)
+{
+	sched_yield();
+}
+
 unsigned int os_ncpus(void)
 {
 	os_cpu_init();

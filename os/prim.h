@@ -115,6 +115,14 @@
  *    counter runs at a constant rate and agrees across CPUs.
  *  - os_thread_name(name): the calling thread's name (prctl PR_GET_NAME,
  *    the kernel's comm), NUL-terminated in 16 bytes; "" if unknown.
+ *  - os_barrier_usable(): true if os_barrier_all() works here (the
+ *    process registers for membarrier(2)'s private expedited command the
+ *    first time it is asked).
+ *  - os_barrier_all(): a full memory barrier in every thread of the
+ *    process running now (membarrier(2), an IPI per CPU): what a thread
+ *    stored before a compiler barrier is seen by the caller afterwards,
+ *    or that thread sees what the caller stored before.  0 or -errno.
+ *  - os_yield(): sched_yield(2).
  */
 #ifndef _KHEAP_OS_PRIM_H
 #define _KHEAP_OS_PRIM_H
@@ -164,6 +172,9 @@ int os_create_file(const char *path);
 int os_write_all(int fd, const void *buf, size_t len);
 bool os_tsc_is_clock(void);
 void os_thread_name(char name[16]);
+bool os_barrier_usable(void);
+int os_barrier_all(void);
+void os_yield(void);
 
 /* glibc's rseq registration (glibc >= 2.35); see os_cpu(). */
 extern const ptrdiff_t __rseq_offset __attribute__((weak));

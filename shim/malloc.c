@@ -403,7 +403,8 @@ static __noinline __cold void shim_free_traced(void *p, unsigned long caller)
 		break;
 	}
 	trace_nest_begin();
-	__shim_free_slow(p, caller);
+	if (!SHIM_INLINE_SLAB || !sheaf_map_free_traced(p, NULL))
+		__shim_free_slow(p, caller);
 	trace_nest_end();
 }
 

@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -394,6 +395,141 @@ static void test_threads_start_stop(void)
 		pthread_join(t[i], NULL);
 }
 
+/*
+ * Streams (kernel/trace/trace.c, 1.): each recording thread has its own,
+ * given back at its exit; past TRACE_STREAMS - 1 threads at once the rest
+ * share stream 0.  Every thread's events are all there, in its order, and
+ * exited threads' streams are taken again.
+ */
+#define BURST_THREADS	160	/* alive at once: more than the streams */
+#define BURST_PAIRS	50
+
+static pthread_barrier_t burst_barrier;
+
+static void *burst(void *arg)
+{
+	bool wait = arg != NULL;
+
+	if (wait)
+		pthread_barrier_wait(&burst_barrier);
+	for (int i = 0; i < BURST_PAIRS; i++)
+		kfree(kmalloc(8 + (size_t)i, GFP_KERNEL));
+	if (wait)
+		pthread_barrier_wait(&burst_barrier);
+	return NULL;
+}
+
+struct per_tid {
+	int32_t tid[2 * BURST_THREADS + 8];
+	unsigned int allocs[2 * BURST_THREADS + 8];
+	unsigned int nr, bad, cpu_bad;
+	uint64_t open_ptr[2 * BURST_THREADS + 8];
+	unsigned int ncpus;
+};
+
+static int count_per_tid(void *arg, const struct kheap_trace_event *ev)
+{
+	struct per_tid *t = arg;
+	unsigned int i;
+
+	if (ev->flags & KHEAP_TRACE_NESTED)
+		return 0;
+	if (ev->cpu >= t->ncpus)
+		t->cpu_bad++;
+	for (i = 0; i < t->nr && t->tid[i] != ev->tid; i++)
+		;
+	if (i == t->nr) {
+		if (t->nr == sizeof(t->tid) / sizeof(t->tid[0]))
+			return 0;
+		t->tid[t->nr++] = ev->tid;
+	}
+	/* a thread's kmalloc is followed by its kfree of the same pointer */
+	if (ev->type == KHEAP_TRACE_KMALLOC) {
+		t->bad += t->open_ptr[i] != 0;
+		t->open_ptr[i] = ev->ptr;
+		t->allocs[i]++;
+	} else if (ev->type == KHEAP_TRACE_KFREE) {
+		t->bad += t->open_ptr[i] != ev->ptr;
+		t->open_ptr[i] = 0;
+	}
+	return 0;
+}
+
+/* The largest stream number of the file's event chunks; whether stream 0
+ * (the shared one) has any in *@shared. */
+static unsigned int max_stream(const char *file, bool *shared)
+{
+	FILE *f = fopen(file, "rb");
+	struct kheap_trace_header h;
+	struct kheap_trace_chunk ch;
+	unsigned int max = 0;
+
+	*shared = false;
+	CHECK(f && fread(&h, sizeof(h), 1, f) == 1);
+	CHECK_EQ(h.version, KHEAP_TRACE_VERSION);
+	fseek(f, h.header_size, SEEK_SET);
+	while (fread(&ch, sizeof(ch), 1, f) == 1) {
+		if (ch.cpu != KHEAP_TRACE_META && ch.cpu > max)
+			max = ch.cpu;
+		*shared |= ch.cpu == 0;
+		fseek(f, ch.size, SEEK_CUR);
+	}
+	fclose(f);
+	return max;
+}
+
+static void test_streams(void)
+{
+	pthread_t t[BURST_THREADS];
+	struct per_tid *pt = calloc(1, sizeof(*pt));
+	struct trace_input in;
+	bool shared;
+
+	pt->ncpus = os_ncpus();
+	/* one after another: each exiting thread's stream is taken again */
+	CHECK_EQ(kheap_trace_start(path), 0);
+	for (int i = 0; i < 40; i++) {
+		pthread_create(&t[0], NULL, burst, NULL);
+		pthread_join(t[0], NULL);
+	}
+	CHECK_EQ(kheap_trace_stop(), 0);
+	trace_input_init(&in);
+	CHECK_EQ(trace_read_file(path, &in, count_per_tid, pt), 0);
+	CHECK_EQ(in.nr_messages, 0);
+	CHECK_EQ(pt->nr, 40);
+	for (unsigned int i = 0; i < pt->nr; i++)
+		CHECK_EQ(pt->allocs[i], BURST_PAIRS);
+	CHECK_EQ(pt->bad, 0);
+	CHECK_EQ(pt->cpu_bad, 0);
+	CHECK_EQ(max_stream(path, &shared), 1);
+	CHECK(!shared);
+	trace_input_free(&in);
+
+	/* all at once: more threads than streams, the rest share stream 0 */
+	memset(pt, 0, sizeof(*pt));
+	pt->ncpus = os_ncpus();
+	pthread_barrier_init(&burst_barrier, NULL, BURST_THREADS);
+	CHECK_EQ(kheap_trace_start(path), 0);
+	for (int i = 0; i < BURST_THREADS; i++)
+		pthread_create(&t[i], NULL, burst, (void *)1);
+	for (int i = 0; i < BURST_THREADS; i++)
+		pthread_join(t[i], NULL);
+	CHECK_EQ(kheap_trace_stop(), 0);
+	pthread_barrier_destroy(&burst_barrier);
+	trace_input_init(&in);
+	CHECK_EQ(trace_read_file(path, &in, count_per_tid, pt), 0);
+	CHECK_EQ(in.nr_messages, 0);
+	CHECK_EQ(pt->nr, BURST_THREADS);
+	for (unsigned int i = 0; i < pt->nr; i++)
+		CHECK_EQ(pt->allocs[i], BURST_PAIRS);
+	CHECK_EQ(pt->bad, 0);
+	CHECK_EQ(pt->cpu_bad, 0);
+	CHECK(max_stream(path, &shared) > 1);
+	CHECK(shared);
+	trace_input_free(&in);
+	free(pt);
+}
+
 static void test_fork_child_does_not_record(void)
 {
 	struct events *e = calloc(1, sizeof(*e));
@@ -453,8 +589,9 @@ static void test_fork_child_does_not_record(void)
 }
 
 /*
- * A long recording streams: the process grows by its buffers (8 of 256 KiB
- * per CPU), not by the events, which are far more than that in memory.
+ * A long recording streams: the process grows by its buffers (the
+ * thread's 64 KiB one and the 16 spare of the pool), not by the events,
+ * which are far more than that in memory.
  */
 static void test_memory_bounded(void)
 {
@@ -469,7 +606,7 @@ static void test_memory_bounded(void)
 		kfree(kmalloc(16 + (size_t)(i & 255), GFP_KERNEL));
 	after = os_rss_kb();
 	CHECK_EQ(kheap_trace_stop(), 0);
-	limit = 8 * 256 * os_ncpus() + 6 * 1024;	/* KiB */
+	limit = (1 + 16) * 64 + 6 * 1024;	/* KiB */
 	CHECK(after < before + limit);
 	/* the events went to the file: 2n of them, at least 6 bytes each */
 	CHECK(stat(path, &st) == 0 && st.st_size > 12L * n);
@@ -491,6 +628,7 @@ int main(void)
 	RUN(test_text_is_the_kernels);
 	RUN(test_text_round_trip);
 	RUN(test_threads_start_stop);
+	RUN(test_streams);
 	RUN(test_fork_child_does_not_record);
 	RUN(test_memory_bounded);
 	RUN(test_bad_path);

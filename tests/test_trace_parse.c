@@ -343,10 +343,10 @@ static void test_binary_wrong_version_and_magic(void)
 
 	memcpy(copy, bin, bin_len);
 	memcpy(&h, copy, sizeof(h));
-	h.version = 3;
+	h.version = 4;
 	memcpy(copy, &h, sizeof(h));
 	CHECK_EQ(read_bin(copy, bin_len), -1);
-	CHECK(strstr(in.stop, "version 3; this kheap reads versions 1 and 2"));
+	CHECK(strstr(in.stop, "version 4; this kheap reads versions 1 to 3"));
 	CHECK_EQ(ev.n, 0);
 	memcpy(copy, bin, bin_len);
 	copy[0] = 'X';

@@ -17,22 +17,27 @@
  *   struct kheap_trace_header                     once, at offset 0
  *   { struct kheap_trace_chunk, payload } ...     to the end of the file
  *
- * A chunk of an event CPU holds nr events in the order that CPU recorded
- * them (timestamps never decrease within a CPU's chunks); chunks of
- * different CPUs interleave in the file, so a reader merges them by
- * timestamp.  A chunk whose cpu is KHEAP_TRACE_META holds one metadata
- * record (a cache, a call site, a thread's name, a clock pair), written
+ * A chunk of events holds nr events of one stream in the order they were
+ * recorded (timestamps never decrease within a stream's chunks); its cpu
+ * field names the stream: in version 3 a recording thread's (another
+ * thread may go on in it after the first exits, and the records name
+ * their CPU), in versions 1 and 2 a CPU's.  Chunks of different streams
+ * interleave in the file, so a reader merges them by timestamp.  A chunk
+ * whose cpu is KHEAP_TRACE_META holds one metadata record (a cache, a
+ * call site, a thread's name, a clock pair), written
  * before any event that refers to it is.  A file cut short (the program
  * was killed) is valid up to its last whole event.
  *
- * Events in version 2 are packed (10 to 20 bytes for most, where the
- * struct kheap_trace_event readers unpack them into is 64), so a long
+ * Events in versions 2 and 3 are packed (10 to 20 bytes for most, where
+ * the struct kheap_trace_event readers unpack them into is 64), so a long
  * run writes less.  Each chunk starts from ts = first_ns, ptr = 0, tid = 0,
- * and each record is
+ * an unknown CPU, and each record is
  *
  *   u8      type | KHEAP_TRACE_R_* bits
  *   varint  ts - previous ts
  *   varint  tid                        if KHEAP_TRACE_R_TID
+ *   varint  cpu                        if KHEAP_TRACE_R_CPU (version 3;
+ *                                      a chunk's first record has it)
  *   varint  zigzag(ptr - previous ptr)
  *   varint  call site id (KHEAP_TRACE_META_SYMBOL's), or with
  *           KHEAP_TRACE_R_RAW_SITE the address itself,
@@ -45,8 +50,9 @@
  *
  * with the fields of each type given by kheap_trace_fields(); a varint is
  * 7 bits a byte, low bits first, the top bit set on all but the last, and
- * zigzag(d) is (d << 1) ^ (d >> 63).  Version 1 (each event a struct
- * kheap_trace_event as is) is still read.
+ * zigzag(d) is (d << 1) ^ (d >> 63).  Version 2 (a CPU's chunks, no CPU
+ * in the records) and version 1 (each event a struct kheap_trace_event as
+ * is) are still read.
  */
 #ifndef _KHEAP_TRACE_H
 #define _KHEAP_TRACE_H
@@ -58,7 +64,7 @@ extern "C" {
 #endif
 
 #define KHEAP_TRACE_MAGIC	"KHEAPTRC"	/* 8 bytes, no NUL */
-#define KHEAP_TRACE_VERSION	2	/* version 1 is read too */
+#define KHEAP_TRACE_VERSION	3	/* versions 1 and 2 are read too */
 #define KHEAP_TRACE_CHUNK_MAGIC	0x4b434854u	/* "THCK" */
 #define KHEAP_TRACE_META	0xffffffffu	/* chunk cpu of a metadata record */
 
@@ -70,7 +76,7 @@ struct kheap_trace_header {
 					   kheap_trace_event); 2: the longest
 					   packed record */
 	uint32_t page_shift;		/* 12 */
-	uint32_t nr_cpus;		/* CPUs the recorder kept buffers for */
+	uint32_t nr_cpus;		/* the machine's CPUs */
 	int32_t pid;			/* the recorded process */
 	uint64_t start_ns;		/* CLOCK_MONOTONIC at kheap_trace_start */
 	uint64_t memmap;		/* address of the struct page of pfn 0 */
@@ -89,7 +95,8 @@ struct kheap_trace_header {
 
 struct kheap_trace_chunk {
 	uint32_t magic;			/* KHEAP_TRACE_CHUNK_MAGIC */
-	uint32_t cpu;			/* the CPU, or KHEAP_TRACE_META */
+	uint32_t cpu;			/* the stream (version 3) or the CPU
+					   (1, 2), or KHEAP_TRACE_META */
 	uint32_t size;			/* payload bytes after this header */
 	uint32_t nr;			/* records in the payload */
 	uint64_t first_ns, last_ns;	/* timestamps of its first, last event */
@@ -120,6 +127,8 @@ enum kheap_trace_type {
 #define KHEAP_TRACE_R_NESTED	0x10	/* KHEAP_TRACE_NESTED */
 #define KHEAP_TRACE_R_TID	0x20	/* a tid follows (another thread) */
 #define KHEAP_TRACE_R_RAW_SITE	0x40	/* the call site is an address */
+#define KHEAP_TRACE_R_CPU	0x80	/* version 3: a CPU follows (another
+					   CPU than the record before's) */
 #define KHEAP_TRACE_R_MAX	80	/* bytes a record takes at most */
 
 /* version 2: the fields a record of each type has */
@@ -219,10 +228,11 @@ struct kheap_trace_meta_clock {		/* a clock pair; no text after it */
  * kheap_trace_start - record allocator events to the file @path
  * @path: created or truncated; written as events accumulate
  *
- * Events go to per-CPU buffers (a pool of eight 256 KiB buffers per CPU,
- * made with mmap, not with the allocator being traced), which a writer
- * thread writes to @path as they fill, so memory stays bounded however
- * long the run.  Tracing costs nothing but one predictable branch per
+ * Each recording thread appends to a 64 KiB buffer of its own, without
+ * a lock (buffers made with mmap, not with the allocator being traced;
+ * past 127 threads at once the rest share one under a lock), which a
+ * writer thread writes to @path as it fills, so memory stays bounded
+ * however long the run.  Tracing costs nothing but one predictable branch per
  * entry point while it is off.
  *
  * Return: 0, -EBUSY if a trace is being recorded, or a negative errno from

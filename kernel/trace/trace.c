@@ -4,35 +4,50 @@
  * kernel's ring buffer and trace file, reduced to what a userspace
  * allocator can do without calling itself.
  *
- * 1. Buffers.  kheap_trace_start() maps TRACE_BUFS_PER_CPU buffers of
- *    256 KiB per CPU with os_reserve()/os_commit() (never with the
- *    allocator being traced, so recording cannot recurse) and keeps them
- *    for later traces.  A buffer is a struct kheap_trace_chunk header
- *    followed by packed records (<kheap/trace.h>, version 2: a byte of type
- *    and flags, then varints of the differences from the record before,
- *    about 10 to 20 bytes where the unpacked event is 64).  An event goes
- *    to the buffer of the CPU os_cpu() names, under that buffer's lock
- *    (uncontended unless two threads share the CPU), with its timestamp
- *    read under the lock, so the events of one buffer are in time order.
+ * 1. Streams.  Each recording thread appends its events to a stream of
+ *    its own, without a lock or an atomic instruction: a 64 KiB buffer
+ *    holding a struct kheap_trace_chunk header followed by packed records
+ *    (<kheap/trace.h>, version 3: a byte of type and flags, then varints
+ *    of the differences from the record before, about 10 to 20 bytes
+ *    where the unpacked event is 64).  A thread takes a stream from the
+ *    trace's free list at its first event and gives it back when it exits
+ *    (a pthread key's destructor); the next thread goes on in the same
+ *    buffer.  Stream 0 is shared, under a lock: it takes the events of
+ *    threads that found no free stream (more than TRACE_STREAMS - 1 at
+ *    once), of threads past their exit, and of the recorder's own calls
+ *    while it hands a thread its stream.  Each record carries its CPU
+ *    when it differs from the record before's (the thread migrated).
  *    The time is the time-stamp counter (cheaper to read than the vDSO's
  *    clock_gettime()) where Linux's clocksource is "tsc" (only then is it
  *    constant and the same on every CPU), CLOCK_MONOTONIC otherwise (the
  *    header says which); clock records pair it with
  *    CLOCK_MONOTONIC at the start (twice, 100 us apart), after every chunk
- *    and at the stop, and readers convert between them.
+ *    and at the stop, and readers convert between them.  A stream's events
+ *    are in time order; readers merge the streams by time, as the kernel's
+ *    per-CPU ring buffers are merged.
  *
- * 2. Streaming.  A full buffer goes to a queue and its CPU takes an empty
- *    one from the pool; one writer thread (started with the trace, joined
- *    at its stop) writes queued buffers to the file, each as one chunk
- *    (one write(2) under file_lock), and puts them back in the pool.  The
- *    program's threads never wait for the disk unless the writer falls a
- *    whole pool behind, so memory stays at TRACE_BUFS_PER_CPU buffers per
- *    CPU however long the run.  kheap_trace_stop() queues every buffer's
- *    remainder and lets the writer drain the queue.  Chunks of different
- *    CPUs interleave in the file; a reader merges them by timestamp (the
- *    format is in <kheap/trace.h>).
+ * 2. Stopping without locks.  An owner marks its stream busy while it
+ *    appends (a plain store, then a compiler barrier) and checks that the
+ *    trace is still live before it touches the buffer.  kheap_trace_stop()
+ *    marks the trace dead, puts a memory barrier into every running
+ *    thread (os_barrier_all(), membarrier(2)) and waits until no stream
+ *    is busy: every owner then either saw the trace dead or is seen busy.
+ *    Where membarrier(2) is refused, owners use a real fence instead.
+ *    Each trace has a new array of streams (a few KiB, never unmapped), so
+ *    a thread still inside an event of an earlier trace only ever touches
+ *    that trace's array.
  *
- * 3. Metadata.  Events name a cache by a number, a call site by a number
+ * 3. Streaming.  A full buffer goes to a queue and its stream takes an
+ *    empty one from the pool; one writer thread (started with the trace,
+ *    joined at its stop) writes queued buffers to the file, each as one
+ *    chunk (one write(2) under file_lock), and puts them back in the pool.
+ *    The program's threads never wait for the disk unless the writer falls
+ *    a whole pool behind, so memory stays at one buffer per stream plus
+ *    TRACE_SPARE_BUFS however long the run.  kheap_trace_stop() queues
+ *    every stream's remainder and lets the writer drain the queue.  Chunks
+ *    of different streams interleave in the file.
+ *
+ * 4. Metadata.  Events name a cache by a number, a call site by a number
  *    and a thread by its tid; the first event of each in a trace writes a
  *    metadata chunk (the cache's name and geometry, the call site's
  *    address and %pS text, the thread's comm) straight to the file, before
@@ -42,23 +57,23 @@
  *    filled by compare-and-swap, and a site's number is its slot (a site
  *    that finds the table crowded is recorded by its address).
  *
- * 4. Lock order: tr.lock (start, stop) -> a CPU buffer's lock -> meta_lock
+ * 5. Lock order: tr.lock (start, stop) -> stream 0's lock -> meta_lock
  *    -> pool_lock -> file_lock.  The writer holds pool_lock or file_lock,
- *    never both.  All four are innermost to every kheap lock: events are
+ *    never both.  All are innermost to every kheap lock: events are
  *    recorded with kheap locks held (a slab page allocated under a slab
  *    lock), and the recorder takes no kheap lock and never allocates.
  *    dladdr() (symbols) takes the loader's lock; it is called only for API
  *    events, which are recorded outside every kheap lock.
  *
- * 5. fork().  The child of a recording process does not record (it would
+ * 6. fork().  The child of a recording process does not record (it would
  *    write into the parent's file, and has no writer thread): its fork
- *    handler closes its copy of the file, empties the buffers and queue
- *    and turns tracing off.
+ *    handler closes its copy of the file, gives every buffer back to the
+ *    pool and turns tracing off.
  *
  * Cost while tracing: the event's fields, a table probe for the call site,
- * os_cpu(), a lock round trip, rdtsc and packing 10 to 20 bytes; every
- * 256 KiB of a CPU's records, a buffer swapped through the pool (the
- * writer thread does the write(2) and a clock record).
+ * two thread-local loads (the stream, the CPU), rdtsc and packing 10 to
+ * 20 bytes; every 64 KiB of a stream's records, a buffer swapped through
+ * the pool (the writer thread does the write(2) and a clock record).
  */
 #include "internal.h"
 #include "slab.h"
@@ -70,28 +85,34 @@
 #include <string.h>
 #include <x86intrin.h>
 
-#define TRACE_BUF_BYTES		(256UL << 10)
+#define TRACE_BUF_BYTES		(64UL << 10)
 #define TRACE_BUF_DATA		(TRACE_BUF_BYTES - sizeof(struct kheap_trace_chunk))
 #define TRACE_SYMS		16384		/* call sites per trace */
 #define TRACE_SYM_PROBES	32
 #define TRACE_META_MAX		512		/* bytes of a metadata chunk */
-#define TRACE_BUFS_PER_CPU	8		/* the pool, per CPU */
+#define TRACE_STREAMS		128		/* per trace; 0 is the shared one */
+#define TRACE_SPARE_BUFS	16		/* buffers beyond one per stream */
+#define TRACE_NR_BUFS		(TRACE_STREAMS + TRACE_SPARE_BUFS)
 
 _Static_assert(sizeof(struct kheap_trace_event) == 64, "64-byte events");
-/* the longest record: type, 5 varints of 64 bits, 3 of 32, order, mt */
-_Static_assert(KHEAP_TRACE_R_MAX >= 1 + 5 * 10 + 3 * 5 + 2, "R_MAX");
+/* the longest record: type, 5 varints of 64 bits, 4 of 32, order, mt */
+_Static_assert(KHEAP_TRACE_R_MAX >= 1 + 5 * 10 + 4 * 5 + 2, "R_MAX");
 _Static_assert(KHEAP_TRACE_NR_TYPES <= KHEAP_TRACE_R_TYPE + 1, "4-bit types");
 _Static_assert(sizeof(struct kheap_trace_chunk) == 32, "32-byte chunk header");
 
-struct trace_cpu {
-	kh_lock_t lock;			/* appending, flushing */
+struct trace_stream {
+	unsigned int busy;		/* its owner is appending */
+	unsigned int gen;		/* the trace it records */
+	unsigned int id;		/* its chunks' cpu field; 0: shared */
 	unsigned int n;			/* records in the buffer */
 	unsigned int pos;		/* their bytes */
-	int32_t prev_tid;		/* the record before's tid, ... */
+	int32_t prev_tid;		/* the record before's tid, CPU, ... */
+	uint32_t prev_cpu;
 	uint64_t prev_ts, prev_ptr;	/* ... time and pointer */
 	uint64_t first_ts;		/* the chunk's first record's time */
-	bool open;			/* accepting events of this trace */
 	struct kheap_trace_chunk *chunk;	/* the buffer: header, events */
+	struct trace_stream *next_free;	/* on tr.free_streams */
+	kh_lock_t lock;			/* stream 0 only */
 } __cacheline_aligned;
 
 static struct {
@@ -100,11 +121,16 @@ static struct {
 	kh_lock_t file_lock;		/* writes to fd */
 	int fd;				/* the file; -1 when not recording */
 	unsigned int gen;		/* trace number, from 1 */
+	unsigned int live_gen;		/* gen while recording, 0 otherwise */
+	bool fence;			/* no os_barrier_all(): owners fence */
 	unsigned int next_cache_id;	/* last cache number given */
 	int error;			/* first write error, -errno */
 	unsigned long lost;		/* events of failed writes */
 	unsigned int nr_cpus;
-	struct trace_cpu *cpus;		/* nr_cpus entries */
+	struct trace_stream *streams;	/* this trace's TRACE_STREAMS */
+	struct trace_stream *free_streams; /* under pool_lock */
+	pthread_key_t key;		/* a thread's stream, for its exit */
+	bool key_made;
 	uint64_t *syms;			/* TRACE_SYMS call sites */
 	/* the pool and the writer's queue, under pool_lock */
 	pthread_mutex_t pool_lock;
@@ -112,9 +138,9 @@ static struct {
 	pthread_cond_t freed;		/* the pool has a buffer */
 	struct kheap_trace_chunk **pool; /* empty buffers: pool[0..nr_pool) */
 	unsigned int nr_pool;
-	struct kheap_trace_chunk **queue; /* full ones, a ring of nr_bufs */
-	unsigned int q_head, q_len, nr_bufs;
-	char *bufs;			/* nr_bufs buffers, TRACE_BUF_BYTES each */
+	struct kheap_trace_chunk **queue; /* full ones, a ring of TRACE_NR_BUFS */
+	unsigned int q_head, q_len;
+	char *bufs;			/* TRACE_NR_BUFS of TRACE_BUF_BYTES */
 	bool stopping;			/* the writer drains and ends */
 	bool writer_running;
 	pthread_t writer;
@@ -132,8 +158,12 @@ int kheap_trace_on;
 __thread int kheap_trace_depth;
 static __thread unsigned int thread_gen;	/* trace this thread was named in */
 static __thread int thread_tid;
+static __thread struct trace_stream *thread_stream;	/* of trace ... */
+static __thread unsigned int thread_stream_gen;		/* ... this one */
+static __thread bool thread_exited;	/* gave its stream back at exit */
+static __thread bool thread_taking;	/* inside stream_get() */
 
-static inline uint8_t *cpu_data(struct trace_cpu *c)
+static inline uint8_t *stream_data(struct trace_stream *c)
 {
 	return (uint8_t *)(c->chunk + 1);
 }
@@ -156,30 +186,40 @@ static int trace_write(const void *buf, size_t len)
 
 static void trace_write_clock(void);
 
-/*
- * Queue @c's events for the writer as one chunk and give @c an empty
- * buffer from the pool, waiting for the writer if the pool is empty;
- * under c->lock.
- */
-static void trace_flush_cpu(struct trace_cpu *c, unsigned int cpu)
+/* An empty buffer from the pool, waiting for the writer; under pool_lock. */
+static struct kheap_trace_chunk *pool_take(void)
 {
-	if (!c->n)
-		return;
+	while (!tr.nr_pool)
+		pthread_cond_wait(&tr.freed, &tr.pool_lock);
+	return tr.pool[--tr.nr_pool];
+}
+
+/*
+ * Queue @c's events for the writer as one chunk (under pool_lock); @c
+ * keeps no buffer.
+ */
+static void stream_queue(struct trace_stream *c)
+{
 	c->chunk->magic = KHEAP_TRACE_CHUNK_MAGIC;
-	c->chunk->cpu = cpu;
+	c->chunk->cpu = c->id;
 	c->chunk->size = c->pos;
 	c->chunk->nr = c->n;
 	c->chunk->first_ns = c->first_ts;
 	c->chunk->last_ns = c->prev_ts;
-	pthread_mutex_lock(&tr.pool_lock);
-	tr.queue[(tr.q_head + tr.q_len++) % tr.nr_bufs] = c->chunk;
+	tr.queue[(tr.q_head + tr.q_len++) % TRACE_NR_BUFS] = c->chunk;
 	pthread_cond_signal(&tr.work);
-	while (!tr.nr_pool)
-		pthread_cond_wait(&tr.freed, &tr.pool_lock);
-	c->chunk = tr.pool[--tr.nr_pool];
-	pthread_mutex_unlock(&tr.pool_lock);
+	c->chunk = NULL;
 	c->n = 0;
 	c->pos = 0;
+}
+
+/* A full buffer to the writer and an empty one for @c (its owner's). */
+static void stream_flush(struct trace_stream *c)
+{
+	pthread_mutex_lock(&tr.pool_lock);
+	stream_queue(c);
+	c->chunk = pool_take();
+	pthread_mutex_unlock(&tr.pool_lock);
 }
 
 /* The writer thread: queued buffers to the file, and back to the pool. */
@@ -195,7 +235,7 @@ static void *trace_writer(void *arg)
 		if (!tr.q_len)
 			break;
 		ch = tr.queue[tr.q_head];
-		tr.q_head = (tr.q_head + 1) % tr.nr_bufs;
+		tr.q_head = (tr.q_head + 1) % TRACE_NR_BUFS;
 		tr.q_len--;
 		pthread_mutex_unlock(&tr.pool_lock);
 		if (trace_write(ch, sizeof(*ch) + ch->size))
@@ -339,7 +379,7 @@ static uint32_t trace_cache_id(struct kmem_cache *s)
 
 /* ---- recording ---- */
 
-/* Fill in who and when, and append @ev to this CPU's buffer. */
+/* @v as a varint at @p (<kheap/trace.h>); the byte after it. */
 static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
 {
 	while (v >= 0x80) {
@@ -351,31 +391,37 @@ static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
 }
 
 /*
- * Pack @ev (stamped @ts) after the record before it in @c's buffer, as
- * <kheap/trace.h> lays out version 2; @site is the call site's id, or 0
- * for its address.  Under c->lock, with KHEAP_TRACE_R_MAX bytes free.
+ * Pack @ev (stamped @ts, on @cpu) after the record before it in @c's
+ * buffer, as <kheap/trace.h> lays out version 3; @site is the call site's
+ * id, or 0 for its address.  By @c's owner (or under stream 0's lock),
+ * with KHEAP_TRACE_R_MAX bytes free.
  */
-static void trace_pack(struct trace_cpu *c, const struct kheap_trace_event *ev,
-		       uint32_t site, uint64_t ts)
+static void trace_pack(struct trace_stream *c,
+		       const struct kheap_trace_event *ev, uint32_t site,
+		       uint32_t cpu, uint64_t ts)
 {
 	unsigned int f = kheap_trace_fields(ev->type);
-	uint8_t *p = cpu_data(c) + c->pos, *start = p;
+	uint8_t *p = stream_data(c) + c->pos, *start = p;
 	int64_t d = (int64_t)(ev->ptr - c->prev_ptr);
 
 	if (!c->n) {			/* a chunk starts from its first time */
 		c->first_ts = c->prev_ts = ts;
 		c->prev_ptr = 0;
 		c->prev_tid = 0;
+		c->prev_cpu = ~0u;
 		d = (int64_t)ev->ptr;
 	}
 	*p++ = (uint8_t)(ev->type |
 			 (ev->flags & KHEAP_TRACE_NESTED ? KHEAP_TRACE_R_NESTED : 0) |
 			 (ev->tid != c->prev_tid ? KHEAP_TRACE_R_TID : 0) |
 			 ((f & KHEAP_TRACE_F_SITE) && !site && ev->call_site ?
-			  KHEAP_TRACE_R_RAW_SITE : 0));
+			  KHEAP_TRACE_R_RAW_SITE : 0) |
+			 (cpu != c->prev_cpu ? KHEAP_TRACE_R_CPU : 0));
 	p = put_varint(p, ts - c->prev_ts);
 	if (ev->tid != c->prev_tid)
 		p = put_varint(p, (uint32_t)ev->tid);
+	if (cpu != c->prev_cpu)
+		p = put_varint(p, cpu);
 	p = put_varint(p, ((uint64_t)d << 1) ^ (uint64_t)(d >> 63));
 	if (f & KHEAP_TRACE_F_SITE)
 		p = put_varint(p, site || !ev->call_site ? site : ev->call_site);
@@ -394,28 +440,104 @@ static void trace_pack(struct trace_cpu *c, const struct kheap_trace_event *ev,
 	c->prev_ts = ts;
 	c->prev_ptr = ev->ptr;
 	c->prev_tid = ev->tid;
+	c->prev_cpu = cpu;
 	c->pos += (unsigned int)(p - start);
 	c->n++;
 }
 
-/* Fill in who, and append @ev to this CPU's buffer, stamped now. */
+/* A thread's exit (its pthread key's destructor): its stream goes back. */
+static void stream_put(void *arg)
+{
+	struct trace_stream *c = arg;
+
+	thread_exited = true;
+	thread_stream = NULL;
+	pthread_mutex_lock(&tr.pool_lock);
+	if (c && c->id && c->gen == READ_ONCE(tr.live_gen)) {
+		c->next_free = tr.free_streams;
+		tr.free_streams = c;
+	}
+	pthread_mutex_unlock(&tr.pool_lock);
+}
+
+/*
+ * The stream this thread records trace @gen into: a free one, or the
+ * shared stream 0 when none is free, when the thread is past its exit or
+ * when the recorder's own work (the pthread key's setting may allocate)
+ * records an event.  NULL when @gen is not being recorded.
+ */
+static __noinline struct trace_stream *stream_get(unsigned int gen)
+{
+	struct trace_stream *c = NULL;
+
+	pthread_mutex_lock(&tr.pool_lock);
+	if (gen && READ_ONCE(tr.live_gen) == gen) {
+		c = &tr.streams[0];
+		if (!thread_exited && !thread_taking && tr.free_streams) {
+			c = tr.free_streams;
+			tr.free_streams = c->next_free;
+			if (!c->chunk)
+				c->chunk = pool_take();
+		}
+	}
+	pthread_mutex_unlock(&tr.pool_lock);
+	if (!c || !c->id)
+		return c;
+	thread_taking = true;
+	trace_nest_begin();	/* an allocation in here is not the program's */
+	pthread_setspecific(tr.key, c);
+	trace_nest_end();
+	thread_taking = false;
+	thread_stream = c;
+	thread_stream_gen = gen;
+	return c;
+}
+
+/* Stream 0, under its lock. */
+static __noinline void trace_emit_shared(struct trace_stream *c,
+					 const struct kheap_trace_event *ev,
+					 uint32_t site)
+{
+	kh_lock(&c->lock);
+	if (c->gen == READ_ONCE(tr.live_gen)) {
+		if (c->pos > TRACE_BUF_DATA - KHEAP_TRACE_R_MAX)
+			stream_flush(c);
+		trace_pack(c, ev, site, os_cpu(), trace_clock());
+	}
+	kh_unlock(&c->lock);
+}
+
+/* Fill in who, and append @ev to this thread's stream, stamped now. */
 static void trace_emit(struct kheap_trace_event *ev, uint32_t site)
 {
-	struct trace_cpu *c;
-	unsigned int cpu;
+	/* acquire: the trace's set-up (tr.fence, the streams) is seen */
+	unsigned int gen = __atomic_load_n(&tr.live_gen, __ATOMIC_ACQUIRE);
+	struct trace_stream *c = thread_stream;
 
 	ev->tid = trace_thread();
 	if (kheap_trace_depth)
 		ev->flags |= KHEAP_TRACE_NESTED;
-	cpu = os_cpu();
-	c = &tr.cpus[cpu];
-	kh_lock(&c->lock);
-	if (likely(c->open)) {
-		if (c->pos > TRACE_BUF_DATA - KHEAP_TRACE_R_MAX)
-			trace_flush_cpu(c, cpu);
-		trace_pack(c, ev, site, trace_clock());
+	if (unlikely(!c || thread_stream_gen != gen)) {
+		c = stream_get(gen);
+		if (!c)
+			return;
 	}
-	kh_unlock(&c->lock);
+	if (unlikely(!c->id)) {
+		trace_emit_shared(c, ev, site);
+		return;
+	}
+	/* busy, then the liveness test: see 2. in the essay above */
+	WRITE_ONCE(c->busy, 1);
+	if (unlikely(READ_ONCE(tr.fence)))
+		smp_mb();
+	else
+		__asm__ __volatile__("" ::: "memory");
+	if (likely(READ_ONCE(tr.live_gen) == c->gen)) {
+		if (unlikely(c->pos > TRACE_BUF_DATA - KHEAP_TRACE_R_MAX))
+			stream_flush(c);
+		trace_pack(c, ev, site, os_cpu(), trace_clock());
+	}
+	__atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
 }
 
 /* An API event: recorded only outside other traced calls. */
@@ -527,39 +649,37 @@ void __trace_mm_page_free(struct page *page, unsigned int order)
 
 /* ---- start, stop ---- */
 
-/* Every buffer no CPU holds goes to the pool; the queue is empty. */
+/* Every buffer goes to the pool; the queue is empty.  No stream holds one. */
 static void trace_pool_reset(void)
 {
 	tr.nr_pool = 0;
 	tr.q_head = tr.q_len = 0;
-	for (unsigned int i = 0; i < tr.nr_bufs; i++) {
-		struct kheap_trace_chunk *b = (struct kheap_trace_chunk *)
+	for (unsigned int i = 0; i < TRACE_NR_BUFS; i++)
+		tr.pool[tr.nr_pool++] = (struct kheap_trace_chunk *)
 			(tr.bufs + (size_t)i * TRACE_BUF_BYTES);
-		bool held = false;
-
-		for (unsigned int c = 0; c < tr.nr_cpus; c++)
-			held |= tr.cpus[c].chunk == b;
-		if (!held)
-			tr.pool[tr.nr_pool++] = b;
-	}
 }
 
 /*
- * The per-CPU structures, the call site table, the pool's and queue's
- * arrays and TRACE_BUFS_PER_CPU buffers per CPU, in one mapping made once
- * (never with the allocator being traced).
+ * The call site table, the pool's and queue's arrays and TRACE_NR_BUFS
+ * buffers, in one mapping made once (never with the allocator being
+ * traced), and the pthread key that gives a thread's stream back.
  */
 static int trace_buffers(void)
 {
-	unsigned int nr_bufs = tr.nr_cpus * TRACE_BUFS_PER_CPU;
-	size_t meta = ALIGN(tr.nr_cpus * sizeof(struct trace_cpu) +
-			    2 * nr_bufs * sizeof(void *), PAGE_SIZE);
+	size_t meta = ALIGN(2 * TRACE_NR_BUFS * sizeof(void *), PAGE_SIZE);
 	size_t syms = TRACE_SYMS * sizeof(uint64_t);
-	size_t total = meta + syms + nr_bufs * TRACE_BUF_BYTES;
-	char *base, *bufs;
+	size_t total = meta + syms + TRACE_NR_BUFS * TRACE_BUF_BYTES;
+	char *base;
 
-	if (tr.cpus)
+	if (tr.bufs)
 		return 0;
+	if (!tr.key_made) {
+		int err = pthread_key_create(&tr.key, stream_put);
+
+		if (err)
+			return -err;
+		tr.key_made = true;
+	}
 	base = os_reserve(total, PAGE_SIZE);
 	if (!base)
 		return -ENOMEM;
@@ -567,21 +687,76 @@ static int trace_buffers(void)
 		os_release(base, total);
 		return -ENOMEM;
 	}
-	tr.cpus = (struct trace_cpu *)base;
-	tr.pool = (struct kheap_trace_chunk **)
-		(base + tr.nr_cpus * sizeof(struct trace_cpu));
-	tr.queue = tr.pool + nr_bufs;
+	tr.pool = (struct kheap_trace_chunk **)base;
+	tr.queue = tr.pool + TRACE_NR_BUFS;
 	tr.syms = (uint64_t *)(base + meta);
-	bufs = base + meta + syms;
-	tr.bufs = bufs;
-	tr.nr_bufs = nr_bufs;
-	for (unsigned int i = 0; i < tr.nr_cpus; i++) {
-		kh_lock_init(&tr.cpus[i].lock);
-		tr.cpus[i].chunk = (struct kheap_trace_chunk *)
-			(bufs + (size_t)i * TRACE_BUF_BYTES);
-	}
+	tr.bufs = base + meta + syms;
 	trace_pool_reset();
 	return 0;
+}
+
+/*
+ * A new array of streams for trace @gen, all free but the shared stream 0,
+ * which holds a buffer.  The array of the trace before stays mapped: a
+ * thread still inside an event of it reads only that array.
+ */
+static int trace_streams(unsigned int gen)
+{
+	size_t size = ALIGN(TRACE_STREAMS * sizeof(struct trace_stream),
+			    PAGE_SIZE);
+	struct trace_stream *v = os_reserve(size, PAGE_SIZE);
+
+	if (!v)
+		return -ENOMEM;
+	if (os_commit(v, size)) {
+		os_release(v, size);
+		return -ENOMEM;
+	}
+	tr.free_streams = NULL;
+	for (unsigned int i = TRACE_STREAMS; i-- > 0;) {
+		v[i].id = i;
+		v[i].gen = gen;
+		if (i) {
+			v[i].next_free = tr.free_streams;
+			tr.free_streams = &v[i];
+		}
+	}
+	kh_lock_init(&v[0].lock);
+	v[0].chunk = tr.pool[--tr.nr_pool];
+	tr.streams = v;
+	return 0;
+}
+
+/*
+ * Stop recording into this trace's streams: after this no owner appends
+ * (see 2. in the essay above), and every buffer a stream holds is queued
+ * for the writer or back in the pool.
+ */
+static void trace_streams_close(void)
+{
+	struct trace_stream *v = tr.streams;
+
+	WRITE_ONCE(tr.live_gen, 0);
+	if (tr.fence || os_barrier_all())
+		smp_mb();
+	for (unsigned int i = 1; i < TRACE_STREAMS; i++)
+		while (__atomic_load_n(&v[i].busy, __ATOMIC_ACQUIRE))
+			os_yield();
+	kh_lock(&v[0].lock);		/* its appenders test live_gen under it */
+	kh_unlock(&v[0].lock);
+	pthread_mutex_lock(&tr.pool_lock);
+	for (unsigned int i = 0; i < TRACE_STREAMS; i++) {
+		if (!v[i].chunk)
+			continue;
+		if (v[i].n) {
+			stream_queue(&v[i]);
+		} else {
+			tr.pool[tr.nr_pool++] = v[i].chunk;
+			v[i].chunk = NULL;
+		}
+	}
+	tr.free_streams = NULL;
+	pthread_mutex_unlock(&tr.pool_lock);
 }
 
 static void set_tracing(bool on)
@@ -647,6 +822,16 @@ int kheap_trace_start(const char *path)
 	tr.next_cache_id = 0;
 	WRITE_ONCE(tr.gen, tr.gen + 1);
 	kh_unlock(&tr.file_lock);
+	pthread_mutex_lock(&tr.pool_lock);
+	err = trace_streams(tr.gen);
+	pthread_mutex_unlock(&tr.pool_lock);
+	if (err) {
+		kh_lock(&tr.file_lock);
+		os_close(tr.fd);
+		tr.fd = -1;
+		kh_unlock(&tr.file_lock);
+		goto out;
+	}
 	/* two clock records 100 us apart: the counter's rate from the start */
 	trace_write_clock();
 	for (uint64_t t0 = os_ns(); os_ns() - t0 < 100000;)
@@ -662,13 +847,9 @@ int kheap_trace_start(const char *path)
 		goto out;
 	}
 	tr.writer_running = true;
-	for (unsigned int i = 0; i < tr.nr_cpus; i++) {
-		kh_lock(&tr.cpus[i].lock);
-		tr.cpus[i].n = 0;
-		tr.cpus[i].pos = 0;
-		tr.cpus[i].open = true;
-		kh_unlock(&tr.cpus[i].lock);
-	}
+	/* owners fence only where membarrier(2) cannot do it for them */
+	WRITE_ONCE(tr.fence, !os_barrier_usable());
+	__atomic_store_n(&tr.live_gen, tr.gen, __ATOMIC_RELEASE);
 	set_tracing(true);
 out:
 	kh_unlock(&tr.lock);
@@ -685,15 +866,8 @@ int kheap_trace_stop(void)
 		return -ENOENT;
 	}
 	set_tracing(false);
-	/* a recorder that saw tracing on still finds its buffer closed */
-	for (unsigned int i = 0; i < tr.nr_cpus; i++) {
-		struct trace_cpu *c = &tr.cpus[i];
-
-		kh_lock(&c->lock);
-		trace_flush_cpu(c, i);
-		c->open = false;
-		kh_unlock(&c->lock);
-	}
+	/* a recorder that saw tracing on still finds the trace dead */
+	trace_streams_close();
 	pthread_mutex_lock(&tr.pool_lock);
 	tr.stopping = true;
 	pthread_cond_signal(&tr.work);
@@ -707,7 +881,7 @@ int kheap_trace_stop(void)
 	err = tr.error;
 	kh_unlock(&tr.file_lock);
 	/* the buffers stay mapped for the next trace, their pages given back */
-	os_decommit(tr.bufs, (size_t)tr.nr_bufs * TRACE_BUF_BYTES);
+	os_decommit(tr.bufs, (size_t)TRACE_NR_BUFS * TRACE_BUF_BYTES);
 	kh_unlock(&tr.lock);
 	if (tr.lost)
 		pr_warn("kheap: trace: %lu events lost (%s)\n", tr.lost,
@@ -720,8 +894,6 @@ int kheap_trace_stop(void)
 void trace_fork_prepare(void)
 {
 	kh_lock(&tr.lock);
-	for (unsigned int i = 0; tr.cpus && i < tr.nr_cpus; i++)
-		kh_lock(&tr.cpus[i].lock);
 	kh_lock(&tr.meta_lock);
 	pthread_mutex_lock(&tr.pool_lock);
 	kh_lock(&tr.file_lock);
@@ -732,11 +904,10 @@ void trace_fork_parent(void)
 	kh_unlock(&tr.file_lock);
 	pthread_mutex_unlock(&tr.pool_lock);
 	kh_unlock(&tr.meta_lock);
-	for (unsigned int i = 0; tr.cpus && i < tr.nr_cpus; i++)
-		kh_unlock(&tr.cpus[i].lock);
 	kh_unlock(&tr.lock);
 }
 
+/* The child records nothing; the streams of the parent's trace are left. */
 void trace_fork_child(void)
 {
 	kh_lock_reinit(&tr.lock);
@@ -746,13 +917,9 @@ void trace_fork_child(void)
 	pthread_cond_init(&tr.work, NULL);
 	pthread_cond_init(&tr.freed, NULL);
 	tr.writer_running = false;	/* it stayed in the parent */
-	for (unsigned int i = 0; tr.cpus && i < tr.nr_cpus; i++) {
-		kh_lock_reinit(&tr.cpus[i].lock);
-		tr.cpus[i].n = 0;
-		tr.cpus[i].pos = 0;
-		tr.cpus[i].open = false;
-	}
-	if (tr.cpus)
+	WRITE_ONCE(tr.live_gen, 0);
+	tr.free_streams = NULL;
+	if (tr.bufs)
 		trace_pool_reset();
 	if (tr.fd >= 0) {
 		set_tracing(false);
@@ -760,4 +927,5 @@ void trace_fork_child(void)
 		tr.fd = -1;
 	}
 	thread_gen = 0;
+	thread_stream = NULL;
 }

@@ -241,9 +241,9 @@ static bool read_header(const unsigned char *buf, size_t len,
 			 KHEAP_TRACE_MAGIC);
 		return false;
 	}
-	if (h.version != 1 && h.version != KHEAP_TRACE_VERSION) {
+	if (h.version < 1 || h.version > KHEAP_TRACE_VERSION) {
 		snprintf(in->stop, sizeof(in->stop),
-			 "kheap trace format version %u; this kheap reads versions 1 and %u",
+			 "kheap trace format version %u; this kheap reads versions 1 to %u",
 			 h.version, KHEAP_TRACE_VERSION);
 		return false;
 	}
@@ -409,8 +409,8 @@ struct chunk_ref {
 	size_t off;			/* of its first record */
 	size_t bytes;			/* of records in the file */
 	uint32_t nr;			/* records it says it has */
-	uint32_t cpu;
-	uint64_t first;			/* version 2: its time base */
+	uint32_t cpu;			/* version 3: its stream */
+	uint64_t first;			/* versions 2, 3: its time base */
 	bool cut;			/* the file ends inside it */
 };
 
@@ -419,9 +419,10 @@ struct cpu_cursor {
 	size_t nr_chunks, cap;
 	size_t pos;			/* current chunk (index into chunks) */
 	uint32_t ev;			/* records decoded from it */
-	size_t at;			/* version 2: byte offset in it */
-	uint64_t ts, ptr;		/* version 2: the record before's */
+	size_t at;			/* versions 2, 3: byte offset in it */
+	uint64_t ts, ptr;		/* versions 2, 3: the record before's */
 	int32_t tid;
+	uint32_t cpu;			/* version 3: the record before's */
 	bool have;			/* next holds its next event */
 	struct kheap_trace_event next;
 };
@@ -478,8 +479,15 @@ static uint64_t site_of(const struct trace_input *in, uint64_t id)
 	return id && id <= in->nr_site_ids ? in->site_ids[id - 1] : 0;
 }
 
+/* What a chunk's cpu field names: a CPU, or in version 3 a stream. */
+static const char *chunk_unit(const struct trace_input *in)
+{
+	return in->version >= 3 ? "stream" : "cpu";
+}
+
 /*
- * Unpack the record at @cur's place in version-2 chunk @r into cur->next.
+ * Unpack the record at @cur's place in version-2 or -3 chunk @r into
+ * cur->next.
  * Return: true, or false at the chunk's end or at a record that does not
  * unpack (said, unless the file was cut inside it; the chunk's rest is
  * not read: the records after it cannot be found).
@@ -500,6 +508,7 @@ static bool unpack(const unsigned char *buf, const struct chunk_ref *r,
 		cur->ts = r->first;
 		cur->ptr = 0;
 		cur->tid = 0;
+		cur->cpu = 0;
 	}
 	memset(e, 0, sizeof(*e));
 	hdr = *p++;
@@ -507,13 +516,12 @@ static bool unpack(const unsigned char *buf, const struct chunk_ref *r,
 	f = kheap_trace_fields(type);
 	if (!f) {
 		trace_input_problem(in, TIP_MALFORMED,
-				    "offset %zu: a record of unknown type %u; the rest of its chunk (cpu %u) is not read",
-				    (size_t)(start - buf), type, r->cpu);
+				    "offset %zu: a record of unknown type %u; the rest of its chunk (%s %u) is not read",
+				    (size_t)(start - buf), type, chunk_unit(in), r->cpu);
 		return false;
 	}
 	e->type = (uint8_t)type;
 	e->flags = hdr & KHEAP_TRACE_R_NESTED ? KHEAP_TRACE_NESTED : 0;
-	e->cpu = (uint16_t)r->cpu;
 	if (!get_varint(&p, end, &v))
 		goto short_;
 	cur->ts += v;
@@ -522,6 +530,12 @@ static bool unpack(const unsigned char *buf, const struct chunk_ref *r,
 			goto short_;
 		cur->tid = (int32_t)v;
 	}
+	if (in->version >= 3 && (hdr & KHEAP_TRACE_R_CPU)) {
+		if (!get_varint(&p, end, &v))
+			goto short_;
+		cur->cpu = v < 65536 ? (uint32_t)v : 65535;
+	}
+	e->cpu = (uint16_t)(in->version >= 3 ? cur->cpu : r->cpu);
 	if (!get_varint(&p, end, &v))
 		goto short_;
 	cur->ptr += (uint64_t)((int64_t)(v >> 1) ^ -(int64_t)(v & 1));
@@ -562,8 +576,8 @@ short_:
 	/* cut by the file's end: said already (TIP_TRUNCATED) */
 	if (!r->cut)
 		trace_input_problem(in, TIP_MALFORMED,
-				    "offset %zu: a record of cpu %u runs past its chunk; the rest of it is not read",
-				    (size_t)(start - buf), r->cpu);
+				    "offset %zu: a record of %s %u runs past its chunk; the rest of it is not read",
+				    (size_t)(start - buf), chunk_unit(in), r->cpu);
 	return false;
 }
 
@@ -617,8 +631,8 @@ static int merge_events(const unsigned char *buf, struct chunk_ref *refs,
 		ev.ts = trace_time_ns(in, ev.ts);
 		if (!ev.type || ev.type >= KHEAP_TRACE_NR_TYPES) {
 			trace_input_problem(in, TIP_MALFORMED,
-					    "cpu %zu: event of unknown type %u",
-					    best, ev.type);
+					    "%s %zu: event of unknown type %u",
+					    chunk_unit(in), best, ev.type);
 			continue;
 		}
 		in->nr_events++;
@@ -674,8 +688,8 @@ int trace_read_binary(const void *vbuf, size_t len, struct trace_input *in,
 		     ch.size != (uint64_t)ch.nr * sizeof(struct kheap_trace_event)) ||
 		    ch.cpu >= 65536) {
 			trace_input_problem(in, TIP_MALFORMED,
-					    "offset %zu: chunk of cpu %u with %u events in %u bytes; the rest is not read",
-					    off, ch.cpu, ch.nr, ch.size);
+					    "offset %zu: chunk of %s %u with %u events in %u bytes; the rest is not read",
+					    off, chunk_unit(in), ch.cpu, ch.nr, ch.size);
 			break;
 		}
 		if (nr_refs == cap) {
@@ -697,8 +711,8 @@ int trace_read_binary(const void *vbuf, size_t len, struct trace_input *in,
 		refs[nr_refs].cut = ch.size > avail;
 		if (ch.size > avail)
 			trace_input_problem(in, TIP_TRUNCATED,
-					    "offset %zu: the file ends inside a chunk of cpu %u (%zu of %u bytes kept)",
-					    off, ch.cpu, avail, ch.size);
+					    "offset %zu: the file ends inside a chunk of %s %u (%zu of %u bytes kept)",
+					    off, chunk_unit(in), ch.cpu, avail, ch.size);
 		if (index_chunk(&cpus, &nr_cpus, ch.cpu, nr_refs)) {
 			ret = -ENOMEM;
 			goto out;
