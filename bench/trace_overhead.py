@@ -6,7 +6,11 @@ shim by `kheap run` and by `kheap trace record`, interleaved.
     python3 bench/trace_overhead.py [--rounds N] [--build DIR] [PROGRAM [ARGS...]]
 
 The default is `churn 1000000` (bench/churn.c: about 4 million allocator
-events).  Each round runs the program once untraced and once traced, in an
+events).  PROGRAM is a program of bench/ (build/bench/PROGRAM), else a
+path or a name on PATH; it must print a "RESULT name <seconds> s" line,
+as bench/'s programs do (e.g. `PYTHONMALLOC=malloc python3
+bench/trace_overhead.py python3 bench/python_json.py 60000`; the
+environment passes to both runs).  Each round runs the program once untraced and once traced, in an
 order that alternates from round to round, so a shared machine's drifts
 hit both alike.  It reports the medians of
 
@@ -65,6 +69,11 @@ def main():
     build = Path(args.build)
     kheap = build / "kheap"
     prog = build / "bench" / args.program[0]
+    if not prog.exists():
+        # any other program: a path, or a name on PATH
+        found = shutil.which(args.program[0])
+        if found:
+            prog = Path(found)
     for f in (kheap, prog):
         if not f.exists():
             sys.exit(f"trace_overhead: {f} is not built (make; cmake --build build)")

@@ -31,7 +31,11 @@ for t in "$@"; do
 	[ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9]*\).*DONE.*/\1/p' "$log" | tail -1)
 	echo "fuzz: $t: ${execs:-?} executions (${speed:-?}/s), corpus $(ls "$corpus" | wc -l) inputs"
 done
-n=$(ls "$BUILD/crashes" | wc -l)
+# libFuzzer also keeps inputs that merely ran slowly (slow-unit-*, over
+# 10 s, e.g. on a loaded machine): listed, not counted as crashes
+slow=$(ls "$BUILD/crashes" | grep -c '^[^-]*-slow-unit-' || true)
+[ "$slow" -eq 0 ] || echo "fuzz: $slow slow input(s) in $BUILD/crashes (slow-unit-*: not failures)"
+n=$(ls "$BUILD/crashes" | grep -vc -e '-slow-unit-' || true)
 if [ "$n" -gt 0 ] || [ $status -ne 0 ]; then
 	echo "fuzz: $n crash input(s) in $BUILD/crashes: add each to tests/fuzz/regressions/TARGET/ with the fix"
 	exit 1

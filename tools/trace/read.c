@@ -6,9 +6,10 @@
  *
  * Reading is two passes over the buffer.  The first walks the chunk
  * headers: metadata chunks are taken in at once, event chunks are
- * indexed per CPU, in file order.  The second merges the CPUs' chunk
- * lists by timestamp (each CPU's events are already in time order), one
- * cursor per CPU, so memory is the index, not the events.
+ * indexed per stream (a recording thread's in version 3, a CPU's in
+ * versions 1 and 2), in file order.  The second merges the streams' chunk
+ * lists by timestamp (each stream's events are already in time order),
+ * one cursor per stream, so memory is the index, not the events.
  *
  * Bad input is described, never trusted: a header of another format or
  * version stops the reader with a message; a chunk whose magic is wrong
@@ -414,7 +415,7 @@ struct chunk_ref {
 	bool cut;			/* the file ends inside it */
 };
 
-struct cpu_cursor {
+struct stream_cursor {
 	size_t *chunks;			/* indexes into the chunk list */
 	size_t nr_chunks, cap;
 	size_t pos;			/* current chunk (index into chunks) */
@@ -427,22 +428,22 @@ struct cpu_cursor {
 	struct kheap_trace_event next;
 };
 
-static int index_chunk(struct cpu_cursor **cpus, size_t *nr_cpus,
-		       uint32_t cpu, size_t idx)
+static int index_chunk(struct stream_cursor **streams, size_t *nr_streams,
+		       uint32_t stream, size_t idx)
 {
-	struct cpu_cursor *c;
+	struct stream_cursor *c;
 
-	if (cpu >= *nr_cpus) {
-		size_t n = cpu + 1;
+	if (stream >= *nr_streams) {
+		size_t n = (size_t)stream + 1;
 
-		c = realloc(*cpus, n * sizeof(*c));
+		c = realloc(*streams, n * sizeof(*c));
 		if (!c)
 			return -1;
-		memset(c + *nr_cpus, 0, (n - *nr_cpus) * sizeof(*c));
-		*cpus = c;
-		*nr_cpus = n;
+		memset(c + *nr_streams, 0, (n - *nr_streams) * sizeof(*c));
+		*streams = c;
+		*nr_streams = n;
 	}
-	c = &(*cpus)[cpu];
+	c = &(*streams)[stream];
 	if (c->nr_chunks == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 16;
 		size_t *p = realloc(c->chunks, cap * sizeof(*p));
@@ -493,7 +494,7 @@ static const char *chunk_unit(const struct trace_input *in)
  * not read: the records after it cannot be found).
  */
 static bool unpack(const unsigned char *buf, const struct chunk_ref *r,
-		   struct cpu_cursor *cur, struct trace_input *in)
+		   struct stream_cursor *cur, struct trace_input *in)
 {
 	const unsigned char *start = buf + r->off + cur->at, *p = start;
 	const unsigned char *end = buf + r->off + r->bytes;
@@ -581,9 +582,9 @@ short_:
 	return false;
 }
 
-/* The next event of @cur's CPU into cur->next; false when it has none. */
+/* The next event of @cur's stream into cur->next; false when it has none. */
 static bool cursor_next(const unsigned char *buf, struct chunk_ref *refs,
-			struct cpu_cursor *cur, struct trace_input *in,
+			struct stream_cursor *cur, struct trace_input *in,
 			unsigned int version)
 {
 	while (cur->pos < cur->nr_chunks) {
@@ -609,25 +610,25 @@ static bool cursor_next(const unsigned char *buf, struct chunk_ref *refs,
 }
 
 static int merge_events(const unsigned char *buf, struct chunk_ref *refs,
-			struct cpu_cursor *cpus, size_t nr_cpus,
+			struct stream_cursor *streams, size_t nr_streams,
 			struct trace_input *in, unsigned int version,
 			trace_event_fn fn, void *arg)
 {
-	for (size_t c = 0; c < nr_cpus; c++)
-		cpus[c].have = cursor_next(buf, refs, &cpus[c], in, version);
+	for (size_t c = 0; c < nr_streams; c++)
+		streams[c].have = cursor_next(buf, refs, &streams[c], in, version);
 	for (;;) {
 		struct kheap_trace_event ev;
 		size_t best = SIZE_MAX;
 		int ret;
 
-		for (size_t c = 0; c < nr_cpus; c++)
-			if (cpus[c].have &&
-			    (best == SIZE_MAX || cpus[c].next.ts < cpus[best].next.ts))
+		for (size_t c = 0; c < nr_streams; c++)
+			if (streams[c].have &&
+			    (best == SIZE_MAX || streams[c].next.ts < streams[best].next.ts))
 				best = c;
 		if (best == SIZE_MAX)
 			return 0;
-		ev = cpus[best].next;
-		cpus[best].have = cursor_next(buf, refs, &cpus[best], in, version);
+		ev = streams[best].next;
+		streams[best].have = cursor_next(buf, refs, &streams[best], in, version);
 		ev.ts = trace_time_ns(in, ev.ts);
 		if (!ev.type || ev.type >= KHEAP_TRACE_NR_TYPES) {
 			trace_input_problem(in, TIP_MALFORMED,
@@ -647,8 +648,8 @@ int trace_read_binary(const void *vbuf, size_t len, struct trace_input *in,
 {
 	const unsigned char *buf = vbuf;
 	struct chunk_ref *refs = NULL;
-	struct cpu_cursor *cpus = NULL;
-	size_t nr_refs = 0, cap = 0, nr_cpus = 0, off;
+	struct stream_cursor *streams = NULL;
+	size_t nr_refs = 0, cap = 0, nr_streams = 0, off;
 	unsigned int version;
 	int ret = 0;
 
@@ -713,7 +714,7 @@ int trace_read_binary(const void *vbuf, size_t len, struct trace_input *in,
 			trace_input_problem(in, TIP_TRUNCATED,
 					    "offset %zu: the file ends inside a chunk of %s %u (%zu of %u bytes kept)",
 					    off, chunk_unit(in), ch.cpu, avail, ch.size);
-		if (index_chunk(&cpus, &nr_cpus, ch.cpu, nr_refs)) {
+		if (index_chunk(&streams, &nr_streams, ch.cpu, nr_refs)) {
 			ret = -ENOMEM;
 			goto out;
 		}
@@ -722,11 +723,11 @@ int trace_read_binary(const void *vbuf, size_t len, struct trace_input *in,
 			break;
 		off += sizeof(ch) + ch.size;
 	}
-	ret = merge_events(buf, refs, cpus, nr_cpus, in, version, fn, arg);
+	ret = merge_events(buf, refs, streams, nr_streams, in, version, fn, arg);
 out:
-	for (size_t c = 0; c < nr_cpus; c++)
-		free(cpus[c].chunks);
-	free(cpus);
+	for (size_t c = 0; c < nr_streams; c++)
+		free(streams[c].chunks);
+	free(streams);
 	free(refs);
 	return ret;
 }
