@@ -402,7 +402,7 @@ unsigned long slab_sheaf_map_size;	/* its entries, even while paused */
  */
 void slab_sheaf_map_pause(bool pause)
 {
-	WRITE_ONCE(slab_sheaf_map_pfns, pause || !slab_sheaf_map ? 0 : max_pfn);
+	WRITE_ONCE(slab_sheaf_map_pfns, pause ? 0 : slab_sheaf_map_size);
 }
 
 /* The entry of @s's slabs of @order. */

@@ -67,8 +67,9 @@
  *
  * 6. fork().  The child of a recording process does not record (it would
  *    write into the parent's file, and has no writer thread): its fork
- *    handler closes its copy of the file, gives every buffer back to the
- *    pool and turns tracing off.
+ *    handler closes its copy of the file and turns tracing off.  A trace
+ *    of its own starts, as every trace does, with all the buffers in the
+ *    pool (trace_pool_reset()).
  *
  * Cost while tracing: the event's fields, a table probe for the call site,
  * two thread-local loads (the stream, the CPU), rdtsc and packing 10 to
@@ -185,6 +186,19 @@ static int trace_write(const void *buf, size_t len)
 }
 
 static void trace_write_clock(void);
+
+/* Close the trace file; the first write error of the trace, or 0. */
+static int trace_close_file(void)
+{
+	int err;
+
+	kh_lock(&tr.file_lock);
+	os_close(tr.fd);
+	tr.fd = -1;
+	err = tr.error;
+	kh_unlock(&tr.file_lock);
+	return err;
+}
 
 /* An empty buffer from the pool, waiting for the writer; under pool_lock. */
 static struct kheap_trace_chunk *pool_take(void)
@@ -649,7 +663,11 @@ void __trace_mm_page_free(struct page *page, unsigned int order)
 
 /* ---- start, stop ---- */
 
-/* Every buffer goes to the pool; the queue is empty.  No stream holds one. */
+/*
+ * Every buffer goes to the pool; the queue is empty.  At a trace's start
+ * (and in a forked child's first one) no stream holds a buffer anyone
+ * still writes: the last trace's stop saw its appenders out.
+ */
 static void trace_pool_reset(void)
 {
 	tr.nr_pool = 0;
@@ -691,7 +709,6 @@ static int trace_buffers(void)
 	tr.queue = tr.pool + TRACE_NR_BUFS;
 	tr.syms = (uint64_t *)(base + meta);
 	tr.bufs = base + meta + syms;
-	trace_pool_reset();
 	return 0;
 }
 
@@ -823,13 +840,11 @@ int kheap_trace_start(const char *path)
 	WRITE_ONCE(tr.gen, tr.gen + 1);
 	kh_unlock(&tr.file_lock);
 	pthread_mutex_lock(&tr.pool_lock);
+	trace_pool_reset();	/* also what a failed start left with stream 0 */
 	err = trace_streams(tr.gen);
 	pthread_mutex_unlock(&tr.pool_lock);
 	if (err) {
-		kh_lock(&tr.file_lock);
-		os_close(tr.fd);
-		tr.fd = -1;
-		kh_unlock(&tr.file_lock);
+		trace_close_file();
 		goto out;
 	}
 	/* two clock records 100 us apart: the counter's rate from the start */
@@ -840,10 +855,7 @@ int kheap_trace_start(const char *path)
 	tr.stopping = false;
 	err = -pthread_create(&tr.writer, NULL, trace_writer, NULL);
 	if (err) {
-		kh_lock(&tr.file_lock);
-		os_close(tr.fd);
-		tr.fd = -1;
-		kh_unlock(&tr.file_lock);
+		trace_close_file();
 		goto out;
 	}
 	tr.writer_running = true;
@@ -875,11 +887,7 @@ int kheap_trace_stop(void)
 	pthread_join(tr.writer, NULL);
 	tr.writer_running = false;
 	trace_write_clock();
-	kh_lock(&tr.file_lock);
-	os_close(tr.fd);
-	tr.fd = -1;
-	err = tr.error;
-	kh_unlock(&tr.file_lock);
+	err = trace_close_file();
 	/* the buffers stay mapped for the next trace, their pages given back */
 	os_decommit(tr.bufs, (size_t)TRACE_NR_BUFS * TRACE_BUF_BYTES);
 	kh_unlock(&tr.lock);
@@ -918,13 +926,10 @@ void trace_fork_child(void)
 	pthread_cond_init(&tr.freed, NULL);
 	tr.writer_running = false;	/* it stayed in the parent */
 	WRITE_ONCE(tr.live_gen, 0);
-	tr.free_streams = NULL;
-	if (tr.bufs)
-		trace_pool_reset();
+	tr.free_streams = NULL;	/* a trace of its own resets the pool */
 	if (tr.fd >= 0) {
 		set_tracing(false);
-		os_close(tr.fd);
-		tr.fd = -1;
+		trace_close_file();
 	}
 	thread_gen = 0;
 	thread_stream = NULL;
