@@ -3,16 +3,19 @@
 """The cost of recording a trace: a benchmark of bench/ run on the malloc
 shim by `kheap run` and by `kheap trace record`, interleaved.
 
-    python3 bench/trace_overhead.py [--rounds N] [--build DIR] [PROGRAM [ARGS...]]
+    python3 bench/trace_overhead.py [--rounds N] [--build DIR]
+        [--clocks NAME,...] [PROGRAM [ARGS...]]
 
 The default is `churn 1000000` (bench/churn.c: about 4 million allocator
 events).  PROGRAM is a program of bench/ (build/bench/PROGRAM), else a
 path or a name on PATH; it must print a "RESULT name <seconds> s" line,
 as bench/'s programs do (e.g. `PYTHONMALLOC=malloc python3
 bench/trace_overhead.py python3 bench/python_json.py 60000`; the
-environment passes to both runs).  Each round runs the program once untraced and once traced, in an
-order that alternates from round to round, so a shared machine's drifts
-hit both alike.  It reports the medians of
+environment passes to both runs).  Each round runs the program once
+untraced and once traced with each trace_clock= of --clocks (default
+local,uptime,counter; kernel/params.c describes them), in an order that
+is reversed every other round, so a shared machine's drifts hit all
+alike.  It reports, per clock, the medians of
 
   - the program's own time (its RESULT line: the work, without start-up),
   - its CPU time (user + system, from wait4(): the recorder's writer
@@ -63,6 +66,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--build", default=str(ROOT / "build"),
                     help="the build directory (default build/)")
+    ap.add_argument("--clocks", default="local,uptime,counter",
+                    help="trace_clock= values to record with, comma-separated")
     ap.add_argument("program", nargs="*", default=["churn", "1000000"])
     args = ap.parse_args()
 
@@ -80,54 +85,60 @@ def main():
     cmd = [str(prog), *args.program[1:]]
     work = Path(tempfile.mkdtemp(prefix="kheap-trace-overhead."))
     trace = work / "bench.trace"
-    plain = {"time": [], "cpu": []}
-    traced = {"time": [], "cpu": []}
-    events = size = None
+    clocks = [c for c in args.clocks.split(",") if c]
+    runs = {w: {"time": [], "cpu": []} for w in ["plain", *clocks]}
+    events = {}
+    size = {}
     try:
         for r in range(args.rounds):
-            order = ("plain", "traced") if r % 2 == 0 else ("traced", "plain")
+            order = ["plain", *clocks]
+            if r % 2:
+                order.reverse()
             for which in order:
                 if which == "plain":
                     t, cpu, _ = run([str(kheap), "run", "--", *cmd])
-                    plain["time"].append(t)
-                    plain["cpu"].append(cpu)
                 else:
-                    t, cpu, text = run([str(kheap), "trace", "record", "-o",
-                                        str(trace), "--", *cmd])
-                    traced["time"].append(t)
-                    traced["cpu"].append(cpu)
+                    t, cpu, text = run([str(kheap), "--cmdline",
+                                        f"trace_clock={which}", "trace",
+                                        "record", "-o", str(trace), "--",
+                                        *cmd])
                     m = EVENTS_RE.search(text)
-                    events = int(m.group(1)) if m else None
-                    size = trace.stat().st_size
+                    events[which] = int(m.group(1)) if m else None
+                    size[which] = trace.stat().st_size
                     trace.unlink()
-            print(f"round {r + 1}: time {plain['time'][-1]:.3f} s / "
-                  f"{traced['time'][-1]:.3f} s traced, CPU "
-                  f"{plain['cpu'][-1]:.3f} s / {traced['cpu'][-1]:.3f} s",
+                runs[which]["time"].append(t)
+                runs[which]["cpu"].append(cpu)
+            print(f"round {r + 1}: time " +
+                  " / ".join(f"{w} {runs[w]['time'][-1]:.3f} s" for w in runs),
                   file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     name = " ".join(args.program)
+    plain = runs["plain"]
     print(f"`{name}` on the malloc shim, {args.rounds} interleaved rounds, "
           f"{os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.1f} at the end")
-    if events:
-        print(f"trace: {events} events, {size} bytes "
-              f"({size / events:.1f} bytes an event)")
     print()
-    print("| median | kheap run | kheap trace record | ratio | per-round ratios |")
-    print("|---|---|---|---|---|")
-    for key, label in (("time", "program's own time"), ("cpu", "CPU time")):
-        a = statistics.median(plain[key])
-        b = statistics.median(traced[key])
-        rounds = [y / x for x, y in zip(plain[key], traced[key]) if x > 0]
-        print(f"| {label} | {a:.3f} s | {b:.3f} s | {b / a:.2f}x | "
-              f"{min(rounds):.2f}x to {max(rounds):.2f}x |")
+    print("| trace_clock | program's own time | ratio | per-round ratios "
+          "| CPU time | ratio | CPU per event | bytes an event |")
+    print("|---|---|---|---|---|---|---|---|")
+    a = statistics.median(plain["time"])
+    ac = statistics.median(plain["cpu"])
+    print(f"| (untraced) | {a:.3f} s | | | {ac:.3f} s | | | |")
+    for c in clocks:
+        b = statistics.median(runs[c]["time"])
+        bc = statistics.median(runs[c]["cpu"])
+        rounds = [y / x for x, y in zip(plain["time"], runs[c]["time"]) if x > 0]
+        ev = events.get(c)
+        per = f"{(bc - ac) / ev * 1e9:.0f} ns" if ev else ""
+        per_b = f"{size[c] / ev:.1f}" if ev else ""
+        print(f"| {c} | {b:.3f} s | {b / a:.2f}x | {min(rounds):.2f}x to "
+              f"{max(rounds):.2f}x | {bc:.3f} s | {bc / ac:.2f}x | {per} | "
+              f"{per_b} |")
     if events:
-        extra = (statistics.median(traced["cpu"]) -
-                 statistics.median(plain["cpu"])) / events * 1e9
         print()
-        print(f"CPU per event recorded: {extra:.0f} ns")
+        print(f"events per trace: {max(v or 0 for v in events.values())}")
 
 
 if __name__ == "__main__":

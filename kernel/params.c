@@ -111,6 +111,30 @@ static int parse_slab_merge(const char *val)
 	return 0;
 }
 
+const char *const trace_clock_names[NR_TRACE_CLOCKS] = {
+	[TRACE_CLOCK_LOCAL] = "local",
+	[TRACE_CLOCK_X86_TSC] = "x86-tsc",
+	[TRACE_CLOCK_MONO] = "mono",
+	[TRACE_CLOCK_UPTIME] = "uptime",
+	[TRACE_CLOCK_COUNTER] = "counter",
+};
+
+static void show_trace_clock(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", trace_clock_names[kheap_config.trace_clock]);
+}
+
+static int parse_trace_clock(const char *val)
+{
+	for (unsigned int i = 0; i < NR_TRACE_CLOCKS; i++) {
+		if (!strcmp(val, trace_clock_names[i])) {
+			kheap_config.trace_clock = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 static void show_slab_max_order(char *buf, size_t len)
 {
 	snprintf(buf, len, "%u", kheap_config.slab_max_order);
@@ -246,6 +270,9 @@ static const struct kheap_option options[] = {
 	{ "vmalloc", OPT_SIZE, &kheap_config.vmalloc_size, "4*mem",
 	  "size of the vmalloc range (K/M/G suffix); halved until it can be reserved",
 	  16UL << 20, 1UL << 46, NULL, NULL, NULL },
+	{ "trace_clock", OPT_FUNC, NULL, "local",
+	  "the clock of `kheap trace record` and kheap_trace_start(), by the kernel's names: local (x86-tsc where it is Linux's clocksource, else mono), x86-tsc (the time-stamp counter, read at each event), mono (CLOCK_MONOTONIC, read at each event), uptime (no clock read: CLOCK_MONOTONIC at the writer thread's 1 ms tick; the order of different threads' events within a tick is the reader's best guess), counter (one atomic counter for all threads: their exact order; times interpolated from the clock records)",
+	  0, 0, parse_trace_clock, show_trace_clock, NULL },
 	{ "kheap.validate", OPT_BOOL, &kheap_config.debug_validate, "0",
 	  "run the layers' validate walkers at every reclaim and report problems",
 	  0, 0, NULL, NULL, NULL },

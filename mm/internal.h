@@ -147,7 +147,19 @@ struct kheap_config {
 	bool init_on_alloc;		/* init_on_alloc=: as requested */
 	bool init_on_free;		/* init_on_free=: as requested */
 	bool page_poison;		/* page_poison=: as requested */
+	unsigned int trace_clock;	/* trace_clock=: enum kheap_trace_clock */
 };
+
+/* trace_clock=: what a trace's events are stamped with (the kernel's names) */
+enum kheap_trace_clock {
+	TRACE_CLOCK_LOCAL,	/* x86-tsc where it is the clocksource, else mono */
+	TRACE_CLOCK_X86_TSC,	/* the time-stamp counter, read at each event */
+	TRACE_CLOCK_MONO,	/* CLOCK_MONOTONIC, read at each event */
+	TRACE_CLOCK_UPTIME,	/* CLOCK_MONOTONIC at a 1 ms tick: no read */
+	TRACE_CLOCK_COUNTER,	/* an atomic counter: order, not time */
+	NR_TRACE_CLOCKS
+};
+extern const char *const trace_clock_names[NR_TRACE_CLOCKS];
 extern struct kheap_config kheap_config;
 int kheap_parse_cmdline(const char *cmdline, const char *source);
 unsigned long long kheap_memparse(const char *ptr, char **retptr);

@@ -590,8 +590,8 @@ static void test_fork_child_does_not_record(void)
 
 /*
  * A long recording streams: the process grows by its buffers (the
- * thread's 64 KiB one and the 16 spare of the pool), not by the events,
- * which are far more than that in memory.
+ * thread's 128 KiB one, the 16 spare of the pool and the writer's 64 KiB
+ * chunk), not by the events, which are far more than that in memory.
  */
 static void test_memory_bounded(void)
 {
@@ -606,12 +606,124 @@ static void test_memory_bounded(void)
 		kfree(kmalloc(16 + (size_t)(i & 255), GFP_KERNEL));
 	after = os_rss_kb();
 	CHECK_EQ(kheap_trace_stop(), 0);
-	limit = (1 + 16) * 64 + 6 * 1024;	/* KiB */
+	limit = (1 + 16) * 128 + 64 + 6 * 1024;	/* KiB */
 	CHECK(after < before + limit);
 	/* the events went to the file: 2n of them, at least 6 bytes each */
 	CHECK(stat(path, &st) == 0 && st.st_size > 12L * n);
 	/* and they were many more than the limit, unpacked in memory */
 	CHECK((unsigned long)n * 2 * sizeof(struct kheap_trace_event) / 1024 > limit);
+}
+
+/*
+ * trace_clock= (kernel/params.c): each clock's traces say which in their
+ * header, and two threads handing objects to each other read back in an
+ * order where no object is freed before it is allocated or allocated while
+ * live - with "uptime" too, where their events of a millisecond tie.
+ */
+#define PING_ROUNDS	3000
+
+static void *volatile ping_slot;	/* the object being handed over */
+static unsigned int ping_turn;		/* odd: the second thread's turn */
+
+static void ping_wait(unsigned int want)
+{
+	while (__atomic_load_n(&ping_turn, __ATOMIC_ACQUIRE) != want)
+		;
+}
+
+/* Free what the other thread handed over, then hand over one of ours. */
+static void *ping_side(void *arg)
+{
+	unsigned int side = (unsigned int)(uintptr_t)arg;
+
+	for (unsigned int i = side; i < 2 * PING_ROUNDS; i += 2) {
+		ping_wait(i);
+		kfree(ping_slot);
+		ping_slot = kmalloc(24 + i % 40, GFP_KERNEL);
+		__atomic_store_n(&ping_turn, i + 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+struct order {
+	struct u64_live { uint64_t ptr; } live[8];
+	size_t nlive;
+	unsigned long allocs, frees, early_free, live_alloc;
+};
+
+static int check_order(void *arg, const struct kheap_trace_event *ev)
+{
+	struct order *o = arg;
+	size_t i;
+
+	if (ev->flags & KHEAP_TRACE_NESTED || !ev->ptr || ev->ptr == 16)
+		return 0;
+	if (ev->type != KHEAP_TRACE_KMALLOC && ev->type != KHEAP_TRACE_KFREE)
+		return 0;
+	for (i = 0; i < o->nlive; i++)
+		if (o->live[i].ptr == ev->ptr)
+			break;
+	if (ev->type == KHEAP_TRACE_KMALLOC) {
+		o->allocs++;
+		if (i < o->nlive)
+			o->live_alloc++;
+		else if (o->nlive < 8)
+			o->live[o->nlive++].ptr = ev->ptr;
+	} else {
+		o->frees++;
+		if (i == o->nlive)
+			o->early_free++;
+		else
+			o->live[i] = o->live[--o->nlive];
+	}
+	return 0;
+}
+
+static void test_clocks(void)
+{
+	static const struct {
+		unsigned int mode;
+		uint32_t header;
+	} clocks[] = {
+		{ TRACE_CLOCK_X86_TSC, KHEAP_TRACE_CLOCK_TSC },
+		{ TRACE_CLOCK_MONO, KHEAP_TRACE_CLOCK_NS },
+		{ TRACE_CLOCK_UPTIME, KHEAP_TRACE_CLOCK_UPTIME },
+		{ TRACE_CLOCK_COUNTER, KHEAP_TRACE_CLOCK_COUNTER },
+	};
+	unsigned int saved = kheap_config.trace_clock;
+
+	for (size_t k = 0; k < sizeof(clocks) / sizeof(clocks[0]); k++) {
+		struct order *o = calloc(1, sizeof(*o));
+		struct trace_input in;
+		pthread_t t[2];
+
+		kheap_config.trace_clock = clocks[k].mode;
+		ping_slot = NULL;
+		ping_turn = 0;
+		CHECK_EQ(kheap_trace_start(path), 0);
+		for (int i = 0; i < 2; i++)
+			pthread_create(&t[i], NULL, ping_side, (void *)(uintptr_t)i);
+		for (int i = 0; i < 2; i++)
+			pthread_join(t[i], NULL);
+		kfree(ping_slot);
+		CHECK_EQ(kheap_trace_stop(), 0);
+		trace_input_init(&in);
+		CHECK_EQ(trace_read_file(path, &in, check_order, o), 0);
+		CHECK_EQ(in.nr_messages, 0);
+		CHECK_EQ(in.clock, clocks[k].header);
+		CHECK_EQ(o->allocs, 2 * PING_ROUNDS);
+		CHECK_EQ(o->frees, 2 * PING_ROUNDS);
+		CHECK_EQ(o->early_free, 0);
+		CHECK_EQ(o->live_alloc, 0);
+		CHECK_EQ(o->nlive, 0);
+		if (o->early_free || o->live_alloc)
+			fprintf(stderr, "trace_clock=%s: %lu frees before their allocation, %lu allocations of a live pointer\n",
+				trace_clock_names[clocks[k].mode], o->early_free,
+				o->live_alloc);
+		trace_input_free(&in);
+		free(o);
+	}
+	kheap_config.trace_clock = saved;
 }
 
 static void test_bad_path(void)
@@ -629,6 +741,7 @@ int main(void)
 	RUN(test_text_round_trip);
 	RUN(test_threads_start_stop);
 	RUN(test_streams);
+	RUN(test_clocks);
 	RUN(test_fork_child_does_not_record);
 	RUN(test_memory_bounded);
 	RUN(test_bad_path);

@@ -92,6 +92,9 @@ struct kheap_trace_header {
 					   KHEAP_TRACE_META_CLOCK records pair
 					   them with CLOCK_MONOTONIC, and a
 					   reader converts by interpolation */
+#define KHEAP_TRACE_CLOCK_COUNTER 2	/* events counted across threads,
+					   converted as TSC cycles are */
+#define KHEAP_TRACE_CLOCK_UPTIME 3	/* CLOCK_MONOTONIC ns at a 1 ms tick */
 
 struct kheap_trace_chunk {
 	uint32_t magic;			/* KHEAP_TRACE_CHUNK_MAGIC */
@@ -228,11 +231,13 @@ struct kheap_trace_meta_clock {		/* a clock pair; no text after it */
  * kheap_trace_start - record allocator events to the file @path
  * @path: created or truncated; written as events accumulate
  *
- * Each recording thread appends to a 64 KiB buffer of its own, without
- * a lock (buffers made with mmap, not with the allocator being traced;
- * past 127 threads at once the rest share one under a lock), which a
- * writer thread writes to @path as it fills, so memory stays bounded
- * however long the run.  Tracing costs nothing but one predictable branch per
+ * Each recording thread appends its events' fields to a 128 KiB buffer
+ * of its own, without a lock (buffers made with mmap, not with the
+ * allocator being traced; past 127 threads at once the rest share one
+ * under a lock), which a writer thread packs and writes to @path as it
+ * fills, so memory stays bounded however long the run.  The events are
+ * stamped by the trace_clock= option's clock (kheap_init() or
+ * $KHEAP_CMDLINE).  Tracing costs nothing but one predictable branch per
  * entry point while it is off.
  *
  * Return: 0, -EBUSY if a trace is being recorded, or a negative errno from

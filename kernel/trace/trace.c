@@ -5,26 +5,33 @@
  * allocator can do without calling itself.
  *
  * 1. Streams.  Each recording thread appends its events to a stream of
- *    its own, without a lock or an atomic instruction: a 64 KiB buffer
- *    holding a struct kheap_trace_chunk header followed by packed records
- *    (<kheap/trace.h>, version 3: a byte of type and flags, then varints
- *    of the differences from the record before, about 10 to 20 bytes
- *    where the unpacked event is 64).  A thread takes a stream from the
- *    trace's free list at its first event and gives it back when it exits
- *    (a pthread key's destructor); the next thread goes on in the same
- *    buffer.  Stream 0 is shared, under a lock: it takes the events of
- *    threads that found no free stream (more than TRACE_STREAMS - 1 at
- *    once), of threads past their exit, and of the recorder's own calls
- *    while it hands a thread its stream.  Each record carries its CPU
- *    when it differs from the record before's (the thread migrated).
- *    The time is the time-stamp counter (cheaper to read than the vDSO's
- *    clock_gettime()) where Linux's clocksource is "tsc" (only then is it
- *    constant and the same on every CPU), CLOCK_MONOTONIC otherwise (the
- *    header says which); clock records pair it with
- *    CLOCK_MONOTONIC at the start (twice, 100 us apart), after every chunk
- *    and at the stop, and readers convert between them.  A stream's events
- *    are in time order; readers merge the streams by time, as the kernel's
- *    per-CPU ring buffers are merged.
+ *    its own, without a lock or (but for the counter clock) an atomic
+ *    instruction: a 128 KiB buffer
+ *    of raw records (struct trace_raw: four words - time, pointer, call
+ *    site, type/flags/CPU/tid - then the sizes and a word of GFP mask and
+ *    cache or order, as the event's type has them; 32 to 56 bytes).  A
+ *    thread takes a stream from the trace's free list at its first event
+ *    and gives it back when it exits (a pthread key's destructor); the
+ *    next thread goes on in the same buffer.  Stream 0 is shared, under a
+ *    lock: it takes the events of threads that found no free stream (more
+ *    than TRACE_STREAMS - 1 at once), of threads past their exit, and of
+ *    the recorder's own calls while it hands a thread its stream.  As in
+ *    the kernel's ring buffer, the thread only stores the fields; the
+ *    packing (below) and the writing are the writer thread's.
+ *
+ *    The time is trace_clock='s (kernel/params.c; the kernel's names): by
+ *    default ("local") the time-stamp counter where Linux's clocksource is
+ *    "tsc" (only then is it constant and the same on every CPU),
+ *    CLOCK_MONOTONIC otherwise; "uptime" reads no clock (a tick the
+ *    writer thread keeps at CLOCK_MONOTONIC every millisecond), "counter"
+ *    counts events in one counter for all threads (their exact order, at
+ *    the price of an atomic instruction and a shared cache line).  The
+ *    header says which clock; clock records pair it with CLOCK_MONOTONIC
+ *    at the start (twice, 100 us apart), after every chunk and at the
+ *    stop, and readers convert between them.  A stream's events are in
+ *    time order; readers merge the streams by time, as the kernel's
+ *    per-CPU ring buffers are merged (tools/trace/read.c says how ties of
+ *    the uptime clock are merged).
  *
  * 2. Stopping without locks.  An owner marks its stream busy while it
  *    appends (a plain store, then a compiler barrier) and checks that the
@@ -37,15 +44,21 @@
  *    a thread still inside an event of an earlier trace only ever touches
  *    that trace's array.
  *
- * 3. Streaming.  A full buffer goes to a queue and its stream takes an
- *    empty one from the pool; one writer thread (started with the trace,
- *    joined at its stop) writes queued buffers to the file, each as one
- *    chunk (one write(2) under file_lock), and puts them back in the pool.
- *    The program's threads never wait for the disk unless the writer falls
- *    a whole pool behind, so memory stays at one buffer per stream plus
- *    TRACE_SPARE_BUFS however long the run.  kheap_trace_stop() queues
- *    every stream's remainder and lets the writer drain the queue.  Chunks
- *    of different streams interleave in the file.
+ * 3. Packing and streaming.  A full buffer goes to a queue and its stream
+ *    takes an empty one from the pool.  One writer thread (started with
+ *    the trace, joined at its stop) looks at the queue every millisecond
+ *    - threads wake it sooner only when TRACE_WAKE_BUFS buffers wait,
+ *    since a wake-up costs them a system call - and packs each queued
+ *    buffer into chunks of the file (<kheap/trace.h>, version 3: a byte
+ *    of type and flags, then varints of the differences from the record
+ *    before, about 10 bytes an event), writes them (one write(2) each,
+ *    under file_lock) with a clock record after each, and puts the buffer
+ *    back in the pool.  The program's threads never wait for the disk
+ *    unless the writer falls a whole pool behind, so memory stays at one
+ *    buffer per stream plus TRACE_SPARE_BUFS and the writer's 64 KiB
+ *    chunk however long the run.  kheap_trace_stop() queues every
+ *    stream's remainder and lets the writer drain the queue.  Chunks of
+ *    different streams interleave in the file.
  *
  * 4. Metadata.  Events name a cache by a number, a call site by a number
  *    and a thread by its tid; the first event of each in a trace writes a
@@ -71,10 +84,12 @@
  *    of its own starts, as every trace does, with all the buffers in the
  *    pool (trace_pool_reset()).
  *
- * Cost while tracing: the event's fields, a table probe for the call site,
- * two thread-local loads (the stream, the CPU), rdtsc and packing 10 to
- * 20 bytes; every 64 KiB of a stream's records, a buffer swapped through
- * the pool (the writer thread does the write(2) and a clock record).
+ * Cost while tracing, in the recording thread: the event's fields, a
+ * table probe for the call site, two thread-local loads (the stream, the
+ * CPU), the clock and 32 to 56 bytes stored; every 128 KiB, a buffer
+ * swapped through the pool.  The packing, the write(2) and the clock
+ * records are the writer thread's.  bench/trace_overhead.py measures it
+ * for each clock (docs/trace.md has the figures).
  */
 #include "internal.h"
 #include "slab.h"
@@ -86,14 +101,17 @@
 #include <string.h>
 #include <x86intrin.h>
 
-#define TRACE_BUF_BYTES		(64UL << 10)
+#define TRACE_BUF_BYTES		(64UL << 10)	/* a chunk the writer packs */
 #define TRACE_BUF_DATA		(TRACE_BUF_BYTES - sizeof(struct kheap_trace_chunk))
+#define TRACE_RAW_BYTES		(128UL << 10)	/* a stream's buffer */
+#define TRACE_RAW_DATA		(TRACE_RAW_BYTES - sizeof(struct kheap_trace_chunk))
 #define TRACE_SYMS		16384		/* call sites per trace */
 #define TRACE_SYM_PROBES	32
 #define TRACE_META_MAX		512		/* bytes of a metadata chunk */
 #define TRACE_STREAMS		128		/* per trace; 0 is the shared one */
 #define TRACE_SPARE_BUFS	16		/* buffers beyond one per stream */
 #define TRACE_NR_BUFS		(TRACE_STREAMS + TRACE_SPARE_BUFS)
+#define TRACE_WAKE_BUFS		(TRACE_SPARE_BUFS / 2)
 
 _Static_assert(sizeof(struct kheap_trace_event) == 64, "64-byte events");
 /* the longest record: type, 5 varints of 64 bits, 4 of 32, order, mt */
@@ -105,16 +123,49 @@ struct trace_stream {
 	unsigned int busy;		/* its owner is appending */
 	unsigned int gen;		/* the trace it records */
 	unsigned int id;		/* its chunks' cpu field; 0: shared */
-	unsigned int n;			/* records in the buffer */
+	unsigned int n;			/* raw records in the buffer */
+	unsigned int pos;		/* their bytes */
+	struct kheap_trace_chunk *chunk;	/* the buffer: header, records */
+	struct trace_stream *next_free;	/* on tr.free_streams */
+	kh_lock_t lock;			/* stream 0 only */
+} __cacheline_aligned;
+
+/*
+ * An event as its thread appends it (see 1. in the essay above): four
+ * words, then bytes_req and bytes_alloc if its type has sizes, then one
+ * word if it has a GFP mask, a cache or an order: gfp | cache << 32, or
+ * gfp | order << 32 | migratetype << 40.  Never written to the file.
+ */
+struct trace_raw {
+	uint64_t ts;
+	uint64_t ptr;
+	uint64_t site;			/* call site id, or its address */
+	uint8_t type;
+	uint8_t flags;			/* KHEAP_TRACE_NESTED, TRACE_RAW_ADDR */
+	uint16_t cpu;
+	int32_t tid;
+	uint64_t more[];
+};
+
+#define TRACE_RAW_ADDR		0x80	/* site is an address, not an id */
+#define TRACE_RAW_MAX		(sizeof(struct trace_raw) + 3 * sizeof(uint64_t))
+#define TRACE_F_WORD	(KHEAP_TRACE_F_GFP | KHEAP_TRACE_F_CACHE | \
+			 KHEAP_TRACE_F_ORDER | KHEAP_TRACE_F_MT)
+
+_Static_assert(sizeof(struct trace_raw) == 32, "32-byte raw records");
+_Static_assert(!(KHEAP_TRACE_NESTED & TRACE_RAW_ADDR), "raw flags");
+
+/* The writer's packing of one stream's buffer into chunks of the file. */
+struct trace_packer {
+	struct kheap_trace_chunk *chunk;	/* TRACE_BUF_BYTES */
+	unsigned int id;		/* the stream */
+	unsigned int n;			/* records packed in the chunk */
 	unsigned int pos;		/* their bytes */
 	int32_t prev_tid;		/* the record before's tid, CPU, ... */
 	uint32_t prev_cpu;
 	uint64_t prev_ts, prev_ptr;	/* ... time and pointer */
 	uint64_t first_ts;		/* the chunk's first record's time */
-	struct kheap_trace_chunk *chunk;	/* the buffer: header, events */
-	struct trace_stream *next_free;	/* on tr.free_streams */
-	kh_lock_t lock;			/* stream 0 only */
-} __cacheline_aligned;
+};
 
 static struct {
 	kh_lock_t lock;			/* start and stop */
@@ -141,7 +192,8 @@ static struct {
 	unsigned int nr_pool;
 	struct kheap_trace_chunk **queue; /* full ones, a ring of TRACE_NR_BUFS */
 	unsigned int q_head, q_len;
-	char *bufs;			/* TRACE_NR_BUFS of TRACE_BUF_BYTES */
+	char *bufs;			/* TRACE_NR_BUFS of TRACE_RAW_BYTES */
+	struct trace_packer packer;	/* the writer's */
 	bool stopping;			/* the writer drains and ends */
 	bool writer_running;
 	pthread_t writer;
@@ -167,6 +219,11 @@ static __thread bool thread_taking;	/* inside stream_get() */
 static inline uint8_t *stream_data(struct trace_stream *c)
 {
 	return (uint8_t *)(c->chunk + 1);
+}
+
+static inline uint8_t *packer_data(struct trace_packer *k)
+{
+	return (uint8_t *)(k->chunk + 1);
 }
 
 /* ---- writing ---- */
@@ -209,19 +266,18 @@ static struct kheap_trace_chunk *pool_take(void)
 }
 
 /*
- * Queue @c's events for the writer as one chunk (under pool_lock); @c
- * keeps no buffer.
+ * Queue @c's records for the writer (under pool_lock); @c keeps no
+ * buffer.
  */
 static void stream_queue(struct trace_stream *c)
 {
-	c->chunk->magic = KHEAP_TRACE_CHUNK_MAGIC;
 	c->chunk->cpu = c->id;
 	c->chunk->size = c->pos;
 	c->chunk->nr = c->n;
-	c->chunk->first_ns = c->first_ts;
-	c->chunk->last_ns = c->prev_ts;
 	tr.queue[(tr.q_head + tr.q_len++) % TRACE_NR_BUFS] = c->chunk;
-	pthread_cond_signal(&tr.work);
+	/* the writer looks every millisecond; wake it only if it falls behind */
+	if (tr.q_len >= TRACE_WAKE_BUFS)
+		pthread_cond_signal(&tr.work);
 	c->chunk = NULL;
 	c->n = 0;
 	c->pos = 0;
@@ -236,7 +292,14 @@ static void stream_flush(struct trace_stream *c)
 	pthread_mutex_unlock(&tr.pool_lock);
 }
 
-/* The writer thread: queued buffers to the file, and back to the pool. */
+static void trace_pack_buffer(const struct kheap_trace_chunk *raw);
+static void writer_wait(void);
+static void trace_tick(void);
+
+/*
+ * The writer thread: queued buffers packed into the file, and back to the
+ * pool.
+ */
 static void *trace_writer(void *arg)
 {
 	(void)arg;
@@ -245,16 +308,15 @@ static void *trace_writer(void *arg)
 		struct kheap_trace_chunk *ch;
 
 		while (!tr.q_len && !tr.stopping)
-			pthread_cond_wait(&tr.work, &tr.pool_lock);
+			writer_wait();
 		if (!tr.q_len)
 			break;
 		ch = tr.queue[tr.q_head];
 		tr.q_head = (tr.q_head + 1) % TRACE_NR_BUFS;
 		tr.q_len--;
 		pthread_mutex_unlock(&tr.pool_lock);
-		if (trace_write(ch, sizeof(*ch) + ch->size))
-			__atomic_fetch_add(&tr.lost, ch->nr, __ATOMIC_RELAXED);
-		trace_write_clock();
+		trace_pack_buffer(ch);
+		trace_tick();
 		pthread_mutex_lock(&tr.pool_lock);
 		tr.pool[tr.nr_pool++] = ch;
 		pthread_cond_signal(&tr.freed);
@@ -284,15 +346,45 @@ static void trace_write_meta(struct kheap_trace_meta *rec, size_t len,
 }
 
 /*
- * An event's time: the time-stamp counter where Linux itself trusts it
- * (its clocksource is "tsc": constant rate, the same on every CPU, so
- * the CPUs' buffers merge in true order), CLOCK_MONOTONIC otherwise.
+ * An event's time, by this trace's trace_clock= (enum kheap_trace_clock):
+ * by default the time-stamp counter where Linux itself trusts it (its
+ * clocksource is "tsc": constant rate, the same on every CPU, so the
+ * streams merge in true order), CLOCK_MONOTONIC otherwise.  "uptime"
+ * reads no clock: the writer thread keeps trace_ticks at CLOCK_MONOTONIC
+ * every millisecond (writer_wait()).  "counter" counts events, one
+ * counter for all threads.
  */
-static bool trace_tsc;
+static unsigned int trace_mode;
+static uint64_t trace_ticks;		/* uptime: the writer's tick */
+static uint64_t trace_counter;		/* counter: the last event's */
 
 static inline uint64_t trace_clock(void)
 {
-	return likely(trace_tsc) ? __rdtsc() : os_ns();
+	if (likely(trace_mode == TRACE_CLOCK_X86_TSC))
+		return __rdtsc();
+	switch (trace_mode) {
+	case TRACE_CLOCK_UPTIME:
+		return __atomic_load_n(&trace_ticks, __ATOMIC_RELAXED);
+	case TRACE_CLOCK_COUNTER:
+		return __atomic_add_fetch(&trace_counter, 1, __ATOMIC_RELAXED);
+	default:
+		return os_ns();
+	}
+}
+
+/* The header's KHEAP_TRACE_CLOCK_* of this trace's clock. */
+static uint32_t trace_clock_id(void)
+{
+	switch (trace_mode) {
+	case TRACE_CLOCK_X86_TSC:
+		return KHEAP_TRACE_CLOCK_TSC;
+	case TRACE_CLOCK_UPTIME:
+		return KHEAP_TRACE_CLOCK_UPTIME;
+	case TRACE_CLOCK_COUNTER:
+		return KHEAP_TRACE_CLOCK_COUNTER;
+	default:
+		return KHEAP_TRACE_CLOCK_NS;
+	}
 }
 
 /* A clock record: the counter and CLOCK_MONOTONIC, read together. */
@@ -305,6 +397,32 @@ static void trace_write_clock(void)
 	m.tsc = trace_clock();
 	m.ns = os_ns();
 	trace_write_meta(&m.m, sizeof(m), "");
+}
+
+/* uptime: the tick, now */
+static void trace_tick(void)
+{
+	if (trace_mode == TRACE_CLOCK_UPTIME)
+		__atomic_store_n(&trace_ticks, os_ns(), __ATOMIC_RELAXED);
+}
+
+/*
+ * The writer's wait for work (under pool_lock): a millisecond at most,
+ * then the tick moves on.  Threads queueing a buffer wake it only when
+ * TRACE_WAKE_BUFS wait (a wake-up costs them a system call).
+ */
+static void writer_wait(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(&tr.work, &tr.pool_lock, &ts);
+	trace_tick();
 }
 
 /* ---- metadata: threads, call sites, caches ---- */
@@ -405,17 +523,16 @@ static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
 }
 
 /*
- * Pack @ev (stamped @ts, on @cpu) after the record before it in @c's
- * buffer, as <kheap/trace.h> lays out version 3; @site is the call site's
- * id, or 0 for its address.  By @c's owner (or under stream 0's lock),
- * with KHEAP_TRACE_R_MAX bytes free.
+ * Pack @ev (stamped @ts, on @cpu) after the record before it in the
+ * writer's chunk @c, as <kheap/trace.h> lays out version 3; @site is the
+ * call site's id, or 0 for its address.  With KHEAP_TRACE_R_MAX bytes free.
  */
-static void trace_pack(struct trace_stream *c,
+static void trace_pack(struct trace_packer *c,
 		       const struct kheap_trace_event *ev, uint32_t site,
 		       uint32_t cpu, uint64_t ts)
 {
 	unsigned int f = kheap_trace_fields(ev->type);
-	uint8_t *p = stream_data(c) + c->pos, *start = p;
+	uint8_t *p = packer_data(c) + c->pos, *start = p;
 	int64_t d = (int64_t)(ev->ptr - c->prev_ptr);
 
 	if (!c->n) {			/* a chunk starts from its first time */
@@ -456,6 +573,111 @@ static void trace_pack(struct trace_stream *c,
 	c->prev_tid = ev->tid;
 	c->prev_cpu = cpu;
 	c->pos += (unsigned int)(p - start);
+	c->n++;
+}
+
+/* The writer's chunk to the file, and a clock record after it. */
+static void packer_write(struct trace_packer *k)
+{
+	struct kheap_trace_chunk *ch = k->chunk;
+
+	ch->magic = KHEAP_TRACE_CHUNK_MAGIC;
+	ch->cpu = k->id;
+	ch->size = k->pos;
+	ch->nr = k->n;
+	ch->first_ns = k->first_ts;
+	ch->last_ns = k->prev_ts;
+	if (trace_write(ch, sizeof(*ch) + k->pos))
+		__atomic_fetch_add(&tr.lost, k->n, __ATOMIC_RELAXED);
+	trace_write_clock();
+	k->n = 0;
+	k->pos = 0;
+}
+
+/*
+ * The writer: a stream's buffer of raw records, packed into chunks of that
+ * stream (each starting from its own first record, so readers need no
+ * other chunk to unpack it).
+ */
+static void trace_pack_buffer(const struct kheap_trace_chunk *raw)
+{
+	const uint8_t *p = (const uint8_t *)(raw + 1), *end = p + raw->size;
+	struct trace_packer *k = &tr.packer;
+
+	k->id = raw->cpu;
+	k->n = 0;
+	k->pos = 0;
+	while (p < end) {
+		const struct trace_raw *r = (const struct trace_raw *)p;
+		unsigned int f = kheap_trace_fields(r->type);
+		const uint64_t *m = r->more;
+		bool addr = r->flags & TRACE_RAW_ADDR;
+		struct kheap_trace_event ev = {
+			.type = r->type,
+			.flags = r->flags & KHEAP_TRACE_NESTED,
+			.ptr = r->ptr,
+			.tid = r->tid,
+			.call_site = addr ? r->site : 0,
+		};
+
+		if (f & KHEAP_TRACE_F_SIZES) {
+			ev.bytes_req = *m++;
+			ev.bytes_alloc = *m++;
+		}
+		if (f & TRACE_F_WORD) {
+			uint64_t w = *m++;
+
+			ev.gfp = (uint32_t)w;
+			if (f & KHEAP_TRACE_F_CACHE)
+				ev.cache = (uint32_t)(w >> 32);
+			ev.order = (uint8_t)(w >> 32);
+			ev.migratetype = (int8_t)(w >> 40);
+		}
+		if (k->pos > TRACE_BUF_DATA - KHEAP_TRACE_R_MAX)
+			packer_write(k);
+		trace_pack(k, &ev, addr ? 0 : (uint32_t)r->site, r->cpu, r->ts);
+		p = (const uint8_t *)m;
+	}
+	if (k->n)
+		packer_write(k);
+}
+
+/* An event's fields on their way into a raw record. */
+struct trace_rec {
+	uint64_t ptr;
+	uint64_t site;			/* call site id, or its address */
+	uint64_t req, alloc;		/* if the type has sizes */
+	uint64_t word;			/* struct trace_raw's last word */
+	uint8_t type;
+	uint8_t flags;			/* KHEAP_TRACE_NESTED, TRACE_RAW_ADDR */
+};
+
+/*
+ * Append @e (stamped @ts, by @tid on @cpu) to @c's buffer as a raw record.
+ * By @c's owner (or under stream 0's lock), with TRACE_RAW_MAX bytes free.
+ */
+static __always_inline void trace_append(struct trace_stream *c,
+					 const struct trace_rec *e,
+					 int32_t tid, uint32_t cpu, uint64_t ts)
+{
+	unsigned int f = kheap_trace_fields(e->type);
+	struct trace_raw *r = (struct trace_raw *)(stream_data(c) + c->pos);
+	uint64_t *m = r->more;
+
+	r->ts = ts;
+	r->ptr = e->ptr;
+	r->site = e->site;
+	r->type = e->type;
+	r->flags = e->flags;
+	r->cpu = (uint16_t)cpu;
+	r->tid = tid;
+	if (f & KHEAP_TRACE_F_SIZES) {
+		*m++ = e->req;
+		*m++ = e->alloc;
+	}
+	if (f & TRACE_F_WORD)
+		*m++ = e->word;
+	c->pos += (unsigned int)((uint8_t *)m - (uint8_t *)r);
 	c->n++;
 }
 
@@ -509,35 +731,34 @@ static __noinline struct trace_stream *stream_get(unsigned int gen)
 
 /* Stream 0, under its lock. */
 static __noinline void trace_emit_shared(struct trace_stream *c,
-					 const struct kheap_trace_event *ev,
-					 uint32_t site)
+					 const struct trace_rec *e, int32_t tid)
 {
 	kh_lock(&c->lock);
 	if (c->gen == READ_ONCE(tr.live_gen)) {
-		if (c->pos > TRACE_BUF_DATA - KHEAP_TRACE_R_MAX)
+		if (c->pos > TRACE_RAW_DATA - TRACE_RAW_MAX)
 			stream_flush(c);
-		trace_pack(c, ev, site, os_cpu(), trace_clock());
+		trace_append(c, e, tid, os_cpu(), trace_clock());
 	}
 	kh_unlock(&c->lock);
 }
 
 /* Fill in who, and append @ev to this thread's stream, stamped now. */
-static void trace_emit(struct kheap_trace_event *ev, uint32_t site)
+static __always_inline void trace_emit(struct trace_rec *e)
 {
 	/* acquire: the trace's set-up (tr.fence, the streams) is seen */
 	unsigned int gen = __atomic_load_n(&tr.live_gen, __ATOMIC_ACQUIRE);
 	struct trace_stream *c = thread_stream;
+	int32_t tid = trace_thread();
 
-	ev->tid = trace_thread();
 	if (kheap_trace_depth)
-		ev->flags |= KHEAP_TRACE_NESTED;
+		e->flags |= KHEAP_TRACE_NESTED;
 	if (unlikely(!c || thread_stream_gen != gen)) {
 		c = stream_get(gen);
 		if (!c)
 			return;
 	}
 	if (unlikely(!c->id)) {
-		trace_emit_shared(c, ev, site);
+		trace_emit_shared(c, e, tid);
 		return;
 	}
 	/* busy, then the liveness test: see 2. in the essay above */
@@ -547,35 +768,41 @@ static void trace_emit(struct kheap_trace_event *ev, uint32_t site)
 	else
 		__asm__ __volatile__("" ::: "memory");
 	if (likely(READ_ONCE(tr.live_gen) == c->gen)) {
-		if (unlikely(c->pos > TRACE_BUF_DATA - KHEAP_TRACE_R_MAX))
+		if (unlikely(c->pos > TRACE_RAW_DATA - TRACE_RAW_MAX))
 			stream_flush(c);
-		trace_pack(c, ev, site, os_cpu(), trace_clock());
+		trace_append(c, e, tid, os_cpu(), trace_clock());
 	}
 	__atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
 }
 
-/* An API event: recorded only outside other traced calls. */
-static void trace_call(unsigned int type, unsigned long call_site,
-		       const void *ptr, size_t req, size_t alloc,
-		       unsigned int gfp, struct kmem_cache *s)
+/*
+ * An API event: recorded only outside other traced calls.  Inlined into
+ * each __trace_*() below, so that its type's fields are known there.
+ */
+static __always_inline void trace_call(unsigned int type,
+				       unsigned long call_site,
+				       const void *ptr, size_t req,
+				       size_t alloc, unsigned int gfp,
+				       struct kmem_cache *s)
 {
-	struct kheap_trace_event ev = {
+	struct trace_rec e = {
 		.type = (uint8_t)type,
 		.ptr = (uint64_t)(unsigned long)ptr,
-		.call_site = call_site,
-		.bytes_req = req,
-		.bytes_alloc = alloc,
-		.gfp = gfp,
+		.req = req,
+		.alloc = alloc,
+		.word = gfp,
 	};
-
 	uint32_t site;
 
 	if (kheap_trace_depth)
 		return;
 	site = trace_symbol(call_site);
+	e.site = site ? site : call_site;
+	if (!site && call_site)
+		e.flags = TRACE_RAW_ADDR;
 	if (s)
-		ev.cache = trace_cache_id(s);
-	trace_emit(&ev, site);
+		e.word |= (uint64_t)trace_cache_id(s) << 32;
+	trace_emit(&e);
 }
 
 void __trace_kmalloc(unsigned long call_site, const void *ptr,
@@ -639,26 +866,25 @@ void __trace_kmem_cache_destroy(unsigned long call_site, struct kmem_cache *s)
 void __trace_mm_page_alloc(struct page *page, unsigned int order,
 			   unsigned int gfp, int migratetype)
 {
-	struct kheap_trace_event ev = {
+	struct trace_rec e = {
 		.type = KHEAP_TRACE_MM_PAGE_ALLOC,
 		.ptr = page ? page_to_pfn(page) : ~0ULL,
-		.gfp = gfp,
-		.order = (uint8_t)order,
-		.migratetype = (int8_t)migratetype,
+		.word = gfp | (uint64_t)(order & 0xff) << 32 |
+			(uint64_t)(uint8_t)migratetype << 40,
 	};
 
-	trace_emit(&ev, 0);
+	trace_emit(&e);
 }
 
 void __trace_mm_page_free(struct page *page, unsigned int order)
 {
-	struct kheap_trace_event ev = {
+	struct trace_rec e = {
 		.type = KHEAP_TRACE_MM_PAGE_FREE,
 		.ptr = page_to_pfn(page),
-		.order = (uint8_t)order,
+		.word = (uint64_t)(order & 0xff) << 32,
 	};
 
-	trace_emit(&ev, 0);
+	trace_emit(&e);
 }
 
 /* ---- start, stop ---- */
@@ -674,7 +900,7 @@ static void trace_pool_reset(void)
 	tr.q_head = tr.q_len = 0;
 	for (unsigned int i = 0; i < TRACE_NR_BUFS; i++)
 		tr.pool[tr.nr_pool++] = (struct kheap_trace_chunk *)
-			(tr.bufs + (size_t)i * TRACE_BUF_BYTES);
+			(tr.bufs + (size_t)i * TRACE_RAW_BYTES);
 }
 
 /*
@@ -686,7 +912,8 @@ static int trace_buffers(void)
 {
 	size_t meta = ALIGN(2 * TRACE_NR_BUFS * sizeof(void *), PAGE_SIZE);
 	size_t syms = TRACE_SYMS * sizeof(uint64_t);
-	size_t total = meta + syms + TRACE_NR_BUFS * TRACE_BUF_BYTES;
+	size_t total = meta + syms + TRACE_BUF_BYTES +
+		       TRACE_NR_BUFS * TRACE_RAW_BYTES;
 	char *base;
 
 	if (tr.bufs)
@@ -708,7 +935,8 @@ static int trace_buffers(void)
 	tr.pool = (struct kheap_trace_chunk **)base;
 	tr.queue = tr.pool + TRACE_NR_BUFS;
 	tr.syms = (uint64_t *)(base + meta);
-	tr.bufs = base + meta + syms;
+	tr.packer.chunk = (struct kheap_trace_chunk *)(base + meta + syms);
+	tr.bufs = base + meta + syms + TRACE_BUF_BYTES;
 	return 0;
 }
 
@@ -817,8 +1045,12 @@ int kheap_trace_start(const char *path)
 		goto out;
 	}
 	memcpy(h.magic, KHEAP_TRACE_MAGIC, sizeof(h.magic));
-	trace_tsc = os_tsc_is_clock();
-	h.clock = trace_tsc ? KHEAP_TRACE_CLOCK_TSC : KHEAP_TRACE_CLOCK_NS;
+	trace_mode = kheap_config.trace_clock;
+	if (trace_mode == TRACE_CLOCK_LOCAL)
+		trace_mode = os_tsc_is_clock() ? TRACE_CLOCK_X86_TSC :
+						 TRACE_CLOCK_MONO;
+	trace_tick();
+	h.clock = trace_clock_id();
 	h.nr_cpus = tr.nr_cpus;
 	h.pid = os_getpid();
 	h.start_ns = os_ns();
@@ -889,7 +1121,8 @@ int kheap_trace_stop(void)
 	trace_write_clock();
 	err = trace_close_file();
 	/* the buffers stay mapped for the next trace, their pages given back */
-	os_decommit(tr.bufs, (size_t)TRACE_NR_BUFS * TRACE_BUF_BYTES);
+	os_decommit(tr.packer.chunk, TRACE_BUF_BYTES +
+		    (size_t)TRACE_NR_BUFS * TRACE_RAW_BYTES);
 	kh_unlock(&tr.lock);
 	if (tr.lost)
 		pr_warn("kheap: trace: %lu events lost (%s)\n", tr.lost,

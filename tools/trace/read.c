@@ -9,7 +9,9 @@
  * indexed per stream (a recording thread's in version 3, a CPU's in
  * versions 1 and 2), in file order.  The second merges the streams' chunk
  * lists by timestamp (each stream's events are already in time order),
- * one cursor per stream, so memory is the index, not the events.
+ * one cursor per stream, so memory is the index, not the events.  The
+ * uptime clock stamps a millisecond's events alike; its ties between
+ * streams are broken by tie_break(), with a set of the live pointers.
  *
  * Bad input is described, never trusted: a header of another format or
  * version stops the reader with a message; a chunk whose magic is wrong
@@ -18,10 +20,12 @@
  * unknown type is counted and skipped.
  */
 #define _GNU_SOURCE
+#include "tools/trace/map.h"
 #include "tools/trace/trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +75,8 @@ void trace_input_problem(struct trace_input *in, enum trace_input_problem p,
 	va_list ap;
 	char *msg;
 
+	if (in->quiet)
+		return;
 	in->problems[p]++;
 	if (in->nr_messages >= TRACE_MESSAGES)
 		return;
@@ -381,7 +387,8 @@ static uint64_t trace_time_ns(const struct trace_input *in, uint64_t ts)
 	size_t lo = 0, hi = in->nr_clocks;
 	double t;
 
-	if (in->clock != KHEAP_TRACE_CLOCK_TSC || in->nr_clocks < 2)
+	if ((in->clock != KHEAP_TRACE_CLOCK_TSC &&
+	     in->clock != KHEAP_TRACE_CLOCK_COUNTER) || in->nr_clocks < 2)
 		return ts;
 	while (hi - lo > 1) {		/* the last record at or before ts */
 		size_t mid = (lo + hi) / 2;
@@ -425,6 +432,9 @@ struct stream_cursor {
 	int32_t tid;
 	uint32_t cpu;			/* version 3: the record before's */
 	bool have;			/* next holds its next event */
+	uint64_t tick_ts;		/* uptime: the tick being merged, */
+	size_t tick_taken;		/* this stream's events of it taken */
+	size_t tick_len;		/* and in all */
 	struct kheap_trace_event next;
 };
 
@@ -609,25 +619,162 @@ static bool cursor_next(const unsigned char *buf, struct chunk_ref *refs,
 	return false;
 }
 
+/*
+ * The uptime clock stamps all the events of a millisecond alike, so the
+ * streams of different threads tie.  Merging such a trace, the reader keeps
+ * the set of live pointers (@live) and gives a tie to the first stream whose
+ * next event can happen now: an allocation of a pointer that is not live,
+ * a free or krealloc of one that is, anything else.  That is the order the
+ * program itself must have had wherever one thread handed a pointer to
+ * another within the tick.
+ */
+static bool event_ready(const struct u64_map *live,
+			const struct kheap_trace_event *ev)
+{
+	uint64_t v;
+
+	if (ev->flags & KHEAP_TRACE_NESTED)
+		return true;
+	switch (ev->type) {
+	case KHEAP_TRACE_KMALLOC:
+	case KHEAP_TRACE_KMEM_CACHE_ALLOC:
+	case KHEAP_TRACE_VMALLOC:
+		return !ev->ptr || !u64_map_get(live, ev->ptr, &v);
+	case KHEAP_TRACE_KFREE:
+	case KHEAP_TRACE_KMEM_CACHE_FREE:
+	case KHEAP_TRACE_VFREE:
+	case KHEAP_TRACE_KREALLOC:
+		return ev->ptr <= 16 || u64_map_get(live, ev->ptr, &v);
+	default:
+		return true;
+	}
+}
+
+static int event_track(struct u64_map *live, const struct kheap_trace_event *ev)
+{
+	uint64_t v;
+
+	if (ev->flags & KHEAP_TRACE_NESTED || !ev->ptr)
+		return 0;
+	switch (ev->type) {
+	case KHEAP_TRACE_KMALLOC:
+	case KHEAP_TRACE_KMEM_CACHE_ALLOC:
+	case KHEAP_TRACE_VMALLOC:
+		return u64_map_put(live, ev->ptr, 1);
+	case KHEAP_TRACE_KFREE:
+	case KHEAP_TRACE_KMEM_CACHE_FREE:
+	case KHEAP_TRACE_VFREE:
+		u64_map_take(live, ev->ptr, &v);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+
+#define TICK_LOOKAHEAD	(1u << 20)	/* events of a tick counted */
+
+/* uptime: @cur's events in the tick of its next one (a copy reads ahead). */
+static size_t tick_len(const unsigned char *buf, struct chunk_ref *refs,
+		       const struct stream_cursor *cur, struct trace_input *in,
+		       unsigned int version)
+{
+	struct stream_cursor look = *cur;
+	bool quiet = in->quiet;
+	size_t n = 1;
+
+	in->quiet = true;
+	while (n < TICK_LOOKAHEAD &&
+	       cursor_next(buf, refs, &look, in, version) &&
+	       look.next.ts == cur->next.ts)
+		n += !(look.next.flags & KHEAP_TRACE_NESTED);
+	in->quiet = quiet;
+	return n;
+}
+
+/*
+ * The stream to take the next event from, when the streams' next events
+ * may tie (the uptime clock).  Of the streams whose next event is in the
+ * earliest tick, @best's: those whose event can happen now, if any can
+ * (else all), and of them the one furthest back in its own stream's share
+ * of the tick - a stream that gave 10 of its 40 events of the tick is a
+ * quarter through it, taken as a quarter through the millisecond: the
+ * threads ran side by side.  Nested events do not count; streams level
+ * to an event go by turns (not the one taken @last).
+ */
+static size_t tie_break(const unsigned char *buf, struct chunk_ref *refs,
+			struct stream_cursor *streams, size_t nr_streams,
+			size_t best, size_t last, const struct u64_map *live,
+			struct trace_input *in, unsigned int version)
+{
+	uint64_t ts = streams[best].next.ts;
+	size_t pick = SIZE_MAX, pick_len = 1;
+	double pick_at = 0;
+	bool pick_ready = false;
+
+	for (size_t c = best; c < nr_streams; c++) {
+		struct stream_cursor *s = &streams[c];
+		double at;
+		bool ready;
+
+		if (!s->have || s->next.ts != ts)
+			continue;
+		if (s->tick_ts != ts || !s->tick_len) {
+			s->tick_ts = ts;
+			s->tick_taken = 0;
+			s->tick_len = tick_len(buf, refs, s, in, version);
+		}
+		at = (s->tick_taken + 0.5) / (double)s->tick_len;
+		ready = event_ready(live, &s->next);
+		if (pick == SIZE_MAX || (ready && !pick_ready) ||
+		    (ready == pick_ready &&
+		     (fabs(at - pick_at) *
+		      (double)(s->tick_len > pick_len ? s->tick_len : pick_len) < 1 ?
+		      pick == last : at < pick_at))) {
+			pick = c;
+			pick_at = at;
+			pick_len = s->tick_len;
+			pick_ready = ready;
+		}
+	}
+	return pick;
+}
+
 static int merge_events(const unsigned char *buf, struct chunk_ref *refs,
 			struct stream_cursor *streams, size_t nr_streams,
 			struct trace_input *in, unsigned int version,
 			trace_event_fn fn, void *arg)
 {
+	bool ties = in->clock == KHEAP_TRACE_CLOCK_UPTIME && nr_streams > 1;
+	struct u64_map live = { 0 };
+	size_t last = SIZE_MAX;
+	int ret = 0;
+
 	for (size_t c = 0; c < nr_streams; c++)
 		streams[c].have = cursor_next(buf, refs, &streams[c], in, version);
 	for (;;) {
 		struct kheap_trace_event ev;
 		size_t best = SIZE_MAX;
-		int ret;
 
 		for (size_t c = 0; c < nr_streams; c++)
 			if (streams[c].have &&
 			    (best == SIZE_MAX || streams[c].next.ts < streams[best].next.ts))
 				best = c;
 		if (best == SIZE_MAX)
-			return 0;
+			break;
+		if (ties) {
+			best = tie_break(buf, refs, streams, nr_streams, best,
+					 last, &live, in, version);
+			if (!(streams[best].next.flags & KHEAP_TRACE_NESTED)) {
+				streams[best].tick_taken++;
+				last = best;
+			}
+		}
 		ev = streams[best].next;
+		if (ties && event_track(&live, &ev)) {
+			ret = -ENOMEM;
+			break;
+		}
 		streams[best].have = cursor_next(buf, refs, &streams[best], in, version);
 		ev.ts = trace_time_ns(in, ev.ts);
 		if (!ev.type || ev.type >= KHEAP_TRACE_NR_TYPES) {
@@ -639,8 +786,10 @@ static int merge_events(const unsigned char *buf, struct chunk_ref *refs,
 		in->nr_events++;
 		ret = fn(arg, &ev);
 		if (ret)
-			return ret;
+			break;
 	}
+	u64_map_free(&live);
+	return ret;
 }
 
 int trace_read_binary(const void *vbuf, size_t len, struct trace_input *in,

@@ -65,6 +65,7 @@ enum trace_input_problem {
 struct trace_input {
 	/* header: binary traces; text gives what it can */
 	bool binary;
+	bool quiet;			/* problems not counted (lookahead) */
 	unsigned int version;		/* of a binary trace */
 	int32_t pid;
 	char comm[16];
