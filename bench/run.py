@@ -694,7 +694,8 @@ def write_markdown(path, args, samples, allocs, mallocs, kapis, libs, reps,
         lines += ["## kheap's slab allocators: SLAB and SLOB as ratios to SLUB", "",
                   "The same shim with `KHEAP_CMDLINE=slab_allocator=slab` and "
                   "`=slob`; lower is better.", "", *strategies, "",
-                  "![SLAB and SLOB to SLUB](strategies.svg)" if svg else "", ""]
+                  "![SLAB and SLOB to SLUB](latest-strategies.svg)" if svg else "",
+                  ""]
     lines += ["## Kernel API beside libc (no LD_PRELOAD; medians)", "",
               "`[slab]` and `[slob]` columns: the same calls with "
               "`KHEAP_CMDLINE=slab_allocator=slab` and `=slob`.", "",
@@ -777,6 +778,37 @@ def write_json(path, samples, libs, reps):
                                 "repetitions": reps, "samples": raw}, indent=1))
 
 
+def write_plots(samples, allocs, mallocs):
+    """latest.svg, and latest-strategies.svg when the run has SLAB and SLOB
+    (strategies.svg stays the README's, beside strategies.md)."""
+    svg = write_svg(RESULTS / "latest.svg", samples, allocs, mallocs)
+    kheaps = [a for a in allocs if a.startswith("kheap")]
+    if svg and len(kheaps) > 1:     # SLUB, SLAB, SLOB: time, RSS to SLUB's
+        write_svg(RESULTS / "latest-strategies.svg", samples, kheaps, mallocs,
+                  base_alloc="kheap", rss=True,
+                  title="SLAB and SLOB beside SLUB: time and peak RSS (RSS) "
+                        "as ratios to SLUB (lower is better; log scale)")
+    return svg
+
+
+def replot():
+    """The plots of the run latest.json holds, drawn again."""
+    raw = json.loads((RESULTS / "latest.json").read_text())
+    samples = {}
+    for key, v in raw["samples"].items():
+        b, a = key.split("|", 1)
+        samples[(b, a)] = Samples(metrics=v["metrics"], units=v["units"],
+                                  maxrss=v["maxrss_kB"], cpu=v["cpu_s"],
+                                  errors=v["errors"])
+    present = {a for _, a in samples}
+    allocs = [a for a, _, _ in ALLOCATORS if a in present]
+    mallocs = [(b, None) for b in MALLOC_BENCHES
+               if any((b.name, a) in samples for a in allocs)]
+    write_plots(samples, allocs, mallocs)
+    note(f"drew {RESULTS.relative_to(ROOT)}/latest.svg and "
+         "latest-strategies.svg again from latest.json")
+
+
 # ---- main -------------------------------------------------------------------
 
 def main():
@@ -789,9 +821,15 @@ def main():
     ap.add_argument("--no-install", action="store_true",
                     help="do not install missing packages")
     ap.add_argument("--no-build", action="store_true", help="do not run cmake")
+    ap.add_argument("--replot", action="store_true",
+                    help="only draw latest.svg and latest-strategies.svg again "
+                         "from latest.json")
     args = ap.parse_args()
     if args.reps is not None and args.reps < 1:
         ap.error("--reps must be at least 1")
+    if args.replot:
+        replot()
+        return
 
     libs = locate_peers(not args.no_install)
     for name, lib, pkg in ALLOCATORS:
@@ -805,19 +843,13 @@ def main():
 
     samples, allocs, mallocs, kapis, reps, elapsed = run_all(args, libs)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    svg = write_svg(RESULTS / "latest.svg", samples, allocs, mallocs)
-    kheaps = [a for a in allocs if a.startswith("kheap")]
-    if len(kheaps) > 1:     # SLUB, SLAB, SLOB: time and peak RSS to SLUB's
-        write_svg(RESULTS / "strategies.svg", samples, kheaps, mallocs,
-                  base_alloc="kheap", rss=True,
-                  title="SLAB and SLOB beside SLUB: time and peak RSS (RSS) "
-                        "as ratios to SLUB (lower is better; log scale)")
+    svg = write_plots(samples, allocs, mallocs)
     write_markdown(RESULTS / "latest.md", args, samples, allocs, mallocs, kapis,
                    libs, reps, elapsed, svg)
     write_json(RESULTS / "latest.json", samples, libs, reps)
     print((RESULTS / "latest.md").read_text())
     note(f"wrote {RESULTS.relative_to(ROOT)}/latest.md"
-         + (", latest.svg, strategies.svg" if svg else "")
+         + (", latest.svg, latest-strategies.svg" if svg else "")
          + f", latest.json in {fmt_duration(elapsed)}")
     failed = [(k, s.errors[0]) for k, s in samples.items() if s.errors]
     for (b, a), e in failed:
