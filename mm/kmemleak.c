@@ -24,10 +24,17 @@
  * white is reported in kmemleak's format.  Objects are reported once
  * (OBJECT_REPORTED), so a second scan prints only new leaks.
  *
+ * Under SLAB the allocator says which objects are in use
+ * (slab_ops->for_each_used: neither free in the slab nor in an array) and
+ * keeps one caller word per object of a SLAB_STORE_USER cache, which is
+ * the report's backtrace (slab_ops->obj_caller).
+ *
  * Limits, said plainly: only slab objects (kmalloc up to 8 KiB and cache
- * objects), not large kmalloc or vmalloc areas; only under SLUB (SLAB's
- * and SLOB's slabs are laid out otherwise: there the scan says so and
- * finds nothing); other threads' stacks are
+ * objects), not large kmalloc or vmalloc areas; not under SLOB (a block
+ * does not say which cache it is of: the scan says so and finds nothing);
+ * marks and reports are kept by address, so an object allocated where a
+ * marked or reported one was freed inherits them (there is no free hook
+ * to forget them); other threads' stacks are
  * not roots (a pointer held only there makes its object look leaked), and
  * the scan assumes other threads are not allocating from or freeing to the
  * caches meanwhile (the result is then approximate, never a crash: slab
@@ -65,11 +72,16 @@ struct kmemleak_object {
 	int count;
 	int min_count;
 	bool queued;
+	bool no_scan;			/* kmemleak_no_scan() */
 	struct kmem_cache *cache;
 };
 
 /* objects marked by kmemleak_not_leak / kmemleak_ignore (min_count) */
-static struct { const void *ptr; int min_count; } marks[MAX_MARKS];
+static struct {
+	const void *ptr;
+	int min_count;
+	bool no_scan;
+} marks[MAX_MARKS];
 static unsigned int nr_marks;
 /* objects already reported (OBJECT_REPORTED) */
 static const void *reported[MAX_MARKS];
@@ -81,16 +93,21 @@ static size_t nr_objs, max_objs;
 static unsigned int *grey;		/* indices into objs */
 static size_t nr_grey;
 
-static void mark_object(const void *ptr, int min_count)
+/* @ptr's min_count (unless @no_scan) or its no_scan (if @no_scan). */
+static void mark_object(const void *ptr, int min_count, bool no_scan)
 {
 	kh_lock(&kmemleak_lock);
 	for (unsigned int i = 0; i < nr_marks; i++)
 		if (marks[i].ptr == ptr) {
-			marks[i].min_count = min_count;
+			if (no_scan)
+				marks[i].no_scan = true;
+			else
+				marks[i].min_count = min_count;
 			goto out;
 		}
 	if (nr_marks < MAX_MARKS) {
 		marks[nr_marks].ptr = ptr;
+		marks[nr_marks].no_scan = no_scan;
 		marks[nr_marks++].min_count = min_count;
 	} else {
 		pr_warn("kmemleak: more than %d marked objects; %p not marked\n",
@@ -106,7 +123,7 @@ out:
 void kmemleak_not_leak(const void *ptr)
 {
 	if (ptr)
-		mark_object(ptr, KMEMLEAK_GREY);
+		mark_object(ptr, KMEMLEAK_GREY, false);
 }
 
 /**
@@ -115,7 +132,19 @@ void kmemleak_not_leak(const void *ptr)
 void kmemleak_ignore(const void *ptr)
 {
 	if (ptr)
-		mark_object(ptr, KMEMLEAK_BLACK);
+		mark_object(ptr, KMEMLEAK_BLACK, false);
+}
+
+/**
+ * kmemleak_no_scan - do not scan @ptr for pointers; it may still leak
+ *
+ * For objects that keep stale pointers to objects they no longer own, as
+ * SLAB's array caches do (v6.6's alloc_arraycache() calls it too).
+ */
+void kmemleak_no_scan(const void *ptr)
+{
+	if (ptr)
+		mark_object(ptr, 1, true);
 }
 
 /**
@@ -124,7 +153,8 @@ void kmemleak_ignore(const void *ptr)
  *
  * kheap's reports take the backtrace from the object's slub_debug alloc
  * track, so this rewrites that track when the cache keeps one
- * (SLAB_STORE_USER); for any other object it does nothing.
+ * (SLAB_STORE_USER; under SLAB, the caller word its debug layout keeps);
+ * for any other object it does nothing.
  */
 void kmemleak_update_trace(const void *ptr)
 {
@@ -135,18 +165,28 @@ void kmemleak_update_trace(const void *ptr)
 	if (!slab)
 		return;
 	s = slab->slab_cache;
+	if (slab_alt) {
+		if (slab_ops->set_obj_caller)
+			slab_ops->set_obj_caller(s, ptr, _RET_IP_);
+		return;
+	}
 	if (!(s->flags & SLAB_STORE_USER) || !object_start_ok(s, slab, ptr))
 		return;
 	slub_debug_capture_track(&t, _RET_IP_);
 	set_track(s, (void *)ptr, TRACK_ALLOC, &t);
 }
 
-static int marked_min_count(const void *ptr)
+/* @o's marks, by its pointer: its min_count and whether it is scanned. */
+static void apply_marks(struct kmemleak_object *o)
 {
+	o->min_count = 1;
+	o->no_scan = false;
 	for (unsigned int i = 0; i < nr_marks; i++)
-		if (marks[i].ptr == ptr)
-			return marks[i].min_count;
-	return 1;
+		if (marks[i].ptr == (const void *)o->pointer) {
+			o->min_count = marks[i].min_count;
+			o->no_scan = marks[i].no_scan;
+			return;
+		}
 }
 
 static bool was_reported(const void *ptr)
@@ -177,28 +217,39 @@ static bool grow_scratch(void)
 	return true;
 }
 
-/* The allocated objects of @slab: SLUB says which are free anywhere. */
+/* @p, an object of @s in use, into the scratch list. */
+static void collect_object(struct kmem_cache *s, void *p)
+{
+	struct kmemleak_object *o;
+
+	if (nr_objs == max_objs && !grow_scratch())
+		return;
+	o = &objs[nr_objs++];
+	o->pointer = (unsigned long)p;
+	o->size = s->object_size;
+	o->count = 0;
+	o->queued = false;
+	o->cache = s;
+	apply_marks(o);
+}
+
+/*
+ * The allocated objects of @slab: SLUB says which are free anywhere; SLAB
+ * walks its own (slab_ops->for_each_used).
+ */
 static void collect_slab(struct kmem_cache *s, struct slab *slab)
 {
 	static DECLARE_BITMAP(map, OBJ_MAP_BITS);	/* kmemleak_lock */
 	char *addr = slab_address(slab), *p;
 
-	fill_free_map(map, s, slab);
-	for_each_object(p, s, addr, slab->objects) {
-		struct kmemleak_object *o;
-
-		if (test_bit(__obj_to_index(s, addr, p), map))
-			continue;
-		if (nr_objs == max_objs && !grow_scratch())
-			return;
-		o = &objs[nr_objs++];
-		o->pointer = (unsigned long)p;
-		o->size = s->object_size;
-		o->count = 0;
-		o->min_count = marked_min_count((void *)o->pointer);
-		o->queued = false;
-		o->cache = s;
+	if (slab_alt) {
+		slab_ops->for_each_used(s, slab, collect_object);
+		return;
 	}
+	fill_free_map(map, s, slab);
+	for_each_object(p, s, addr, slab->objects)
+		if (!test_bit(__obj_to_index(s, addr, p), map))
+			collect_object(s, p);
 }
 
 static void collect_objects(void)
@@ -354,18 +405,30 @@ static void print_unreferenced(const struct kmemleak_object *o)
 	const u8 *p = (const u8 *)o->pointer;
 	size_t len = min((size_t)o->size, (size_t)32);
 	const struct track *t = NULL;
+	void *frame[1] = { NULL };
+	unsigned long caller = 0;
+	char sym[KSYM_SYMBOL_LEN];
 
-	if (o->cache->flags & SLAB_STORE_USER)
+	if (!slab_alt && (o->cache->flags & SLAB_STORE_USER))
 		t = slub_debug_alloc_track(o->cache, (void *)o->pointer);
+	if (slab_alt && slab_ops->obj_caller)	/* SLAB: one caller word */
+		caller = slab_ops->obj_caller(o->cache, (void *)o->pointer);
+	if (caller) {
+		frame[0] = (void *)caller;
+		sprint_symbol(sym, sizeof(sym), frame[0]);
+	}
 	pr_err("unreferenced object 0x%08lx (size %u):\n", o->pointer, o->size);
 	pr_err("  comm \"%s\", pid %d, jiffies %lu\n", kheap_comm(),
 	       t ? t->pid : os_tid(), t ? t->when : 0UL);
 	pr_err("  hex dump (first %zu bytes):\n", len);
 	kheap_print_hex_dump("    ", false, p, len);
 	pr_err("  backtrace (crc %x):\n",
-	       t ? crc32_frames(t->stack, t->nr) : 0U);
+	       t ? crc32_frames(t->stack, t->nr) :
+	       caller ? crc32_frames(frame, 1) : 0U);
 	if (t)
 		slub_debug_print_stack(t, "    ");
+	else if (caller)
+		pr_err("    %s\n", sym);
 }
 
 /**
@@ -375,13 +438,13 @@ static void print_unreferenced(const struct kmemleak_object *o)
  * "kmemleak: N new suspected memory leaks".
  * Return: the number of new suspected leaks.
  */
-/* Under SLAB and SLOB: said once, nothing scanned. */
+/* Under SLOB: said once, nothing scanned. */
 static __cold void kmemleak_unavailable(void)
 {
 	static int said;
 
 	if (!__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
-		pr_warn("kmemleak: not available under slab_allocator=%s: it reads SLUB's slabs\n",
+		pr_warn("kmemleak: not available under slab_allocator=%s: its blocks do not say which cache they are of\n",
 			slab_ops->name);
 }
 
@@ -399,7 +462,7 @@ __attribute__((noinline)) int kheap_kmemleak_scan(void)
 
 	getcontext(&uc);
 	kheap_ensure_init();
-	if (slab_alt) {		/* the scan reads SLUB's slabs */
+	if (slab_alt && !slab_ops->for_each_used) {	/* SLOB */
 		kmemleak_unavailable();
 		return 0;
 	}
@@ -418,7 +481,8 @@ __attribute__((noinline)) int kheap_kmemleak_scan(void)
 	for (size_t i = 0; i < nr_grey; i++) {
 		struct kmemleak_object *o = &objs[grey[i]];
 
-		scan_block((void *)o->pointer, scan_end(o), o);
+		if (!o->no_scan)
+			scan_block((void *)o->pointer, scan_end(o), o);
 	}
 	for (size_t i = 0; i < nr_objs; i++) {
 		struct kmemleak_object *o = &objs[i];

@@ -194,6 +194,7 @@
 #include "kfence/kfence.h"
 #include "sanitizer.h"
 
+#include <linux/kmemleak.h>
 #include <linux/poison.h>
 #include <errno.h>
 #include <limits.h>
@@ -1638,6 +1639,11 @@ static struct array_cache *alloc_arraycache(unsigned int entries,
 	struct array_cache *ac = kmalloc(sizeof(struct array_cache) +
 					 sizeof(void *) * entries, gfp);
 
+	/*
+	 * As v6.6: its entries keep pointing at objects handed out since,
+	 * which must not count as references in a kmemleak scan.
+	 */
+	kmemleak_no_scan(ac);
 	if (ac)
 		init_arraycache(ac, entries, batchcount);
 	return ac;
@@ -2334,6 +2340,82 @@ static int slab_validate_cache(struct kmem_cache *s)
 	return errors;
 }
 
+static void slab_lock_cache(struct kmem_cache *s);
+static void slab_unlock_cache(struct kmem_cache *s);
+
+/*
+ * kmemleak's view of a slab: @fn on each object in use, that is neither
+ * among the slab's free indices nor in a CPU's or the node's array (which
+ * hold objects free to the program but in use to the slab).  Under the
+ * cache's locks; by kmemleak's scan, one slab at a time.
+ */
+static void slab_for_each_used(struct kmem_cache *s, struct slab *sl,
+			       void (*fn)(struct kmem_cache *s, void *object))
+{
+	static unsigned long free[SLAB_OBJ_MAX_NUM / 64 + 1];	/* kmemleak_lock */
+	struct kmem_cache_slab *sc = cache_slab(s);
+	struct slab_desc *slab = (struct slab_desc *)sl;
+	struct kmem_list3 *n = &sc->node;
+
+	slab_lock_cache(s);
+	memset(free, 0, DIV_ROUND_UP(sc->num, 64) * sizeof(long));
+	if (slab->freelist) {
+		for (unsigned int i = slab->active; i < sc->num; i++) {
+			unsigned int idx = get_free_obj(slab, i);
+
+			if (idx < sc->num)
+				free[idx / 64] |= 1UL << (idx % 64);
+		}
+	}
+	for (unsigned int cpu = 0; cpu <= slab_nr_cpus; cpu++) {
+		struct array_cache *ac = cpu < slab_nr_cpus ? sc->cpu[cpu].ac :
+							      n->shared;
+
+		for (unsigned int i = 0; ac && i < ac->avail && i < ac->limit; i++) {
+			void *x = ac->entry[i];
+			unsigned int idx;
+
+			if (virt_to_sdesc(x) != slab)
+				continue;
+			idx = obj_to_index(sc, slab, x);
+			if (idx < sc->num)
+				free[idx / 64] |= 1UL << (idx % 64);
+		}
+	}
+	for (unsigned int i = 0; i < sc->num; i++)
+		if (!(free[i / 64] & (1UL << (i % 64))))
+			fn(s, (char *)index_to_obj(sc, s, slab, i) + sc->obj_offset);
+	slab_unlock_cache(s);
+}
+
+/* The user word of SLAB_STORE_USER object @x of @s, or NULL. */
+static void **obj_userword(struct kmem_cache *s, const void *x)
+{
+	struct slab_desc *slab = x ? virt_to_sdesc(x) : NULL;
+
+	if (!(s->flags & SLAB_STORE_USER) || !slab || slab->slab_cache != s ||
+	    !obj_ok(s, slab, x))
+		return NULL;
+	return dbg_userword(s, (char *)x - cache_slab(s)->obj_offset);
+}
+
+/* kmemleak: the caller that allocated @x, as SLAB_STORE_USER keeps it. */
+static unsigned long slab_obj_caller(struct kmem_cache *s, const void *x)
+{
+	void **w = obj_userword(s, x);
+
+	return w ? (unsigned long)*w : 0;
+}
+
+static void slab_set_obj_caller(struct kmem_cache *s, const void *x,
+				unsigned long caller)
+{
+	void **w = obj_userword(s, x);
+
+	if (w)
+		*w = (void *)caller;
+}
+
 static void slab_lock_cache(struct kmem_cache *s)
 {
 	struct kmem_cache_slab *sc = cache_slab(s);
@@ -2435,4 +2517,7 @@ const struct slab_strategy strategy_slab = {
 	.kmalloc_shift_low = 5,			/* KMALLOC_SHIFT_LOW under SLAB */
 	.kmalloc_flags = SLAB_HWCACHE_ALIGN,	/* ARCH_KMALLOC_FLAGS */
 	.has_slabinfo = true,
+	.for_each_used = slab_for_each_used,
+	.obj_caller = slab_obj_caller,
+	.set_obj_caller = slab_set_obj_caller,
 };

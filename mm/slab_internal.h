@@ -516,6 +516,21 @@ struct slab_strategy {
 	 * (SLOB's: its block with the size header); NULL: the cache's size */
 	size_t (*kmalloc_bytes_alloc)(size_t size);
 	bool has_slabinfo;		/* SLOB has no /proc/slabinfo */
+	/*
+	 * kmemleak: @fn(s, object) for each object of @slab in use - free
+	 * neither in the slab nor in an array; NULL: SLUB's, whose free map
+	 * kmemleak.c reads itself, or none (SLOB: no scan)
+	 */
+	void (*for_each_used)(struct kmem_cache *s, struct slab *slab,
+			      void (*fn)(struct kmem_cache *s, void *object));
+	/*
+	 * kmemleak: the caller a SLAB_STORE_USER cache keeps for object @x
+	 * (0: none, or not an object of @s), and setting it; NULL: SLUB's
+	 * alloc tracks (slub_debug.c)
+	 */
+	unsigned long (*obj_caller)(struct kmem_cache *s, const void *x);
+	void (*set_obj_caller)(struct kmem_cache *s, const void *x,
+			       unsigned long caller);
 };
 
 extern const struct slab_strategy *slab_ops;	/* chosen at init */

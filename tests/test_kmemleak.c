@@ -143,12 +143,20 @@ static __attribute__((noinline)) void hand_out(void *obj)
 	__asm__ volatile("" : : : "memory");	/* not a tail call */
 }
 
+/* The allocation caller a report of @obj gives is in @fn: SLUB's alloc
+ * track, or under SLAB the caller word of its SLAB_STORE_USER layout. */
 static bool track_in(void *obj, void *fn)
 {
-	const struct track *t = slub_debug_alloc_track(pool_cache, obj);
-	unsigned long start = (unsigned long)fn;
+	unsigned long start = (unsigned long)fn, addr;
 
-	return t && t->addr > start && t->addr < start + 256;
+	if (slab_alt) {
+		addr = slab_ops->obj_caller(pool_cache, obj);
+	} else {
+		const struct track *t = slub_debug_alloc_track(pool_cache, obj);
+
+		addr = t ? t->addr : 0;
+	}
+	return addr > start && addr < start + 256;
 }
 
 /*
@@ -171,6 +179,61 @@ static void test_update_trace(void)
 	CHECK(track_in(obj, (void *)hand_out));
 	kmem_cache_free(pool_cache, obj);
 	kmem_cache_destroy(pool_cache);
+}
+
+/* A leaked object of a SLAB_STORE_USER cache, allocated here. */
+static __attribute__((noinline)) unsigned long plant_cache_leak(struct kmem_cache *c)
+{
+	char *volatile p = kmem_cache_alloc(c, GFP_KERNEL);
+	unsigned long h = (unsigned long)p ^ 0x5555;
+
+	memset(p, 'T', 64);
+	p = NULL;
+	__asm__ volatile("" : : : "memory");	/* not a tail call */
+	return h;
+}
+
+/*
+ * Where the cache keeps its callers, the report's backtrace is the
+ * allocation's: SLUB's alloc track, SLAB's caller word (one frame).
+ */
+static void test_store_user_backtrace(void)
+{
+	struct kmem_cache *c = kmem_cache_create("kmemleak_track", 64, 0,
+						 SLAB_STORE_USER, NULL);
+	unsigned long h = plant_cache_leak(c);
+	char want[96], *bt;
+
+	clobber_stack();
+	CHECK_EQ(scan(), 1);
+	snprintf(want, sizeof(want), "unreferenced object 0x%08lx (size 64):\n",
+		 h ^ 0x5555);
+	CHECK(strstr(out, want) != NULL);
+	bt = strstr(out, "  backtrace (crc ");
+	CHECK(bt != NULL);
+	CHECK(bt && strncmp(bt, "  backtrace (crc 0)", 19) != 0);
+	bt = bt ? strchr(bt, '\n') : NULL;
+	/* the first frame is in plant_cache_leak(), as %pS names it */
+	CHECK(bt && !strncmp(bt + 1, "    ", 4));
+	if (bt) {
+		char sym[KSYM_SYMBOL_LEN], *plus;
+		unsigned long fn_off, off;
+
+		sprint_symbol(sym, sizeof(sym), (void *)plant_cache_leak);
+		plus = strchr(sym, '+');
+		CHECK(plus != NULL);
+		if (plus) {
+			fn_off = strtoul(plus + 1, NULL, 16);
+			*plus = '\0';
+			bt += 5;	/* "\n    " */
+			CHECK(!strncmp(bt, sym, strlen(sym)) &&
+			      bt[strlen(sym)] == '+');
+			off = strtoul(bt + strlen(sym) + 1, NULL, 16);
+			CHECK(off > fn_off && off < fn_off + 256);
+		}
+	}
+	kmem_cache_free(c, (void *)(h ^ 0x5555));
+	kmem_cache_destroy(c);
 }
 
 static void test_scan_at_exit(void)
@@ -209,6 +272,8 @@ int main(int argc, char **argv)
 	}
 	CHECK_EQ(kheap_init(NULL), 0);
 	RUN(test_baseline_clean);
+	/* first: marks and reports are kept by address (mm/kmemleak.c) */
+	RUN(test_store_user_backtrace);
 	RUN(test_planted_leak_found);
 	RUN(test_reachable_not_reported);
 	RUN(test_not_leak_and_ignore);

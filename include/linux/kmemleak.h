@@ -10,6 +10,9 @@
 void kmemleak_not_leak(const void *ptr);
 /* Neither report nor scan @ptr. */
 void kmemleak_ignore(const void *ptr);
+/* Do not scan @ptr for pointers (it holds stale ones); it may still be
+ * reported. */
+void kmemleak_no_scan(const void *ptr);
 /* Report @ptr, if it leaks, with the caller's backtrace rather than its
  * allocator's (an object handed out from a preallocated pool). */
 void kmemleak_update_trace(const void *ptr);
