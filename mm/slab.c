@@ -2203,6 +2203,55 @@ static int slab_stats_show(FILE *out)
 }
 #endif
 
+/*
+ * "slab_arrays": what /proc/slabinfo sums, per cache, one line each
+ * (kheap's view; the kernel shows SLAB's queues only through slabinfo's
+ * tunables and sharedavail): the tunables, each CPU's array (avail of
+ * limit, touched), the node's shared array, the slab lists, the free
+ * objects in slabs and free_limit.  `kheap demo` reads it under
+ * slab_allocator=slab.
+ */
+static int slab_arrays_show(FILE *out)
+{
+	struct kmem_cache *s;
+
+	slab_mutex_lock();
+	list_for_each_entry(s, &slab_caches, list) {
+		struct kmem_cache_slab *sc = cache_slab(s);
+		struct kmem_list3 *n = &sc->node;
+		unsigned long full = 0, partial = 0, nfree = 0;
+		struct slab_desc *slab;
+
+		fprintf(out, "%s size=%u num=%u order=%u colour=%u colour_off=%u limit=%u batchcount=%u shared=%u",
+			s->name, s->size, sc->num, sc->gfporder, sc->colour,
+			sc->colour_off, READ_ONCE(sc->limit),
+			READ_ONCE(sc->batchcount), READ_ONCE(sc->shared));
+		for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++) {
+			struct slab_cpu *pc = &sc->cpu[cpu];
+
+			kh_lock(&pc->lock);
+			fprintf(out, " cpu%u_avail=%u cpu%u_limit=%u cpu%u_touched=%u",
+				cpu, pc->ac->avail, cpu, pc->ac->limit, cpu,
+				pc->ac->touched);
+			kh_unlock(&pc->lock);
+		}
+		kh_lock(&n->list_lock);
+		list_for_each_entry(slab, &n->slabs_full, slab_list)
+			full++;
+		list_for_each_entry(slab, &n->slabs_partial, slab_list)
+			partial++;
+		list_for_each_entry(slab, &n->slabs_free, slab_list)
+			nfree++;
+		fprintf(out, " shared_avail=%u shared_limit=%u slabs_full=%lu slabs_partial=%lu slabs_free=%lu free_objects=%lu free_limit=%u\n",
+			n->shared ? n->shared->avail : 0,
+			n->shared ? n->shared->limit : 0, full, partial, nfree,
+			n->free_objects, n->free_limit);
+		kh_unlock(&n->list_lock);
+	}
+	slab_mutex_unlock();
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* validation and fork                                                 */
 /* ------------------------------------------------------------------ */
@@ -2487,6 +2536,7 @@ static void slab_init_late(void)
 	}
 	slab_state_full = true;
 	slab_mutex_unlock();
+	kheap_proc_register("slab_arrays", slab_arrays_show);
 #ifdef CONFIG_SLUB_STATS
 	kheap_proc_register("slab_stats", slab_stats_show);
 #endif

@@ -4,7 +4,9 @@
  * through the buddy allocator, SLUB, vmalloc and a real program on kheap's
  * malloc, with the views between the steps; its last chapter, a recorded
  * trace compared under three option sets, is demo_trace_compare() in
- * tools/trace/cmd.c.
+ * tools/trace/cmd.c.  Under slab_allocator=slab, chapter 2 is SLAB's
+ * (demo_slab_slab(): the array caches, from the "slab_arrays" view) and
+ * chapters 4 and 5, SLUB's, are left out.
  *
  * Truth: every number in the narration is read from the views printed
  * beside it (or from the calls the demo makes), never written into the
@@ -242,9 +244,10 @@ struct fields {
 	int n;
 };
 
-static bool read_cache(const char *cache, struct fields *f)
+/* The fields of @cache's line in view @view ("NAME key=value ..."). */
+static bool read_cache_in(const char *view, const char *cache, struct fields *f)
 {
-	char *t = get_view("kernel/slab"), *save = NULL;
+	char *t = get_view(view), *save = NULL;
 	bool found = false;
 
 	f->n = 0;
@@ -266,6 +269,11 @@ static bool read_cache(const char *cache, struct fields *f)
 	}
 	free(t);
 	return found;
+}
+
+static bool read_cache(const char *cache, struct fields *f)
+{
+	return read_cache_in("kernel/slab", cache, f);
 }
 
 static long F(const struct fields *f, const char *key)
@@ -847,6 +855,248 @@ static int demo_slab(void)
 	return 0;
 }
 
+/* ---- 2. under slab_allocator=slab ---- */
+
+static int demo_cpu;		/* the CPU the demo runs on */
+
+/* The CPU's array and the node's state of SLAB cache @cache. */
+static void arrays_state(const char *cache, struct fields *f)
+{
+	char key[3][32];
+	const char *const keys[] = {
+		key[0], key[1], key[2], "shared_avail", "shared_limit",
+		"slabs_full", "slabs_partial", "slabs_free", "free_objects",
+		"free_limit", NULL,
+	};
+	char prefix[64];
+	int col = 2;
+
+	snprintf(key[0], sizeof(key[0]), "cpu%d_avail", demo_cpu);
+	snprintf(key[1], sizeof(key[1]), "cpu%d_limit", demo_cpu);
+	snprintf(key[2], sizeof(key[2]), "cpu%d_touched", demo_cpu);
+	snprintf(prefix, sizeof(prefix), "%s ", cache);
+	show_lines("slabinfo", prefix, prefix);
+	read_cache_in("slab_arrays", cache, f);
+	printf("\n-- slab_arrays, %s --\n ", cache);
+	for (int i = 0; keys[i]; i++) {
+		char item[64];
+		int len = snprintf(item, sizeof(item), " %s=%ld", keys[i], F(f, keys[i]));
+
+		if (col + len > 78) {
+			printf("\n ");
+			col = 2;
+		}
+		fputs(item, stdout);
+		col += len;
+	}
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* This CPU's field @what ("avail", ...) of @f. */
+static long CPU(const struct fields *f, const char *what)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "cpu%d_%s", demo_cpu, what);
+	return F(f, key);
+}
+
+static long slabs_of(const struct fields *f)
+{
+	return F(f, "slabs_full") + F(f, "slabs_partial") + F(f, "slabs_free");
+}
+
+/* The objects the arrays hold: this CPU's and the shared one. */
+static long in_arrays(const struct fields *f)
+{
+	return CPU(f, "avail") + F(f, "shared_avail");
+}
+
+/* Where the objects of @f are, after the demo's @held. */
+static void say_where(const struct fields *f, long held)
+{
+	say("%ld slabs (%ld full, %ld partial, %ld free) of %ld objects: the demo "
+	    "holds %ld, this CPU's array %ld, the shared array %ld, and %ld are "
+	    "free in partial or free slabs (free_objects). slabinfo counts every "
+	    "object not free in a slab as active, the arrays' too: active_objs "
+	    "%ld = %ld + %ld + %ld.", slabs_of(f), F(f, "slabs_full"),
+	    F(f, "slabs_partial"), F(f, "slabs_free"), slabs_of(f) * F(f, "num"),
+	    held, CPU(f, "avail"), F(f, "shared_avail"), F(f, "free_objects"),
+	    slabs_of(f) * F(f, "num") - F(f, "free_objects"), held,
+	    CPU(f, "avail"), F(f, "shared_avail"));
+}
+
+/* enable_cpucache()'s rule for the stride @size, in words. */
+static const char *limit_rule(long size)
+{
+	if (size > 131072)
+		return "1 for objects over 128 KiB";
+	if (size > 4096)
+		return "8 for objects over 4 KiB";
+	if (size > 1024)
+		return "24 for objects over 1 KiB";
+	if (size > 256)
+		return "54 for objects over 256 bytes";
+	return "120 for objects of 256 bytes or less";
+}
+
+static int demo_slab_slab(void)
+{
+	enum { M = 1000 };
+	static void *objs[M];
+	struct kmem_cache *s;
+	struct fields f, prev;
+	long held, ret, slabs_before;
+	char colour[256], shared[256];
+
+	say("== 2. The slab allocator (SLAB) ==\n"
+	    "slab_allocator=slab is in force: the kernel's SLAB, its slab "
+	    "allocator until SLUB replaced it (mm/slab.c, removed in v6.8; kheap "
+	    "follows v6.6's). Objects of one size come from a cache. Its slabs are "
+	    "pages from the buddy allocator cut into objects, and each slab keeps "
+	    "the indices of its free objects in an array of its own (its "
+	    "freelist), not in the objects. In front of the slabs each CPU has an "
+	    "array cache: a stack of up to limit free object pointers that "
+	    "kmem_cache_alloc() pops and kmem_cache_free() pushes, under the CPU's "
+	    "lock. Behind the arrays are the node's shared array and three lists "
+	    "of slabs: full, partial and free. kmem_cache_create(\"demo_obj\", 200, "
+	    "0, SLAB_HWCACHE_ALIGN | SLAB_NO_MERGE, NULL) makes a cache of its own.");
+	s = kmem_cache_create("demo_obj", 200, 0, SLAB_HWCACHE_ALIGN | SLAB_NO_MERGE, NULL);
+	if (!s)
+		return 1;
+	arrays_state("demo_obj", &f);
+	if (F(&f, "colour") > 1)
+		snprintf(colour, sizeof(colour), "the leftover of a slab is cut "
+			 "into %ld colour slots of %ld bytes, and each new slab "
+			 "starts its objects one slot further on than the last "
+			 "(colouring)", F(&f, "colour"), F(&f, "colour_off"));
+	else
+		snprintf(colour, sizeof(colour), "a slab has no leftover to "
+			 "colour with (colour=%ld: every new slab starts its "
+			 "objects at the same offset)", F(&f, "colour"));
+	if (F(&f, "shared"))
+		snprintf(shared, sizeof(shared), "and a shared array of shared x "
+			 "batchcount = %ld x %ld = %ld entries that every CPU "
+			 "refills from (there is more than one CPU)",
+			 F(&f, "shared"), F(&f, "batchcount"), F(&f, "shared_limit"));
+	else
+		snprintf(shared, sizeof(shared), "and no shared array (one CPU)");
+	say("Geometry: 200-byte objects at a stride of %ld bytes (SLAB_HWCACHE_ALIGN), "
+	    "%ld per slab of order %ld; %s. enable_cpucache() sized the queues "
+	    "by the stride: limit %ld (%s), batchcount (limit + 1) / 2 = %ld, %s. "
+	    "slabinfo's tunables column shows limit, batchcount and the shared "
+	    "factor.", F(&f, "size"), F(&f, "num"), F(&f, "order"), colour,
+	    F(&f, "limit"), limit_rule(F(&f, "size")), F(&f, "batchcount"),
+	    shared);
+	step();
+
+	prev = f;
+	objs[0] = kmem_cache_alloc(s, GFP_KERNEL);
+	if (!objs[0])
+		return 1;
+	held = 1;
+	printf("\n  kmem_cache_alloc(demo_obj) -> %p\n", objs[0]);
+	arrays_state("demo_obj", &f);
+	say("The first allocation found this CPU's array empty: cache_alloc_refill() "
+	    "took %ld objects (batchcount, but at most 16 while the array has not "
+	    "been touched since it was made or last reaped) from the slabs, "
+	    "growing the cache by %ld slab%s from the buddy allocator, handed out "
+	    "one and left %ld in the array.", CPU(&f, "avail") + 1,
+	    slabs_of(&f) - slabs_of(&prev), slabs_of(&f) - slabs_of(&prev) == 1 ?
+	    "" : "s", CPU(&f, "avail"));
+	say_where(&f, held);
+	step();
+
+	for (int i = 1; i < M; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	held = M;
+	say("Allocate %d more (%d held). Each allocation pops the array; an empty "
+	    "array is refilled with batchcount (%ld) objects: from the shared "
+	    "array if it holds any, else from partial slabs, then free slabs, else "
+	    "from new slabs.", M - 1, M, F(&f, "batchcount"));
+	arrays_state("demo_obj", &f);
+	say_where(&f, held);
+	step();
+
+	for (int i = 0; i < M; i += 2) {
+		kmem_cache_free(s, objs[i]);
+		objs[i] = NULL;
+	}
+	held = M / 2;
+	prev = f;
+	say("Free every other object (%ld held). Each free pushes the object onto "
+	    "this CPU's array, whatever slab it is from; when the array is full "
+	    "(limit %ld), cache_flusharray() moves its %ld oldest objects to the "
+	    "shared array while that has room (%ld entries), and back to their "
+	    "slabs (free_block()) when it has none.", held, F(&f, "limit"),
+	    F(&f, "batchcount"), F(&f, "shared_limit"));
+	arrays_state("demo_obj", &f);
+	if (F(&f, "free_objects") == F(&prev, "free_objects"))
+		say("No object went back to a slab: the arrays took all %ld "
+		    "(this CPU's array holds %ld, the shared array %ld: %ld = %ld "
+		    "freed + %ld that were there), so every slab is as full as "
+		    "before.", M - held, CPU(&f, "avail"), F(&f, "shared_avail"),
+		    in_arrays(&f), M - held, in_arrays(&prev));
+	else
+		say("The arrays took %ld of the %ld (this CPU's array holds %ld, the "
+		    "shared array %ld of %ld); %ld went back to their slabs, which "
+		    "made %ld slabs partial.", in_arrays(&f) - in_arrays(&prev),
+		    M - held, CPU(&f, "avail"), F(&f, "shared_avail"),
+		    F(&f, "shared_limit"), F(&f, "free_objects") - F(&prev, "free_objects"),
+		    F(&f, "slabs_partial"));
+	say_where(&f, held);
+	step();
+
+	for (int i = 1; i < M; i += 2) {
+		kmem_cache_free(s, objs[i]);
+		objs[i] = NULL;
+	}
+	held = 0;
+	prev = f;
+	say("Free the rest (none held).");
+	arrays_state("demo_obj", &f);
+	if (!F(&f, "shared_limit"))
+		snprintf(shared, sizeof(shared), "There is no shared array, so "
+			 "every flush sent its objects back to their slabs");
+	else if (F(&f, "shared_avail") == F(&f, "shared_limit"))
+		snprintf(shared, sizeof(shared), "The shared array holds %ld of "
+			 "%ld, so the flushes after it filled sent their objects "
+			 "back to their slabs", F(&f, "shared_avail"),
+			 F(&f, "shared_limit"));
+	else
+		snprintf(shared, sizeof(shared), "The shared array holds %ld of "
+			 "%ld: the flushes went there while it had room",
+			 F(&f, "shared_avail"), F(&f, "shared_limit"));
+	say("%s: %ld objects went back and "
+	    "%ld slabs are partial. %ld slabs are still full: none of their "
+	    "objects is free in the slab, they all wait in the arrays. A slab "
+	    "whose objects all come back moves to the free list, and free_block() "
+	    "gives free slabs back to the buddy allocator while the node holds "
+	    "more than free_limit = (1 + CPUs) x batchcount + num = %ld free "
+	    "objects: %ld free slabs now.", shared,
+	    F(&f, "free_objects") - F(&prev, "free_objects"),
+	    F(&f, "slabs_partial"), F(&f, "slabs_full"), F(&f, "free_limit"),
+	    F(&f, "slabs_free"));
+	say_where(&f, held);
+	say("An array that is not used for a while is drained by cache_reap() "
+	    "(the kernel runs it every 2 s on each CPU from a workqueue; kheap "
+	    "runs it from allocation activity, having no thread of its own), so "
+	    "an idle cache keeps its objects in the arrays until then.");
+	step();
+
+	slabs_before = slabs_of(&f);
+	ret = kmem_cache_shrink(s);
+	printf("\n  kmem_cache_shrink(demo_obj) = %ld\n", ret);
+	arrays_state("demo_obj", &f);
+	say("kmem_cache_shrink() drains every CPU's array and the shared array "
+	    "into their slabs, then frees every free slab: slabs %ld before, %ld "
+	    "after. It returned %ld: %s.", slabs_before, slabs_of(&f), ret,
+	    ret ? "1, slabs remain" : "0, no slab is left (1 would mean some remain)");
+	kmem_cache_destroy(s);
+	return 0;
+}
+
 /* ---- 3. vmalloc ---- */
 
 /* Not static: exported (ENABLE_EXPORTS) so vmallocinfo can name the caller. */
@@ -984,11 +1234,13 @@ static const char *const chapters[] = {
 };
 #define NR_CHAPTERS	(int)(sizeof(chapters) / sizeof(chapters[0]))
 
+static bool slab_alt_demo;	/* slab_allocator=slab: SLAB's chapter 2 */
+
 static int run_chapter(int i, int cpu)
 {
 	switch (i) {
 	case 0: return demo_buddy(cpu);
-	case 1: return demo_slab();
+	case 1: return slab_alt_demo ? demo_slab_slab() : demo_slab();
 	case 2: return demo_vmalloc();
 	case 3: return demo_real_program();
 	default: return demo_trace_compare();	/* tools/trace/cmd.c */
@@ -998,7 +1250,7 @@ static int run_chapter(int i, int cpu)
 int cmd_demo(const struct command *c, int argc, char **argv,
 	     const char *cmdline)
 {
-	bool want[NR_CHAPTERS] = { false };
+	bool want[NR_CHAPTERS] = { false }, asked[NR_CHAPTERS];
 	bool any = false;
 	char *opts;
 	int err, cpu;
@@ -1032,13 +1284,22 @@ int cmd_demo(const struct command *c, int argc, char **argv,
 		return 2;
 	if (err && err != -EBUSY)
 		return 1;
-	/* its chapters narrate SLUB's slabs, sheaves and views */
-	if (strcmp(tool_slab_allocator(), "slub")) {
-		fprintf(stderr, "%s: demo: the demo narrates SLUB, and slab_allocator=%s is in force: run it without slab_allocator= (SLAB and SLOB: kheap run --cmdline slab_allocator=..., kheap trace compare)\n",
+	/*
+	 * Its chapters narrate SLUB's slabs, sheaves and views; under SLAB,
+	 * chapter 2 is SLAB's, and chapters 4 and 5 (SLUB's slabinfo reports,
+	 * a compare of SLUB's options) are left out.
+	 */
+	memcpy(asked, want, sizeof(asked));
+	if (!strcmp(tool_slab_allocator(), "slab")) {
+		slab_alt_demo = true;
+		want[3] = want[4] = false;
+	} else if (strcmp(tool_slab_allocator(), "slub")) {
+		fprintf(stderr, "%s: demo: the demo narrates SLUB (and SLAB), and slab_allocator=%s is in force: run it without slab_allocator= or with slab_allocator=slab (SLOB: kheap run --cmdline slab_allocator=slob, kheap trace compare)\n",
 			prog, tool_slab_allocator());
 		return 2;
 	}
 	cpu = sched_getcpu();
+	demo_cpu = cpu >= 0 ? cpu : 0;
 	if (cpu >= 0) {
 		CPU_ZERO(&set);
 		CPU_SET(cpu, &set);
@@ -1053,5 +1314,9 @@ int cmd_demo(const struct command *c, int argc, char **argv,
 			return 1;
 		step();
 	}
+	if (slab_alt_demo && (asked[3] || asked[4]))
+		say("(Chapters 4 and 5 read SLUB's slabinfo reports and compare "
+		    "SLUB's options: run `kheap demo` without slab_allocator= for "
+		    "them.)");
 	return 0;
 }

@@ -118,7 +118,9 @@ static const struct command commands[] = {
 	  "kernel/slab (the /sys/kernel/slab files of every cache, one line\n"
 	  "each), slab/CACHE/alloc_traces and slab/CACHE/free_traces (debugfs;\n"
 	  "caches with slab_debug=U), slab_aliases, extfrag/unusable_index,\n"
-	  "extfrag/extfrag_index, slub_stats (CONFIG_SLUB_STATS builds).\n",
+	  "extfrag/extfrag_index, slub_stats (CONFIG_SLUB_STATS builds);\n"
+	  "under slab_allocator=slab, slab_arrays (each cache's per-CPU and\n"
+	  "shared arrays and slab lists) and slab_stats (CONFIG_SLUB_STATS).\n",
 	  cmd_view, 0, NULL },
 	{ "trace", "record|text|replay|compare ...",
 	  "record a program's allocations, print, replay and compare them",

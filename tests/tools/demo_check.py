@@ -8,8 +8,9 @@ usage: demo_check.py KHEAP
 
 Runs the demo on the default options, then the slab chapter with
 kheap.sheaves=0 (the story changes with the options) and with
-slab_min_objects=64 (--cmdline is honoured: the order follows), and
-checks each run.  The demo's output shape (tools/demo.c): a view after
+slab_min_objects=64 (--cmdline is honoured: the order follows), then the
+demo under slab_allocator=slab (SLAB's chapter 2, against slabinfo and
+the slab_arrays view), and checks each run.  The demo's output shape (tools/demo.c): a view after
 "-- NAME --" up to a blank line, narration paragraphs between blank lines.
 """
 import re
@@ -353,6 +354,119 @@ def check_vmalloc(bl, text):
     check(len(vi) > 1 and any("unpurged vm_area" in l for l in vi[1][2]), "no unpurged vm_area after vfree")
 
 
+def slab_arrays_states(bl):
+    """Each step of the SLAB chapter: (slabinfo fields, slab_arrays fields)."""
+    out = []
+    info = None
+    for b in bl:
+        if b[0] == "view" and b[1].startswith("slabinfo: lines demo_obj"):
+            f = b[2][0].split()
+            info = {"active_objs": int(f[1]), "num_objs": int(f[2]), "objsize": int(f[3]),
+                    "objperslab": int(f[4]), "limit": int(f[8]), "batchcount": int(f[9]),
+                    "sharedfactor": int(f[10]), "active_slabs": int(f[13]),
+                    "num_slabs": int(f[14]), "sharedavail": int(f[15])}
+        elif b[0] == "view" and b[1] == "slab_arrays, demo_obj":
+            out.append((info, fields(b[2])))
+    return out
+
+
+def check_slab_slab(bl):
+    """SLAB's chapter 2: the narrated figures against slabinfo and slab_arrays."""
+    st = slab_arrays_states(bl)
+    check(len(st) == 6, "SLAB chapter: 6 states, got %d" % len(st))
+    if len(st) != 6:
+        return
+    # kheap's CPUs, as free_limit = (1 + CPUs) x batchcount + num counts them
+    i0, a0 = st[0]
+    cpus = (a0["free_limit"] - i0["objperslab"]) // i0["batchcount"] - 1
+    check(cpus >= 1 and (a0["free_limit"] - i0["objperslab"]) % i0["batchcount"] == 0,
+          "free_limit %d is not (1 + CPUs) x %d + %d" % (a0["free_limit"], i0["batchcount"], i0["objperslab"]))
+    check((cpus > 1) == (i0["sharedfactor"] > 0), "a shared array with %d CPUs: %d" % (cpus, i0["sharedfactor"]))
+    says = [b[1] for b in bl if b[0] == "say"]
+    text = " ".join(says)
+    cpu = [k for k in st[0][1] if k.endswith("_avail") and k.startswith("cpu")][0]
+    avail = lambda a: a[cpu]
+    info0 = st[0][0]
+    m = num(r"at a stride of (\d+) bytes \(SLAB_HWCACHE_ALIGN\), (\d+) per slab of order (\d+)", text, "SLAB geometry")
+    if m:
+        check(int(m.group(1)) == info0["objsize"] and int(m.group(2)) == info0["objperslab"],
+              "SLAB geometry %s vs slabinfo %s" % (m.groups(), info0))
+    size = info0["objsize"]
+    rule = 1 if size > 131072 else 8 if size > 4096 else 24 if size > 1024 else 54 if size > 256 else 120
+    m = num(r"limit (\d+) \((\d+) for objects", text, "SLAB limit")
+    if m:
+        check(int(m.group(1)) == int(m.group(2)) == rule == info0["limit"],
+              "limit %s: enable_cpucache gives %d, slabinfo %d" % (m.groups(), rule, info0["limit"]))
+    m = num(r"batchcount \(limit \+ 1\) / 2 = (\d+)", text, "SLAB batchcount")
+    if m:
+        check(int(m.group(1)) == (rule + 1) // 2 == info0["batchcount"], "batchcount %s" % m.group(1))
+    if cpus > 1:
+        m = num(r"shared x batchcount = (\d+) x (\d+) = (\d+) entries", text, "shared array size")
+        if m:
+            check(int(m.group(1)) == info0["sharedfactor"] == 8 and
+                  int(m.group(3)) == int(m.group(1)) * int(m.group(2)) == st[0][1]["shared_limit"],
+                  "shared array %s vs %s" % (m.groups(), st[0][1]["shared_limit"]))
+    # every step: active_objs = held + arrays, and the say_where line agrees
+    held = [0, 1, 1000, 500, 0, 0]
+    wheres = [p for p in says if "slabinfo counts every object not free in a slab as active" in p]
+    check(len(wheres) == 4, "SLAB chapter: 4 accounts of where the objects are, got %d" % len(wheres))
+    for i, (info, a) in enumerate(st):
+        slabs = a["slabs_full"] + a["slabs_partial"] + a["slabs_free"]
+        check(info["num_slabs"] == slabs, "step %d: slabinfo num_slabs %d, lists %d" % (i, info["num_slabs"], slabs))
+        check(info["num_objs"] == slabs * info["objperslab"], "step %d: num_objs" % i)
+        check(info["active_objs"] == info["num_objs"] - a["free_objects"], "step %d: active_objs" % i)
+        check(info["active_objs"] == held[i] + avail(a) + a["shared_avail"],
+              "step %d: active_objs %d != held %d + arrays %d + %d" % (i, info["active_objs"], held[i], avail(a), a["shared_avail"]))
+        check(info["sharedavail"] == a["shared_avail"], "step %d: sharedavail" % i)
+    for w, i in zip(wheres, (1, 2, 3, 4)):
+        info, a = st[i]
+        m = re.search(r"(\d+) slabs \((\d+) full, (\d+) partial, (\d+) free\) of (\d+) objects: the demo holds (\d+), "
+                      r"this CPU's array (\d+), the shared array (\d+), and (\d+) are free in partial or free slabs "
+                      r"\(free_objects\)\. .* active_objs (\d+) = (\d+) \+ (\d+) \+ (\d+)\.", w)
+        check(m is not None, "step %d: where the objects are: %r" % (i, w[:120]))
+        if m:
+            v = [int(x) for x in m.groups()]
+            want = [info["num_slabs"], a["slabs_full"], a["slabs_partial"], a["slabs_free"], info["num_objs"],
+                    held[i], avail(a), a["shared_avail"], a["free_objects"], info["active_objs"], held[i],
+                    avail(a), a["shared_avail"]]
+            check(v == want, "step %d: narrated %s, views %s" % (i, v, want))
+    # the first allocation: a refill of min(batchcount, 16), one handed out
+    m = num(r"took (\d+) objects \(batchcount, but at most 16 .* growing the cache by (\d+) slabs? .* left (\d+) in the array", text, "first refill")
+    if m:
+        took, grew, left = (int(x) for x in m.groups())
+        check(took == min(info0["batchcount"], 16) and left == took - 1 == avail(st[1][1]),
+              "first refill %s (array %d)" % (m.groups(), avail(st[1][1])))
+        check(grew == st[1][0]["num_slabs"] - info0["num_slabs"], "slabs grown %d" % grew)
+    # freeing every other object: where the 500 went
+    a2, a3 = st[2][1], st[3][1]
+    m = re.search(r"No object went back to a slab: the arrays took all (\d+) \(this CPU's array holds (\d+), the shared "
+                  r"array (\d+): (\d+) = (\d+) freed \+ (\d+) that were there\)", text)
+    if a3["free_objects"] == a2["free_objects"]:
+        check(m is not None, "the arrays took every freed object, but the text does not say so")
+        if m:
+            v = [int(x) for x in m.groups()]
+            check(v == [500, avail(a3), a3["shared_avail"], avail(a3) + a3["shared_avail"], 500, avail(a2) + a2["shared_avail"]]
+                  and v[3] == v[4] + v[5], "the arrays' 500: %s" % v)
+    else:
+        check(m is None and "went back to their slabs, which made" in text, "objects went back to slabs at step 3")
+    # the rest: objects back in slabs, free_limit
+    a4 = st[4][1]
+    m = num(r": (\d+) objects went back and (\d+) slabs are partial\. (\d+) slabs are still full", text, "back to slabs")
+    if m:
+        check([int(x) for x in m.groups()] == [a4["free_objects"] - a3["free_objects"], a4["slabs_partial"], a4["slabs_full"]],
+              "back to slabs %s" % (m.groups(),))
+    if a4["shared_limit"] and a4["shared_avail"] == a4["shared_limit"]:
+        check("so the flushes after it filled sent their objects back to their slabs" in text, "shared full not told")
+    m = num(r"free_limit = \(1 \+ CPUs\) x batchcount \+ num = (\d+)", text, "free_limit")
+    if m:
+        check(int(m.group(1)) == (1 + cpus) * info0["batchcount"] + info0["objperslab"] == a4["free_limit"],
+              "free_limit %s vs %d" % (m.group(1), a4["free_limit"]))
+    m = num(r"slabs (\d+) before, (\d+) after\. It returned (\d+)", text, "shrink")
+    if m:
+        check(int(m.group(1)) == st[4][0]["num_slabs"] and int(m.group(2)) == st[5][0]["num_slabs"] == 0
+              and int(m.group(3)) == 0, "shrink %s" % (m.groups(),))
+
+
 def chapters(text):
     parts = re.split(r"\n(?===? ?\d\. )", "\n" + text)
     return {int(p.strip()[3]): p for p in parts if re.match(r"\s*== \d\.", p)}
@@ -396,6 +510,17 @@ check_slab(blocks(chapters(out).get(2, "")), sheaves=False)
 out = run("--cmdline", "slab_min_objects=64", "demo", "slab")
 geo = check_slab(blocks(chapters(out).get(2, "")), sheaves=True)
 check(geo.get("demo_obj", {}).get("order") == 2, "slab_min_objects=64 gives order 2: %s" % geo.get("demo_obj"))
+# under SLAB: chapter 2 is SLAB's; 4 and 5 (SLUB's) are left out, and said so
+out = run("--cmdline", "slab_allocator=slab", "demo")
+ch = chapters(out)
+check(sorted(ch) == [1, 2, 3], "the demo under SLAB ran chapters %s" % sorted(ch))
+check("== 2. The slab allocator (SLAB) ==" in out, "SLAB's chapter 2 is missing")
+check("Chapters 4 and 5 read SLUB's" in out, "under SLAB the demo does not say why 4 and 5 are left out")
+check_buddy(blocks(ch.get(1, "")))
+check_slab_slab(blocks(ch.get(2, "")))
+check_vmalloc(blocks(ch.get(3, "")), ch.get(3, ""))
+r = subprocess.run([KHEAP, "--cmdline", "slab_allocator=slob", "demo"], capture_output=True, text=True)
+check(r.returncode == 2 and "slab_allocator=slob is in force" in r.stderr, "the demo under SLOB: %d" % r.returncode)
 r = subprocess.run([KHEAP, "demo", "nochapter"], capture_output=True, text=True)
 check(r.returncode == 2 and "unknown chapter 'nochapter'" in r.stderr, "a bad chapter: %d" % r.returncode)
 r = subprocess.run([KHEAP, "demo", "--step", "buddy"], input="\n" * 20, capture_output=True, text=True)
