@@ -771,6 +771,47 @@ static int slob_validate(struct kmem_cache *c)
 	return errors;
 }
 
+/*
+ * "slob_pages" (kheap's view; v6.3 has none): SLOB's page count, then
+ * every page with free space, list by list in list order (the next
+ * search's order), each with its free units in bytes and its free blocks
+ * as offset+length in bytes, in address order.
+ */
+static int slob_pages_show(FILE *out)
+{
+	struct { struct list_head *list; const char *name; } lists[] = {
+		{ &free_slob_small, "free_slob_small" },
+		{ &free_slob_medium, "free_slob_medium" },
+		{ &free_slob_large, "free_slob_large" },
+	};
+	struct slob_page *sp;
+
+	kh_lock(&slob_lock);
+	fprintf(out, "slob_pages %ld\n", __atomic_load_n(&slob_pages, __ATOMIC_RELAXED));
+	for (unsigned int i = 0; i < ARRAY_SIZE(lists); i++) {
+		list_for_each_entry(sp, lists[i].list, slab_list) {
+			slob_t *base = page_address((struct page *)sp), *cur;
+			const char *sep = "";
+			long n = 0;
+
+			fprintf(out, "%s %p free=%ld blocks=", lists[i].name,
+				(void *)base, sp->units * (long)SLOB_UNIT);
+			for (cur = sp->freelist; ++n <= (long)SLOB_UNITS(PAGE_SIZE);
+			     cur = slob_next(cur)) {
+				fprintf(out, "%s%ld+%ld", sep,
+					(long)((cur - base) * (long)SLOB_UNIT),
+					(long)slob_units(cur) * (long)SLOB_UNIT);
+				sep = ",";
+				if (slob_last(cur))
+					break;
+			}
+			fputc('\n', out);
+		}
+	}
+	kh_unlock(&slob_lock);
+	return 0;
+}
+
 /* fork: slob_lock with the first cache's turn (slab_mutex is held). */
 static void slob_lock_cache(struct kmem_cache *c)
 {
@@ -794,10 +835,16 @@ static void slob_init(void)
 {
 }
 
+static void slob_init_late(void)
+{
+	kheap_proc_register("slob_pages", slob_pages_show);
+}
+
 const struct slab_strategy strategy_slob = {
 	.name = "slob",
 	.cache_struct_size = slob_cache_struct_size,
 	.init = slob_init,
+	.init_late = slob_init_late,
 	.create = slob_kmem_cache_create,
 	.alias = slob_kmem_cache_alias,
 	.shutdown = slob_kmem_cache_shutdown,

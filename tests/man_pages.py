@@ -104,9 +104,10 @@ def check_kheap7(src, tool):
                v in ("slub_stats", "slab_stats"):
                 continue	# a family (slab/CACHE/...); a build option
                 		# (slab_stats: also slab_allocator=slab)
-            # SLAB's own views exist under slab_allocator=slab
-            if run(tool, "view", v).returncode != 0 and \
-               run(tool, "--cmdline", "slab_allocator=slab", "view", v).returncode != 0:
+            # SLAB's and SLOB's own views exist under their allocator
+            if all(run(tool, *pre, "view", v).returncode != 0
+                   for pre in ((), ("--cmdline", "slab_allocator=slab"),
+                               ("--cmdline", "slab_allocator=slob"))):
                 fail("kheap.7 names view %r, which `kheap view` does not "
                      "know" % v)
 

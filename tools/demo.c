@@ -5,8 +5,10 @@
  * malloc, with the views between the steps; its last chapter, a recorded
  * trace compared under three option sets, is demo_trace_compare() in
  * tools/trace/cmd.c.  Under slab_allocator=slab, chapter 2 is SLAB's
- * (demo_slab_slab(): the array caches, from the "slab_arrays" view) and
- * chapters 4 and 5, SLUB's, are left out.
+ * (demo_slab_slab(): the array caches, from the "slab_arrays" view),
+ * under slab_allocator=slob SLOB's (demo_slab_slob(): first fit, holes
+ * and merges, from the "slob_pages" view), and chapters 4 and 5, SLUB's,
+ * are left out.
  *
  * Truth: every number in the narration is read from the views printed
  * beside it (or from the calls the demo makes), never written into the
@@ -29,6 +31,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1097,6 +1100,202 @@ static int demo_slab_slab(void)
 	return 0;
 }
 
+/* ---- 2. under slab_allocator=slob ---- */
+
+/* A SLOB page of the slob_pages view: its list, free bytes and blocks. */
+struct slob_line {
+	char list[32];
+	long free;
+	int nr;
+	long off[64], len[64];
+};
+
+/* The slob_pages line of the page at @page; false when it is on no list. */
+static bool slob_page_state(uintptr_t page, struct slob_line *pl, long *pages)
+{
+	char *t = get_view("slob_pages"), *save = NULL;
+	bool found = false;
+
+	pl->nr = 0;
+	pl->free = 0;
+	pl->list[0] = 0;
+	for (char *l = strtok_r(t, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char list[32], *blocks;
+		unsigned long addr;
+		long free;
+
+		if (sscanf(l, "slob_pages %ld", pages) == 1)
+			continue;
+		if (sscanf(l, "%31s %lx free=%ld", list, &addr, &free) != 3 ||
+		    addr != page || !(blocks = strstr(l, "blocks=")))
+			continue;
+		found = true;
+		snprintf(pl->list, sizeof(pl->list), "%s", list);
+		pl->free = free;
+		for (char *b = blocks + 7; *b && pl->nr < 64;) {
+			char *end;
+
+			pl->off[pl->nr] = strtol(b, &end, 10);
+			if (*end != '+')
+				break;
+			pl->len[pl->nr] = strtol(end + 1, &end, 10);
+			pl->nr++;
+			b = *end == ',' ? end + 1 : end;
+		}
+	}
+	free(t);
+	return found;
+}
+
+/* "offset+length, ..." of @pl's free blocks. */
+static const char *slob_blocks(const struct slob_line *pl, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < pl->nr && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%ld bytes at %ld",
+				      i ? (i == pl->nr - 1 ? " and " : ", ") : "",
+				      pl->len[i], pl->off[i]);
+	return buf;
+}
+
+static int demo_slab_slob(void)
+{
+	enum { SIZE = 1200 };
+	struct kmem_cache *s;
+	struct slob_line pl;
+	void *a, *b, *c, *d;
+	uintptr_t page;
+	long pages0 = 0, pages = 0, oa, ob, oc, od;
+	char buf[512];
+	bool on;
+
+	say("== 2. The slab allocator (SLOB) ==\n"
+	    "slab_allocator=slob is in force: the kernel's SLOB, \"simple list of "
+	    "blocks\" (mm/slob.c, for machines too small for per-CPU queues; "
+	    "removed in v6.4, kheap follows v6.3's). It is a first-fit heap on "
+	    "pages from the page allocator, counted in units of 2 bytes: each page "
+	    "keeps a list of its free blocks in address order, inside the free "
+	    "blocks themselves, and an allocated block carries nothing. Pages with "
+	    "free space are on one of three lists, by request size: "
+	    "free_slob_small (under 256 bytes), free_slob_medium (under 1024) and "
+	    "free_slob_large. There are no slabs of one size and no per-CPU "
+	    "queues: one lock, and objects of every cache and kmalloc() (with an "
+	    "8-byte size header) share the pages. kmem_cache_create(\"demo_blk\", "
+	    "%d, 0, 0, NULL): its %d-byte objects are searched for on "
+	    "free_slob_large. slob_pages (kheap's view) lists every page with free "
+	    "space, list by list, with its free blocks as offset+length in bytes.",
+	    SIZE, SIZE);
+	s = kmem_cache_create("demo_blk", SIZE, 0, 0, NULL);
+	if (!s)
+		return 1;
+	show("slob_pages");
+	slob_page_state(0, &pl, &pages0);
+	step();
+
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	c = kmem_cache_alloc(s, GFP_KERNEL);
+	if (!a || !b || !c)
+		return 1;
+	page = (uintptr_t)a & PAGE_MASK;
+	oa = (long)((uintptr_t)a - page);
+	ob = (long)((uintptr_t)b - page);
+	oc = (long)((uintptr_t)c - page);
+	printf("\n  a = kmem_cache_alloc(demo_blk) -> %p (page %#lx + %ld)\n"
+	       "  b = kmem_cache_alloc(demo_blk) -> %p (page %#lx + %ld)\n"
+	       "  c = kmem_cache_alloc(demo_blk) -> %p (page %#lx + %ld)\n",
+	       a, (unsigned long)page, oa, b,
+	       (unsigned long)((uintptr_t)b & PAGE_MASK), (long)((uintptr_t)b & ~PAGE_MASK),
+	       c, (unsigned long)((uintptr_t)c & PAGE_MASK), (long)((uintptr_t)c & ~PAGE_MASK));
+	show("slob_pages");
+	on = slob_page_state(page, &pl, &pages);
+	if (((uintptr_t)b & PAGE_MASK) != page || ((uintptr_t)c & PAGE_MASK) != page ||
+	    !on) {
+		say("a, b and c went to the pages above (another program's blocks "
+		    "shared them); the rest of this chapter needs them in one page "
+		    "with free space, so it stops here.");
+		kmem_cache_free(s, a);
+		kmem_cache_free(s, b);
+		kmem_cache_free(s, c);
+		kmem_cache_destroy(s);
+		return 0;
+	}
+	say("%s Each allocation walks the page's free list and takes the head of "
+	    "the first block big enough (first fit), leaving the rest of it free: "
+	    "a, b and c are at offsets %ld, %ld and %ld of page %#lx%s, and its "
+	    "free list is now %s (%ld bytes free, on %s).",
+	    pages > pages0 ? "No page on free_slob_large had room, so slob_alloc() "
+	    "took a new page from the page allocator: one free block of the whole "
+	    "page." : "A page on free_slob_large had room.", oa, ob, oc,
+	    (unsigned long)page, ob == oa + SIZE && oc == ob + SIZE ?
+	    ", one after the other" : "", slob_blocks(&pl, buf, sizeof(buf)),
+	    pl.free, pl.list);
+	step();
+
+	kmem_cache_free(s, b);
+	printf("\n  kmem_cache_free(demo_blk, b)\n");
+	show("slob_pages");
+	slob_page_state(page, &pl, &pages);
+	say("slob_free() puts b's block back into the page's free list in address "
+	    "order, merging it with a free neighbour on either side; a (before it) "
+	    "and c (after it) are allocated, so it stays a block of its own. The "
+	    "free list: %s.", slob_blocks(&pl, buf, sizeof(buf)));
+	step();
+
+	d = kmem_cache_alloc(s, GFP_KERNEL);
+	if (!d)
+		return 1;
+	od = (long)((uintptr_t)d - page);
+	printf("\n  d = kmem_cache_alloc(demo_blk) -> %p (page %#lx + %ld)\n", d,
+	       (unsigned long)((uintptr_t)d & PAGE_MASK), (long)((uintptr_t)d & ~PAGE_MASK));
+	show("slob_pages");
+	slob_page_state(page, &pl, &pages);
+	if (d == b)
+		say("First fit again: the first free block of the page big enough "
+		    "is the hole b left, at offset %ld, so d takes b's address. The "
+		    "free list: %s.", od, slob_blocks(&pl, buf, sizeof(buf)));
+	else
+		say("d went to %p (offset %ld of page %#lx): the search took the first "
+		    "page and block with room. The free list of a's page: %s.", d,
+		    (long)((uintptr_t)d & ~PAGE_MASK),
+		    (unsigned long)((uintptr_t)d & PAGE_MASK),
+		    slob_blocks(&pl, buf, sizeof(buf)));
+	step();
+
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, d);
+	printf("\n  kmem_cache_free(demo_blk, a); kmem_cache_free(demo_blk, d)\n");
+	show("slob_pages");
+	slob_page_state(page, &pl, &pages);
+	say("Free a, then d. a's block goes back on its own; %s The free list: %s.",
+	    d == b && pl.nr && pl.off[0] == oa && pl.len[0] == oc - oa ?
+	    "d's, next to it, merges with it into one block from a's offset to c's." :
+	    "d's goes back where it was.", slob_blocks(&pl, buf, sizeof(buf)));
+	step();
+
+	pages0 = pages;
+	kmem_cache_free(s, c);
+	printf("\n  kmem_cache_free(demo_blk, c)\n");
+	show("slob_pages");
+	on = slob_page_state(page, &pl, &pages);
+	if (!on && pages < pages0)
+		say("Free c: the page's blocks are all free again, so slob_free() "
+		    "gives the page back to the page allocator at once (SLOB keeps no "
+		    "empty page): slob_pages %ld before, %ld now.", pages0, pages);
+	else
+		say("Free c: it merges with its free neighbours; the page still "
+		    "holds other blocks (%s), so it stays: slob_pages %ld.",
+		    slob_blocks(&pl, buf, sizeof(buf)), pages);
+	say("A cache under SLOB is only a size and an alignment: "
+	    "kmem_cache_shrink() has nothing to do, slabinfo does not exist (as "
+	    "in v6.3), and a kmalloc() block of any size up to a page minus its "
+	    "header shares these lists with every cache's objects.");
+	kmem_cache_destroy(s);
+	return 0;
+}
+
 /* ---- 3. vmalloc ---- */
 
 /* Not static: exported (ENABLE_EXPORTS) so vmallocinfo can name the caller. */
@@ -1234,13 +1433,15 @@ static const char *const chapters[] = {
 };
 #define NR_CHAPTERS	(int)(sizeof(chapters) / sizeof(chapters[0]))
 
-static bool slab_alt_demo;	/* slab_allocator=slab: SLAB's chapter 2 */
+static bool slab_alt_demo;	/* slab_allocator=slab or slob: chapter 2 */
+static bool slob_demo;		/* ... SLOB's */
 
 static int run_chapter(int i, int cpu)
 {
 	switch (i) {
 	case 0: return demo_buddy(cpu);
-	case 1: return slab_alt_demo ? demo_slab_slab() : demo_slab();
+	case 1: return slob_demo ? demo_slab_slob() :
+		       slab_alt_demo ? demo_slab_slab() : demo_slab();
 	case 2: return demo_vmalloc();
 	case 3: return demo_real_program();
 	default: return demo_trace_compare();	/* tools/trace/cmd.c */
@@ -1290,13 +1491,10 @@ int cmd_demo(const struct command *c, int argc, char **argv,
 	 * a compare of SLUB's options) are left out.
 	 */
 	memcpy(asked, want, sizeof(asked));
-	if (!strcmp(tool_slab_allocator(), "slab")) {
+	if (strcmp(tool_slab_allocator(), "slub")) {
 		slab_alt_demo = true;
+		slob_demo = !strcmp(tool_slab_allocator(), "slob");
 		want[3] = want[4] = false;
-	} else if (strcmp(tool_slab_allocator(), "slub")) {
-		fprintf(stderr, "%s: demo: the demo narrates SLUB (and SLAB), and slab_allocator=%s is in force: run it without slab_allocator= or with slab_allocator=slab (SLOB: kheap run --cmdline slab_allocator=slob, kheap trace compare)\n",
-			prog, tool_slab_allocator());
-		return 2;
 	}
 	cpu = sched_getcpu();
 	demo_cpu = cpu >= 0 ? cpu : 0;

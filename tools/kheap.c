@@ -120,7 +120,9 @@ static const struct command commands[] = {
 	  "caches with slab_debug=U), slab_aliases, extfrag/unusable_index,\n"
 	  "extfrag/extfrag_index, slub_stats (CONFIG_SLUB_STATS builds);\n"
 	  "under slab_allocator=slab, slab_arrays (each cache's per-CPU and\n"
-	  "shared arrays and slab lists) and slab_stats (CONFIG_SLUB_STATS).\n",
+	  "shared arrays and slab lists) and slab_stats (CONFIG_SLUB_STATS);\n"
+	  "under slab_allocator=slob, slob_pages (the pages with free space\n"
+	  "and their free blocks).\n",
 	  cmd_view, 0, NULL },
 	{ "trace", "record|text|replay|compare ...",
 	  "record a program's allocations, print, replay and compare them",

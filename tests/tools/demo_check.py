@@ -10,7 +10,8 @@ Runs the demo on the default options, then the slab chapter with
 kheap.sheaves=0 (the story changes with the options) and with
 slab_min_objects=64 (--cmdline is honoured: the order follows), then the
 demo under slab_allocator=slab (SLAB's chapter 2, against slabinfo and
-the slab_arrays view), and checks each run.  The demo's output shape (tools/demo.c): a view after
+the slab_arrays view) and =slob (SLOB's, against slob_pages), and checks
+each run.  The demo's output shape (tools/demo.c): a view after
 "-- NAME --" up to a blank line, narration paragraphs between blank lines.
 """
 import re
@@ -467,6 +468,66 @@ def check_slab_slab(bl):
               and int(m.group(3)) == 0, "shrink %s" % (m.groups(),))
 
 
+def slob_views(bl):
+    """Each slob_pages view of the SLOB chapter: (page count, {page: (list, free, blocks)})."""
+    out = []
+    for b in bl:
+        if b[0] == "view" and b[1] == "slob_pages":
+            count, pages = None, {}
+            for l in b[2]:
+                m = re.match(r"slob_pages (\d+)$", l)
+                if m:
+                    count = int(m.group(1))
+                    continue
+                m = re.match(r"(free_slob_\w+) (0x[0-9a-f]+) free=(\d+) blocks=([\d+,]+)$", l)
+                check(m is not None, "slob_pages line %r" % l)
+                if m:
+                    blocks = [tuple(int(x) for x in blk.split("+")) for blk in m.group(4).split(",")]
+                    check(sum(n for _, n in blocks) == int(m.group(3)), "free= is not its blocks' sum: %r" % l)
+                    pages[int(m.group(2), 16)] = (m.group(1), int(m.group(3)), blocks)
+            out.append((count, pages))
+    return out
+
+
+def blocks_text(blocks):
+    parts = ["%d bytes at %d" % (n, o) for o, n in blocks]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def check_slob(text, bl):
+    """SLOB's chapter 2: the blocks and pages narrated against slob_pages."""
+    flat = " ".join(text.split())
+    v = slob_views(bl)
+    check(len(v) == 6, "SLOB chapter: 6 slob_pages views, got %d" % len(v))
+    ptrs = dict(re.findall(r"(\w) = kmem_cache_alloc\(demo_blk\) -> (0x[0-9a-f]+)", text))
+    check(sorted(ptrs) == ["a", "b", "c", "d"], "SLOB chapter: pointers %s" % ptrs)
+    if len(v) != 6 or sorted(ptrs) != ["a", "b", "c", "d"]:
+        return
+    a, b, c, d = (int(ptrs[k], 16) for k in "abcd")
+    page = a & ~4095
+    offs = [x - page for x in (a, b, c)]
+    m = num(r"a, b and c are at offsets (\d+), (\d+) and (\d+) of page (0x[0-9a-f]+)", flat, "a, b, c")
+    if m:
+        check([int(x) for x in m.groups()[:3]] == offs and int(m.group(4), 16) == page, "offsets %s vs %s" % (m.groups(), offs))
+    if "one after the other" in flat:
+        check(offs[1] == offs[0] + 1200 and offs[2] == offs[1] + 1200, "not one after the other: %s" % offs)
+    new_page = v[1][0] == v[0][0] + 1 and page not in v[0][1]
+    check(("took a new page from the page allocator" in flat) == new_page, "new page told: %s" % new_page)
+    for i, phrase in ((1, r"its free list is now (.*?) \(\d+ bytes free, on (free_slob_\w+)\)"),
+                      (2, r"stays a block of its own\. The free list: (.*?)\."),
+                      (3, r"so d takes b's address\. The free list: (.*?)\."),
+                      (4, r"into one block from a's offset to c's\. The free list: (.*?)\.")):
+        m = re.search(phrase, flat)
+        check(m is not None and page in v[i][1], "SLOB step %d not told: %r" % (i, phrase))
+        if m and page in v[i][1]:
+            check(m.group(1) == blocks_text(v[i][1][page][2]), "step %d: %r vs view %s" % (i, m.group(1), v[i][1][page]))
+    check(d == b, "d did not take b's hole")
+    m = num(r"slob_pages (\d+) before, (\d+) now", flat, "page given back")
+    if m:
+        check(int(m.group(1)) == v[4][0] and int(m.group(2)) == v[5][0] == v[4][0] - 1 and page not in v[5][1],
+              "page given back %s, views %s %s" % (m.groups(), v[4][0], v[5][0]))
+
+
 def chapters(text):
     parts = re.split(r"\n(?===? ?\d\. )", "\n" + text)
     return {int(p.strip()[3]): p for p in parts if re.match(r"\s*== \d\.", p)}
@@ -519,8 +580,14 @@ check("Chapters 4 and 5 read SLUB's" in out, "under SLAB the demo does not say w
 check_buddy(blocks(ch.get(1, "")))
 check_slab_slab(blocks(ch.get(2, "")))
 check_vmalloc(blocks(ch.get(3, "")), ch.get(3, ""))
-r = subprocess.run([KHEAP, "--cmdline", "slab_allocator=slob", "demo"], capture_output=True, text=True)
-check(r.returncode == 2 and "slab_allocator=slob is in force" in r.stderr, "the demo under SLOB: %d" % r.returncode)
+# under SLOB: chapter 2 is SLOB's first-fit heap
+out = run("--cmdline", "slab_allocator=slob", "demo")
+ch = chapters(out)
+check(sorted(ch) == [1, 2, 3], "the demo under SLOB ran chapters %s" % sorted(ch))
+check("== 2. The slab allocator (SLOB) ==" in out, "SLOB's chapter 2 is missing")
+check_buddy(blocks(ch.get(1, "")))
+check_slob(ch.get(2, ""), blocks(ch.get(2, "")))
+check_vmalloc(blocks(ch.get(3, "")), ch.get(3, ""))
 r = subprocess.run([KHEAP, "demo", "nochapter"], capture_output=True, text=True)
 check(r.returncode == 2 and "unknown chapter 'nochapter'" in r.stderr, "a bad chapter: %d" % r.returncode)
 r = subprocess.run([KHEAP, "demo", "--step", "buddy"], input="\n" * 20, capture_output=True, text=True)
