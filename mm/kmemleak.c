@@ -15,7 +15,8 @@
  *
  * Then mm/kmemleak.c's colouring: every object starts white (count 0,
  * min_count 1); the roots - the writable segments of every loaded object
- * (dl_iterate_phdr: .data, .bss, kheap's own globals among them), the
+ * (dl_iterate_phdr: .data, .bss, kheap's own globals among them, but not
+ * kmemleak's tables of marks and reports, scan_root()), the
  * calling thread's stack, its registers (getcontext) - are scanned word by
  * word; a word pointing into an object counts one reference, and an object
  * reaching min_count turns grey and is queued to be scanned in turn.
@@ -33,8 +34,8 @@
  * objects), not large kmalloc or vmalloc areas; not under SLOB (a block
  * does not say which cache it is of: the scan says so and finds nothing);
  * marks and reports are kept by address, so an object allocated where a
- * marked or reported one was freed inherits them (there is no free hook
- * to forget them); other threads' stacks are
+ * marked or reported one was freed inherits them unless kmemleak_free()
+ * forgot them (there is no free hook to call it); other threads' stacks are
  * not roots (a pointer held only there makes its object look leaked), and
  * the scan assumes other threads are not allocating from or freeing to the
  * caches meanwhile (the result is then approximate, never a crash: slab
@@ -133,6 +134,31 @@ void kmemleak_ignore(const void *ptr)
 {
 	if (ptr)
 		mark_object(ptr, KMEMLEAK_BLACK, false);
+}
+
+/**
+ * kmemleak_free - @ptr is being freed: forget its marks and its report
+ *
+ * The kernel's allocators call it from their free hooks; kheap's scan has
+ * none, so marks and reports are kept by address until this is called
+ * (SLAB calls it for its array caches, which it marks no-scan).
+ */
+void kmemleak_free(const void *ptr)
+{
+	if (!ptr)
+		return;
+	kh_lock(&kmemleak_lock);
+	for (unsigned int i = 0; i < nr_marks; i++)
+		if (marks[i].ptr == ptr) {
+			marks[i] = marks[--nr_marks];
+			break;
+		}
+	for (unsigned int i = 0; i < nr_reported; i++)
+		if (reported[i] == ptr) {
+			reported[i] = reported[--nr_reported];
+			break;
+		}
+	kh_unlock(&kmemleak_lock);
 }
 
 /**
@@ -334,6 +360,36 @@ static void scan_block(const void *start, const void *end,
 	}
 }
 
+/*
+ * A root segment, but for kmemleak's own tables (marks[], reported[]):
+ * they name objects without referencing them, as the kernel's kmemleak
+ * keeps its metadata out of what it scans.
+ */
+static void scan_root(const char *start, const char *end)
+{
+	struct { const char *lo, *hi; } skip[2] = {
+		{ (const char *)marks, (const char *)(marks + MAX_MARKS) },
+		{ (const char *)reported, (const char *)(reported + MAX_MARKS) },
+	};
+
+	if (skip[1].lo < skip[0].lo) {
+		const char *lo = skip[0].lo, *hi = skip[0].hi;
+
+		skip[0] = skip[1];
+		skip[1].lo = lo;
+		skip[1].hi = hi;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (skip[i].hi <= start || skip[i].lo >= end)
+			continue;
+		if (start < skip[i].lo)
+			scan_block(start, skip[i].lo, NULL);
+		start = skip[i].hi;
+	}
+	if (start < end)
+		scan_block(start, end, NULL);
+}
+
 static int scan_phdr(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
@@ -345,7 +401,7 @@ static int scan_phdr(struct dl_phdr_info *info, size_t size, void *data)
 		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_W))
 			continue;
 		start = (const char *)(info->dlpi_addr + ph->p_vaddr);
-		scan_block(start, start + ph->p_memsz, NULL);
+		scan_root(start, start + ph->p_memsz);
 	}
 	return 0;
 }

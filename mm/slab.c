@@ -1649,10 +1649,17 @@ static struct array_cache *alloc_arraycache(unsigned int entries,
 	return ac;
 }
 
+/* kfree() of an array cache, whose kmemleak_no_scan() mark goes too. */
+static void kfree_arraycache(struct array_cache *ac)
+{
+	kmemleak_free(ac);
+	kfree(ac);
+}
+
 static void free_arraycache(struct slab_cpu *pc, struct array_cache *ac)
 {
 	if (ac && ac != boot_array(pc))
-		kfree(ac);
+		kfree_arraycache(ac);
 }
 
 /* The node's free_limit and a new shared array (slab_mutex held). */
@@ -1679,7 +1686,7 @@ static int setup_kmem_cache_node(struct kmem_cache *s, gfp_t gfp)
 	n->shared = new_shared;
 	kh_unlock(&n->list_lock);
 	slabs_destroy(s, &list);
-	kfree(old_shared);		/* only ever read under list_lock */
+	kfree_arraycache(old_shared);	/* only ever read under list_lock */
 	return 0;
 }
 
@@ -1727,7 +1734,7 @@ static int do_tune_cpucache(struct kmem_cache *s, unsigned int limit,
 	err = setup_kmem_cache_node(s, gfp);
 out:
 	for (unsigned int cpu = 0; cpu < slab_nr_cpus; cpu++)
-		kfree(fresh[cpu]);
+		kfree_arraycache(fresh[cpu]);
 	kfree(fresh);
 	return err;
 }
@@ -2082,7 +2089,7 @@ static void slab_kmem_cache_release(struct kmem_cache *s)
 		free_arraycache(pc, pc->ac);
 		pc->ac = NULL;
 	}
-	kfree(sc->node.shared);
+	kfree_arraycache(sc->node.shared);
 	sc->node.shared = NULL;
 	kfree(s->random_seq);		/* cache_random_seq_destroy() */
 	s->random_seq = NULL;

@@ -4,7 +4,9 @@
  * kmemleak's format, once; objects reachable from globals, from the stack
  * and through other objects are not; kmemleak_not_leak() and
  * kmemleak_ignore() silence an object; kmemleak_update_trace() moves an
- * object's backtrace to its caller; scan_at_exit scans at exit.
+ * object's backtrace to its caller; kmemleak_free() forgets a mark; caches
+ * made and destroyed (SLAB's array caches) leave no marks; scan_at_exit
+ * scans at exit.  Also run under SLAB (test_kmemleak_slab).
  */
 #include "internal.h"
 #include "slab_internal.h"
@@ -236,6 +238,49 @@ static void test_store_user_backtrace(void)
 	kmem_cache_destroy(c);
 }
 
+/*
+ * kmemleak_free() forgets a freed object's marks and report: a new object
+ * at its address is judged afresh.  (kheap keeps both by address.)
+ */
+static void test_free_forgets_marks(void)
+{
+	unsigned long h = plant_leak(100, 'F'), h2;	/* hidden pointers */
+
+	kmemleak_not_leak((void *)(h ^ 0x5555));
+	clobber_stack();
+	CHECK_EQ(scan(), 0);
+	kmemleak_free((void *)(h ^ 0x5555));
+	kfree((void *)(h ^ 0x5555));
+	h2 = plant_leak(100, 'G');	/* LIFO: most likely the same object */
+	clobber_stack();
+	CHECK_EQ(scan(), 1);		/* not silenced by the old mark */
+	CHECK(strstr(out, "GGGGGGGGGGGGGGGG") != NULL);
+	if (h2 != h)
+		fprintf(stderr, "  (the new object is elsewhere: the mark was not put to the test)\n");
+	kmemleak_free((void *)(h2 ^ 0x5555));
+	kfree((void *)(h2 ^ 0x5555));
+}
+
+/* Caches made and destroyed leave no marks behind (SLAB's arrays). */
+static void do_many_caches(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 2500; i++) {
+		struct kmem_cache *c = kmem_cache_create("kmemleak_churn", 64, 0,
+							 SLAB_NO_MERGE, NULL);
+
+		kmem_cache_free(c, kmem_cache_alloc(c, GFP_KERNEL));
+		kmem_cache_destroy(c);
+	}
+}
+
+static void test_caches_leave_no_marks(void)
+{
+	check_capture_stderr(do_many_caches, NULL, out, sizeof(out));
+	CHECK(strstr(out, "marked objects") == NULL);
+	CHECK_EQ(scan(), 0);
+}
+
 static void test_scan_at_exit(void)
 {
 	char buf[4096];
@@ -278,6 +323,8 @@ int main(int argc, char **argv)
 	RUN(test_reachable_not_reported);
 	RUN(test_not_leak_and_ignore);
 	RUN(test_update_trace);
+	RUN(test_free_forgets_marks);
+	RUN(test_caches_leave_no_marks);
 	RUN(test_scan_at_exit);
 	return check_summary();
 }

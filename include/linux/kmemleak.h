@@ -13,6 +13,9 @@ void kmemleak_ignore(const void *ptr);
 /* Do not scan @ptr for pointers (it holds stale ones); it may still be
  * reported. */
 void kmemleak_no_scan(const void *ptr);
+/* @ptr is being freed: forget its marks and that it was reported (kheap's
+ * scan keeps both by address; SLAB calls it for its array caches). */
+void kmemleak_free(const void *ptr);
 /* Report @ptr, if it leaks, with the caller's backtrace rather than its
  * allocator's (an object handed out from a preallocated pool). */
 void kmemleak_update_trace(const void *ptr);
