@@ -32,6 +32,7 @@ static int scan(void)
 {
 	struct scan s;
 
+
 	check_capture_stderr(do_scan, &s, out, sizeof(out));
 	return s.ret;
 }
@@ -242,16 +243,44 @@ static void test_store_user_backtrace(void)
  * kmemleak_free() forgets a freed object's marks and report: a new object
  * at its address is judged afresh.  (kheap keeps both by address.)
  */
-static void test_free_forgets_marks(void)
+/*
+ * plant_leak() a frame further down: at -O0 (the ASan build) its spilled
+ * temporaries would otherwise sit where scan()'s frame, at the same depth,
+ * leaves slots unwritten - a stale copy of the pointer on the stack.
+ */
+static __attribute__((noinline)) unsigned long plant_leak_deep(size_t size, char c)
 {
-	unsigned long h = plant_leak(100, 'F'), h2;	/* hidden pointers */
+	volatile char pad[512];
+	unsigned long h;
 
+	pad[0] = 0;
+	h = plant_leak(size, c);
+	__asm__ volatile("" : : : "memory");
+	return h + (unsigned long)pad[0];
+}
+
+/* A marked leak, scanned, then freed with kmemleak_free(), a frame down. */
+static __attribute__((noinline)) unsigned long mark_and_free_deep(void)
+{
+	volatile char pad[1024];
+	unsigned long h;
+
+	pad[0] = 0;
+	h = plant_leak(100, 'F');
 	kmemleak_not_leak((void *)(h ^ 0x5555));
 	clobber_stack();
 	CHECK_EQ(scan(), 0);
 	kmemleak_free((void *)(h ^ 0x5555));
 	kfree((void *)(h ^ 0x5555));
-	h2 = plant_leak(100, 'G');	/* LIFO: most likely the same object */
+	__asm__ volatile("" : : : "memory");
+	return h + (unsigned long)pad[0];
+}
+
+static void test_free_forgets_marks(void)
+{
+	unsigned long h = mark_and_free_deep(), h2;	/* hidden pointers */
+
+	h2 = plant_leak_deep(100, 'G');	/* LIFO: most likely the same object */
 	clobber_stack();
 	CHECK_EQ(scan(), 1);		/* not silenced by the old mark */
 	CHECK(strstr(out, "GGGGGGGGGGGGGGGG") != NULL);
