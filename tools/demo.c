@@ -274,11 +274,6 @@ static bool read_cache_in(const char *view, const char *cache, struct fields *f)
 	return found;
 }
 
-static bool read_cache(const char *cache, struct fields *f)
-{
-	return read_cache_in("kernel/slab", cache, f);
-}
-
 static long F(const struct fields *f, const char *key)
 {
 	for (int i = 0; i < f->n; i++)
@@ -287,13 +282,14 @@ static long F(const struct fields *f, const char *key)
 	return -1;
 }
 
-/* Print the fields @keys of @cache; return them in @f. */
-static void show_cache(const char *cache, struct fields *f, const char *const *keys)
+/* Print the fields @keys of @cache's line in view @view; return them in @f. */
+static void show_cache_in(const char *view, const char *cache, struct fields *f,
+			  const char *const *keys)
 {
 	int col = 2;
 
-	read_cache(cache, f);
-	printf("\n-- kernel/slab, %s --\n ", cache);
+	read_cache_in(view, cache, f);
+	printf("\n-- %s, %s --\n ", view, cache);
 	for (int i = 0; keys[i]; i++) {
 		char item[64];
 		int len = snprintf(item, sizeof(item), " %s=%ld", keys[i], F(f, keys[i]));
@@ -307,6 +303,11 @@ static void show_cache(const char *cache, struct fields *f, const char *const *k
 	}
 	putchar('\n');
 	fflush(stdout);
+}
+
+static void show_cache(const char *cache, struct fields *f, const char *const *keys)
+{
+	show_cache_in("kernel/slab", cache, f, keys);
 }
 
 /* ---- 1. the buddy allocator ---- */
@@ -872,28 +873,13 @@ static void arrays_state(const char *cache, struct fields *f)
 		"free_limit", NULL,
 	};
 	char prefix[64];
-	int col = 2;
 
 	snprintf(key[0], sizeof(key[0]), "cpu%d_avail", demo_cpu);
 	snprintf(key[1], sizeof(key[1]), "cpu%d_limit", demo_cpu);
 	snprintf(key[2], sizeof(key[2]), "cpu%d_touched", demo_cpu);
 	snprintf(prefix, sizeof(prefix), "%s ", cache);
 	show_lines("slabinfo", prefix, prefix);
-	read_cache_in("slab_arrays", cache, f);
-	printf("\n-- slab_arrays, %s --\n ", cache);
-	for (int i = 0; keys[i]; i++) {
-		char item[64];
-		int len = snprintf(item, sizeof(item), " %s=%ld", keys[i], F(f, keys[i]));
-
-		if (col + len > 78) {
-			printf("\n ");
-			col = 2;
-		}
-		fputs(item, stdout);
-		col += len;
-	}
-	putchar('\n');
-	fflush(stdout);
+	show_cache_in("slab_arrays", cache, f, keys);
 }
 
 /* This CPU's field @what ("avail", ...) of @f. */
