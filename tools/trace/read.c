@@ -9,9 +9,13 @@
  * indexed per stream (a recording thread's in version 3, a CPU's in
  * versions 1 and 2), in file order.  The second merges the streams' chunk
  * lists by timestamp (each stream's events are already in time order),
- * one cursor per stream, so memory is the index, not the events.  The
- * uptime clock stamps a millisecond's events alike; its ties between
- * streams are broken by tie_break(), with a set of the live pointers.
+ * one cursor per stream, so memory is the index, not the events.  With
+ * a set of the live pointers the merge also keeps each object's events
+ * in an order that can have happened: the uptime clock stamps a
+ * millisecond's events alike, and tie_break() orders its ties; the other
+ * clocks agree across CPUs only to a fraction of a microsecond, and an
+ * event that cannot happen yet waits for a stream's event stamped within
+ * MERGE_WINDOW_NS of it that can (window_pick()).
  *
  * Bad input is described, never trusted: a header of another format or
  * version stops the reader with a message; a chunk whose magic is wrong
@@ -740,12 +744,67 @@ static size_t tie_break(const unsigned char *buf, struct chunk_ref *refs,
 	return pick;
 }
 
+#define MERGE_WINDOW_NS	5000	/* streams' clocks may disagree this much */
+
+/*
+ * How far apart, in @in's ts units, two streams' events may be stamped
+ * and still have happened in either order: the time-stamp counters of two
+ * CPUs (and the reads of one, which the CPU may reorder against the
+ * memory accesses around them) agree only to a fraction of a microsecond,
+ * less than a thread takes to hand an object to another.  0 where the
+ * order is exact (the counter clock) or cannot be told.
+ */
+static uint64_t merge_window(const struct trace_input *in)
+{
+	const struct trace_clock *c = in->clocks;
+	size_t n = in->nr_clocks;
+
+	switch (in->clock) {
+	case KHEAP_TRACE_CLOCK_NS:
+		return MERGE_WINDOW_NS;
+	case KHEAP_TRACE_CLOCK_TSC:
+		if (n < 2 || c[n - 1].ns <= c[0].ns || c[n - 1].tsc <= c[0].tsc)
+			return 0;
+		return (uint64_t)((double)(c[n - 1].tsc - c[0].tsc) /
+				  (double)(c[n - 1].ns - c[0].ns) * MERGE_WINDOW_NS);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Of the streams whose next event is stamped within @window of @best's
+ * (the earliest), the earliest one whose event can happen now; @best when
+ * @best's can, or none can.
+ */
+static size_t window_pick(struct stream_cursor *streams, size_t nr_streams,
+			  size_t best, uint64_t window,
+			  const struct u64_map *live)
+{
+	uint64_t ts = streams[best].next.ts;
+	size_t pick = SIZE_MAX;
+
+	if (event_ready(live, &streams[best].next))
+		return best;
+	for (size_t c = 0; c < nr_streams; c++) {
+		const struct stream_cursor *s = &streams[c];
+
+		if (!s->have || c == best || s->next.ts - ts > window)
+			continue;
+		if (event_ready(live, &s->next) &&
+		    (pick == SIZE_MAX || s->next.ts < streams[pick].next.ts))
+			pick = c;
+	}
+	return pick == SIZE_MAX ? best : pick;
+}
+
 static int merge_events(const unsigned char *buf, struct chunk_ref *refs,
 			struct stream_cursor *streams, size_t nr_streams,
 			struct trace_input *in, unsigned int version,
 			trace_event_fn fn, void *arg)
 {
 	bool ties = in->clock == KHEAP_TRACE_CLOCK_UPTIME && nr_streams > 1;
+	uint64_t window = nr_streams > 1 && !ties ? merge_window(in) : 0;
 	struct u64_map live = { 0 };
 	size_t last = SIZE_MAX;
 	int ret = 0;
@@ -769,9 +828,11 @@ static int merge_events(const unsigned char *buf, struct chunk_ref *refs,
 				streams[best].tick_taken++;
 				last = best;
 			}
+		} else if (window) {
+			best = window_pick(streams, nr_streams, best, window, &live);
 		}
 		ev = streams[best].next;
-		if (ties && event_track(&live, &ev)) {
+		if ((ties || window) && event_track(&live, &ev)) {
 			ret = -ENOMEM;
 			break;
 		}
