@@ -2408,19 +2408,19 @@ static void slab_unlock_cache(struct kmem_cache *s);
 static void slab_for_each_used(struct kmem_cache *s, struct slab *sl,
 			       void (*fn)(struct kmem_cache *s, void *object))
 {
-	static unsigned long free[SLAB_OBJ_MAX_NUM / 64 + 1];	/* kmemleak_lock */
+	static DECLARE_BITMAP(free, SLAB_OBJ_MAX_NUM + 1);	/* kmemleak_lock */
 	struct kmem_cache_slab *sc = cache_slab(s);
 	struct slab_desc *slab = (struct slab_desc *)sl;
 	struct kmem_list3 *n = &sc->node;
 
 	slab_lock_cache(s);
-	memset(free, 0, DIV_ROUND_UP(sc->num, 64) * sizeof(long));
+	bitmap_zero(free, sc->num);
 	if (slab->freelist) {
 		for (unsigned int i = slab->active; i < sc->num; i++) {
 			unsigned int idx = get_free_obj(slab, i);
 
 			if (idx < sc->num)
-				free[idx / 64] |= 1UL << (idx % 64);
+				__set_bit(idx, free);
 		}
 	}
 	for (unsigned int cpu = 0; cpu <= slab_nr_cpus; cpu++) {
@@ -2435,11 +2435,11 @@ static void slab_for_each_used(struct kmem_cache *s, struct slab *sl,
 				continue;
 			idx = obj_to_index(sc, slab, x);
 			if (idx < sc->num)
-				free[idx / 64] |= 1UL << (idx % 64);
+				__set_bit(idx, free);
 		}
 	}
 	for (unsigned int i = 0; i < sc->num; i++)
-		if (!(free[i / 64] & (1UL << (i % 64))))
+		if (!test_bit(i, free))
 			fn(s, (char *)index_to_obj(sc, s, slab, i) + sc->obj_offset);
 	slab_unlock_cache(s);
 }

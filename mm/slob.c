@@ -750,23 +750,28 @@ static int check_slob_page(struct slob_page *sp, struct list_head *list,
 	return 0;
 }
 
+/* The three lists, by name, in slob_list_for()'s order. */
+static const struct {
+	struct list_head *list;
+	const char *name;
+} slob_lists[] = {
+	{ &free_slob_small, "free_slob_small" },
+	{ &free_slob_medium, "free_slob_medium" },
+	{ &free_slob_large, "free_slob_large" },
+};
+
 /* Every page on the three lists; once per validation (the first cache). */
 static int slob_validate(struct kmem_cache *c)
 {
-	struct { struct list_head *list; const char *name; } lists[] = {
-		{ &free_slob_small, "free_slob_small" },
-		{ &free_slob_medium, "free_slob_medium" },
-		{ &free_slob_large, "free_slob_large" },
-	};
 	struct slob_page *sp;
 	int errors = 0;
 
 	if (c != kmem_cache)
 		return 0;
 	kh_lock(&slob_lock);
-	for (unsigned int i = 0; i < ARRAY_SIZE(lists); i++)
-		list_for_each_entry(sp, lists[i].list, slab_list)
-			errors += check_slob_page(sp, lists[i].list, lists[i].name);
+	for (unsigned int i = 0; i < ARRAY_SIZE(slob_lists); i++)
+		list_for_each_entry(sp, slob_lists[i].list, slab_list)
+			errors += check_slob_page(sp, slob_lists[i].list, slob_lists[i].name);
 	kh_unlock(&slob_lock);
 	return errors;
 }
@@ -779,22 +784,17 @@ static int slob_validate(struct kmem_cache *c)
  */
 static int slob_pages_show(FILE *out)
 {
-	struct { struct list_head *list; const char *name; } lists[] = {
-		{ &free_slob_small, "free_slob_small" },
-		{ &free_slob_medium, "free_slob_medium" },
-		{ &free_slob_large, "free_slob_large" },
-	};
 	struct slob_page *sp;
 
 	kh_lock(&slob_lock);
 	fprintf(out, "slob_pages %ld\n", __atomic_load_n(&slob_pages, __ATOMIC_RELAXED));
-	for (unsigned int i = 0; i < ARRAY_SIZE(lists); i++) {
-		list_for_each_entry(sp, lists[i].list, slab_list) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(slob_lists); i++) {
+		list_for_each_entry(sp, slob_lists[i].list, slab_list) {
 			slob_t *base = page_address((struct page *)sp), *cur;
 			const char *sep = "";
 			long n = 0;
 
-			fprintf(out, "%s %p free=%ld blocks=", lists[i].name,
+			fprintf(out, "%s %p free=%ld blocks=", slob_lists[i].name,
 				(void *)base, sp->units * (long)SLOB_UNIT);
 			for (cur = sp->freelist; ++n <= (long)SLOB_UNITS(PAGE_SIZE);
 			     cur = slob_next(cur)) {

@@ -310,6 +310,15 @@ static void show_cache(const char *cache, struct fields *f, const char *const *k
 	show_cache_in("kernel/slab", cache, f, keys);
 }
 
+/* Free @objs[@first], [@first + 2], ... of the @n, and forget them. */
+static void free_every_other(struct kmem_cache *s, void **objs, int n, int first)
+{
+	for (int i = first; i < n; i += 2) {
+		kmem_cache_free(s, objs[i]);
+		objs[i] = NULL;
+	}
+}
+
 /* ---- 1. the buddy allocator ---- */
 
 /* "order 0: +2, order 3: -1" for the blocks that changed. */
@@ -755,10 +764,7 @@ static int demo_slab(void)
 			F(&g, "sheaf_capacity") > 0);
 	step();
 
-	for (int i = 0; i < M; i += 2) {
-		kmem_cache_free(s, objs[i]);
-		objs[i] = NULL;
-	}
+	free_every_other(s, objs, M, 0);
 	held = M / 2;
 	prev = f;
 	if (F(&g, "sheaf_capacity") > 0)
@@ -782,10 +788,7 @@ static int demo_slab(void)
 		say("%s", back_to_slabs(&prev, &f, buf, sizeof(buf)));
 	step();
 
-	for (int i = 1; i < M; i += 2) {
-		kmem_cache_free(s, objs[i]);
-		objs[i] = NULL;
-	}
+	free_every_other(s, objs, M, 1);
 	held = 0;
 	prev = f;
 	say("Free the rest (none held).");
@@ -823,10 +826,7 @@ static int demo_slab(void)
 	slab_state("demo_dbg", &f, held);
 	step();
 
-	for (int i = 0; i < N; i += 2) {
-		kmem_cache_free(d, objs[i]);
-		objs[i] = NULL;
-	}
+	free_every_other(d, objs, N, 0);
 	held = N / 2;
 	say("Free every other object (%ld held).", held);
 	slab_state("demo_dbg", &f, held);
@@ -836,10 +836,7 @@ static int demo_slab(void)
 	step();
 
 	slabs_before = F(&f, "slabs");
-	for (int i = 1; i < N; i += 2) {
-		kmem_cache_free(d, objs[i]);
-		objs[i] = NULL;
-	}
+	free_every_other(d, objs, N, 1);
 	held = 0;
 	say("Free the rest (none held).");
 	slab_state("demo_dbg", &f, held);
@@ -1008,10 +1005,7 @@ static int demo_slab_slab(void)
 	say_where(&f, held);
 	step();
 
-	for (int i = 0; i < M; i += 2) {
-		kmem_cache_free(s, objs[i]);
-		objs[i] = NULL;
-	}
+	free_every_other(s, objs, M, 0);
 	held = M / 2;
 	prev = f;
 	say("Free every other object (%ld held). Each free pushes the object onto "
@@ -1037,10 +1031,7 @@ static int demo_slab_slab(void)
 	say_where(&f, held);
 	step();
 
-	for (int i = 1; i < M; i += 2) {
-		kmem_cache_free(s, objs[i]);
-		objs[i] = NULL;
-	}
+	free_every_other(s, objs, M, 1);
 	held = 0;
 	prev = f;
 	say("Free the rest (none held).");

@@ -729,16 +729,22 @@ static __noinline struct trace_stream *stream_get(unsigned int gen)
 	return c;
 }
 
+/* Append @e to @c, stamped now, after swapping a full buffer. */
+static __always_inline void stream_append(struct trace_stream *c,
+					  const struct trace_rec *e, int32_t tid)
+{
+	if (unlikely(c->pos > TRACE_RAW_DATA - TRACE_RAW_MAX))
+		stream_flush(c);
+	trace_append(c, e, tid, os_cpu(), trace_clock());
+}
+
 /* Stream 0, under its lock. */
 static __noinline void trace_emit_shared(struct trace_stream *c,
 					 const struct trace_rec *e, int32_t tid)
 {
 	kh_lock(&c->lock);
-	if (c->gen == READ_ONCE(tr.live_gen)) {
-		if (c->pos > TRACE_RAW_DATA - TRACE_RAW_MAX)
-			stream_flush(c);
-		trace_append(c, e, tid, os_cpu(), trace_clock());
-	}
+	if (c->gen == READ_ONCE(tr.live_gen))
+		stream_append(c, e, tid);
 	kh_unlock(&c->lock);
 }
 
@@ -767,11 +773,8 @@ static __always_inline void trace_emit(struct trace_rec *e)
 		smp_mb();
 	else
 		__asm__ __volatile__("" ::: "memory");
-	if (likely(READ_ONCE(tr.live_gen) == c->gen)) {
-		if (unlikely(c->pos > TRACE_RAW_DATA - TRACE_RAW_MAX))
-			stream_flush(c);
-		trace_append(c, e, tid, os_cpu(), trace_clock());
-	}
+	if (likely(READ_ONCE(tr.live_gen) == c->gen))
+		stream_append(c, e, tid);
 	__atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
 }
 

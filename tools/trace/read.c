@@ -624,30 +624,47 @@ static bool cursor_next(const unsigned char *buf, struct chunk_ref *refs,
 }
 
 /*
- * The uptime clock stamps all the events of a millisecond alike, so the
- * streams of different threads tie.  Merging such a trace, the reader keeps
- * the set of live pointers (@live) and gives a tie to the first stream whose
- * next event can happen now: an allocation of a pointer that is not live,
- * a free or krealloc of one that is, anything else.  That is the order the
+ * Streams merged by time may disagree about objects handed between
+ * threads: the uptime clock stamps a millisecond's events alike, and the
+ * other clocks agree across CPUs only to a fraction of a microsecond.  So
+ * the merge keeps the set of live pointers (@live) and prefers an event
+ * that can happen now: an allocation of a pointer that is not live, a
+ * free or krealloc of one that is, anything else.  That is the order the
  * program itself must have had wherever one thread handed a pointer to
- * another within the tick.
+ * another.
  */
+enum ev_kind { EV_OTHER, EV_ALLOC, EV_FREE, EV_RESIZE };
+
+static enum ev_kind event_kind(const struct kheap_trace_event *ev)
+{
+	if (ev->flags & KHEAP_TRACE_NESTED)
+		return EV_OTHER;
+	switch (ev->type) {
+	case KHEAP_TRACE_KMALLOC:
+	case KHEAP_TRACE_KMEM_CACHE_ALLOC:
+	case KHEAP_TRACE_VMALLOC:
+		return EV_ALLOC;
+	case KHEAP_TRACE_KFREE:
+	case KHEAP_TRACE_KMEM_CACHE_FREE:
+	case KHEAP_TRACE_VFREE:
+		return EV_FREE;
+	case KHEAP_TRACE_KREALLOC:
+		return EV_RESIZE;
+	default:
+		return EV_OTHER;
+	}
+}
+
 static bool event_ready(const struct u64_map *live,
 			const struct kheap_trace_event *ev)
 {
 	uint64_t v;
 
-	if (ev->flags & KHEAP_TRACE_NESTED)
-		return true;
-	switch (ev->type) {
-	case KHEAP_TRACE_KMALLOC:
-	case KHEAP_TRACE_KMEM_CACHE_ALLOC:
-	case KHEAP_TRACE_VMALLOC:
+	switch (event_kind(ev)) {
+	case EV_ALLOC:
 		return !ev->ptr || !u64_map_get(live, ev->ptr, &v);
-	case KHEAP_TRACE_KFREE:
-	case KHEAP_TRACE_KMEM_CACHE_FREE:
-	case KHEAP_TRACE_VFREE:
-	case KHEAP_TRACE_KREALLOC:
+	case EV_FREE:
+	case EV_RESIZE:
 		return ev->ptr <= 16 || u64_map_get(live, ev->ptr, &v);
 	default:
 		return true;
@@ -658,23 +675,18 @@ static int event_track(struct u64_map *live, const struct kheap_trace_event *ev)
 {
 	uint64_t v;
 
-	if (ev->flags & KHEAP_TRACE_NESTED || !ev->ptr)
+	if (!ev->ptr)
 		return 0;
-	switch (ev->type) {
-	case KHEAP_TRACE_KMALLOC:
-	case KHEAP_TRACE_KMEM_CACHE_ALLOC:
-	case KHEAP_TRACE_VMALLOC:
+	switch (event_kind(ev)) {
+	case EV_ALLOC:
 		return u64_map_put(live, ev->ptr, 1);
-	case KHEAP_TRACE_KFREE:
-	case KHEAP_TRACE_KMEM_CACHE_FREE:
-	case KHEAP_TRACE_VFREE:
+	case EV_FREE:
 		u64_map_take(live, ev->ptr, &v);
 		return 0;
 	default:
 		return 0;
 	}
 }
-
 
 #define TICK_LOOKAHEAD	(1u << 20)	/* events of a tick counted */
 
